@@ -1,0 +1,352 @@
+package bc
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/bcsdk/bc/odata"
+	"github.com/hashicorp/go-retryablehttp"
+)
+
+// Response is the HTTP response of a completed request. Its body has been read
+// and closed.
+type Response struct {
+	*http.Response
+	// Attempts is how many times the request was sent.
+	Attempts int
+}
+
+// RequestOption adjusts one call: headers, concurrency tokens, which fields an
+// update sends. Options are visible arguments, never hidden in a context.
+type RequestOption func(*callOptions)
+
+type callOptions struct {
+	header    http.Header
+	ifMatch   string
+	fields    []string
+	readWrite bool
+}
+
+func collectOptions(opts []RequestOption) callOptions {
+	o := callOptions{header: http.Header{}}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}
+
+// IfMatch sends "If-Match: etag". Update and Delete set it from the entity's
+// @odata.etag; pass it to override.
+func IfMatch(etag string) RequestOption { return func(o *callOptions) { o.ifMatch = etag } }
+
+// IfMatchAny sends "If-Match: *": the write happens whatever changed since the
+// entity was read. It must be asked for explicitly because it can overwrite
+// another user's change.
+func IfMatchAny() RequestOption { return IfMatch("*") }
+
+// WithHeader sets a request header for one call (e.g. Accept-Language, which
+// makes BC translate messages and format PDFs).
+func WithHeader(key, value string) RequestOption {
+	return func(o *callOptions) { o.header.Set(key, value) }
+}
+
+// ReadWrite sends "Data-Access-Intent: ReadWrite" on a read, so it sees the
+// primary database instead of a replica that may lag behind a write made just before.
+func ReadWrite() RequestOption { return func(o *callOptions) { o.readWrite = true } }
+
+// Fields limits an Update to the named JSON properties (e.g. "displayName").
+func Fields(names ...string) RequestOption {
+	return func(o *callOptions) { o.fields = append(o.fields, names...) }
+}
+
+// NewRequest builds a request for anything not yet typed. path is relative to
+// the service root ("api/v2.0/companies(…)/customers") or an absolute URL on
+// the same host (an @odata.nextLink or a media link). body is JSON-encoded
+// unless it is nil, []byte or an io.Reader.
+func (c *Client) NewRequest(ctx context.Context, method, path string, body any, opts ...RequestOption) (*http.Request, error) {
+	r, err := c.newRequest(method, path, nil, body, opts)
+	if err != nil {
+		return nil, err
+	}
+	var rd io.Reader
+	switch b := r.body.(type) {
+	case nil:
+	case []byte:
+		rd = bytes.NewReader(b)
+	case io.Reader:
+		rd = b
+	}
+	req, err := http.NewRequestWithContext(ctx, r.method, r.url, rd)
+	if err != nil {
+		return nil, fmt.Errorf("bc: %w", err)
+	}
+	req.Header = r.header
+	return req, nil
+}
+
+// Do sends req through the client's pipeline (gate, auth, retries) and, for a
+// 2xx response, decodes its JSON body into v unless v is nil. A non-2xx
+// response is returned as *APIError.
+func (c *Client) Do(req *http.Request, v any) (*Response, error) {
+	r := &request{method: req.Method, url: req.URL.String(), header: req.Header}
+	switch {
+	case req.GetBody != nil:
+		r.body = retryablehttp.ReaderFunc(func() (io.Reader, error) { return req.GetBody() })
+	case req.Body != nil && req.Body != http.NoBody:
+		r.body = req.Body
+	}
+	return c.send(req.Context(), r, decodeInto(v))
+}
+
+// request is a request before it is sent: everything the pipeline needs.
+type request struct {
+	method string
+	url    string
+	header http.Header
+	body   any // nil, []byte, io.ReadSeeker, io.Reader or retryablehttp.ReaderFunc
+}
+
+// newRequest resolves path, encodes the query and body, and sets the headers
+// every BC request carries.
+func (c *Client) newRequest(method, path string, q *odata.Query, body any, opts []RequestOption) (*request, error) {
+	o := collectOptions(opts)
+	u, err := c.resolve(path)
+	if err != nil {
+		return nil, err
+	}
+	h := http.Header{}
+	h.Set("Accept", "application/json")
+	h.Set("User-Agent", c.userAgent)
+	h.Set("client-request-id", newRequestID())
+	if q != nil {
+		enc, err := q.Encode()
+		if err != nil {
+			return nil, err
+		}
+		if enc != "" {
+			if u.RawQuery != "" {
+				u.RawQuery += "&" + enc
+			} else {
+				u.RawQuery = enc
+			}
+		}
+		if n := q.PageSize(); n > 0 {
+			h.Set("Prefer", fmt.Sprintf("odata.maxpagesize=%d", n))
+		}
+	}
+	if method == http.MethodGet || method == http.MethodHead {
+		switch {
+		case o.readWrite:
+			h.Set("Data-Access-Intent", "ReadWrite")
+		case c.readOnlyIntent:
+			h.Set("Data-Access-Intent", "ReadOnly")
+		}
+	}
+	if o.ifMatch != "" {
+		h.Set("If-Match", o.ifMatch)
+	}
+	r := &request{method: method, url: u.String(), header: h}
+	switch b := body.(type) {
+	case nil:
+	case []byte:
+		r.body = b
+		h.Set("Content-Type", "application/json")
+	case io.Reader:
+		r.body = b
+		h.Set("Content-Type", "application/octet-stream")
+	default:
+		var buf bytes.Buffer
+		enc := json.NewEncoder(&buf)
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(body); err != nil {
+			return nil, fmt.Errorf("bc: encoding the request body: %w", err)
+		}
+		r.body = bytes.TrimRight(buf.Bytes(), "\n")
+		h.Set("Content-Type", "application/json")
+	}
+	for k, v := range o.header {
+		h[k] = v
+	}
+	return r, nil
+}
+
+// resolve turns a service-root-relative path, or an absolute URL on the
+// service's host, into a URL. Other hosts are refused so that a link in a
+// response can never send the bearer token elsewhere.
+func (c *Client) resolve(path string) (*url.URL, error) {
+	if strings.HasPrefix(path, "https://") || strings.HasPrefix(path, "http://") {
+		u, err := url.Parse(path)
+		if err != nil {
+			return nil, fmt.Errorf("bc: invalid URL %q: %w", redactURL(path), err)
+		}
+		if !strings.EqualFold(u.Host, c.root.Host) || u.Scheme != c.root.Scheme {
+			return nil, fmt.Errorf("bc: refusing to follow %s: it is not on the service host %s", redactURL(path), c.root.Host)
+		}
+		return u, nil
+	}
+	if strings.Contains(path, "..") || strings.HasPrefix(path, "/") {
+		return nil, fmt.Errorf("bc: path %q must be relative to the service root and must not contain '..'", path)
+	}
+	rel, err := url.Parse(path)
+	if err != nil {
+		return nil, fmt.Errorf("bc: invalid path %q: %w", path, err)
+	}
+	u := *c.root
+	u.Path = strings.TrimRight(u.Path, "/") + "/" + rel.Path
+	if rel.RawPath != "" || u.RawPath != "" {
+		u.RawPath = strings.TrimRight(c.root.EscapedPath(), "/") + "/" + rel.EscapedPath()
+	}
+	u.RawQuery = rel.RawQuery
+	return &u, nil
+}
+
+// permanent marks a failure of a response handler that another attempt cannot
+// fix (the JSON does not fit the target type), so it is not retried.
+type permanent struct{ err error }
+
+func (p permanent) Error() string { return p.err.Error() }
+func (p permanent) Unwrap() error { return p.err }
+
+// decodeInto returns a handler that decodes a JSON body into v. A type
+// mismatch is permanent; a body cut short is retried like a dropped connection.
+func decodeInto(v any) func(*http.Response) error {
+	return func(resp *http.Response) error {
+		if v == nil {
+			_, err := io.Copy(io.Discard, resp.Body)
+			return err
+		}
+		if w, ok := v.(io.Writer); ok {
+			_, err := io.Copy(w, resp.Body)
+			return err
+		}
+		err := json.NewDecoder(resp.Body).Decode(v)
+		var typeErr *json.UnmarshalTypeError
+		switch {
+		case errors.Is(err, io.EOF):
+			return nil // 204 No Content or an empty body
+		case errors.As(err, &typeErr):
+			return permanent{fmt.Errorf("bc: decoding the response: %w", err)}
+		}
+		return err
+	}
+}
+
+// send runs one logical request through the retry loop. handle, if not nil,
+// consumes the body of a 2xx response inside the loop, so a connection that
+// breaks mid-body is retried (for reads) like one that broke before the answer.
+func (c *Client) send(ctx context.Context, r *request, handle func(*http.Response) error) (*Response, error) {
+	c.stats.requests.Add(1)
+	rreq, err := retryablehttp.NewRequestWithContext(ctx, r.method, r.url, r.body)
+	if err != nil {
+		return nil, fmt.Errorf("bc: %w", err)
+	}
+	rreq.Header = r.header
+	if handle != nil {
+		rreq.SetResponseHandler(func(resp *http.Response) error {
+			if resp.StatusCode < 200 || resp.StatusCode > 299 {
+				return nil // left for newAPIError
+			}
+			defer resp.Body.Close()
+			return handle(resp)
+		})
+	}
+	st := &attempts{policy: c.retry, method: r.method}
+	shown := redactURL(r.url)
+	var decided *http.Response
+	rc := &retryablehttp.Client{
+		HTTPClient:   c.http,
+		RetryMax:     c.retry.MaxAttempts - 1,
+		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, i int) {
+			st.count = i + 1
+			if i > 0 {
+				c.stats.retries.Add(1)
+			}
+		},
+		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
+			var p permanent
+			if errors.As(err, &p) {
+				return false, err
+			}
+			// retryablehttp asks again after running the response handler; a
+			// handler that succeeded changes nothing about the first answer.
+			if err == nil && resp != nil && resp == decided {
+				return false, nil
+			}
+			decided = resp
+			retry, cerr := st.decide(ctx, resp, err)
+			if retry && st.count < c.retry.MaxAttempts {
+				c.logger.LogAttrs(ctx, slog.LevelWarn, "bc: retrying request",
+					slog.String("method", r.method), slog.String("url", shown),
+					slog.Int("attempt", st.count), slog.String("reason", st.reasons[len(st.reasons)-1]),
+					slog.Duration("wait", st.next))
+			}
+			return retry, cerr
+		},
+		Backoff: func(time.Duration, time.Duration, int, *http.Response) time.Duration { return st.next },
+		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) {
+			if err != nil {
+				return nil, err
+			}
+			return resp, nil
+		},
+	}
+	start := time.Now()
+	resp, err := rc.Do(rreq)
+	if err != nil {
+		return nil, c.requestFailed(ctx, r.method, shown, st, err)
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "bc: request",
+		slog.String("method", r.method), slog.String("url", shown), slog.Int("status", resp.StatusCode),
+		slog.Int("attempts", st.count), slog.Duration("duration", time.Since(start)))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		retries := st.earlier()
+		if st.stop != nil {
+			retries = append(retries, "stopped retrying: "+st.stop.Error())
+		}
+		apiErr := newAPIError(resp, st.count, retries)
+		apiErr.Method, apiErr.URL = r.method, shown
+		return &Response{Response: resp, Attempts: st.count}, apiErr
+	}
+	// Without a handler the caller streams the body and must close it.
+	return &Response{Response: resp, Attempts: st.count}, nil
+}
+
+func (c *Client) requestFailed(ctx context.Context, method, shown string, st *attempts, err error) error {
+	if ctxErr := ctx.Err(); ctxErr != nil {
+		return fmt.Errorf("bc: %s %s: %w (after %d attempts)", method, shown, ctxErr, st.count)
+	}
+	var authErr *AuthError
+	if errors.As(err, &authErr) {
+		return authErr
+	}
+	var p permanent
+	if errors.As(err, &p) {
+		return p.err
+	}
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		err = urlErr.Err
+	}
+	retries := st.earlier()
+	return &TransportError{Method: method, URL: shown, Attempts: max(st.count, 1), Retries: retries, Err: err}
+}
+
+// newRequestID makes a GUID for client-request-id, which BC logs in its
+// telemetry so a request can be traced on both sides.
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}

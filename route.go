@@ -1,0 +1,136 @@
+package bc
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+)
+
+// Scope is where an entity set lives: an API route, a company, or an entity
+// whose contained sets are reached by navigation. Path is relative to the
+// client's service root and already escaped.
+type Scope interface {
+	Client() *Client
+	Path() string
+}
+
+// Route is one API route of an environment: the standard API v2.0, a custom
+// API (/api/{publisher}/{group}/{version}) or the Automation API. It is a Scope
+// for route-level sets such as companies and subscriptions.
+type Route struct {
+	c    *Client
+	path string
+}
+
+// StandardAPI returns the standard API v2.0 route (api/v2.0).
+func (c *Client) StandardAPI() *Route { return &Route{c: c, path: "api/v2.0"} }
+
+// API returns a custom API route, e.g. c.API("contoso", "mosaic", "v1.0") for
+// /api/contoso/mosaic/v1.0, or c.API("microsoft", "reportsFinance", "beta").
+func (c *Client) API(publisher, group, version string) *Route {
+	return &Route{c: c, path: "api/" + url.PathEscape(publisher) + "/" + url.PathEscape(group) + "/" + url.PathEscape(version)}
+}
+
+// Automation returns the Automation API route (api/microsoft/automation/v2.0).
+func (c *Client) Automation() *Route { return c.API("microsoft", "automation", "v2.0") }
+
+// RouteAt returns the route at an API path such as "/api/contoso/mosaic/v1.0"
+// (the form used on the sync's command line). It checks the shape only.
+func (c *Client) RouteAt(path string) (*Route, error) {
+	p := strings.Trim(path, "/")
+	parts := strings.Split(p, "/")
+	switch {
+	case p == "api/v2.0":
+		return c.StandardAPI(), nil
+	case len(parts) == 4 && parts[0] == "api" && parts[1] != "" && parts[2] != "" && parts[3] != "":
+		return c.API(parts[1], parts[2], parts[3]), nil
+	}
+	return nil, fmt.Errorf("bc: %q is not an API route: write /api/v2.0 or /api/{publisher}/{group}/{version}", path)
+}
+
+// Company is the standard API's handle for one company; see Route.Company.
+func (c *Client) Company(id string) *Company { return c.StandardAPI().Company(id) }
+
+// Client implements Scope.
+func (r *Route) Client() *Client { return r.c }
+
+// Path implements Scope: "api/v2.0" or "api/{publisher}/{group}/{version}".
+func (r *Route) Path() string { return r.path }
+
+// Company returns the handle for a company on this route. Nearly every BC
+// entity lives under a company; the handle does no I/O.
+func (r *Route) Company(id string) *Company {
+	return &Company{route: r, id: id, path: r.path + "/companies" + KeySegment(id)}
+}
+
+// CompanyByName addresses a company by its name (BC declares name as an
+// alternate key), quoting and escaping it, so names with quotes, slashes and
+// non-ASCII letters work.
+func (r *Route) CompanyByName(name string) *Company {
+	return &Company{route: r, path: r.path + "/companies(name=" + url.PathEscape(quoteKey(name)) + ")"}
+}
+
+// Company is a company-scoped handle: every company entity set hangs off it
+// (co.Customers(), co.GeneralLedgerEntries(), …). It does no I/O.
+type Company struct {
+	route *Route
+	id    string
+	path  string
+}
+
+// Client implements Scope.
+func (co *Company) Client() *Client { return co.route.c }
+
+// Path implements Scope: "api/v2.0/companies(<id>)".
+func (co *Company) Path() string { return co.path }
+
+// ID returns the company id the handle was made with ("" for CompanyByName).
+func (co *Company) ID() string { return co.id }
+
+// Route returns the API route of the company.
+func (co *Company) Route() *Route { return co.route }
+
+// Entity is one entity addressed by key; it is the Scope of the sets
+// contained in it (co.SalesInvoices().Entity(id) holds salesInvoiceLines).
+type Entity struct {
+	c    *Client
+	path string
+}
+
+// Client implements Scope.
+func (e *Entity) Client() *Client { return e.c }
+
+// Path implements Scope: ".../salesInvoices(<id>)".
+func (e *Entity) Path() string { return e.path }
+
+// Media returns the handle of a stream property of this entity, or of a
+// single-valued navigation's stream ("picture/pictureContent").
+func (e *Entity) Media(property string) *Media {
+	return &Media{c: e.c, path: e.path + "/" + property}
+}
+
+// KeySegment renders an entity key for a URL path: BC wants GUIDs bare,
+// "(5d115c9c-…)", and other strings quoted with embedded quotes doubled,
+// "('a''b')", escaped for the path.
+func KeySegment(key string) string {
+	if IsGUID(key) {
+		return "(" + strings.ToLower(key) + ")"
+	}
+	return "(" + url.PathEscape(quoteKey(key)) + ")"
+}
+
+// StringKeySegment renders a key that is a string even if it looks like a GUID
+// (e.g. a webhook subscriptionId).
+func StringKeySegment(key string) string { return "(" + url.PathEscape(quoteKey(key)) + ")" }
+
+func quoteKey(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+func validName(kind, name string) error {
+	if !identifier.MatchString(name) {
+		return fmt.Errorf("bc: %s %q is not a valid name (letters, digits and '_')", kind, name)
+	}
+	return nil
+}

@@ -1,0 +1,218 @@
+package bc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/bcsdk/bc/odata"
+)
+
+// EntitySet is a typed handle on one entity set in a scope: a company's
+// customers, a custom API's jobTasks, an invoice's lines. It does no I/O until
+// one of its methods is called. T is the entity model, normally generated
+// (package entities) with `bc:"key"`/`bc:"readonly"` struct tags that tell
+// Create and Update what never to send.
+type EntitySet[T any] struct {
+	scope     Scope
+	name      string
+	stringKey bool
+	err       error
+}
+
+// SetOption configures an EntitySet.
+type SetOption func(*setConfig)
+
+type setConfig struct{ stringKey bool }
+
+// StringKey marks the set's key as an Edm.String, so keys are always quoted,
+// even ones that look like GUIDs (webhook subscriptions).
+func StringKey() SetOption { return func(c *setConfig) { c.stringKey = true } }
+
+// Set returns the entity set name in scope, e.g.
+// bc.Set[JobTask](c.API("contoso", "mosaic", "v1.0").Company(id), "jobTasks").
+func Set[T any](scope Scope, name string, opts ...SetOption) *EntitySet[T] {
+	var cfg setConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	return &EntitySet[T]{scope: scope, name: name, stringKey: cfg.stringKey, err: validName("entity set", name)}
+}
+
+// Name returns the entity set's name.
+func (s *EntitySet[T]) Name() string { return s.name }
+
+// Path returns the set's path relative to the service root.
+func (s *EntitySet[T]) Path() string { return s.scope.Path() + "/" + s.name }
+
+// Client returns the client the set uses.
+func (s *EntitySet[T]) Client() *Client { return s.scope.Client() }
+
+func (s *EntitySet[T]) keyPath(id string) string {
+	if s.stringKey {
+		return s.Path() + StringKeySegment(id)
+	}
+	return s.Path() + KeySegment(id)
+}
+
+// Entity returns the handle of one entity, the scope of the sets contained in
+// it: bc.Set[Line](invoices.Entity(id), "salesInvoiceLines").
+func (s *EntitySet[T]) Entity(id string) *Entity {
+	return &Entity{c: s.Client(), path: s.keyPath(id)}
+}
+
+// List returns a lazy pager over the set. q may be nil.
+func (s *EntitySet[T]) List(q *odata.Query, opts ...RequestOption) *Pager[T] {
+	if s.err != nil {
+		return newPager[T](s.Client(), nil, s.err)
+	}
+	r, err := s.Client().newRequest(http.MethodGet, s.Path(), q, nil, opts)
+	return newPager[T](s.Client(), r, err)
+}
+
+// Get reads one entity by key. q may select and expand.
+func (s *EntitySet[T]) Get(ctx context.Context, id string, q *odata.Query, opts ...RequestOption) (T, error) {
+	var out T
+	if s.err != nil {
+		return out, s.err
+	}
+	r, err := s.Client().newRequest(http.MethodGet, s.keyPath(id), q, nil, opts)
+	if err != nil {
+		return out, err
+	}
+	_, err = s.Client().send(ctx, r, decodeInto(&out))
+	return out, err
+}
+
+// Create inserts v and returns the entity BC created. Key and read-only
+// fields and empty values are not sent; collection navigation fields that hold
+// items are sent too, which is BC's deep insert (a document with its lines in
+// one call).
+func (s *EntitySet[T]) Create(ctx context.Context, v T, opts ...RequestOption) (T, error) {
+	var out T
+	if s.err != nil {
+		return out, s.err
+	}
+	body, err := writableJSON(v, true, nil)
+	if err != nil {
+		return out, err
+	}
+	r, err := s.Client().newRequest(http.MethodPost, s.Path(), nil, body, opts)
+	if err != nil {
+		return out, err
+	}
+	_, err = s.Client().send(ctx, r, decodeInto(&out))
+	return out, err
+}
+
+// Update writes v's writable fields (or only those named with Fields) with
+// If-Match set to v's @odata.etag, and returns the updated entity with its new
+// ETag. If the entity changed since it was read, the error matches ErrConflict;
+// pass IfMatchAny to overwrite regardless.
+func (s *EntitySet[T]) Update(ctx context.Context, v T, opts ...RequestOption) (T, error) {
+	var out T
+	if s.err != nil {
+		return out, s.err
+	}
+	key, etag, err := entityKeyAndETag(v)
+	if err != nil {
+		return out, err
+	}
+	o := collectOptions(opts)
+	body, err := writableJSON(v, false, o.fields)
+	if err != nil {
+		return out, err
+	}
+	return s.patch(ctx, key, etag, body, opts)
+}
+
+// Patch sends patch (a map or struct, encoded as is) to the entity with the
+// given key and ETag. An empty etag is refused unless IfMatchAny is passed,
+// because BC requires If-Match on every PATCH.
+func (s *EntitySet[T]) Patch(ctx context.Context, id, etag string, patch any, opts ...RequestOption) (T, error) {
+	if s.err != nil {
+		var out T
+		return out, s.err
+	}
+	return s.patch(ctx, id, etag, patch, opts)
+}
+
+func (s *EntitySet[T]) patch(ctx context.Context, id, etag string, body any, opts []RequestOption) (T, error) {
+	var out T
+	r, err := s.Client().newRequest(http.MethodPatch, s.keyPath(id), nil, body, append([]RequestOption{IfMatch(etag)}, opts...))
+	if err != nil {
+		return out, err
+	}
+	if r.header.Get("If-Match") == "" {
+		return out, errors.New("bc: BC requires If-Match on updates: pass the entity's @odata.etag, or IfMatchAny() to overwrite regardless")
+	}
+	_, err = s.Client().send(ctx, r, decodeInto(&out))
+	return out, err
+}
+
+// Delete removes the entity with the given key if its ETag still matches. An
+// empty etag is refused unless IfMatchAny is passed.
+func (s *EntitySet[T]) Delete(ctx context.Context, id, etag string, opts ...RequestOption) error {
+	if s.err != nil {
+		return s.err
+	}
+	r, err := s.Client().newRequest(http.MethodDelete, s.keyPath(id), nil, nil, append([]RequestOption{IfMatch(etag)}, opts...))
+	if err != nil {
+		return err
+	}
+	if r.header.Get("If-Match") == "" {
+		return errors.New("bc: BC requires If-Match on deletes: pass the entity's @odata.etag, or IfMatchAny() to delete regardless")
+	}
+	_, err = s.Client().send(ctx, r, decodeInto(nil))
+	return err
+}
+
+// Action invokes a bound action (BC answers 204): POST
+// …/{set}({id})/Microsoft.NAV.{action}, e.g. "post", "send", "cancel".
+// body may be nil.
+func (s *EntitySet[T]) Action(ctx context.Context, id, action string, body any, opts ...RequestOption) error {
+	if s.err != nil {
+		return s.err
+	}
+	if err := validName("action", action); err != nil {
+		return err
+	}
+	r, err := s.Client().newRequest(http.MethodPost, s.keyPath(id)+"/Microsoft.NAV."+action, nil, body, opts)
+	if err != nil {
+		return err
+	}
+	_, err = s.Client().send(ctx, r, decodeInto(nil))
+	return err
+}
+
+// Count returns the number of entities matching q's filter, from BC's $count
+// path segment.
+func (s *EntitySet[T]) Count(ctx context.Context, q *odata.Query, opts ...RequestOption) (int64, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	r, err := s.Client().newRequest(http.MethodGet, s.Path()+"/$count", q, nil, opts)
+	if err != nil {
+		return 0, err
+	}
+	r.header.Set("Accept", "text/plain")
+	var buf strings.Builder
+	if _, err := s.Client().send(ctx, r, decodeInto(&buf)); err != nil {
+		return 0, err
+	}
+	text := strings.TrimSpace(strings.TrimPrefix(buf.String(), "\ufeff"))
+	n, err := strconv.ParseInt(text, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("bc: $count answered %q, not a number", truncate(text, 40))
+	}
+	return n, nil
+}
+
+// Media returns the handle of a stream property of one entity, e.g.
+// invoices.Media(id, "pdfDocument/pdfDocumentContent").
+func (s *EntitySet[T]) Media(id, property string) *Media {
+	return s.Entity(id).Media(property)
+}

@@ -264,8 +264,8 @@ func (c *Client) send(ctx context.Context, r *request, handle func(*http.Respons
 	shown := redactURL(r.url)
 	var decided *http.Response
 	rc := &retryablehttp.Client{
-		HTTPClient:   c.http,
-		RetryMax:     c.retry.MaxAttempts - 1,
+		HTTPClient: c.http,
+		RetryMax:   c.retry.MaxAttempts - 1,
 		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, i int) {
 			st.count = i + 1
 			if i > 0 {

@@ -112,7 +112,7 @@ func (e *Entity) Media(property string) *Media {
 
 // KeySegment renders an entity key for a URL path: BC wants GUIDs bare,
 // "(5d115c9c-…)", and other strings quoted with embedded quotes doubled,
-// "('a''b')", escaped for the path.
+// "('a”b')", escaped for the path.
 func KeySegment(key string) string {
 	if IsGUID(key) {
 		return "(" + strings.ToLower(key) + ")"

@@ -110,9 +110,11 @@ func (e *Entity) Media(property string) *Media {
 	return &Media{c: e.c, path: e.path + "/" + property}
 }
 
-// KeySegment renders an entity key for a URL path: BC wants GUIDs bare,
-// "(5d115c9c-…)", and other strings quoted with embedded quotes doubled,
-// "('a”b')", escaped for the path.
+// KeySegment renders an entity key for a URL path, escaped for the path. BC
+// wants GUIDs bare and other strings single-quoted with embedded quotes doubled:
+//
+//	customers(5d115c9c-44e3-ea11-bb43-000d3a2feca1)
+//	subscriptions('O''Brien')
 func KeySegment(key string) string {
 	if IsGUID(key) {
 		return "(" + strings.ToLower(key) + ")"

@@ -1,0 +1,105 @@
+// Package gen generates typed Go models from a BC $metadata document: one
+// struct per entity and complex type, one string type per enum, and a
+// registry (Schema, SetNames, NewModel) holding the whole model. It produces
+// the entities package (go generate ./entities) and, through cmd/bcgen, typed
+// packages for custom APIs.
+package gen
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/bcsdk/bc/schema"
+)
+
+// Config says what to generate.
+type Config struct {
+	// Package is the Go package name of the output, e.g. "entities".
+	Package string
+	// Source describes the metadata, e.g. "BC online API v2.0 $metadata,
+	// server build 26.0.30643". It is recorded in every file's header and in
+	// Schema.Source.
+	Source string
+	// DateImport is the import path of the package defining Date, the Go type
+	// of Edm.Date: EntitiesImport for a custom API's package, "" when
+	// generating the entities package itself.
+	DateImport string
+	// ReadOnly lists read-only properties per entity type on top of the keys
+	// and system fields, which are always read-only: StandardReadOnly for API
+	// v2.0 and for custom APIs over the same pages, nil for none.
+	ReadOnly map[string][]string
+	// Accessors selects the second output, typed accessors on the SDK's
+	// company handle; see AccessorMode.
+	Accessors AccessorMode
+}
+
+// AccessorMode selects whether typed accessor methods for the SDK's company
+// handle (c.Company(id).GeneralLedgerEntries() and the like) are generated.
+//
+// Extension point: accessors belong to the root package bc, not to the models
+// package, so they will be a separate output rendered from the same plan as
+// the models (plan.types gives each set's model type, plan.svc its
+// capabilities and actions) and written by bcgen to its own directory. Only
+// NoAccessors is implemented.
+type AccessorMode int
+
+// The accessor modes.
+const (
+	NoAccessors      AccessorMode = iota // models, enums and registry only
+	CompanyAccessors                     // also accessors on bc's company handle (not implemented yet)
+)
+
+// The files Generate writes. Every file that bcgen owns in the output
+// directory matches GeneratedPrefix.
+const (
+	GeneratedPrefix = "zz_generated_"
+	ModelsFile      = GeneratedPrefix + "models.go"
+	EnumsFile       = GeneratedPrefix + "enums.go"
+	RegistryFile    = GeneratedPrefix + "registry.go"
+)
+
+// Generate renders the models package for svc: gofmt-formatted files keyed
+// by file name. The output depends only on svc and cfg, never on map order.
+// svc is not modified; read-only overrides are applied to a copy, so that the
+// registry and the models' tags agree.
+func Generate(svc *schema.Service, cfg Config) (map[string][]byte, error) {
+	if svc == nil {
+		return nil, errors.New("gen: no service")
+	}
+	if !validPackageName(cfg.Package) {
+		return nil, fmt.Errorf("gen: invalid package name %q", cfg.Package)
+	}
+	if cfg.Accessors != NoAccessors {
+		return nil, errors.New("gen: company accessors are not implemented yet")
+	}
+	// The source goes into a // comment and must stay on one line.
+	cfg.Source = strings.Join(strings.Fields(cfg.Source), " ")
+	if cfg.Source == "" {
+		cfg.Source = "a $metadata document"
+	}
+	prepared := svc.Clone()
+	prepared.Source = cfg.Source
+	ApplyReadOnly(prepared, cfg.ReadOnly)
+
+	p, err := newPlan(prepared, cfg)
+	if err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{}
+	for _, out := range []struct {
+		name   string
+		render func(*plan) ([]byte, error)
+	}{
+		{ModelsFile, renderModels},
+		{EnumsFile, renderEnums},
+		{RegistryFile, renderRegistry},
+	} {
+		src, err := out.render(p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", out.name, err)
+		}
+		files[out.name] = src
+	}
+	return files, nil
+}

@@ -1,0 +1,114 @@
+package gen
+
+import (
+	"go/token"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/bcsdk/bc/schema"
+)
+
+// initialisms are the words written in capitals in Go names, following Go
+// style for those that occur in BC's names: customerId, notificationUrl and
+// G/L (general ledger) in glAccountType.
+var initialisms = map[string]string{"Id": "ID", "Url": "URL", "Gl": "GL"}
+
+// exportedName turns an EDM name into an exported Go identifier: camelCase
+// becomes PascalCase (generalLedgerEntry → GeneralLedgerEntry), characters
+// that cannot appear in identifiers are dropped (dateFilter_FilterOnly →
+// DateFilterFilterOnly) and a whole word Id or Url is capitalised
+// (customerId → CustomerID, id → ID), as is Gl (glAccountType →
+// GLAccountType).
+func exportedName(edm string) string {
+	var b strings.Builder
+	for _, w := range words(edm) {
+		w = upperFirst(w)
+		if up, ok := initialisms[w]; ok {
+			w = up
+		}
+		b.WriteString(w)
+	}
+	return identifier(b.String())
+}
+
+// constName is the Go constant for an enum member: the enum's Go name plus
+// the PascalCase words of the member's label, so Credit_x0020_Memo of
+// GenJournalDocumentType is GenJournalDocumentTypeCreditMemo. The blank member
+// (_x0020_), whose label is empty, becomes …Blank.
+func constName(typeName, wire string) string {
+	var b strings.Builder
+	for _, w := range strings.FieldsFunc(schema.Label(wire), notIdentRune) {
+		b.WriteString(upperFirst(w))
+	}
+	if b.Len() == 0 {
+		return typeName + "Blank"
+	}
+	return typeName + b.String()
+}
+
+// words splits a name at characters that are not letters or digits and
+// before an upper-case letter that follows a lower-case letter or digit:
+// shortcutDimension1Code → shortcut, Dimension1, Code.
+func words(s string) []string {
+	var out []string
+	for _, part := range strings.FieldsFunc(s, notIdentRune) {
+		start := 0
+		prev := rune(0)
+		for i, r := range part {
+			if i > 0 && unicode.IsUpper(r) && (unicode.IsLower(prev) || unicode.IsDigit(prev)) {
+				out = append(out, part[start:i])
+				start = i
+			}
+			prev = r
+		}
+		out = append(out, part[start:])
+	}
+	return out
+}
+
+func notIdentRune(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
+
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// identifier makes s a valid exported identifier: an empty name or one not
+// starting with an upper-case letter (a digit, a letter without case) is
+// prefixed with X; Go keywords cannot occur because exported names are
+// capitalised, but are guarded against all the same.
+func identifier(s string) string {
+	r, _ := utf8.DecodeRuneInString(s)
+	if s == "" || !unicode.IsUpper(r) || token.IsKeyword(s) {
+		s = "X" + s
+	}
+	return s
+}
+
+// names hands out identifiers in one scope (a package, or a struct's fields),
+// giving a clashing name the smallest free numeric suffix from 2 on. The order
+// of claims is fixed by the caller, so the result is deterministic.
+type names map[string]bool
+
+func (n names) claim(name string) string {
+	if !n[name] {
+		n[name] = true
+		return name
+	}
+	for i := 2; ; i++ {
+		if c := name + strconv.Itoa(i); !n[c] {
+			n[c] = true
+			return c
+		}
+	}
+}
+
+// validPackageName reports whether s can name the generated package.
+func validPackageName(s string) bool {
+	return token.IsIdentifier(s) && !token.IsKeyword(s) && s != "_"
+}

@@ -1,0 +1,96 @@
+package gen_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/bcsdk/bc/entities"
+	"github.com/bcsdk/bc/internal/gen"
+	"github.com/bcsdk/bc/internal/gen/shareddata"
+	"github.com/bcsdk/bc/schema"
+)
+
+// TestEntitiesUpToDate fails when the committed entities package is not
+// exactly what the generator makes of the v26 metadata, so that a change to
+// the generator, the overrides or the metadata cannot go unregenerated.
+func TestEntitiesUpToDate(t *testing.T) {
+	t.Parallel()
+	svc, err := schema.Parse(bytes.NewReader(shareddata.Read(t, shareddata.Metadata)))
+	require.NoError(t, err)
+	files, err := gen.Generate(svc, gen.Config{
+		Package:  "entities",
+		Source:   entities.Schema.Source, // the -source of entities/generate.go
+		ReadOnly: gen.StandardReadOnly,
+	})
+	require.NoError(t, err)
+
+	dir := filepath.Join("..", "..", "entities")
+	committed, err := filepath.Glob(filepath.Join(dir, gen.GeneratedPrefix+"*.go"))
+	require.NoError(t, err)
+	var names []string
+	for _, path := range committed {
+		names = append(names, filepath.Base(path))
+	}
+	require.ElementsMatch(t, []string{gen.ModelsFile, gen.EnumsFile, gen.RegistryFile}, names)
+	for name, want := range files {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		require.NoError(t, err)
+		require.True(t, bytes.Equal(want, got), "entities/%s is stale: run go generate ./entities/", name)
+	}
+}
+
+// TestStandardReadOnlyNamesExist keeps the transcribed table honest: every
+// type and property it names exists in the v26 metadata.
+func TestStandardReadOnlyNamesExist(t *testing.T) {
+	t.Parallel()
+	svc, err := schema.Parse(bytes.NewReader(shareddata.Read(t, shareddata.Metadata)))
+	require.NoError(t, err)
+	for typeName, props := range gen.StandardReadOnly {
+		typ, ok := svc.EntityType(typeName)
+		require.True(t, ok, "entity type %s", typeName)
+		for _, p := range props {
+			_, ok := typ.Property(p)
+			require.True(t, ok, "%s.%s", typeName, p)
+		}
+	}
+}
+
+func TestApplyReadOnly(t *testing.T) {
+	t.Parallel()
+	svc, err := schema.Parse(bytes.NewReader(shareddata.Read(t, shareddata.Metadata)))
+	require.NoError(t, err)
+	gen.ApplyReadOnly(svc, gen.StandardReadOnly)
+	tests := []struct {
+		typ, prop string
+		readOnly  bool
+	}{
+		{"generalLedgerEntry", "id", true},
+		{"generalLedgerEntry", "entryNumber", true},
+		{"generalLedgerEntry", "postingDate", false},
+		{"generalLedgerEntry", "lastModifiedDateTime", true},
+		{"salesInvoice", "totalAmountIncludingTax", true},
+		{"salesInvoice", "status", true},
+		{"salesInvoice", "dueDate", false},
+		{"customer", "balanceDue", true},
+		{"customer", "displayName", false},
+		{"company", "systemCreatedAt", true},
+		{"company", "timestamp", true},
+		{"company", "name", false},
+		{"subscriptions", "subscriptionId", true},
+		{"subscriptions", "notificationUrl", false},
+		{"customerSale", "name", true}, // part of the composite key
+		{"dimensionSetLine", "parentType", true},
+		{"dimensionSetLine", "valueCode", false},
+	}
+	for _, tt := range tests {
+		typ, ok := svc.EntityType(tt.typ)
+		require.True(t, ok, tt.typ)
+		p, ok := typ.Property(tt.prop)
+		require.True(t, ok, tt.prop)
+		require.Equal(t, tt.readOnly, p.ReadOnly, "%s.%s", tt.typ, tt.prop)
+	}
+}

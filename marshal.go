@@ -26,6 +26,8 @@ import (
 
 const zeroGUID = "00000000-0000-0000-0000-000000000000"
 
+var stringType = reflect.TypeFor[string]()
+
 type fieldInfo struct {
 	index    int
 	name     string
@@ -131,8 +133,8 @@ func writableJSON(v any, create bool, names []string) ([]byte, error) {
 	buf.WriteByte('{')
 	first := true
 	for _, f := range mi.fields {
-		if f.key || f.readOnly || f.media || f.etag {
-			continue
+		if f.readOnly || f.media || f.etag || f.key && !create {
+			continue // keys are in the URL of an update; a key that is not read-only is set on create
 		}
 		fv := rv.Field(f.index)
 		var val any
@@ -164,6 +166,9 @@ func writableJSON(v any, create bool, names []string) ([]byte, error) {
 			}
 			val = fv.Interface()
 		default:
+			if fv.Kind() == reflect.String && fv.Type() != stringType && fv.Len() == 0 {
+				continue // an enum left empty: "" is never a valid member
+			}
 			val = fv.Interface()
 			if f.guid && fv.Kind() == reflect.String && fv.Len() == 0 {
 				val = zeroGUID

@@ -116,14 +116,14 @@ func TestDecodeMediaReadLink(t *testing.T) {
 	// salesOrders in v26 has no pdfDocument navigation, so read the expanded
 	// document BC sent with the first order directly.
 	raw := decodeFile[page[map[string]json.RawMessage]](t, "bc-v26-salesOrders.json").Value
-	var pdf entities.PdfDocument
+	var pdf entities.PDFDocument
 	require.NoError(t, json.Unmarshal(raw[0]["pdfDocument"], &pdf))
-	require.Equal(t, entities.PdfDocument{
+	require.Equal(t, entities.PDFDocument{
 		ETag:       `W/"JzE5OzEzNzUwMzgzNjU2NDQ5MjQwNDIxOzAwOyc="`,
 		ID:         "848028e0-0c2c-f011-9a4a-7ced8d0fb545",
 		ParentID:   "848028e0-0c2c-f011-9a4a-7ced8d0fb545",
 		ParentType: entities.AttachmentEntityBufferDocumentTypeSalesOrder,
-		PdfDocumentContentReadLink: "https://api.businesscentral.dynamics.com/v2.0/Production/api/v2.0/companies(3ab5c248-e72b-f011-9a4a-7c1e5275406f)" +
+		PDFDocumentContentReadLink: "https://api.businesscentral.dynamics.com/v2.0/Production/api/v2.0/companies(3ab5c248-e72b-f011-9a4a-7c1e5275406f)" +
 			"/salesOrders(848028e0-0c2c-f011-9a4a-7ced8d0fb545)/pdfDocument/pdfDocumentContent",
 	}, pdf)
 	require.Equal(t, "Sales Order", pdf.ParentType.Label())

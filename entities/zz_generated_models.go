@@ -300,8 +300,8 @@ type Company struct {
 	SalesInvoiceLines []SalesInvoiceLine `json:"salesInvoiceLines,omitempty" bc:"nav"`
 	// Locations is set only when the request expands locations.
 	Locations []Location `json:"locations,omitempty" bc:"nav"`
-	// PdfDocument is set only when the request expands pdfDocument.
-	PdfDocument []PdfDocument `json:"pdfDocument,omitempty" bc:"nav"`
+	// PDFDocument is set only when the request expands pdfDocument.
+	PDFDocument []PDFDocument `json:"pdfDocument,omitempty" bc:"nav"`
 	// Attachments is set only when the request expands attachments.
 	Attachments []Attachment `json:"attachments,omitempty" bc:"nav"`
 	// CustomerPaymentJournals is set only when the request expands
@@ -694,8 +694,8 @@ type CustomerContact struct {
 	CustomerName      string `json:"customerName"`
 	// PrimaryPhoneNumber holds at most 30 characters.
 	PrimaryPhoneNumber string `json:"primaryPhoneNumber"`
-	// PdfDocument is set only when the request expands pdfDocument.
-	PdfDocument *PdfDocument `json:"pdfDocument,omitempty" bc:"nav"`
+	// PDFDocument is set only when the request expands pdfDocument.
+	PDFDocument *PDFDocument `json:"pdfDocument,omitempty" bc:"nav"`
 }
 
 // CustomerFinancialDetail is an entry of the customerFinancialDetails entity
@@ -852,7 +852,7 @@ type Dimension struct {
 type DimensionSetLine struct {
 	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
 	// ID is the key.
-	ID string `json:"id" bc:"key,readonly,guid"`
+	ID string `json:"id" bc:"key,guid"`
 	// Code holds at most 20 characters.
 	Code string `json:"code"`
 	// ConsolidationCode is read-only and holds at most 20 characters.
@@ -1655,8 +1655,8 @@ type PaymentTerm struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime" bc:"readonly"`
 }
 
-// PdfDocument is an entry of the pdfDocument entity set.
-type PdfDocument struct {
+// PDFDocument is an entry of the pdfDocument entity set.
+type PDFDocument struct {
 	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
@@ -1664,9 +1664,9 @@ type PdfDocument struct {
 	ParentID string `json:"parentId" bc:"readonly,guid"`
 	// ParentType is read-only and takes AttachmentEntityBufferDocumentType values.
 	ParentType AttachmentEntityBufferDocumentType `json:"parentType" bc:"readonly"`
-	// PdfDocumentContentReadLink is the URL of the pdfDocumentContent media
+	// PDFDocumentContentReadLink is the URL of the pdfDocumentContent media
 	// (Edm.Stream), which is not sent inline.
-	PdfDocumentContentReadLink string `json:"pdfDocumentContent@odata.mediaReadLink,omitempty" bc:"readonly,media"`
+	PDFDocumentContentReadLink string `json:"pdfDocumentContent@odata.mediaReadLink,omitempty" bc:"readonly,media"`
 	// SalesInvoice is set only when the request expands salesInvoice.
 	SalesInvoice *SalesInvoice `json:"salesInvoice,omitempty" bc:"nav"`
 	// SalesQuote is set only when the request expands salesQuote.
@@ -1814,8 +1814,8 @@ type PurchaseCreditMemo struct {
 	// PurchaseCreditMemoLines is set only when the request expands
 	// purchaseCreditMemoLines.
 	PurchaseCreditMemoLines []PurchaseCreditMemoLine `json:"purchaseCreditMemoLines,omitempty" bc:"nav"`
-	// PdfDocument is set only when the request expands pdfDocument.
-	PdfDocument *PdfDocument `json:"pdfDocument,omitempty" bc:"nav"`
+	// PDFDocument is set only when the request expands pdfDocument.
+	PDFDocument *PDFDocument `json:"pdfDocument,omitempty" bc:"nav"`
 	// Attachments is set only when the request expands attachments.
 	Attachments []Attachment `json:"attachments,omitempty" bc:"nav"`
 	// DocumentAttachments is set only when the request expands
@@ -1976,8 +1976,8 @@ type PurchaseInvoice struct {
 	// PurchaseInvoiceLines is set only when the request expands
 	// purchaseInvoiceLines.
 	PurchaseInvoiceLines []PurchaseInvoiceLine `json:"purchaseInvoiceLines,omitempty" bc:"nav"`
-	// PdfDocument is set only when the request expands pdfDocument.
-	PdfDocument *PdfDocument `json:"pdfDocument,omitempty" bc:"nav"`
+	// PDFDocument is set only when the request expands pdfDocument.
+	PDFDocument *PDFDocument `json:"pdfDocument,omitempty" bc:"nav"`
 	// Attachments is set only when the request expands attachments.
 	Attachments []Attachment `json:"attachments,omitempty" bc:"nav"`
 	// DocumentAttachments is set only when the request expands
@@ -2412,8 +2412,8 @@ type SalesCreditMemo struct {
 	// SalesCreditMemoLines is set only when the request expands
 	// salesCreditMemoLines.
 	SalesCreditMemoLines []SalesCreditMemoLine `json:"salesCreditMemoLines,omitempty" bc:"nav"`
-	// PdfDocument is set only when the request expands pdfDocument.
-	PdfDocument *PdfDocument `json:"pdfDocument,omitempty" bc:"nav"`
+	// PDFDocument is set only when the request expands pdfDocument.
+	PDFDocument *PDFDocument `json:"pdfDocument,omitempty" bc:"nav"`
 	// Attachments is set only when the request expands attachments.
 	Attachments []Attachment `json:"attachments,omitempty" bc:"nav"`
 	// DocumentAttachments is set only when the request expands
@@ -2593,8 +2593,8 @@ type SalesInvoice struct {
 	DimensionSetLines []DimensionSetLine `json:"dimensionSetLines,omitempty" bc:"nav"`
 	// SalesInvoiceLines is set only when the request expands salesInvoiceLines.
 	SalesInvoiceLines []SalesInvoiceLine `json:"salesInvoiceLines,omitempty" bc:"nav"`
-	// PdfDocument is set only when the request expands pdfDocument.
-	PdfDocument *PdfDocument `json:"pdfDocument,omitempty" bc:"nav"`
+	// PDFDocument is set only when the request expands pdfDocument.
+	PDFDocument *PDFDocument `json:"pdfDocument,omitempty" bc:"nav"`
 	// Attachments is set only when the request expands attachments.
 	Attachments []Attachment `json:"attachments,omitempty" bc:"nav"`
 	// DocumentAttachments is set only when the request expands
@@ -2935,8 +2935,8 @@ type SalesQuote struct {
 	DimensionSetLines []DimensionSetLine `json:"dimensionSetLines,omitempty" bc:"nav"`
 	// SalesQuoteLines is set only when the request expands salesQuoteLines.
 	SalesQuoteLines []SalesQuoteLine `json:"salesQuoteLines,omitempty" bc:"nav"`
-	// PdfDocument is set only when the request expands pdfDocument.
-	PdfDocument *PdfDocument `json:"pdfDocument,omitempty" bc:"nav"`
+	// PDFDocument is set only when the request expands pdfDocument.
+	PDFDocument *PDFDocument `json:"pdfDocument,omitempty" bc:"nav"`
 	// Attachments is set only when the request expands attachments.
 	Attachments []Attachment `json:"attachments,omitempty" bc:"nav"`
 	// DocumentAttachments is set only when the request expands

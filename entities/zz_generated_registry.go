@@ -715,7 +715,7 @@ var Schema = &schema.Service{
 			Name: "dimensionSetLine",
 			Key:  []string{"id"},
 			Properties: []schema.Property{
-				{Name: "id", Type: "Edm.Guid", Key: true, ReadOnly: true},
+				{Name: "id", Type: "Edm.Guid", Key: true},
 				{Name: "code", Type: "Edm.String", MaxLength: 20},
 				{Name: "consolidationCode", Type: "Edm.String", Nullable: true, MaxLength: 20, ReadOnly: true},
 				{Name: "parentId", Type: "Edm.Guid", Nullable: true, ReadOnly: true},
@@ -3671,7 +3671,7 @@ func NewModel(entitySet string) (any, bool) {
 	case "paymentTerms":
 		return new(PaymentTerm), true
 	case "pdfDocument":
-		return new(PdfDocument), true
+		return new(PDFDocument), true
 	case "pictures":
 		return new(Picture), true
 	case "projects":

@@ -14,7 +14,7 @@ import (
 )
 
 // TestGoldenCompiles type-checks the golden files as the package a user of
-// bcgen would get, importing entities for Date, decimal and schema.
+// bcgen would get, importing bc, entities for Date, decimal and schema.
 func TestGoldenCompiles(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
@@ -23,7 +23,7 @@ func TestGoldenCompiles(t *testing.T) {
 	fset := token.NewFileSet()
 	paths, err := filepath.Glob(filepath.Join("testdata", "golden", "*.golden"))
 	require.NoError(t, err)
-	require.Len(t, paths, 3)
+	require.Len(t, paths, 4)
 	var files []*ast.File
 	for _, path := range paths {
 		src, err := os.ReadFile(path)

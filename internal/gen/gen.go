@@ -34,20 +34,21 @@ type Config struct {
 	Accessors AccessorMode
 }
 
-// AccessorMode selects whether typed accessor methods for the SDK's company
-// handle (c.Company(id).GeneralLedgerEntries() and the like) are generated.
-//
-// Extension point: accessors belong to the root package bc, not to the models
-// package, so they will be a separate output rendered from the same plan as
-// the models (plan.types gives each set's model type, plan.svc its
-// capabilities and actions) and written by bcgen to its own directory. Only
-// NoAccessors is implemented.
+// AccessorMode selects the typed accessors generated with (or instead of) the
+// models: a set type per entity set with its navigation, media and bound
+// actions, and the methods that hand them out.
 type AccessorMode int
 
 // The accessor modes.
 const (
-	NoAccessors      AccessorMode = iota // models, enums and registry only
-	CompanyAccessors                     // also accessors on bc's company handle (not implemented yet)
+	// NoAccessors: models, enums and registry only (the entities package).
+	NoAccessors AccessorMode = iota
+	// CompanyAccessors: only the accessors, for package bc itself: methods on
+	// *bc.Company (co.Customers()) and *bc.Route over the entities models.
+	CompanyAccessors
+	// WrapperAccessors: models, enums, registry and accessors in one package
+	// for a custom API: mypkg.For(company).JobTasks().
+	WrapperAccessors
 )
 
 // The files Generate writes. Every file that bcgen owns in the output
@@ -70,8 +71,8 @@ func Generate(svc *schema.Service, cfg Config) (map[string][]byte, error) {
 	if !validPackageName(cfg.Package) {
 		return nil, fmt.Errorf("gen: invalid package name %q", cfg.Package)
 	}
-	if cfg.Accessors != NoAccessors {
-		return nil, errors.New("gen: company accessors are not implemented yet")
+	if cfg.Accessors == CompanyAccessors && cfg.Package != "bc" {
+		return nil, fmt.Errorf("gen: company accessors belong to package bc, not %q", cfg.Package)
 	}
 	// The source goes into a // comment and must stay on one line.
 	cfg.Source = strings.Join(strings.Fields(cfg.Source), " ")
@@ -86,15 +87,19 @@ func Generate(svc *schema.Service, cfg Config) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	files := map[string][]byte{}
-	for _, out := range []struct {
+	type output struct {
 		name   string
 		render func(*plan) ([]byte, error)
-	}{
-		{ModelsFile, renderModels},
-		{EnumsFile, renderEnums},
-		{RegistryFile, renderRegistry},
-	} {
+	}
+	outputs := []output{{ModelsFile, renderModels}, {EnumsFile, renderEnums}, {RegistryFile, renderRegistry}}
+	switch cfg.Accessors {
+	case CompanyAccessors:
+		outputs = []output{{AccessorsFile, renderAccessors}}
+	case WrapperAccessors:
+		outputs = append(outputs, output{AccessorsFile, renderAccessors})
+	}
+	files := map[string][]byte{}
+	for _, out := range outputs {
 		src, err := out.render(p)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", out.name, err)

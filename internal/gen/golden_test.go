@@ -22,6 +22,7 @@ var smallConfig = gen.Config{
 	Source:     "testdata/small.xml",
 	DateImport: gen.EntitiesImport,
 	ReadOnly:   map[string][]string{"jobTask": {"totalCost"}},
+	Accessors:  gen.WrapperAccessors,
 }
 
 func parseFile(t *testing.T, path string) *schema.Service {
@@ -37,7 +38,7 @@ func TestGolden(t *testing.T) {
 	t.Parallel()
 	files, err := gen.Generate(parseFile(t, filepath.Join("testdata", "small.xml")), smallConfig)
 	require.NoError(t, err)
-	require.Len(t, files, 3)
+	require.Len(t, files, 4)
 	for name, got := range files {
 		golden := filepath.Join("testdata", "golden", name+".golden")
 		if *update {
@@ -77,7 +78,7 @@ func TestGenerateErrors(t *testing.T) {
 		{"empty package", svc, gen.Config{}, `gen: invalid package name ""`},
 		{"keyword package", svc, gen.Config{Package: "type"}, `gen: invalid package name "type"`},
 		{"bad package", svc, gen.Config{Package: "my-api"}, `gen: invalid package name "my-api"`},
-		{"accessors", svc, gen.Config{Package: "x", Accessors: gen.CompanyAccessors}, "gen: company accessors are not implemented yet"},
+		{"accessors", svc, gen.Config{Package: "x", Accessors: gen.CompanyAccessors}, `gen: company accessors belong to package bc, not "x"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

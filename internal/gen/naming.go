@@ -11,9 +11,9 @@ import (
 )
 
 // initialisms are the words written in capitals in Go names, following Go
-// style for those that occur in BC's names: customerId, notificationUrl and
-// G/L (general ledger) in glAccountType.
-var initialisms = map[string]string{"Id": "ID", "Url": "URL", "Gl": "GL"}
+// style for those that occur in BC's names: customerId, notificationUrl,
+// G/L (general ledger) in glAccountType and pdfDocument.
+var initialisms = map[string]string{"Id": "ID", "Url": "URL", "Gl": "GL", "Pdf": "PDF"}
 
 // exportedName turns an EDM name into an exported Go identifier: camelCase
 // becomes PascalCase (generalLedgerEntry → GeneralLedgerEntry), characters

@@ -23,7 +23,7 @@ func TestExportedName(t *testing.T) {
 		{"dateFilter_FilterOnly", "DateFilterFilterOnly"},
 		{"irs1099Code", "Irs1099Code"},
 		{"displayName2", "DisplayName2"},
-		{"pdfDocument", "PdfDocument"},
+		{"pdfDocument", "PDFDocument"},
 		{"glAccountType", "GLAccountType"},
 		{"gln", "Gln"},
 		{"_x0020_", "X0020"},

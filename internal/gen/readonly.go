@@ -80,6 +80,11 @@ var universalReadOnly = map[string]bool{
 // the universal system properties and the properties overrides lists for the
 // type. Names in overrides that s does not have are ignored, so one table can
 // serve documents of different versions.
+// writableKeys are key properties a client sets itself on create, so they are
+// not read-only: a dimension set line is keyed by its dimension's id, which
+// POST takes (or the dimension's code) to say which dimension the line is for.
+var writableKeys = map[string]map[string]bool{"dimensionSetLine": {"id": true}}
+
 func ApplyReadOnly(s *schema.Service, overrides map[string][]string) {
 	for i := range s.EntityTypes {
 		t := &s.EntityTypes[i]
@@ -89,7 +94,7 @@ func ApplyReadOnly(s *schema.Service, overrides map[string][]string) {
 		}
 		for j := range t.Properties {
 			p := &t.Properties[j]
-			if p.Key || universalReadOnly[p.Name] || listed[p.Name] {
+			if p.Key && !writableKeys[t.Name][p.Name] || universalReadOnly[p.Name] || listed[p.Name] {
 				p.ReadOnly = true
 			}
 		}

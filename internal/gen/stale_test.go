@@ -43,6 +43,24 @@ func TestEntitiesUpToDate(t *testing.T) {
 	}
 }
 
+// TestAccessorsUpToDate does the same for package bc's typed accessors.
+func TestAccessorsUpToDate(t *testing.T) {
+	t.Parallel()
+	svc, err := schema.Parse(bytes.NewReader(shareddata.Read(t, shareddata.Metadata)))
+	require.NoError(t, err)
+	files, err := gen.Generate(svc, gen.Config{
+		Package:   "bc",
+		Source:    entities.Schema.Source,
+		ReadOnly:  gen.StandardReadOnly,
+		Accessors: gen.CompanyAccessors,
+	})
+	require.NoError(t, err)
+	require.Len(t, files, 1)
+	got, err := os.ReadFile(filepath.Join("..", "..", gen.AccessorsFile))
+	require.NoError(t, err)
+	require.True(t, bytes.Equal(files[gen.AccessorsFile], got), "%s is stale: run go generate ./...", gen.AccessorsFile)
+}
+
 // TestStandardReadOnlyNamesExist keeps the transcribed table honest: every
 // type and property it names exists in the v26 metadata.
 func TestStandardReadOnlyNamesExist(t *testing.T) {
@@ -85,6 +103,7 @@ func TestApplyReadOnly(t *testing.T) {
 		{"customerSale", "name", true}, // part of the composite key
 		{"dimensionSetLine", "parentType", true},
 		{"dimensionSetLine", "valueCode", false},
+		{"dimensionSetLine", "id", false}, // POST takes the dimension's id
 	}
 	for _, tt := range tests {
 		typ, ok := svc.EntityType(tt.typ)

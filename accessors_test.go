@@ -1,0 +1,174 @@
+package bc
+
+import (
+	"context"
+	"net/http"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bcsdk/bc/entities"
+	"github.com/bcsdk/bc/odata"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+)
+
+// exported mirrors the generator's naming of a set's accessor.
+func exported(set string) string {
+	s := strings.ToUpper(set[:1]) + set[1:]
+	return strings.NewReplacer("Id", "ID", "Pdf", "PDF").Replace(s)
+}
+
+func TestEverySetHasModelAccessorAndRegistryEntry(t *testing.T) {
+	t.Parallel()
+	require.Len(t, entities.Schema.EntitySets, 87)
+	require.Len(t, entities.SetNames(), 87)
+	company := map[string]bool{}
+	for _, s := range entities.Schema.CompanySets() {
+		company[s.Name] = true
+	}
+	coType := reflect.TypeFor[*Company]()
+	routeType := reflect.TypeFor[*Route]()
+	for _, set := range entities.Schema.EntitySets {
+		model, ok := entities.NewModel(set.Name)
+		require.True(t, ok, "model for %s", set.Name)
+		typ, ok := entities.Schema.EntityType(set.EntityType)
+		require.True(t, ok, "registry type for %s", set.Name)
+		require.NotEmpty(t, typ.Key, "key of %s", set.Name)
+
+		owner := routeType
+		if company[set.Name] {
+			owner = coType
+		}
+		m, ok := owner.MethodByName(exported(set.Name))
+		require.True(t, ok, "accessor %s.%s", owner, exported(set.Name))
+		// The accessor's set type embeds EntitySet of exactly the model type.
+		embedded := m.Type.Out(0).Field(0).Type.Elem()
+		modelType := reflect.TypeOf(model).Elem()
+		require.Equal(t, "EntitySet["+modelType.PkgPath()+"."+modelType.Name()+"]", embedded.Name(), set.Name)
+	}
+}
+
+func TestTypedAccessorsBuildPaths(t *testing.T) {
+	t.Parallel()
+	c, err := NewClient(testTenant, "Production", WithoutAuth())
+	require.NoError(t, err)
+	co := c.Company(testCompany)
+	p := "api/v2.0/companies(" + testCompany + ")/"
+	require.Equal(t, p+"generalLedgerEntries", co.GeneralLedgerEntries().Path())
+	require.Equal(t, p+"salesInvoices("+invoiceID+")/salesInvoiceLines", co.SalesInvoices().Lines(invoiceID).Path())
+	require.Equal(t, p+"generalLedgerEntries("+invoiceID+")/dimensionSetLines", co.GeneralLedgerEntries().DimensionSetLines(invoiceID).Path())
+	require.Equal(t, p+"dimensions("+invoiceID+")/dimensionValues", co.Dimensions().Values(invoiceID).Path())
+	require.Equal(t, p+"journals("+invoiceID+")/journalLines", co.Journals().Lines(invoiceID).Path())
+	require.Equal(t, p+"salesInvoices("+invoiceID+")/pdfDocument/pdfDocumentContent", co.SalesInvoices().PDFDocument(invoiceID).Path())
+	require.Equal(t, p+"customers("+invoiceID+")/picture/pictureContent", co.Customers().Picture(invoiceID).Path())
+	require.Equal(t, p+"attachments("+invoiceID+")/attachmentContent", co.Attachments().AttachmentContent(invoiceID).Path())
+	require.Equal(t, "api/v2.0/subscriptions(%27270135334a7d433e9009dde078e9e29c%27)",
+		c.StandardAPI().Subscriptions().Entity("270135334a7d433e9009dde078e9e29c").Path())
+	require.Equal(t, "api/v2.0/companies", c.Companies().Path())
+}
+
+func TestTypedCRUDWithGeneratedModels(t *testing.T) {
+	t.Parallel()
+	c, mux, _ := setup(t)
+	var rc recorder
+	base := apiPrefix + "/companies(" + testCompany + ")/salesInvoices"
+	mux.Handle(base, rc.handle(func(w http.ResponseWriter, r *http.Request) {
+		writeRaw(w, 201, `{"@odata.etag":"W/\"a\"","id":"`+invoiceID+`","number":"103001","status":"Draft","totalAmountIncludingTax":1000.00,"invoiceDate":"2025-05-08","dueDate":"0001-01-01"}`)
+	}))
+	mux.Handle(base+"("+invoiceID+")", rc.handle(func(w http.ResponseWriter, r *http.Request) {
+		writeRaw(w, 200, `{"@odata.etag":"W/\"b\"","id":"`+invoiceID+`","status":"Draft"}`)
+	}))
+	mux.Handle(base+"("+invoiceID+")/Microsoft.NAV.post", rc.handle(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) }))
+	co := c.Company(testCompany)
+
+	inv, err := co.SalesInvoices().Create(t.Context(), entities.SalesInvoice{
+		Number:         "ignored: read-only",
+		CustomerNumber: "10000",
+		InvoiceDate:    entities.Date{Year: 2025, Month: time.May, Day: 8},
+		Status:         entities.InvoiceEntityAggregateStatusOpen, // read-only: never sent
+		SalesInvoiceLines: []entities.SalesInvoiceLine{{
+			LineType:         entities.InvoiceLineAggLineTypeItem,
+			LineObjectNumber: "1150",
+			Quantity:         decimal.RequireFromString("2"),
+			UnitPrice:        decimal.RequireFromString("500.00"),
+			NetAmount:        decimal.RequireFromString("1"), // read-only
+		}},
+	})
+	require.NoError(t, err)
+	require.Equal(t, `{"invoiceDate":"2025-05-08","customerNumber":"10000","salesInvoiceLines":[{"lineType":"Item","lineObjectNumber":"1150","quantity":2,"unitPrice":500}]}`, rc.last(t).body)
+	require.Equal(t, "103001", inv.Number)
+	require.Equal(t, entities.InvoiceEntityAggregateStatusDraft, inv.Status)
+	require.Equal(t, "1000", inv.TotalAmountIncludingTax.String())
+	require.True(t, inv.DueDate.IsZero(), "0001-01-01 reads as unset")
+
+	inv.DueDate = entities.Date{Year: 2025, Month: time.June, Day: 7}
+	updated, err := co.SalesInvoices().Update(t.Context(), inv, Fields("dueDate"))
+	require.NoError(t, err)
+	got := rc.last(t)
+	require.Equal(t, http.MethodPatch, got.method)
+	require.Equal(t, `W/"a"`, got.header.Get("If-Match"))
+	require.Equal(t, `{"dueDate":"2025-06-07"}`, got.body)
+	require.Equal(t, `W/"b"`, updated.ETag)
+
+	require.NoError(t, co.SalesInvoices().Post(t.Context(), invoiceID))
+	require.True(t, strings.HasSuffix(rc.last(t).path, "/Microsoft.NAV.post"))
+}
+
+func TestDecodeRealSalesOrdersThroughClient(t *testing.T) {
+	t.Parallel()
+	c, mux, _ := setup(t)
+	body := sharedData(t, "bc-v26-salesOrders.json")
+	var rc recorder
+	mux.Handle(apiPrefix+"/companies("+testCompany+")/salesOrders", rc.handle(func(w http.ResponseWriter, r *http.Request) {
+		writeRaw(w, 200, string(body))
+	}))
+	orders, err := c.Company(testCompany).SalesOrders().List(odata.New().Expand("salesOrderLines").Expand("customer")).Collect(t.Context())
+	require.NoError(t, err)
+	require.Equal(t, "$expand=salesOrderLines,customer", rc.last(t).query)
+	require.NotEmpty(t, orders)
+	o := orders[0]
+	require.Equal(t, `W/"JzIwOzE2NzI4NzUyNjQ5OTA1ODk3MzEwMTswMDsn"`, o.ETag)
+	require.Equal(t, "SZA/25/000042", o.Number)
+	require.Equal(t, "413.28", o.TotalAmountIncludingTax.String())
+	require.Equal(t, "77.28", o.TotalTaxAmount.String())
+	require.True(t, o.RequestedDeliveryDate.IsZero())
+	require.Equal(t, entities.Date{Year: 2025, Month: time.May, Day: 8}, o.OrderDate)
+	require.Equal(t, time.Date(2025, 5, 16, 15, 37, 35, 593e6, time.UTC), o.LastModifiedDateTime)
+	require.Equal(t, "00000000-0000-0000-0000-000000000000", o.CurrencyID)
+	require.Equal(t, "Jan Ubezpieczenia S.A.", o.Customer.DisplayName)
+	require.NotEmpty(t, o.SalesOrderLines)
+}
+
+func TestReportHelpers(t *testing.T) {
+	t.Parallel()
+	c, mux, _ := setup(t)
+	var rc recorder
+	mux.Handle(apiPrefix+"/companies("+testCompany+")/", rc.handle(func(w http.ResponseWriter, r *http.Request) {
+		writeRaw(w, 200, `{"value":[]}`)
+	}))
+	co := c.Company(testCompany)
+	d1 := entities.Date{Year: 2025, Month: time.January, Day: 1}
+	d2 := entities.Date{Year: 2025, Month: time.December, Day: 31}
+	ctx := context.Background()
+	tests := []struct {
+		run  func() error
+		want string
+	}{
+		{func() error { _, err := co.TrialBalances().At(d2).Collect(ctx); return err }, "trialBalances?$filter=dateFilter%20eq%202025-12-31"},
+		{func() error { _, err := co.IncomeStatements().Between(d1, d2).Collect(ctx); return err },
+			"incomeStatements?$filter=dateFilter%20ge%202025-01-01%20and%20dateFilter%20le%202025-12-31"},
+		{func() error { _, err := co.AgedAccountsReceivables().AsOf(d2, "30D").Collect(ctx); return err },
+			"agedAccountsReceivables?$filter=agedAsOfDate%20eq%202025-12-31%20and%20periodLengthFilter%20eq%20'30D'"},
+		{func() error { _, err := co.CustomerSales().Between(d1, d2).Collect(ctx); return err },
+			"customerSales?$filter=dateFilter_FilterOnly%20ge%202025-01-01%20and%20dateFilter_FilterOnly%20le%202025-12-31"},
+	}
+	for _, tt := range tests {
+		require.NoError(t, tt.run())
+		got := rc.last(t)
+		require.Equal(t, tt.want, got.path[strings.LastIndex(got.path, "/")+1:]+"?"+got.query)
+	}
+	_, err := co.AgedAccountsPayables().AsOf(d2, "thirty days").Collect(ctx)
+	require.ErrorContains(t, err, "not a BC date formula")
+}

@@ -263,3 +263,28 @@ func FuzzReadPage(f *testing.F) {
 		}
 	})
 }
+
+func TestListFromResumesAtASavedNextLink(t *testing.T) {
+	t.Parallel()
+	c, mux, _ := setup(t)
+	reqs, mu := pagedServer(t, mux, 7, 3)
+	set := Set[testCustomer](c.Company(testCompany), "customers")
+	q := odata.New().Filter(odata.Ne("displayName", "O'Brien")).MaxPageSize(3)
+	first, err := set.List(q).NextPage(t.Context())
+	require.NoError(t, err)
+	require.NotEmpty(t, first.NextLink)
+
+	// A new process resumes from the saved link.
+	rest, err := set.ListFrom(first.NextLink, q).Collect(t.Context())
+	require.NoError(t, err)
+	require.Len(t, rest, 4)
+	require.Equal(t, "C00003", rest[0].Number)
+	mu.Lock()
+	defer mu.Unlock()
+	require.Equal(t, "$filter=displayName%20ne%20'O''Brien'&$skiptoken=cust-3", (*reqs)[1].URL.RawQuery)
+	require.Equal(t, "odata.maxpagesize=3", (*reqs)[1].Header.Get("Prefer"))
+	require.Equal(t, "ReadOnly", (*reqs)[1].Header.Get("Data-Access-Intent"))
+
+	_, err = set.ListFrom("https://elsewhere.example/x", q).Collect(t.Context())
+	require.ErrorContains(t, err, "not on the service host")
+}

@@ -24,6 +24,8 @@ type Response struct {
 	*http.Response
 	// Attempts is how many times the request was sent.
 	Attempts int
+	// Throttled is how many of the attempts BC answered with 429.
+	Throttled int
 }
 
 // RequestOption adjusts one call: headers, concurrency tokens, which fields an
@@ -315,10 +317,10 @@ func (c *Client) send(ctx context.Context, r *request, handle func(*http.Respons
 		}
 		apiErr := newAPIError(resp, st.count, retries)
 		apiErr.Method, apiErr.URL = r.method, shown
-		return &Response{Response: resp, Attempts: st.count}, apiErr
+		return &Response{Response: resp, Attempts: st.count, Throttled: st.throttled}, apiErr
 	}
 	// Without a handler the caller streams the body and must close it.
-	return &Response{Response: resp, Attempts: st.count}, nil
+	return &Response{Response: resp, Attempts: st.count, Throttled: st.throttled}, nil
 }
 
 func (c *Client) requestFailed(ctx context.Context, method, shown string, st *attempts, err error) error {

@@ -117,14 +117,15 @@ func notSent(err error) bool {
 
 // attempts tracks one logical request across its attempts.
 type attempts struct {
-	policy  RetryPolicy
-	method  string
-	count   int // attempts sent so far
-	waited  time.Duration
-	next    time.Duration
-	reasons []string // why attempts failed, oldest first
-	lastBad bool     // the latest attempt failed and its reason is the last of reasons
-	stop    error    // why retrying ended early (Retry-After too long, waits too long)
+	policy    RetryPolicy
+	method    string
+	count     int // attempts sent so far
+	waited    time.Duration
+	next      time.Duration
+	reasons   []string // why attempts failed, oldest first
+	lastBad   bool     // the latest attempt failed and its reason is the last of reasons
+	throttled int      // attempts answered with 429
+	stop      error    // why retrying ended early (Retry-After too long, waits too long)
 }
 
 // earlier returns the reasons of the attempts before the final one.
@@ -159,6 +160,9 @@ func (a *attempts) decide(ctx context.Context, resp *http.Response, err error) (
 	case resp.StatusCode == http.StatusTooManyRequests, resp.StatusCode == http.StatusBadGateway,
 		resp.StatusCode == http.StatusServiceUnavailable:
 		a.record(resp.Status)
+		if resp.StatusCode == http.StatusTooManyRequests {
+			a.throttled++
+		}
 	case resp.StatusCode == http.StatusRequestTimeout, resp.StatusCode == http.StatusGatewayTimeout:
 		a.record(resp.Status)
 		if !idempotent(a.method) {

@@ -126,6 +126,7 @@ func TestRetryAfterWinsOverBackoff(t *testing.T) {
 	resp, err := doRaw(t, c, http.MethodGet)
 	require.NoError(t, err)
 	require.Equal(t, 3, resp.Attempts)
+	require.Equal(t, 1, resp.Throttled)
 	st := c.Stats()
 	require.Equal(t, int64(2), st.Retries)
 	require.Equal(t, int64(1), st.Throttled)

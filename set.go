@@ -73,6 +73,21 @@ func (s *EntitySet[T]) List(q *odata.Query, opts ...RequestOption) *Pager[T] {
 	return newPager[T](s.Client(), r, err)
 }
 
+// ListFrom continues a listing from a nextLink saved earlier (a sync
+// resuming after a crash). q gives the per-request headers the listing was
+// made with (MaxPageSize); its filter and options are already in the link.
+func (s *EntitySet[T]) ListFrom(nextLink string, q *odata.Query, opts ...RequestOption) *Pager[T] {
+	c := s.Client()
+	if s.err != nil {
+		return newPager[T](c, nil, s.err)
+	}
+	r, err := c.newRequest(http.MethodGet, nextLink, nil, nil, opts)
+	if err == nil && q != nil && q.PageSize() > 0 {
+		r.header.Set("Prefer", fmt.Sprintf("odata.maxpagesize=%d", q.PageSize()))
+	}
+	return newPager[T](c, r, err)
+}
+
 // Get reads one entity by key. q may select and expand.
 func (s *EntitySet[T]) Get(ctx context.Context, id string, q *odata.Query, opts ...RequestOption) (T, error) {
 	var out T

@@ -172,3 +172,58 @@ func TestReportHelpers(t *testing.T) {
 	_, err := co.AgedAccountsPayables().AsOf(d2, "thirty days").Collect(ctx)
 	require.ErrorContains(t, err, "not a BC date formula")
 }
+
+// TestEveryGeneratedMethod calls every generated accessor, navigation, media
+// and action method and checks the path or request it makes, so a
+// generator change that breaks a route shows up here.
+func TestEveryGeneratedMethod(t *testing.T) {
+	t.Parallel()
+	c, mux, _ := setup(t)
+	var rc recorder
+	mux.Handle(apiPrefix+"/", rc.handle(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) }))
+	co := c.Company(testCompany)
+	ctxType := reflect.TypeFor[context.Context]()
+	checked := 0
+	for _, owner := range []reflect.Value{reflect.ValueOf(co), reflect.ValueOf(c.StandardAPI())} {
+		for i := 0; i < owner.NumMethod(); i++ {
+			m := owner.Type().Method(i)
+			if m.Type.NumIn() != 1 || m.Type.NumOut() != 1 || !strings.HasSuffix(m.Type.Out(0).Name(), "Set") {
+				continue
+			}
+			setVal := owner.Method(i).Call(nil)[0]
+			setPath := setVal.MethodByName("Path").Call(nil)[0].String()
+			require.True(t, strings.HasSuffix(setPath, "/"+setVal.MethodByName("Name").Call(nil)[0].String()), setPath)
+			checked++
+			for j := 0; j < setVal.NumMethod(); j++ {
+				sm := setVal.Type().Method(j)
+				if _, promoted := reflect.TypeFor[*EntitySet[struct{}]]().MethodByName(sm.Name); promoted {
+					continue
+				}
+				if sm.Name == "At" || sm.Name == "Between" || sm.Name == "AsOf" {
+					continue // hand-written report helpers, tested in TestReportHelpers
+				}
+				in := sm.Type
+				switch {
+				case in.NumIn() == 2 && in.In(1).Kind() == reflect.String: // navigation or media
+					out := setVal.Method(j).Call([]reflect.Value{reflect.ValueOf(invoiceID)})[0]
+					p := out.MethodByName("Path").Call(nil)[0].String()
+					require.Contains(t, p, "("+invoiceID+")/", "%s.%s", setVal.Type(), sm.Name)
+				case in.NumIn() >= 3 && in.In(1) == ctxType: // bound action
+					args := []reflect.Value{reflect.ValueOf(context.Background()), reflect.ValueOf(invoiceID)}
+					if in.NumIn() == 4 {
+						args = append(args, reflect.Zero(in.In(3)))
+					}
+					res := setVal.Method(j).Call(args)
+					require.True(t, res[0].IsNil(), "%s.%s: %v", setVal.Type(), sm.Name, res[0])
+					got := rc.last(t)
+					require.Equal(t, http.MethodPost, got.method)
+					require.Contains(t, got.path, "("+invoiceID+")/Microsoft.NAV.")
+				default:
+					t.Fatalf("unexpected generated method %s.%s %s", setVal.Type(), sm.Name, in)
+				}
+				checked++
+			}
+		}
+	}
+	require.Greater(t, checked, 150)
+}

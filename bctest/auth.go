@@ -1,0 +1,182 @@
+package bctest
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bcsdk/bc"
+)
+
+// tokenIssuer plays Microsoft Entra's token endpoint and BC's check of the
+// bearer token. Tokens are JWT-shaped (the doctor reads their roles) and
+// signed with a per-server key so forged ones are refused.
+type tokenIssuer struct {
+	tenantID, clientID, secret string
+	lifetime                   time.Duration
+	key                        []byte
+	stats                      *counters
+
+	mu  sync.RWMutex
+	app App
+}
+
+func newTokenIssuer(cfg config) *tokenIssuer {
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	return &tokenIssuer{tenantID: cfg.tenantID, clientID: cfg.clientID, secret: cfg.secret, lifetime: cfg.tokenLifetime, key: key, app: cfg.app}
+}
+
+func (ti *tokenIssuer) setApp(a App) {
+	ti.mu.Lock()
+	defer ti.mu.Unlock()
+	ti.app = a
+}
+
+func (ti *tokenIssuer) appNow() App {
+	ti.mu.RLock()
+	defer ti.mu.RUnlock()
+	return ti.app
+}
+
+// claims are the parts of an Entra access token the fake uses.
+type claims struct {
+	Aud   string   `json:"aud"`
+	Iss   string   `json:"iss"`
+	Tid   string   `json:"tid"`
+	AppID string   `json:"appid"`
+	Roles []string `json:"roles,omitempty"`
+	Iat   int64    `json:"iat"`
+	Nbf   int64    `json:"nbf"`
+	Exp   int64    `json:"exp"`
+}
+
+// entraError writes Entra's error JSON for a token request.
+func entraError(w http.ResponseWriter, status int, oauthErr string, code int, desc string) {
+	trace, corr := newID(), newID()
+	now := time.Now().UTC().Format("2006-01-02 15:04:05Z")
+	body := map[string]any{
+		"error":             oauthErr,
+		"error_description": fmt.Sprintf("AADSTS%d: %s Trace ID: %s Correlation ID: %s Timestamp: %s", code, desc, trace, corr, now),
+		"error_codes":       []int{code},
+		"timestamp":         now,
+		"trace_id":          trace,
+		"correlation_id":    corr,
+		"error_uri":         fmt.Sprintf("https://login.microsoftonline.com/error?code=%d", code),
+	}
+	// Entra separates the trace lines with CRLF.
+	body["error_description"] = strings.Replace(strings.Replace(strings.Replace(body["error_description"].(string),
+		" Trace ID:", "\r\nTrace ID:", 1), " Correlation ID:", "\r\nCorrelation ID:", 1), " Timestamp:", "\r\nTimestamp:", 1)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+// serveToken answers POST /{tenant}/oauth2/v2.0/token like Entra.
+func (ti *tokenIssuer) serveToken(w http.ResponseWriter, r *http.Request, tenant string) {
+	if r.Method != http.MethodPost {
+		entraError(w, http.StatusMethodNotAllowed, "invalid_request", 900561, "The endpoint only accepts POST requests.")
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		entraError(w, http.StatusBadRequest, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.")
+		return
+	}
+	app := ti.appNow()
+	f := r.PostForm
+	clientID, secret := f.Get("client_id"), f.Get("client_secret")
+	switch {
+	case bc.ValidateTenantID(tenant) != nil:
+		entraError(w, http.StatusBadRequest, "invalid_request", 900023, fmt.Sprintf("Specified tenant identifier '%s' is neither a valid DNS name, nor a valid external domain.", tenant))
+	case !strings.EqualFold(tenant, ti.tenantID):
+		entraError(w, http.StatusBadRequest, "invalid_request", 90002, fmt.Sprintf("Tenant '%s' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.", tenant))
+	case f.Get("grant_type") != "client_credentials":
+		entraError(w, http.StatusBadRequest, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.")
+	case !strings.EqualFold(clientID, ti.clientID):
+		entraError(w, http.StatusBadRequest, "unauthorized_client", 700016, fmt.Sprintf("Application with identifier '%s' was not found in the directory 'Contoso'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.", clientID))
+	case app.Disabled:
+		entraError(w, http.StatusBadRequest, "unauthorized_client", 7000112, fmt.Sprintf("Application '%s'(bctest) is disabled.", clientID))
+	case secret == "":
+		entraError(w, http.StatusBadRequest, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
+	case app.SecretExpired && secret == ti.secret:
+		entraError(w, http.StatusUnauthorized, "invalid_client", 7000222, fmt.Sprintf("The provided client secret keys for app '%s' are expired. Visit the Azure portal to create new keys for your app.", clientID))
+	case secret != ti.secret:
+		entraError(w, http.StatusUnauthorized, "invalid_client", 7000215, fmt.Sprintf("Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '%s'.", clientID))
+	case !validScope(f.Get("scope")):
+		entraError(w, http.StatusBadRequest, "invalid_scope", 1002012, fmt.Sprintf("The provided value for scope %s is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).", f.Get("scope")))
+	default:
+		tok := ti.issue(app)
+		ti.stats.tokens.Add(1)
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		secs := int(ti.lifetime / time.Second)
+		_ = json.NewEncoder(w).Encode(map[string]any{"token_type": "Bearer", "expires_in": secs, "ext_expires_in": secs, "access_token": tok})
+	}
+}
+
+func validScope(s string) bool {
+	return s == bc.DefaultScope || s == "https://api.businesscentral.dynamics.com//.default"
+}
+
+func (ti *tokenIssuer) issue(app App) string {
+	now := time.Now()
+	c := claims{
+		Aud: "https://api.businesscentral.dynamics.com", Iss: "https://sts.windows.net/" + ti.tenantID + "/",
+		Tid: ti.tenantID, AppID: ti.clientID, Roles: app.Roles,
+		Iat: now.Unix(), Nbf: now.Unix(), Exp: now.Add(ti.lifetime).Unix(),
+	}
+	header := b64(`{"alg":"HS256","typ":"JWT"}`)
+	payload, _ := json.Marshal(c)
+	unsigned := header + "." + b64(string(payload))
+	return unsigned + "." + ti.sign(unsigned)
+}
+
+func (ti *tokenIssuer) sign(s string) string {
+	m := hmac.New(sha256.New, ti.key)
+	m.Write([]byte(s))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+func invalidCredentials() *apiError {
+	return &apiError{status: http.StatusUnauthorized, code: "Authentication_InvalidCredentials", message: "The server has rejected the client credentials."}
+}
+
+// authenticate checks the bearer token of a BC request and returns the
+// principal (the app id) the limits apply to.
+func (ti *tokenIssuer) authenticate(r *http.Request, tenant string) (string, *apiError) {
+	h := r.Header.Get("Authorization")
+	tok, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok {
+		return "", invalidCredentials()
+	}
+	parts := strings.Split(tok, ".")
+	if len(parts) != 3 || !hmac.Equal([]byte(parts[2]), []byte(ti.sign(parts[0]+"."+parts[1]))) {
+		return "", invalidCredentials()
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	var c claims
+	if err != nil || json.Unmarshal(raw, &c) != nil {
+		return "", invalidCredentials()
+	}
+	if time.Now().Unix() >= c.Exp {
+		ti.stats.expiredTokens.Add(1)
+		return "", &apiError{status: http.StatusUnauthorized, code: "Authentication_InvalidCredentials", message: "The access token has expired."}
+	}
+	if !strings.EqualFold(c.Tid, tenant) {
+		return "", invalidCredentials()
+	}
+	app := ti.appNow()
+	if !app.Registered || !app.Enabled || !slices.Contains(c.Roles, "API.ReadWrite.All") && !slices.Contains(c.Roles, "Automation.ReadWrite.All") {
+		return "", invalidCredentials()
+	}
+	return c.AppID, nil
+}

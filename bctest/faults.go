@@ -1,0 +1,103 @@
+package bctest
+
+import (
+	"math/rand/v2"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// fault is what the injector decided for one request.
+type fault struct {
+	name string
+	// before is answered instead of executing the request (429, 503, 504 for
+	// reads); for writes with afterWrite, the request runs first (504).
+	before     *apiError
+	afterWrite bool
+	// body is "reset" or "truncate" to cut a successful response.
+	body string
+}
+
+type faultInjector struct {
+	model ServiceModel
+
+	mu  sync.Mutex
+	cfg Faults
+	rng *rand.Rand
+}
+
+func newFaultInjector(f Faults, m ServiceModel) *faultInjector {
+	fi := &faultInjector{model: m}
+	fi.set(f)
+	return fi
+}
+
+func (fi *faultInjector) set(f Faults) {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	fi.cfg = f
+	fi.rng = rand.New(rand.NewPCG(f.Seed, f.Seed^0x5851f42d4c957f2d))
+}
+
+func (fi *faultInjector) retryAfter() time.Duration {
+	d := fi.cfg.RetryAfter
+	if d <= 0 {
+		d = time.Second
+	}
+	if fi.model.enabled() && fi.model.Scale < 1 {
+		d = time.Duration(float64(d) * fi.model.Scale)
+	}
+	return d
+}
+
+// decide draws one fault (or none) for a request.
+func (fi *faultInjector) decide(r *http.Request) fault {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	c := fi.cfg
+	total := c.Throttle + c.ThrottleBare + c.Unavailable + c.GatewayTimeout + c.Reset + c.Truncate
+	if total <= 0 {
+		return fault{}
+	}
+	if len(c.OnlyPaths) > 0 {
+		match := false
+		for _, p := range c.OnlyPaths {
+			match = match || strings.Contains(r.URL.Path, p)
+		}
+		if !match {
+			return fault{}
+		}
+	}
+	x := fi.rng.Float64()
+	pick := func(rate float64) bool {
+		if x < rate {
+			return true
+		}
+		x -= rate
+		return false
+	}
+	switch {
+	case pick(c.Throttle):
+		return fault{name: "throttle", before: &apiError{status: http.StatusTooManyRequests, code: "Application_TooManyRequests",
+			message: "Too many requests. Please retry later.", retryAfter: fi.retryAfter()}}
+	case pick(c.ThrottleBare):
+		return fault{name: "throttle-bare", before: &apiError{status: http.StatusTooManyRequests, code: "Application_TooManyRequests",
+			message: "Too many requests. Please retry later."}}
+	case pick(c.Unavailable):
+		return fault{name: "unavailable", before: &apiError{status: http.StatusServiceUnavailable, code: "Internal_ServiceUnavailable",
+			message: "The service is temporarily unavailable.", retryAfter: fi.retryAfter()}}
+	case pick(c.GatewayTimeout):
+		return fault{name: "gateway-timeout", afterWrite: true, before: &apiError{status: http.StatusGatewayTimeout, code: "GatewayTimeout",
+			message: "The gateway did not receive a response in time."}}
+	case pick(c.Reset):
+		if r.Method == http.MethodGet {
+			return fault{name: "reset", body: "reset"}
+		}
+	case pick(c.Truncate):
+		if r.Method == http.MethodGet {
+			return fault{name: "truncate", body: "truncate"}
+		}
+	}
+	return fault{}
+}

@@ -1,0 +1,117 @@
+package bctest
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+)
+
+// mediaStore holds uploaded stream content per company.
+type mediaStore struct {
+	mu    sync.RWMutex
+	blobs map[string]blob
+}
+
+type blob struct {
+	contentType string
+	data        []byte
+}
+
+func mediaOf(co *Company) *mediaStore { return co.media }
+
+// synthesizeMediaEntity builds the temporary entity BC computes for a
+// single-valued navigation to a media holder (a customer's picture, an
+// invoice's pdfDocument): its id is the parent's, so it always exists.
+func synthesizeMediaEntity(n *node) *row {
+	if len(n.t.typ.StreamProperties()) == 0 {
+		return nil
+	}
+	vals := make([]string, len(n.t.cols))
+	for i, c := range n.t.cols {
+		vals[i] = c.emptyValue()
+	}
+	pk := n.parent.vals[n.ptable.key]
+	vals[n.t.key] = pk
+	if i, ok := n.t.colIdx["parentId"]; ok {
+		vals[i] = pk
+	}
+	if i, ok := n.t.colIdx["parentType"]; ok {
+		want := strings.ReplaceAll(strings.TrimSuffix(strings.ToLower(n.ptable.typ.Name), "s"), " ", "")
+		for _, m := range n.t.cols[i].enum {
+			if strings.ReplaceAll(strings.ToLower(m), "_x0020_", "") == want {
+				vals[i] = m
+			}
+		}
+	}
+	if i, ok := n.t.colIdx["contentType"]; ok {
+		vals[i] = "image/png"
+	}
+	return &row{seq: n.parent.seq, version: n.parent.version, vals: vals}
+}
+
+// media serves GET and PATCH on a stream property.
+func (c *reqContext) media(n *node, prop string) {
+	key := n.t.set.Name + "(" + n.row.vals[n.t.key] + ")/" + prop
+	store := mediaOf(n.co)
+	switch c.r.Method {
+	case http.MethodGet:
+		store.mu.RLock()
+		b, ok := store.blobs[key]
+		store.mu.RUnlock()
+		if !ok && prop == "pdfDocumentContent" {
+			b = blob{contentType: "application/pdf", data: fakePDF(n)}
+			ok = true
+		}
+		if !ok {
+			c.w.Header().Set("Content-Type", "application/octet-stream")
+			c.w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		c.w.Header().Set("Content-Type", b.contentType)
+		c.w.WriteHeader(http.StatusOK)
+		_, _ = c.w.Write(b.data)
+	case http.MethodPatch:
+		if p, _ := n.t.typ.Property(prop); p != nil && p.ReadOnly {
+			c.fail(methodNotAllowed(http.MethodPatch, n.t.set.Name))
+			return
+		}
+		if c.r.Header.Get("If-Match") == "" {
+			c.fail(badRequest("BadRequest_InvalidToken", "Could not validate the client concurrency token required by the service. Please provide a valid token in the client request."))
+			return
+		}
+		data, err := io.ReadAll(io.LimitReader(c.r.Body, 350<<20))
+		if err != nil {
+			c.fail(badRequest("BadRequest", "Invalid Request Body"))
+			return
+		}
+		ct := c.r.Header.Get("Content-Type")
+		if ct == "" {
+			ct = "application/octet-stream"
+		}
+		store.mu.Lock()
+		store.blobs[key] = blob{contentType: ct, data: data}
+		store.mu.Unlock()
+		c.srv.stats.writes.Add(1)
+		c.w.WriteHeader(http.StatusNoContent)
+	case http.MethodDelete:
+		store.mu.Lock()
+		delete(store.blobs, key)
+		store.mu.Unlock()
+		c.w.WriteHeader(http.StatusNoContent)
+	default:
+		c.fail(methodNotAllowed(c.r.Method, n.t.set.Name))
+	}
+}
+
+// fakePDF renders a small, valid-looking PDF naming the document.
+func fakePDF(n *node) []byte {
+	title := n.row.vals[n.t.key]
+	if n.ptable != nil {
+		if i, ok := n.ptable.colIdx["number"]; ok {
+			title = n.parent.vals[i]
+		}
+	}
+	return []byte(fmt.Sprintf("%%PDF-1.7\n%% bctest document %s\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n", title))
+}

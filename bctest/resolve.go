@@ -1,0 +1,322 @@
+package bctest
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/bcsdk/bc/schema"
+)
+
+// reqContext carries one BC request through resolution and handling.
+type reqContext struct {
+	srv       *Server
+	w         *pacedWriter
+	r         *http.Request
+	route     string
+	principal string
+	app       App
+}
+
+func (c *reqContext) svc() *schema.Service { return c.srv.tenant.routes[c.route] }
+
+func (c *reqContext) fail(e *apiError) { writeError(c.w, e) }
+
+func notFoundSegment(seg string) *apiError {
+	return &apiError{status: http.StatusNotFound, code: "BadRequest_NotFound", message: "Resource not found for the segment '" + seg + "'."}
+}
+
+func methodNotAllowed(method, set string) *apiError {
+	return &apiError{status: http.StatusMethodNotAllowed, code: "BadRequest_MethodNotAllowed",
+		message: "'" + method + "' requests for '" + set + "' of EdmType 'Entity' are not allowed within Dynamics 365 Business Central OData web services."}
+}
+
+// segment is one path segment: a name and an optional key in parentheses.
+type segment struct {
+	name   string
+	key    string // unquoted key value
+	keyArg string // "name" for companies(name='…'), "" for a plain key
+	hasKey bool
+	ok     bool
+}
+
+// parseSegment reads "customers", "customers(<guid>)", "subscriptions('x')"
+// and "companies(name='O”Brien')".
+func parseSegment(s string) segment {
+	i := strings.IndexByte(s, '(')
+	if i < 0 {
+		return segment{name: s, ok: true}
+	}
+	if !strings.HasSuffix(s, ")") {
+		return segment{}
+	}
+	seg := segment{name: s[:i], hasKey: true, ok: true}
+	raw := s[i+1 : len(s)-1]
+	if eq := strings.IndexByte(raw, '='); eq > 0 && !strings.HasPrefix(raw, "'") {
+		seg.keyArg, raw = raw[:eq], raw[eq+1:]
+	}
+	if strings.HasPrefix(raw, "'") {
+		if len(raw) < 2 || !strings.HasSuffix(raw, "'") {
+			return segment{}
+		}
+		seg.key = strings.ReplaceAll(raw[1:len(raw)-1], "''", "'")
+	} else {
+		seg.key = raw
+	}
+	return seg
+}
+
+// dispatch resolves the resource path below the API route.
+func (c *reqContext) dispatch(res []string) {
+	c.srv.stats.record(c.r.Method + " " + c.r.URL.EscapedPath() + queryPart(c.r))
+	if len(res) == 0 {
+		c.serviceDocument()
+		return
+	}
+	switch res[0] {
+	case "$metadata":
+		c.metadata()
+		return
+	case "$batch":
+		c.fail(&apiError{status: http.StatusNotImplemented, code: "BadRequest_MethodNotImplemented", message: "$batch is not implemented by this fake yet."})
+		return
+	}
+	seg := parseSegment(res[0])
+	if !seg.ok {
+		c.fail(notFoundSegment(res[0]))
+		return
+	}
+	switch seg.name {
+	case "companies":
+		if !seg.hasKey {
+			if len(res) > 1 {
+				c.fail(notFoundSegment(res[1]))
+				return
+			}
+			c.listCompanies()
+			return
+		}
+		co := c.findCompany(seg)
+		if co == nil {
+			c.fail(&apiError{status: http.StatusNotFound, code: "Internal_CompanyNotFound", message: "The company '" + seg.key + "' does not exist."})
+			return
+		}
+		if len(res) == 1 {
+			c.getCompany(co)
+			return
+		}
+		c.inCompany(co, res[1:])
+		return
+	}
+	if id := c.r.URL.Query().Get("company"); id != "" {
+		co, ok := c.srv.tenant.Company(id)
+		if !ok {
+			c.fail(&apiError{status: http.StatusNotFound, code: "Internal_CompanyNotFound", message: "The company '" + id + "' does not exist."})
+			return
+		}
+		c.inCompany(co, res)
+		return
+	}
+	if _, known := c.svc().EntitySet(seg.name); known {
+		c.fail(&apiError{status: http.StatusBadRequest, code: "Internal_CompanyNotFound",
+			message: "Cannot process the request because the default company cannot be found. You can specify a default company in the service configuration file, or specify one for each tenant, or you can add a query string in the form of \"company=[name]\"."})
+		return
+	}
+	c.fail(notFoundSegment(res[0]))
+}
+
+func queryPart(r *http.Request) string {
+	if r.URL.RawQuery == "" {
+		return ""
+	}
+	return "?" + r.URL.RawQuery
+}
+
+func (c *reqContext) findCompany(seg segment) *Company {
+	for _, co := range c.srv.tenant.Companies() {
+		switch {
+		case seg.keyArg == "name" && co.Name == seg.key:
+			return co
+		case seg.keyArg == "" && strings.EqualFold(co.ID, seg.key):
+			return co
+		}
+	}
+	return nil
+}
+
+// node is where resolution stands: a collection (possibly under a parent) or
+// one entity.
+type node struct {
+	co     *Company
+	t      *table
+	parent *row                       // the entity a navigation started from
+	via    *schema.NavigationProperty // the navigation from parent
+	ptable *table                     // the parent's table
+	row    *row                       // set when the node is one entity
+}
+
+// children reports whether r belongs to the node's collection.
+func (n *node) children(r *row) bool {
+	if n.parent == nil {
+		return true
+	}
+	for _, rc := range n.via.Constraints {
+		pi, ok1 := n.ptable.colIdx[rc.Property]
+		ci, ok2 := n.t.colIdx[rc.ReferencedProperty]
+		if !ok1 || !ok2 || !strings.EqualFold(n.parent.vals[pi], r.vals[ci]) {
+			return false
+		}
+	}
+	return true
+}
+
+// parentKey is the parent's id for sets keyed within a parent.
+func (n *node) parentKey() string {
+	if n.parent == nil {
+		return ""
+	}
+	return n.parent.vals[n.ptable.key]
+}
+
+// inCompany resolves the path below companies(…).
+func (c *reqContext) inCompany(co *Company, segs []string) {
+	first := parseSegment(segs[0])
+	if !first.ok {
+		c.fail(notFoundSegment(segs[0]))
+		return
+	}
+	t, ok := co.table(c.route, first.name)
+	if !ok {
+		c.fail(notFoundSegment(first.name))
+		return
+	}
+	if aerr := c.checkPermission(t); aerr != nil {
+		c.fail(aerr)
+		return
+	}
+	n := &node{co: co, t: t}
+	if first.hasKey {
+		if t.parent >= 0 {
+			c.fail(mustGoThroughParent(t))
+			return
+		}
+		r, ok := t.lookup("", first.key)
+		if !ok {
+			c.fail(entityNotFound(t, first.key))
+			return
+		}
+		n.row = r
+	}
+	for i := 1; i < len(segs); i++ {
+		s := segs[i]
+		switch {
+		case s == "$count" && n.row == nil && i == len(segs)-1:
+			c.count(n)
+			return
+		case strings.HasPrefix(s, "Microsoft.NAV.") && n.row != nil && i == len(segs)-1:
+			c.action(n, strings.TrimPrefix(s, "Microsoft.NAV."))
+			return
+		case n.row == nil:
+			c.fail(notFoundSegment(s))
+			return
+		}
+		seg := parseSegment(s)
+		if p, ok := n.t.typ.Property(seg.name); ok && p.IsStream() && !seg.hasKey && i == len(segs)-1 {
+			c.media(n, p.Name)
+			return
+		}
+		nav := findNav(n.t.typ, seg.name)
+		if nav == nil || !seg.ok {
+			c.fail(notFoundSegment(s))
+			return
+		}
+		child, ok := co.table(c.route, setOfType(c.svc(), nav.Type))
+		if !ok {
+			c.fail(notFoundSegment(s))
+			return
+		}
+		next := &node{co: co, t: child, parent: n.row, via: nav, ptable: n.t}
+		switch {
+		case !nav.Collection:
+			r := c.singleTarget(next)
+			if r == nil {
+				c.fail(notFoundSegment(s))
+				return
+			}
+			next.row = r
+		case seg.hasKey:
+			r, ok := child.lookup(next.parentKey(), seg.key)
+			if !ok || !next.children(r) {
+				c.fail(entityNotFound(child, seg.key))
+				return
+			}
+			next.row = r
+		}
+		n = next
+	}
+	if n.row != nil {
+		c.entity(n)
+		return
+	}
+	c.collection(n)
+}
+
+func findNav(t *schema.EntityType, name string) *schema.NavigationProperty {
+	for i := range t.Navigation {
+		if t.Navigation[i].Name == name {
+			return &t.Navigation[i]
+		}
+	}
+	return nil
+}
+
+// setOfType finds the entity set serving an entity type.
+func setOfType(svc *schema.Service, typeName string) string {
+	for _, s := range svc.EntitySets {
+		if s.EntityType == typeName {
+			return s.Name
+		}
+	}
+	return ""
+}
+
+func entityNotFound(t *table, key string) *apiError {
+	return &apiError{status: http.StatusNotFound, code: "BadRequest_NotFound",
+		message: "The " + t.typ.Name + " with key '" + key + "' does not exist."}
+}
+
+func mustGoThroughParent(t *table) *apiError {
+	return &apiError{status: http.StatusBadRequest, code: "Application_DialogException",
+		message: "You must get to the parent first to get to the dimension set line."}
+}
+
+// checkPermission refuses sets the app's permission sets do not cover, with
+// BC's message, and the Automation API without D365 AUTOMATION.
+func (c *reqContext) checkPermission(t *table) *apiError {
+	denied := slices.Contains(c.app.DeniedSets, t.set.Name)
+	if c.route == AutomationRoute && !slices.Contains(c.app.PermissionSets, "D365 AUTOMATION") {
+		denied = true
+	}
+	if !denied {
+		return nil
+	}
+	return &apiError{status: http.StatusForbidden, code: "Internal_ServerError",
+		message: "Sorry, the current permissions prevented the action. (TableData " + tableDataName(t.set.Name) + " Read: bctest app)"}
+}
+
+// AutomationRoute is the path of BC's Automation API.
+const AutomationRoute = "api/microsoft/automation/v2.0"
+
+// tableDataName names the BC table behind a set, as permission errors do.
+func tableDataName(set string) string {
+	names := map[string]string{
+		"generalLedgerEntries": "17 G/L Entry", "customers": "18 Customer", "vendors": "23 Vendor", "accounts": "15 G/L Account",
+		"employees": "5200 Employee", "projects": "167 Job", "dimensions": "348 Dimension", "dimensionValues": "349 Dimension Value",
+		"currencies": "4 Currency", "accountingPeriods": "50 Accounting Period", "salesInvoices": "112 Sales Invoice Header",
+		"purchaseInvoices": "122 Purch. Inv. Header", "timeRegistrationEntries": "952 Time Sheet Detail", "items": "27 Item",
+	}
+	if n, ok := names[set]; ok {
+		return n
+	}
+	return set
+}

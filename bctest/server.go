@@ -1,0 +1,235 @@
+// Package bctest is a fake Microsoft Dynamics 365 Business Central for tests,
+// demos and benchmarks: an HTTP server that answers like BC online where it
+// matters to a client — Entra-style client-credentials tokens and their
+// errors, the standard API v2.0 (every entity set of the generated schema
+// registry), custom API routes, OData $filter/$select/$expand/$orderby/$top/
+// $skip with BC's refusals, server-driven paging with opaque $skiptoken
+// nextLinks, ETags and If-Match, deep insert, bound actions and media — plus
+// BC's limits (5 requests at once, a queue of 95, a request budget), a
+// service-time model and injected faults.
+//
+//	srv := bctest.NewServer()
+//	defer srv.Close()
+//	c := srv.Client()
+//	co := c.Company(srv.Tenant().Companies()[0].ID)
+package bctest
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/bcsdk/bc"
+)
+
+// The credentials and environment the fake accepts unless told otherwise.
+// The secret is a test value, not a real one.
+const (
+	TenantID     = "5e2c0d3a-7b41-4f6e-9c1d-2a8b4e6f0c13"
+	ClientID     = "0f9e1d2c-3b4a-4958-8776-a5b4c3d2e1f0"
+	ClientSecret = "bctest~fake-client-secret"
+	Environment  = "Production"
+)
+
+// Server is a running fake BC. Its zero value is not usable; create it with
+// NewServer (listening on loopback) or New + Handler (to serve it yourself).
+type Server struct {
+	cfg    config
+	tenant *Tenant
+	tokens *tokenIssuer
+	limits *limiter
+	faults *faultInjector
+	churn  *churner
+	stats  *counters
+
+	http *httptest.Server
+	// URL is the server's root, e.g. http://127.0.0.1:41234.
+	URL string
+}
+
+// New builds a fake BC without starting it; serve Handler yourself.
+func New(opts ...Option) *Server {
+	demo := DefaultDemo()
+	cfg := config{
+		tenantID: TenantID, clientID: ClientID, secret: ClientSecret, environment: Environment,
+		app: DefaultApp(), tokenLifetime: time.Hour, demo: &demo, limits: DefaultLimits(), seed: 1,
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	s := &Server{cfg: cfg, tenant: newTenant(cfg.seed), stats: newCounters()}
+	for _, api := range cfg.customAPIs {
+		s.tenant.addRoute(api.path, api.svc)
+	}
+	s.tokens = newTokenIssuer(cfg)
+	s.tokens.stats = s.stats
+	s.limits = newLimiter(cfg.limits, cfg.model, s.stats)
+	s.faults = newFaultInjector(cfg.faults, cfg.model)
+	s.churn = newChurner(cfg.churn, s.tenant)
+	if cfg.demo != nil {
+		loadDemo(s.tenant, *cfg.demo)
+		fillJobTasks(s.tenant, cfg.demo.Seed)
+	}
+	return s
+}
+
+// NewServer starts a fake BC on a loopback port. Close it when done.
+func NewServer(opts ...Option) *Server {
+	s := New(opts...)
+	s.http = httptest.NewServer(s.Handler())
+	s.URL = s.http.URL
+	return s
+}
+
+// Close stops the server started by NewServer.
+func (s *Server) Close() {
+	if s.http != nil {
+		s.http.Close()
+	}
+}
+
+// Handler serves the fake: the token endpoint at /{tenant}/oauth2/v2.0/token
+// and BC at /v2.0/{tenant}/{environment}/api/….
+func (s *Server) Handler() http.Handler { return http.HandlerFunc(s.serve) }
+
+// BaseURL is the value for bc.WithBaseURL (and the sync's --base-url).
+func (s *Server) BaseURL() string { return s.URL + "/v2.0" }
+
+// TokenURL is the value for bc.WithTokenURL (and --token-url); "{tenant}" is
+// replaced by the client.
+func (s *Server) TokenURL() string { return s.URL + "/{tenant}/oauth2/v2.0/token" }
+
+// Credentials returns the tenant id, client id and secret the fake accepts.
+func (s *Server) Credentials() (tenantID, clientID, secret string) {
+	return s.cfg.tenantID, s.cfg.clientID, s.cfg.secret
+}
+
+// Environment returns the environment name the fake serves.
+func (s *Server) Environment() string { return s.cfg.environment }
+
+// Tenant gives access to the fake's data.
+func (s *Server) Tenant() *Tenant { return s.tenant }
+
+// Client returns a bc.Client for this server with the accepted credentials.
+// Extra options are applied after the defaults.
+func (s *Server) Client(opts ...bc.Option) *bc.Client {
+	ts := bc.ClientCredentials(s.cfg.tenantID, s.cfg.clientID, s.cfg.secret, bc.WithTokenURL(s.TokenURL()))
+	all := append([]bc.Option{bc.WithBaseURL(s.BaseURL()), bc.WithTokenSource(ts)}, opts...)
+	c, err := bc.NewClient(s.cfg.tenantID, s.cfg.environment, all...)
+	if err != nil {
+		panic(fmt.Sprintf("bctest: building a client: %v", err)) // only reachable with invalid extra options
+	}
+	return c
+}
+
+// SetApp changes how the app is set up, e.g. to unregister it mid-test.
+func (s *Server) SetApp(a App) { s.tokens.setApp(a) }
+
+// SetFaults changes the injected faults.
+func (s *Server) SetFaults(f Faults) { s.faults.set(f) }
+
+// SetChurn changes the data churn during paging.
+func (s *Server) SetChurn(c Churn) { s.churn.set(c) }
+
+// serve routes a request: token endpoint or BC.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	segs := splitPath(r.URL.EscapedPath())
+	switch {
+	case len(segs) == 4 && segs[1] == "oauth2" && segs[2] == "v2.0" && segs[3] == "token":
+		s.tokens.serveToken(w, r, segs[0])
+	case len(segs) >= 4 && segs[0] == "v2.0" && segs[3] == "api":
+		s.serveBC(w, r, segs[1], segs[2], segs[4:])
+	default:
+		writeError(w, &apiError{status: http.StatusNotFound, code: "BadRequest_NotFound",
+			message: "No HTTP resource was found that matches the request URI '" + r.URL.Path + "'."})
+	}
+}
+
+// splitPath splits an escaped path into unescaped segments, so that %2F inside
+// a key stays inside its segment.
+func splitPath(escaped string) []string {
+	raw := strings.Split(strings.Trim(escaped, "/"), "/")
+	segs := make([]string, 0, len(raw))
+	for _, p := range raw {
+		u, err := url.PathUnescape(p)
+		if err != nil {
+			u = p
+		}
+		segs = append(segs, u)
+	}
+	return segs
+}
+
+// serveBC handles /v2.0/{tenant}/{env}/api/{route…}/{resource…}.
+func (s *Server) serveBC(w http.ResponseWriter, r *http.Request, tenantID, env string, rest []string) {
+	s.stats.requests.Add(1)
+	principal, aerr := s.tokens.authenticate(r, tenantID)
+	if aerr != nil {
+		s.stats.unauthorized.Add(1)
+		writeError(w, aerr)
+		return
+	}
+	if !strings.EqualFold(env, s.cfg.environment) {
+		writeError(w, &apiError{status: http.StatusNotFound, code: "NoEnvironment",
+			message: "The environment '" + env + "' does not exist in this tenant."})
+		return
+	}
+	route, resource, ok := s.splitRoute(rest)
+	if !ok {
+		writeError(w, &apiError{status: http.StatusNotFound, code: "BadRequest_NotFound",
+			message: "No HTTP resource was found that matches the request URI '" + r.URL.Path + "'."})
+		return
+	}
+	release, aerr := s.limits.acquire(r.Context(), principal)
+	if aerr != nil {
+		writeError(w, aerr)
+		return
+	}
+	defer release()
+	start := time.Now() // service time runs while the request holds a slot, not while it queues
+	s.stats.inFlight(1)
+	defer s.stats.inFlight(-1)
+
+	fault := s.faults.decide(r)
+	if fault.before != nil {
+		s.stats.fault(fault.name)
+		if fault.afterWrite && r.Method != http.MethodGet {
+			// BC ran the write; only the gateway gave up waiting for it.
+			ran := &reqContext{srv: s, w: s.limits.pace(discard{}, start, fault), r: r, route: route, principal: principal, app: s.tokens.appNow()}
+			ran.dispatch(resource)
+		}
+		pw := s.limits.pace(w, start, fault)
+		writeError(pw, fault.before)
+		pw.finish()
+		return
+	}
+	pw := s.limits.pace(w, start, fault)
+	ctx := &reqContext{srv: s, w: pw, r: r, route: route, principal: principal, app: s.tokens.appNow()}
+	ctx.dispatch(resource)
+	pw.finish()
+}
+
+// discard is a ResponseWriter that drops what it is given.
+type discard struct{}
+
+func (discard) Header() http.Header         { return http.Header{} }
+func (discard) Write(b []byte) (int, error) { return len(b), nil }
+func (discard) WriteHeader(int)             {}
+
+// splitRoute separates the API route (api/v2.0 or api/pub/grp/ver) from the
+// resource path below it.
+func (s *Server) splitRoute(rest []string) (route string, resource []string, ok bool) {
+	if len(rest) >= 1 && rest[0] == "v2.0" {
+		return StandardRoute, rest[1:], true
+	}
+	if len(rest) >= 3 {
+		route = "api/" + rest[0] + "/" + rest[1] + "/" + rest[2]
+		if _, known := s.tenant.routes[route]; known {
+			return route, rest[3:], true
+		}
+	}
+	return "", nil, false
+}

@@ -1,0 +1,405 @@
+package bctest
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bcsdk/bc/bctest/internal/filter"
+	"github.com/shopspring/decimal"
+)
+
+func badRequest(code, msg string) *apiError {
+	return &apiError{status: http.StatusBadRequest, code: code, message: msg}
+}
+
+// readBody decodes a JSON object body, keeping numbers as written.
+func (c *reqContext) readBody() (map[string]json.RawMessage, *apiError) {
+	raw, err := io.ReadAll(io.LimitReader(c.r.Body, 350<<20))
+	if err != nil {
+		return nil, badRequest("BadRequest", "Invalid Request Body")
+	}
+	var m map[string]json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	if err := dec.Decode(&m); err != nil || m == nil {
+		return nil, badRequest("BadRequest", "Invalid Request Body")
+	}
+	return m, nil
+}
+
+// fromJSON converts a JSON value to a column's wire text, with BC's errors.
+func fromJSON(c column, raw json.RawMessage) (string, *apiError) {
+	s := strings.TrimSpace(string(raw))
+	if s == "null" {
+		return c.emptyValue(), nil
+	}
+	if c.quoted {
+		var v string
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return "", badRequest("BadRequest", "Invalid Request Body")
+		}
+		switch c.kind {
+		case filter.GUID:
+			if !isGUID(v) {
+				return "", badRequest("Application_InvalidGUID", "The value '"+v+"' is not a valid GUID.")
+			}
+			return strings.ToLower(v), nil
+		case filter.Date:
+			if _, err := time.Parse(time.DateOnly, v); err != nil {
+				return "", badRequest("BadRequest", "Unable to convert value '"+v+"' to Date.")
+			}
+		case filter.DateTime:
+			t, err := time.Parse(time.RFC3339Nano, v)
+			if err != nil {
+				return "", badRequest("BadRequest", "Unable to convert value '"+v+"' to DateTime.")
+			}
+			return formatDateTime(t), nil
+		case filter.Enum:
+			if !slices.Contains(c.enum, v) {
+				return "", badRequest("Application_EvaluateException", "'"+v+"' is not an option. The existing options are: "+strings.Join(c.enum, ","))
+			}
+		case filter.String:
+			if n := len([]rune(v)); c.prop.MaxLength > 0 && n > c.prop.MaxLength {
+				return "", badRequest("Application_StringExceededLength", fmt.Sprintf("The length of the string is %d, but it must be less than or equal to %d characters. Value: %s", n, c.prop.MaxLength, v))
+			}
+		}
+		return v, nil
+	}
+	switch c.kind {
+	case filter.Bool:
+		if s != "true" && s != "false" {
+			return "", badRequest("BadRequest", "Invalid Request Body")
+		}
+	case filter.Int:
+		if _, err := strconv.ParseInt(s, 10, 64); err != nil {
+			return "", badRequest("BadRequest", "Invalid Request Body")
+		}
+	case filter.Decimal:
+		if _, err := decimal.NewFromString(s); err != nil || strings.HasPrefix(s, `"`) {
+			return "", badRequest("BadRequest", "Invalid Request Body")
+		}
+	}
+	return s, nil
+}
+
+func isGUID(s string) bool {
+	if len(s) != 36 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			if ch != '-' {
+				return false
+			}
+			continue
+		}
+		if !('0' <= ch && ch <= '9' || 'a' <= ch && ch <= 'f' || 'A' <= ch && ch <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// applyBody writes body's properties onto vals; navigation arrays are
+// returned for deep insert.
+func (c *reqContext) applyBody(t *table, vals []string, body map[string]json.RawMessage, create bool) (map[string]json.RawMessage, *apiError) {
+	navs := map[string]json.RawMessage{}
+	names := make([]string, 0, len(body))
+	for k := range body {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		raw := body[name]
+		if strings.HasPrefix(name, "@odata.") || strings.Contains(name, "@odata.") {
+			continue
+		}
+		i, ok := t.colIdx[name]
+		if !ok {
+			if nav := findNav(t.typ, name); nav != nil && nav.Collection {
+				if !create {
+					return nil, badRequest("BadRequest_NotSupported", "Deep update is not supported. Update '"+name+"' through its own entity set.")
+				}
+				navs[name] = raw
+				continue
+			}
+			return nil, badRequest("BadRequest", "The property '"+name+"' does not exist on type 'Microsoft.NAV."+t.typ.Name+"'. Make sure to only use property names that are defined by the type.")
+		}
+		col := t.cols[i]
+		if col.prop.ReadOnly && !(create && col.prop.Key) {
+			return nil, badRequest("BadRequest_InvalidOperation", "Control '"+name+"' is read-only.")
+		}
+		v, aerr := fromJSON(col, raw)
+		if aerr != nil {
+			return nil, aerr
+		}
+		vals[i] = v
+	}
+	return navs, nil
+}
+
+// create serves POST on a collection, with deep insert of document lines.
+func (c *reqContext) create(n *node) {
+	t := n.t
+	if !t.set.Insertable {
+		c.fail(methodNotAllowed(http.MethodPost, t.set.Name))
+		return
+	}
+	body, aerr := c.readBody()
+	if aerr != nil {
+		c.fail(aerr)
+		return
+	}
+	r, aerr := c.insertTree(n.co, t, n, body)
+	if aerr != nil {
+		c.fail(aerr)
+		return
+	}
+	c.srv.stats.writes.Add(1)
+	c.w.Header().Set("Location", c.baseURL()+"/"+c.route+"/companies("+n.co.ID+")/"+t.set.Name+"("+r.vals[t.key]+")")
+	c.writeEntity(http.StatusCreated, n, r, nil)
+}
+
+// insertTree validates a row and its deep-insert children, then stores them
+// all (or nothing).
+func (c *reqContext) insertTree(co *Company, t *table, n *node, body map[string]json.RawMessage) (*row, *apiError) {
+	tn := c.srv.tenant
+	vals, _ := tn.buildRow(t, nil, nil)
+	if n != nil && n.parent != nil {
+		for _, rc := range n.via.Constraints {
+			vals[t.colIdx[rc.ReferencedProperty]] = n.parent.vals[n.ptable.colIdx[rc.Property]]
+		}
+	}
+	navs, aerr := c.applyBody(t, vals, body, true)
+	if aerr != nil {
+		return nil, aerr
+	}
+	documentDefaults(co, t, vals)
+	type childBatch struct {
+		t    *table
+		rows [][]string
+	}
+	var batches []childBatch
+	for name, raw := range navs {
+		nav := findNav(t.typ, name)
+		ct, ok := co.table(c.route, setOfType(c.svc(), nav.Type))
+		if !ok {
+			return nil, badRequest("BadRequest", "Invalid Request Body")
+		}
+		var items []map[string]json.RawMessage
+		dec := json.NewDecoder(bytes.NewReader(raw))
+		dec.UseNumber()
+		if err := dec.Decode(&items); err != nil {
+			return nil, badRequest("BadRequest", "Invalid Request Body")
+		}
+		b := childBatch{t: ct}
+		for seq, item := range items {
+			cv, _ := tn.buildRow(ct, nil, nil)
+			for _, rc := range nav.Constraints {
+				cv[ct.colIdx[rc.ReferencedProperty]] = vals[t.colIdx[rc.Property]]
+			}
+			if _, aerr := c.applyBody(ct, cv, item, true); aerr != nil {
+				return nil, aerr
+			}
+			if i, ok := ct.colIdx["sequence"]; ok && cv[i] == "0" {
+				cv[i] = strconv.Itoa((seq + 1) * 10000)
+			}
+			computeLine(ct, cv)
+			b.rows = append(b.rows, cv)
+		}
+		batches = append(batches, b)
+	}
+	for _, b := range batches {
+		totals(t, vals, b.t, b.rows)
+	}
+	r, err := t.insert(vals, tn.version.Add(1))
+	if err != nil {
+		return nil, &apiError{status: http.StatusBadRequest, code: "Internal_EntityWithSameKeyExists", message: "The record already exists."}
+	}
+	for _, b := range batches {
+		for _, cv := range b.rows {
+			if _, err := b.t.insert(cv, tn.version.Add(1)); err != nil {
+				return nil, &apiError{status: http.StatusBadRequest, code: "Internal_EntityWithSameKeyExists", message: "The record already exists."}
+			}
+		}
+	}
+	return r, nil
+}
+
+// documentDefaults gives a new document what BC's number series and posting
+// logic would: a number and the Draft status.
+func documentDefaults(co *Company, t *table, vals []string) {
+	if i, ok := t.colIdx["status"]; ok && slices.Contains(t.cols[i].enum, "Draft") {
+		vals[i] = "Draft"
+	}
+	if i, ok := t.colIdx["number"]; ok && vals[i] == "" && t.cols[i].prop.ReadOnly {
+		vals[i] = fmt.Sprintf("%s-%d", strings.ToUpper(t.set.Name[:min(4, len(t.set.Name))]), 100000+t.size()+1)
+	}
+}
+
+// computeLine fills a document line's computed amounts.
+func computeLine(t *table, vals []string) {
+	get := func(name string) decimal.Decimal {
+		if i, ok := t.colIdx[name]; ok {
+			d, _ := decimal.NewFromString(vals[i])
+			return d
+		}
+		return decimal.Zero
+	}
+	price := get("unitPrice")
+	if _, ok := t.colIdx["unitCost"]; ok && price.IsZero() {
+		price = get("unitCost")
+	}
+	net := get("quantity").Mul(price).Sub(get("discountAmount"))
+	for _, name := range []string{"amountExcludingTax", "netAmount", "amountIncludingTax", "netAmountIncludingTax"} {
+		if i, ok := t.colIdx[name]; ok {
+			vals[i] = net.String()
+		}
+	}
+}
+
+// totals sums deep-inserted lines into the header.
+func totals(t *table, vals []string, lt *table, lines [][]string) {
+	ni, ok := lt.colIdx["netAmount"]
+	if !ok {
+		return
+	}
+	sum := decimal.Zero
+	for _, l := range lines {
+		d, _ := decimal.NewFromString(l[ni])
+		sum = sum.Add(d)
+	}
+	for _, name := range []string{"totalAmountExcludingTax", "totalAmountIncludingTax", "remainingAmount"} {
+		if i, ok := t.colIdx[name]; ok {
+			vals[i] = sum.String()
+		}
+	}
+}
+
+// checkIfMatch applies BC's concurrency rules to a write.
+func (c *reqContext) checkIfMatch(r *row) *apiError {
+	m := c.r.Header.Get("If-Match")
+	switch {
+	case m == "":
+		return badRequest("BadRequest_InvalidToken", "Could not validate the client concurrency token required by the service. Please provide a valid token in the client request.")
+	case m == "*" || m == etagOf(r.version):
+		return nil
+	}
+	return &apiError{status: http.StatusConflict, code: "Request_EntityChanged", message: "Another user has already changed the record."}
+}
+
+// update serves PATCH on an entity.
+func (c *reqContext) update(n *node) {
+	t := n.t
+	if !t.set.Updatable {
+		c.fail(methodNotAllowed(http.MethodPatch, t.set.Name))
+		return
+	}
+	if aerr := c.checkIfMatch(n.row); aerr != nil {
+		c.fail(aerr)
+		return
+	}
+	body, aerr := c.readBody()
+	if aerr != nil {
+		c.fail(aerr)
+		return
+	}
+	if i, ok := t.colIdx["status"]; ok && n.row.vals[i] != "Draft" && slices.Contains(t.cols[i].enum, "Draft") && strings.HasSuffix(t.set.Name, "Invoices") {
+		for k := range body {
+			if k != "dueDate" && k != "promisedPayDate" && k != "disputeStatus" && k != "disputeStatusId" {
+				c.fail(badRequest("Application_DialogException", "The invoice has been posted and can no longer be modified."))
+				return
+			}
+		}
+	}
+	vals := slices.Clone(n.row.vals)
+	if _, aerr := c.applyBody(t, vals, body, false); aerr != nil {
+		c.fail(aerr)
+		return
+	}
+	touch(c.srv.tenant, t, vals)
+	nr := t.replace(n.row, vals, c.srv.tenant.version.Add(1))
+	c.srv.stats.writes.Add(1)
+	c.writeEntity(http.StatusOK, n, nr, nil)
+}
+
+// touch sets lastModifiedDateTime to now.
+func touch(tn *Tenant, t *table, vals []string) {
+	if i, ok := t.colIdx["lastModifiedDateTime"]; ok && t.cols[i].kind == filter.DateTime {
+		vals[i] = formatDateTime(tn.now())
+	}
+}
+
+// remove serves DELETE on an entity.
+func (c *reqContext) remove(n *node) {
+	t := n.t
+	if !t.set.Deletable {
+		c.fail(methodNotAllowed(http.MethodDelete, t.set.Name))
+		return
+	}
+	if aerr := c.checkIfMatch(n.row); aerr != nil {
+		c.fail(aerr)
+		return
+	}
+	t.remove(n.row)
+	c.srv.stats.writes.Add(1)
+	c.w.WriteHeader(http.StatusNoContent)
+}
+
+// action serves POST …({key})/Microsoft.NAV.{name}.
+func (c *reqContext) action(n *node, name string) {
+	if c.r.Method != http.MethodPost {
+		c.fail(methodNotAllowed(c.r.Method, n.t.set.Name))
+		return
+	}
+	known := false
+	for _, a := range n.t.typ.Actions {
+		known = known || a.Name == name
+	}
+	if !known {
+		c.fail(badRequest("BadRequest_MethodNotImplemented", "The action '"+name+"' is not bound to '"+n.t.typ.Name+"'."))
+		return
+	}
+	t := n.t
+	vals := slices.Clone(n.row.vals)
+	status, hasStatus := t.colIdx["status"]
+	switch {
+	case t.set.Name == "journals" && name == "post":
+		if lt, ok := n.co.table(c.route, "journalLines"); ok {
+			lines := lt.rowsWhere("journalId", n.row.vals[t.key])
+			if len(lines) == 0 {
+				c.fail(badRequest("Application_DialogException", "There is nothing to post."))
+				return
+			}
+			for _, l := range lines {
+				if r, ok := lt.lookup("", l.vals[lt.key]); ok {
+					lt.remove(r)
+				}
+			}
+		}
+	case hasStatus && (name == "post" || name == "postAndSend" || name == "send" && vals[status] == "Draft"):
+		if vals[status] != "Draft" {
+			c.fail(badRequest("Application_DialogException", "The action can be applied to a draft invoice only."))
+			return
+		}
+		vals[status] = "Open"
+	case hasStatus && (name == "cancel" || name == "cancelAndSend"):
+		if vals[status] != "Open" && vals[status] != "Paid" {
+			c.fail(badRequest("Application_DialogException", "The action can be applied to a posted invoice only."))
+			return
+		}
+		vals[status] = "Canceled"
+	}
+	touch(c.srv.tenant, t, vals)
+	t.replace(n.row, vals, c.srv.tenant.version.Add(1))
+	c.srv.stats.writes.Add(1)
+	c.w.WriteHeader(http.StatusNoContent)
+}

@@ -231,7 +231,9 @@ func decodeInto(v any) func(*http.Response) error {
 			_, err := io.Copy(w, resp.Body)
 			return err
 		}
-		err := json.NewDecoder(resp.Body).Decode(v)
+		dec := json.NewDecoder(resp.Body)
+		dec.UseNumber() // numbers decoded into any stay exact, as in pages
+		err := dec.Decode(v)
 		var typeErr *json.UnmarshalTypeError
 		switch {
 		case errors.Is(err, io.EOF):

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -214,16 +215,22 @@ func (s *EntitySet[T]) Count(ctx context.Context, q *odata.Query, opts ...Reques
 		return 0, err
 	}
 	r.header.Set("Accept", "text/plain")
-	var buf strings.Builder
-	if _, err := s.Client().send(ctx, r, decodeInto(&buf)); err != nil {
-		return 0, err
-	}
-	text := strings.TrimSpace(strings.TrimPrefix(buf.String(), "\ufeff"))
-	n, err := strconv.ParseInt(text, 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("bc: $count answered %q, not a number", truncate(text, 40))
-	}
-	return n, nil
+	var n int64
+	_, err = s.Client().send(ctx, r, func(resp *http.Response) error {
+		var buf strings.Builder
+		if _, err := io.Copy(&buf, resp.Body); err != nil {
+			return err
+		}
+		// A count cut short cannot be told from a short count except by its
+		// form, so a body that is not a number is fetched again.
+		text := strings.TrimSpace(strings.TrimPrefix(buf.String(), "\ufeff"))
+		var perr error
+		if n, perr = strconv.ParseInt(text, 10, 64); perr != nil {
+			return fmt.Errorf("bc: $count answered %q, not a number", truncate(text, 40))
+		}
+		return nil
+	})
+	return n, err
 }
 
 // Media returns the handle of a stream property of one entity, e.g.

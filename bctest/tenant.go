@@ -236,13 +236,19 @@ func (co *Company) Count(set string) int {
 // works for millions of rows. fn runs under the set's read lock: it must not
 // read or change the same set.
 func (co *Company) Each(set string, fn func(map[string]string) bool) {
-	t, err := co.std(set)
-	if err != nil {
-		return
+	_ = co.EachIn(StandardRoute, set, fn)
+}
+
+// EachIn is Each for a set of another API route (a custom API).
+func (co *Company) EachIn(route, set string, fn func(map[string]string) bool) error {
+	t, ok := co.table(route, set)
+	if !ok {
+		return fmt.Errorf("bctest: no entity set %q on route %s", set, route)
 	}
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	t.scan(math.MinInt64, 0, math.MaxInt, func(r *row) bool { return fn(t.record(r)) })
+	return nil
 }
 
 // SetVirtual makes a standard set serve generated rows (see VirtualRows).
@@ -382,4 +388,47 @@ func wireText(c column, v any) (string, error) {
 // zeros dropped (0–3 fraction digits).
 func formatDateTime(t time.Time) string {
 	return t.UTC().Truncate(time.Millisecond).Format("2006-01-02T15:04:05.999Z07:00")
+}
+
+// EachChild calls fn with every row reached through the navigation nav of
+// every row of set (a G/L entry's dimensionSetLines, an invoice's lines), in
+// wire text, with the parent's key. Generated children of virtual rows are
+// included.
+func (co *Company) EachChild(set, nav string, fn func(parentKey string, child map[string]string) bool) error {
+	t, err := co.std(set)
+	if err != nil {
+		return err
+	}
+	np := findNav(t.typ, nav)
+	if np == nil || len(np.Constraints) == 0 {
+		return fmt.Errorf("bctest: %s has no navigation %q", set, nav)
+	}
+	child, ok := co.table(StandardRoute, setOfType(co.tenant.routes[StandardRoute], np.Type))
+	if !ok {
+		return fmt.Errorf("bctest: no entity set serves %s", np.Type)
+	}
+	var parents []*row
+	t.mu.RLock()
+	t.scan(math.MinInt64, 0, math.MaxInt, func(r *row) bool { parents = append(parents, copyRow(r)); return true })
+	t.mu.RUnlock()
+	for _, p := range parents {
+		n := &node{co: co, t: child, parent: p, via: np, ptable: t}
+		var rows []*row
+		if vc, ok := t.virtual.(VirtualChildren); ok && p.seq <= 0 {
+			for _, vals := range vc.Children(nav, int(p.seq+int64(t.virtual.Len()))) {
+				rows = append(rows, &row{vals: vals, version: p.version})
+			}
+		} else {
+			rows = child.rowsWhere(np.Constraints[0].ReferencedProperty, p.vals[t.colIdx[np.Constraints[0].Property]])
+		}
+		for _, r := range rows {
+			if !n.children(r) {
+				continue
+			}
+			if !fn(p.vals[t.key], child.record(r)) {
+				return nil
+			}
+		}
+	}
+	return nil
 }

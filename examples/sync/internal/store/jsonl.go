@@ -1,0 +1,309 @@
+package store
+
+import (
+	"context"
+	"database/sql/driver"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// jsonlStore writes DIR/<table>.jsonl files that readers only ever see
+// whole. Applied rows are appended to per-table staging files under
+// DIR/.sync and indexed in DIR/.sync/state.db (SQLite), whose commit is the
+// commit point of every Apply: it records the staging files' committed
+// lengths with the checkpoints, so a staging file is cut back to that length
+// on reopen. Close (and Open, for an interrupted run) merges each changed
+// table's previous file with its staged rows into a temporary file, fsyncs
+// and renames it over the old one. Files are sorted by key, so the merge
+// streams the old file and the changed keys side by side in flat memory.
+//
+// The index holds, per key, a hash of the row's values, which makes the
+// inserted/updated/unchanged counts exact while memory stays bounded: it
+// lives on disk, not in the process.
+type jsonlStore struct {
+	liteBase
+	dir string
+	now func() time.Time
+	// beforeCommit, when set (tests), runs after the staging files are
+	// written and before the commit; an error aborts the Apply.
+	beforeCommit func() error
+
+	lock   *os.File
+	tables map[string]*jTable
+}
+
+// jTable is the state of one output table.
+type jTable struct {
+	name   string
+	id     int64
+	cols   []Column // every column the table has had, in file order
+	key    []string
+	parent string
+	// published is how many of cols the published file has; lines written
+	// before a column was added lack it until the next merge adds null.
+	published int
+	staged    int64 // committed length of the staging file
+	dirty     bool  // the index has changes not yet published
+	f         *os.File
+	pending   []byte // lines of the Apply in progress
+}
+
+const jsonlMeta = "jsonl_tables"
+
+func newJSONL(dir string) *jsonlStore {
+	return &jsonlStore{liteBase: liteBase{where: "jsonl:" + dir}, dir: dir, now: time.Now, tables: map[string]*jTable{}}
+}
+
+func (s *jsonlStore) syncDir() string { return filepath.Join(s.dir, ".sync") }
+
+func (s *jsonlStore) Open(ctx context.Context) (err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.l != nil {
+		return fmt.Errorf("%s: already open", s.where)
+	}
+	if err := os.MkdirAll(s.syncDir(), 0o755); err != nil {
+		return fmt.Errorf("%s: cannot create the directory: %v", s.where, unwrapPath(err))
+	}
+	probe, err := os.CreateTemp(s.dir, ".bcsync-probe-*")
+	if err != nil {
+		return fmt.Errorf("%s: the directory is not writable: %v", s.where, unwrapPath(err))
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	lock, err := os.OpenFile(filepath.Join(s.syncDir(), "lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("%s: %v", s.where, unwrapPath(err))
+	}
+	if err := lockFile(lock); err != nil {
+		lock.Close()
+		return fmt.Errorf("%s: another sync is writing this directory", s.where)
+	}
+	s.lock = lock
+	defer func() {
+		if err != nil {
+			s.closeAll()
+		}
+	}()
+	where := s.where + " (state " + filepath.Join(s.syncDir(), "state.db") + ")"
+	if s.l, err = openLite(ctx, where, filepath.Join(s.syncDir(), "state.db"), "NORMAL"); err != nil {
+		return err
+	}
+	s.book = liteBook{s.l}
+	if err := s.book.ensure(ctx); err != nil {
+		return err
+	}
+	if err := s.loadMeta(ctx); err != nil {
+		return fmt.Errorf("%s: %w; remove %s to start over", where, err, s.syncDir())
+	}
+	// Publish what an interrupted run committed.
+	return s.finalize(ctx)
+}
+
+// unwrapPath drops the *PathError prefix that repeats the path.
+func unwrapPath(err error) error {
+	if pe, ok := err.(*os.PathError); ok {
+		return fmt.Errorf("%s %s: %w", pe.Op, pe.Path, pe.Err)
+	}
+	return err
+}
+
+func (s *jsonlStore) loadMeta(ctx context.Context) error {
+	_, err := s.l.exec(ctx, `CREATE TABLE IF NOT EXISTS `+jsonlMeta+` (name TEXT PRIMARY KEY, id INTEGER NOT NULL,
+		columns TEXT NOT NULL, key TEXT NOT NULL, parent TEXT NOT NULL, published INTEGER NOT NULL, staged INTEGER NOT NULL, dirty INTEGER NOT NULL)`)
+	if err != nil {
+		return err
+	}
+	var ts []*jTable
+	err = s.l.query(ctx, `SELECT name, id, columns, key, parent, published, staged, dirty FROM `+jsonlMeta, nil, func(row []driver.Value) error {
+		t := &jTable{name: asString(row[0]), parent: asString(row[4])}
+		t.id, _ = row[1].(int64)
+		if err := json.Unmarshal([]byte(asString(row[2])), &t.cols); err != nil {
+			return fmt.Errorf("table %q: bad columns: %w", t.name, err)
+		}
+		if err := json.Unmarshal([]byte(asString(row[3])), &t.key); err != nil {
+			return fmt.Errorf("table %q: bad key: %w", t.name, err)
+		}
+		published, _ := row[5].(int64)
+		t.published = int(published)
+		t.staged, _ = row[6].(int64)
+		dirty, _ := row[7].(int64)
+		t.dirty = dirty != 0
+		ts = append(ts, t)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, t := range ts {
+		// A staging file longer than its committed length holds the
+		// lines of an Apply that never committed: cut them off.
+		if t.f, err = os.OpenFile(s.stagePath(t), os.O_RDWR|os.O_CREATE, 0o644); err != nil {
+			return err
+		}
+		if err := t.f.Truncate(t.staged); err != nil {
+			return err
+		}
+		s.tables[t.name] = t
+	}
+	return nil
+}
+
+func (s *jsonlStore) stagePath(t *jTable) string {
+	return filepath.Join(s.syncDir(), strconv.FormatInt(t.id, 10)+".stage")
+}
+
+func (s *jsonlStore) filePath(name string) string {
+	return filepath.Join(s.dir, name+".jsonl")
+}
+
+// saveMeta records t's state inside the caller's transaction.
+func (s *jsonlStore) saveMeta(ctx context.Context, t *jTable, staged int64, dirty bool) error {
+	cols, _ := json.Marshal(t.cols)
+	key, _ := json.Marshal(t.key)
+	d := int64(0)
+	if dirty {
+		d = 1
+	}
+	_, err := s.l.exec(ctx, `INSERT INTO `+jsonlMeta+` (name, id, columns, key, parent, published, staged, dirty) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (name) DO UPDATE SET columns = excluded.columns, published = excluded.published, staged = excluded.staged, dirty = excluded.dirty`,
+		t.name, t.id, string(cols), string(key), t.parent, int64(t.published), staged, d)
+	return err
+}
+
+func (s *jsonlStore) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.l == nil {
+		return nil
+	}
+	err := s.finalize(context.Background())
+	if cerr := s.closeAll(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (s *jsonlStore) closeAll() error {
+	var err error
+	for _, t := range s.tables {
+		if t.f != nil {
+			t.f.Close()
+		}
+	}
+	s.tables = map[string]*jTable{}
+	if s.l != nil {
+		err = s.l.close()
+		s.l = nil
+	}
+	if s.lock != nil {
+		s.lock.Close() // releases the flock
+		s.lock = nil
+	}
+	return err
+}
+
+// EnsureTable records t; new columns first publish the table's pending
+// changes, so staged lines always have every column.
+func (s *jsonlStore) EnsureTable(ctx context.Context, t *Table) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.ready(); err != nil {
+		return err
+	}
+	if _, err := resolve(t); err != nil {
+		return err
+	}
+	if err := s.ensure(ctx, t); err != nil {
+		return fmt.Errorf("%s: table %q: %w", s.where, t.Name, err)
+	}
+	return nil
+}
+
+func (s *jsonlStore) ensure(ctx context.Context, t *Table) error {
+	if strings.ContainsAny(t.Name, `/\`) || strings.HasPrefix(t.Name, ".") {
+		return fmt.Errorf("the name cannot be a file name")
+	}
+	jt, ok := s.tables[t.Name]
+	if !ok {
+		return s.create(ctx, t)
+	}
+	if !slices.Equal(jt.key, t.Key) {
+		return fmt.Errorf("exists with key (%s) but the sync needs (%s): use another directory", strings.Join(jt.key, ", "), strings.Join(t.Key, ", "))
+	}
+	if jt.parent != t.Parent {
+		return fmt.Errorf("exists with parent column %q but the sync needs %q: use another directory", jt.parent, t.Parent)
+	}
+	var add []Column
+	for _, c := range t.Columns {
+		if !slices.ContainsFunc(jt.cols, func(x Column) bool { return x.Name == c.Name }) {
+			add = append(add, c)
+		}
+	}
+	return s.addColumns(ctx, jt, add)
+}
+
+func (s *jsonlStore) addColumns(ctx context.Context, jt *jTable, add []Column) error {
+	if len(add) == 0 {
+		return nil
+	}
+	if err := s.publish(ctx, jt); err != nil {
+		return err
+	}
+	jt.cols = append(jt.cols, add...)
+	return s.l.tx(ctx, func() error { return s.saveMeta(ctx, jt, jt.staged, jt.dirty) })
+}
+
+func (s *jsonlStore) create(ctx context.Context, t *Table) error {
+	jt := &jTable{name: t.Name, cols: slices.Clone(t.Columns), key: slices.Clone(t.Key), parent: t.Parent}
+	err := s.l.query(ctx, `SELECT coalesce(max(id), 0) + 1 FROM `+jsonlMeta, nil, func(row []driver.Value) error {
+		jt.id, _ = row[0].(int64)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	idx := jsonlIndex(jt)
+	keys := make([]string, len(t.Key))
+	for i := range keys {
+		keys[i] = "k" + strconv.Itoa(i)
+	}
+	k := strings.Join(keys, ", ")
+	err = s.l.tx(ctx, func() error {
+		for _, q := range []string{
+			// p: the row's parent scope; h: hash of its values (NULL: deleted
+			// in this run); st, n: offset and length of its staged line; m:
+			// its _deleted mark; mm: the mark is not yet published.
+			"CREATE TABLE " + idx + " (" + strings.Join(keys, " TEXT NOT NULL, ") + " TEXT NOT NULL, p TEXT, h BLOB, st INTEGER, n INTEGER, m TEXT, mm INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (" + k + ")) WITHOUT ROWID",
+			"CREATE INDEX " + liteIdent(idx+"p") + " ON " + idx + " (p) WHERE p IS NOT NULL",
+			// The changed keys, in key order, for the merge.
+			"CREATE INDEX " + liteIdent(idx+"c") + " ON " + idx + " (" + k + ") WHERE " + jsonlChanged,
+		} {
+			if _, err := s.l.exec(ctx, q); err != nil {
+				return err
+			}
+		}
+		return s.saveMeta(ctx, jt, 0, false)
+	})
+	if err != nil {
+		return err
+	}
+	if jt.f, err = os.OpenFile(s.stagePath(jt), os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644); err != nil {
+		return err
+	}
+	s.tables[t.Name] = jt
+	return nil
+}
+
+// jsonlChanged selects the index rows a merge must look at: staged, deleted
+// or with a new mark. Queries repeat it so SQLite uses the partial index.
+const jsonlChanged = "(st IS NOT NULL OR h IS NULL OR mm = 1)"
+
+// jsonlIndex names t's index table in state.db.
+func jsonlIndex(t *jTable) string { return `"i` + strconv.FormatInt(t.id, 10) + `"` }

@@ -1,0 +1,336 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql/driver"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// jsonlSQL is the SQL on one index table.
+type jsonlSQL struct {
+	ins, sel, upd, tomb, kids string
+}
+
+func jsonlStatements(t *jTable) jsonlSQL {
+	idx := jsonlIndex(t)
+	where := make([]string, len(t.key))
+	for i := range where {
+		where[i] = "k" + strconv.Itoa(i) + " = ?"
+	}
+	w := strings.Join(where, " AND ")
+	keys := strings.Repeat("?, ", len(t.key))
+	return jsonlSQL{
+		ins:  "INSERT INTO " + idx + " VALUES (" + keys + "?, ?, ?, ?, NULL, 0) ON CONFLICT DO NOTHING",
+		sel:  "SELECT h, m FROM " + idx + " WHERE " + w,
+		upd:  "UPDATE " + idx + " SET p = ?, h = ?, st = ?, n = ?, m = NULL, mm = 0 WHERE " + w,
+		tomb: "UPDATE " + idx + " SET p = NULL, h = NULL, st = NULL, n = NULL, m = NULL, mm = 0 WHERE " + w + " AND h IS NOT NULL",
+		kids: "SELECT " + strings.Join(jsonlKeyCols(len(t.key)), ", ") + " FROM " + idx + " WHERE p = ? AND h IS NOT NULL",
+	}
+}
+
+func jsonlKeyCols(n int) []string {
+	k := make([]string, n)
+	for i := range k {
+		k[i] = "k" + strconv.Itoa(i)
+	}
+	return k
+}
+
+// jsonlScope is the parent scope of a row: company and parent id.
+func jsonlScope(company, parent string) string { return company + "\x00" + parent }
+
+func (s *jsonlStore) Apply(ctx context.Context, batches []Batch, checkpoints []Checkpoint) (Counts, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.ready(); err != nil {
+		return Counts{}, err
+	}
+	var total Counts
+	touched := map[*jTable]bool{}
+	defer func() {
+		for t := range touched {
+			t.pending = t.pending[:0]
+		}
+	}()
+	err := s.l.tx(ctx, func() error {
+		for i := range batches {
+			c, err := s.applyBatch(ctx, &batches[i], touched)
+			if err != nil {
+				return err
+			}
+			batches[i].Counts = c
+			total.Add(c)
+		}
+		for t := range touched {
+			if _, err := t.f.WriteAt(t.pending, t.staged); err != nil {
+				return err
+			}
+			if err := t.f.Sync(); err != nil {
+				return err
+			}
+			if err := s.saveMeta(ctx, t, t.staged+int64(len(t.pending)), true); err != nil {
+				return err
+			}
+		}
+		if err := s.book.saveCheckpoints(ctx, checkpoints); err != nil {
+			return err
+		}
+		if s.beforeCommit != nil {
+			return s.beforeCommit()
+		}
+		return nil
+	})
+	if err != nil {
+		for t := range touched {
+			t.f.Truncate(t.staged) // best effort; Open cuts it back anyway
+		}
+		return Counts{}, fmt.Errorf("%s: %w", s.where, err)
+	}
+	for t := range touched {
+		t.staged += int64(len(t.pending))
+		t.dirty = true
+	}
+	return total, nil
+}
+
+// jsonlRow encodes rows of one batch's column set as lines of the table.
+type jsonlRow struct {
+	t     *jTable
+	sh    *shape
+	src   []int    // for each table column, the batch column, or -1
+	names [][]byte // each table column's name, quoted
+	line  []byte
+	hash  []byte // the non-null members, hashed to detect changes
+	keys  []any
+	kb    []byte
+}
+
+func newJSONLRow(t *jTable, sh *shape) (*jsonlRow, error) {
+	e := &jsonlRow{t: t, sh: sh, src: make([]int, len(t.cols)), names: make([][]byte, len(t.cols)), keys: make([]any, len(t.key))}
+	pos := map[string]int{}
+	for i, c := range sh.t.Columns {
+		pos[c.Name] = i
+	}
+	for u, c := range t.cols {
+		e.names[u] = appendJSONString(nil, c.Name)
+		e.src[u] = -1
+		if i, ok := pos[c.Name]; ok {
+			e.src[u] = i
+			delete(pos, c.Name)
+		}
+	}
+	for name := range pos {
+		return nil, fmt.Errorf("table %q: column %q: %w", t.name, name, errNotEnsured)
+	}
+	return e, nil
+}
+
+// encode builds the line and hash of r and its key values.
+func (e *jsonlRow) encode(r Row) error {
+	e.line = append(e.line[:0], '{')
+	e.hash = e.hash[:0]
+	for u, c := range e.t.cols {
+		if u > 0 {
+			e.line = append(e.line, ',')
+		}
+		e.line = append(e.line, e.names[u]...)
+		e.line = append(e.line, ':')
+		i := e.src[u]
+		if i < 0 || !r[i].Valid {
+			e.line = append(e.line, "null"...)
+			continue
+		}
+		if err := checkValue(e.t.name, c.Name, c.Type, r[i].Text); err != nil {
+			return err
+		}
+		start := len(e.line)
+		e.line = appendJSONValue(e.line, c.Type, r[i])
+		e.hash = append(e.hash, e.names[u]...)
+		e.hash = append(e.hash, e.line[start:]...)
+		e.hash = append(e.hash, 0)
+	}
+	e.line = append(e.line, '}', '\n')
+	e.kb = e.kb[:0]
+	for j, i := range e.sh.keyIdx {
+		k := norm(e.sh.t.Columns[i].Type, r[i].Text)
+		e.keys[j] = k
+		e.kb = appendKey(e.kb, k)
+	}
+	return nil
+}
+
+func (s *jsonlStore) applyBatch(ctx context.Context, b *Batch, touched map[*jTable]bool) (Counts, error) {
+	var c Counts
+	if b.Table == nil {
+		return c, fmt.Errorf("batch without a table")
+	}
+	t, ok := s.tables[b.Table.Name]
+	if !ok {
+		return c, fmt.Errorf("table %q: %w", b.Table.Name, errNotEnsured)
+	}
+	sh, err := resolve(b.Table)
+	if err != nil {
+		return c, err
+	}
+	e, err := newJSONLRow(t, sh)
+	if err != nil {
+		return c, err
+	}
+	q := jsonlStatements(t)
+	ins, err := s.l.stmt(ctx, q.ins)
+	if err != nil {
+		return c, err
+	}
+	touched[t] = true
+	var keep map[string]bool
+	if len(b.ReplaceParents) > 0 {
+		keep = make(map[string]bool, len(b.Upserts))
+	}
+	nk := len(t.key)
+	args := ordinals(nk + 4)
+	for n, r := range b.Upserts {
+		if n&255 == 255 {
+			if err := ctx.Err(); err != nil {
+				return c, err
+			}
+		}
+		if err := sh.checkRow(r); err != nil {
+			return c, err
+		}
+		if err := e.encode(r); err != nil {
+			return c, fmt.Errorf("row %d: %w", n, err)
+		}
+		if keep != nil {
+			keep[string(e.kb)] = true
+		}
+		sum := sha256.Sum256(e.hash)
+		h := sum[:16]
+		var scope any
+		if sh.parentIdx >= 0 {
+			company := ""
+			if sh.companyIdx >= 0 {
+				company = norm(sh.t.Columns[sh.companyIdx].Type, r[sh.companyIdx].Text)
+			}
+			scope = jsonlScope(company, norm(sh.t.Columns[sh.parentIdx].Type, r[sh.parentIdx].Text))
+		}
+		at := t.staged + int64(len(t.pending))
+		for j, k := range e.keys {
+			args[j].Value = k
+		}
+		args[nk].Value, args[nk+1].Value, args[nk+2].Value, args[nk+3].Value = scope, h, at, int64(len(e.line))
+		ch, err := run(ins, args)
+		if err != nil {
+			return c, err
+		}
+		if ch > 0 {
+			c.Inserted++
+			t.pending = append(t.pending, e.line...)
+			continue
+		}
+		var old []byte
+		var marked, found bool
+		err = s.query(ctx, q.sel, e.keys, func(row []driver.Value) error {
+			found = true
+			old, _ = row[0].([]byte)
+			marked = row[1] != nil
+			return nil
+		})
+		if err != nil {
+			return c, err
+		}
+		switch {
+		case !found:
+			return c, fmt.Errorf("table %q: index lost a key", t.name)
+		case bytes.Equal(old, h) && !marked:
+			c.Unchanged++
+			continue
+		case old == nil:
+			c.Inserted++ // deleted earlier in this run
+		default:
+			c.Updated++
+		}
+		if _, err := s.exec(ctx, q.upd, append([]any{scope, h, at, int64(len(e.line))}, e.keys...)...); err != nil {
+			return c, err
+		}
+		t.pending = append(t.pending, e.line...)
+	}
+	if keep != nil {
+		n, err := s.dropOthers(ctx, t, sh, q, b, keep)
+		if err != nil {
+			return c, err
+		}
+		c.Deleted += n
+	}
+	for _, key := range b.Deletes {
+		if err := sh.checkKey(key); err != nil {
+			return c, err
+		}
+		args := make([]any, len(key))
+		for j, i := range sh.keyIdx {
+			args[j] = norm(sh.t.Columns[i].Type, key[j])
+		}
+		n, err := s.exec(ctx, q.tomb, args...)
+		if err != nil {
+			return c, err
+		}
+		c.Deleted += n
+	}
+	return c, nil
+}
+
+func (s *jsonlStore) exec(ctx context.Context, q string, args ...any) (int64, error) {
+	st, err := s.l.stmt(ctx, q)
+	if err != nil {
+		return 0, err
+	}
+	return run(st, named(args))
+}
+
+func (s *jsonlStore) query(ctx context.Context, q string, args []any, fn func(row []driver.Value) error) error {
+	st, err := s.l.stmt(ctx, q)
+	if err != nil {
+		return err
+	}
+	return queryStmt(ctx, st, named(args), fn)
+}
+
+// dropOthers deletes the children of b's parents the batch did not upsert.
+func (s *jsonlStore) dropOthers(ctx context.Context, t *jTable, sh *shape, q jsonlSQL, b *Batch, keep map[string]bool) (int64, error) {
+	company := ""
+	if sh.companyIdx >= 0 {
+		company = norm(sh.t.Columns[sh.companyIdx].Type, b.CompanyID)
+	}
+	var gone [][]any
+	var kb []byte
+	for _, parent := range b.ReplaceParents {
+		scope := jsonlScope(company, norm(sh.t.Columns[sh.parentIdx].Type, parent))
+		err := s.query(ctx, q.kids, []any{scope}, func(row []driver.Value) error {
+			kb = kb[:0]
+			key := make([]any, len(row))
+			for j, v := range row {
+				key[j] = asString(v)
+				kb = appendKey(kb, asString(v))
+			}
+			if !keep[string(kb)] {
+				gone = append(gone, key)
+			}
+			return nil
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	var total int64
+	for _, key := range gone {
+		n, err := s.exec(ctx, q.tomb, key...)
+		if err != nil {
+			return 0, err
+		}
+		total += n
+	}
+	return total, nil
+}

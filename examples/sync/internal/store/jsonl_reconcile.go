@@ -1,0 +1,122 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Reconcile loads keys into a temporary table of state.db and deletes (or
+// marks) the company's indexed rows missing from it; the files change at
+// the next merge.
+func (s *jsonlStore) Reconcile(ctx context.Context, t *Table, companyID string, keys func(yield func(key []string) bool), mark bool) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := s.ready(); err != nil {
+		return 0, err
+	}
+	n, err := s.reconcile(ctx, t, companyID, keys, mark)
+	if err != nil {
+		return 0, fmt.Errorf("%s: reconciling %q: %w", s.where, t.Name, err)
+	}
+	return n, nil
+}
+
+func (s *jsonlStore) reconcile(ctx context.Context, t *Table, companyID string, keys func(yield func(key []string) bool), mark bool) (int64, error) {
+	sh, err := resolve(t)
+	if err != nil {
+		return 0, err
+	}
+	jt, ok := s.tables[t.Name]
+	if !ok {
+		return 0, errNotEnsured
+	}
+	if mark && !jt.hasColumn(deletedCol) {
+		if err := s.addColumns(ctx, jt, []Column{{deletedCol, DateTime}}); err != nil {
+			return 0, err
+		}
+	}
+	kc := jsonlKeyCols(len(jt.key))
+	const rk = `temp."_reconcile"`
+	var total int64
+	err = s.l.tx(ctx, func() error {
+		if _, err := s.l.exec(ctx, "DROP TABLE IF EXISTS "+rk); err != nil {
+			return err
+		}
+		if _, err := s.l.exec(ctx, "CREATE TABLE "+rk+" ("+strings.Join(kc, " TEXT, ")+" TEXT, PRIMARY KEY ("+strings.Join(kc, ", ")+")) WITHOUT ROWID"); err != nil {
+			return err
+		}
+		defer s.l.exec(context.Background(), "DROP TABLE IF EXISTS "+rk)
+		ins, err := s.l.conn.PrepareContext(ctx, "INSERT OR IGNORE INTO "+rk+" VALUES ("+strings.TrimSuffix(strings.Repeat("?, ", len(kc)), ", ")+")")
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		args := ordinals(len(kc))
+		var kerr error
+		n := 0
+		for key := range keys {
+			if n++; n&1023 == 0 {
+				if kerr = ctx.Err(); kerr != nil {
+					break
+				}
+			}
+			if kerr = sh.checkKey(key); kerr != nil {
+				break
+			}
+			for j, i := range sh.keyIdx {
+				args[j].Value = norm(t.Columns[i].Type, key[j])
+			}
+			if _, kerr = run(ins, args); kerr != nil {
+				break
+			}
+		}
+		if kerr != nil {
+			return kerr
+		}
+		idx := jsonlIndex(jt)
+		scope, scopeArgs := "h IS NOT NULL", []any(nil)
+		if sh.companyIdx >= 0 {
+			for j, k := range jt.key {
+				if k == companyIDCol {
+					scope += " AND i.k" + strconv.Itoa(j) + " = ?"
+					scopeArgs = append(scopeArgs, norm(t.Columns[sh.companyIdx].Type, companyID))
+				}
+			}
+		}
+		match := make([]string, len(kc))
+		for j, k := range kc {
+			match[j] = "r." + k + " = i." + k
+		}
+		present := "EXISTS (SELECT 1 FROM " + rk + " AS r WHERE " + strings.Join(match, " AND ") + ")"
+		if !mark {
+			total, err = s.l.exec(ctx, "UPDATE "+idx+" AS i SET p = NULL, h = NULL, st = NULL, n = NULL, m = NULL, mm = 0 WHERE "+scope+" AND NOT "+present, scopeArgs...)
+		} else {
+			at := s.now().UTC().Format(time.RFC3339Nano)
+			total, err = s.l.exec(ctx, "UPDATE "+idx+" AS i SET m = ?, mm = 1 WHERE "+scope+" AND m IS NULL AND NOT "+present, append([]any{at}, scopeArgs...)...)
+			if err == nil {
+				_, err = s.l.exec(ctx, "UPDATE "+idx+" AS i SET m = NULL, mm = 1 WHERE "+scope+" AND m IS NOT NULL AND "+present, scopeArgs...)
+			}
+		}
+		if err != nil {
+			return err
+		}
+		return s.saveMeta(ctx, jt, jt.staged, true)
+	})
+	if err != nil {
+		return 0, err
+	}
+	jt.dirty = true
+	return total, nil
+}
+
+func (t *jTable) hasColumn(name string) bool {
+	for _, c := range t.cols {
+		if c.Name == name {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,276 @@
+package store
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func openJSONL(t *testing.T, dir string) *jsonlStore {
+	t.Helper()
+	s := newJSONL(dir)
+	require.NoError(t, s.Open(t.Context()))
+	return s
+}
+
+// kill drops s the way a killed process would: nothing is published.
+func kill(s *jsonlStore) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closeAll()
+}
+
+func TestJSONLGolden(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	dir := filepath.Join(t.TempDir(), "out")
+	s := openJSONL(t, dir)
+	tb := customers()
+	require.NoError(t, s.EnsureTable(ctx, tb))
+	rows := []Row{
+		customer(co1, id2, "Trey Research", "413.28"),
+		{v(co1), v(id1), v("10000"), v(`Adatum "A" Corp, Ölçü 😀`), v("-12345678901234567890.123456789"), v("0"), v("true"), v("0.000125"), v("2024-02-29"), null},
+		{v(co2), v(id1), null, null, v("0.000001"), null, null, v("NaN"), null, null},
+	}
+	_, err := s.Apply(ctx, []Batch{{Table: tb, Upserts: rows}}, nil)
+	require.NoError(t, err)
+	run, err := s.BeginRun(ctx, Run{Started: time.Date(2025, 5, 16, 15, 37, 35, 0, time.UTC), Mode: "full", Status: "ok", Plan: "mosaic"})
+	require.NoError(t, err)
+	_, err = s.Apply(ctx, nil, []Checkpoint{{RunID: run.ID, CompanyID: co1, Set: "customers", Partition: "all", Done: true, Rows: 3}})
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+
+	golden := func(name string) {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		require.NoError(t, err)
+		want, err := os.ReadFile(filepath.Join("testdata", name))
+		require.NoError(t, err)
+		require.Equal(t, string(want), string(got), name)
+	}
+	golden("customers.jsonl")
+	golden("_runs.jsonl")
+	golden("_checkpoints.jsonl")
+	for _, name := range []string{"_watermarks.jsonl", "_counts.jsonl", "_errors.jsonl"} {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		require.NoError(t, err)
+		require.Empty(t, got, name)
+	}
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	for _, e := range entries {
+		require.False(t, strings.HasSuffix(e.Name(), ".tmp"), "left %s behind", e.Name())
+	}
+}
+
+func TestJSONLKillMidApply(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	dir := filepath.Join(t.TempDir(), "out")
+	s := openJSONL(t, dir)
+	tb := customers()
+	require.NoError(t, s.EnsureTable(ctx, tb))
+	cp := Checkpoint{RunID: 1, CompanyID: co1, Set: "customers", Partition: "all", Next: "page2", Rows: 1}
+	a := customer(co1, id1, "committed", "1")
+	_, err := s.Apply(ctx, []Batch{{Table: tb, Upserts: []Row{a}}}, []Checkpoint{cp})
+	require.NoError(t, err)
+
+	// The next Apply gets its lines into the staging file but is killed
+	// before it commits, halfway through writing a line.
+	stage := s.stagePath(s.tables[tb.Name])
+	var torn []byte
+	s.beforeCommit = func() error {
+		var err error
+		torn, err = os.ReadFile(stage)
+		return errors.Join(err, errors.New("killed"))
+	}
+	cp2 := cp
+	cp2.Next, cp2.Rows = "page3", 3
+	_, err = s.Apply(ctx, []Batch{{Table: tb, Upserts: []Row{customer(co1, id2, "lost", "2"), customer(co1, id3, "lost", "3")}}}, []Checkpoint{cp2})
+	require.ErrorContains(t, err, "killed")
+	committed := s.tables[tb.Name].staged
+	require.Greater(t, int64(len(torn)), committed+10)
+	kill(s)
+	require.NoError(t, os.WriteFile(stage, torn[:len(torn)-10], 0o644))
+
+	s = openJSONL(t, dir)
+	defer s.Close()
+	fi, err := os.Stat(stage)
+	require.NoError(t, err)
+	require.Equal(t, int64(0), fi.Size(), "cut back, then published and emptied")
+	require.Equal(t, want(tb, a), without(dump(t, s, tb), deletedCol))
+	cps, err := s.Checkpoints(ctx, 1)
+	require.NoError(t, err)
+	require.Equal(t, []Checkpoint{cp}, cps)
+
+	// The resumed run re-reads the page: nothing was lost or duplicated.
+	got, err := s.Apply(ctx, []Batch{{Table: tb, Upserts: []Row{customer(co1, id2, "found", "2"), customer(co1, id3, "found", "3")}}}, []Checkpoint{cp2})
+	require.NoError(t, err)
+	require.Equal(t, Counts{Inserted: 2}, got)
+	require.Equal(t, want(tb, a, customer(co1, id2, "found", "2"), customer(co1, id3, "found", "3")), dump(t, s, tb))
+}
+
+func TestJSONLKillBeforePublish(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	dir := filepath.Join(t.TempDir(), "out")
+	s := openJSONL(t, dir)
+	tb := customers()
+	require.NoError(t, s.EnsureTable(ctx, tb))
+	_, err := s.Apply(ctx, []Batch{{Table: tb, Upserts: []Row{customer(co1, id1, "a", "1"), customer(co1, id2, "b", "2")}}}, nil)
+	require.NoError(t, err)
+	require.NoError(t, s.finalize(ctx))
+	_, err = s.Apply(ctx, []Batch{{Table: tb, Upserts: []Row{customer(co1, id3, "c", "3")}, Deletes: [][]string{{co1, id1}}}}, nil)
+	require.NoError(t, err)
+	// Killed after the merged file was renamed into place but before the
+	// index recorded it: publishing again must give the same file.
+	require.NoError(t, s.merge(ctx, s.tables[tb.Name]))
+	first, err := os.ReadFile(s.filePath(tb.Name))
+	require.NoError(t, err)
+	kill(s)
+
+	s = openJSONL(t, dir)
+	defer s.Close()
+	again, err := os.ReadFile(s.filePath(tb.Name))
+	require.NoError(t, err)
+	require.Equal(t, string(first), string(again))
+	require.Equal(t, want(tb, customer(co1, id2, "b", "2"), customer(co1, id3, "c", "3")), dump(t, s, tb))
+	got, err := s.Apply(ctx, []Batch{{Table: tb, Upserts: []Row{customer(co1, id1, "a", "1"), customer(co1, id3, "c", "3")}}}, nil)
+	require.NoError(t, err)
+	require.Equal(t, Counts{Inserted: 1, Unchanged: 1}, got)
+}
+
+func TestJSONLFilesAreReplacedWhole(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := openJSONL(t, filepath.Join(t.TempDir(), "out"))
+	defer s.Close()
+	tb := customers()
+	require.NoError(t, s.EnsureTable(ctx, tb))
+	_, err := s.Apply(ctx, []Batch{{Table: tb, Upserts: []Row{customer(co1, id1, "a", "1")}}}, nil)
+	require.NoError(t, err)
+	require.NoError(t, s.finalize(ctx))
+	reader, err := os.Open(s.filePath(tb.Name))
+	require.NoError(t, err)
+	defer reader.Close()
+	before, err := os.ReadFile(s.filePath(tb.Name))
+	require.NoError(t, err)
+
+	_, err = s.Apply(ctx, []Batch{{Table: tb, Upserts: []Row{customer(co1, id1, "changed", "1"), customer(co1, id2, "b", "2")}}}, nil)
+	require.NoError(t, err)
+	unpublished, err := os.ReadFile(s.filePath(tb.Name))
+	require.NoError(t, err)
+	require.Equal(t, before, unpublished, "readers see no change before the run is published")
+	require.NoError(t, s.finalize(ctx))
+
+	// A reader that opened the old file reads it whole; the path has the new one.
+	old, err := io.ReadAll(reader)
+	require.NoError(t, err)
+	require.Equal(t, before, old)
+	require.Equal(t, want(tb, customer(co1, id1, "changed", "1"), customer(co1, id2, "b", "2")), dump(t, s, tb))
+}
+
+func TestJSONLMergeKeepsKeyOrder(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	dir := filepath.Join(t.TempDir(), "out")
+	tb := &Table{Name: "entries", Key: []string{"companyId", "entryNumber"}, Columns: []Column{{"companyId", GUID}, {"entryNumber", Int}, {"description", Text}}}
+	expected := map[string]Row{}
+	rng := rand.New(rand.NewPCG(1, 2))
+	long := strings.Repeat("x", 3<<20) // longer than the merge's read buffer
+	for round := range 4 {
+		s := openJSONL(t, dir)
+		if round == 2 {
+			tb.Columns = append(tb.Columns, Column{"amount", Decimal}) // old lines get null
+			for k, r := range expected {
+				expected[k] = append(r, null)
+			}
+		}
+		require.NoError(t, s.EnsureTable(ctx, tb))
+		var c Counts
+		for range 3 {
+			var b Batch
+			b.Table = tb
+			for range 300 {
+				n := rng.IntN(1000)
+				key := fmt.Sprint(n)
+				if rng.IntN(10) == 0 {
+					b.Deletes = append(b.Deletes, []string{co1, key})
+					continue
+				}
+				r := Row{v(co1), v(key), v(fmt.Sprintf("round %d", rng.IntN(3)))}
+				if n == 7 {
+					r[2] = v(long)
+				}
+				if len(tb.Columns) == 4 {
+					r = append(r, v(fmt.Sprintf("%d.%02d", n, round)))
+				}
+				b.Upserts = append(b.Upserts, r)
+			}
+			got, err := s.Apply(ctx, []Batch{b}, nil)
+			require.NoError(t, err)
+			require.Equal(t, modelApply(expected, b), got)
+			c.Add(got)
+		}
+		require.NoError(t, s.Close())
+		require.Positive(t, c.Inserted+c.Updated)
+	}
+	s := openJSONL(t, dir)
+	defer s.Close()
+	var rows []Row
+	for _, r := range expected {
+		rows = append(rows, r)
+	}
+	require.Equal(t, want(tb, rows...), dump(t, s, tb))
+	data, err := os.ReadFile(s.filePath(tb.Name))
+	require.NoError(t, err)
+	var prev string
+	for i, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
+		_, rest, _ := strings.Cut(line, `"entryNumber":`)
+		key, _, _ := strings.Cut(rest, ",")
+		require.Less(t, prev, key, "line %d out of order", i)
+		prev = key
+	}
+}
+
+func TestJSONLOpenFails(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	base := t.TempDir()
+	file := filepath.Join(base, "file")
+	require.NoError(t, os.WriteFile(file, []byte("x"), 0o644))
+
+	held := filepath.Join(base, "held")
+	s := openJSONL(t, held)
+	defer s.Close()
+
+	foreign := filepath.Join(base, "foreign")
+	require.NoError(t, os.MkdirAll(filepath.Join(foreign, ".sync"), 0o755))
+	l, err := openLite(ctx, "setup", filepath.Join(foreign, ".sync", "state.db"), "NORMAL")
+	require.NoError(t, err)
+	_, err = l.exec(ctx, `CREATE TABLE "_checkpoints" ("x" TEXT)`)
+	require.NoError(t, err)
+	require.NoError(t, l.close())
+
+	for dir, wantErr := range map[string]string{
+		file:                          "cannot create the directory: mkdir " + file,
+		"/proc/self/bcsync":           "cannot create the directory",
+		held:                          "another sync is writing this directory",
+		filepath.Join(foreign):        `table "_checkpoints" has columns (x) but the sync expects (runId, companyId`,
+		filepath.Join(file, "nested"): "cannot create the directory",
+	} {
+		err := newJSONL(dir).Open(ctx)
+		require.ErrorContains(t, err, wantErr, dir)
+		require.True(t, strings.HasPrefix(err.Error(), "jsonl:"+dir), err.Error())
+	}
+	entries, err := os.ReadDir(foreign)
+	require.NoError(t, err)
+	require.Len(t, entries, 1, "nothing published into the foreign directory")
+}

@@ -1,0 +1,300 @@
+package store
+
+import (
+	"context"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"modernc.org/sqlite"
+)
+
+// lite is one SQLite connection used at the driver level: database/sql's
+// per-call argument conversion and context watchers cost more than the
+// insert itself, and the store is used by one writer anyway. Both the SQLite
+// store and the JSONL store's staging index are built on it.
+type lite struct {
+	where string // "sqlite:PATH", for error messages
+	conn  interface {
+		driver.Conn
+		driver.ExecerContext
+		driver.QueryerContext
+		driver.ConnPrepareContext
+	}
+	stmts map[string]driver.Stmt
+}
+
+// liteCodeNotADB is SQLITE_NOTADB.
+const liteCodeNotADB = 26
+
+// openLite opens (creating if needed) the SQLite database at path in WAL mode
+// and checks it is writable, with one clear error if not.
+func openLite(ctx context.Context, where, path string, sync string) (*lite, error) {
+	if strings.ContainsRune(path, '?') {
+		return nil, fmt.Errorf("%s: the path must not contain '?'", where)
+	}
+	if err := checkWritable(where, path); err != nil {
+		return nil, err
+	}
+	dc, err := (&sqlite.Driver{}).Open(path)
+	if err != nil {
+		return nil, liteOpenError(where, err)
+	}
+	c, ok := dc.(interface {
+		driver.Conn
+		driver.ExecerContext
+		driver.QueryerContext
+		driver.ConnPrepareContext
+	})
+	if !ok {
+		dc.Close()
+		return nil, fmt.Errorf("%s: unexpected SQLite driver connection %T", where, dc)
+	}
+	l := &lite{where: where, conn: c, stmts: map[string]driver.Stmt{}}
+	if err := l.setup(ctx, sync); err != nil {
+		l.close()
+		return nil, err
+	}
+	return l, nil
+}
+
+func (l *lite) setup(ctx context.Context, sync string) error {
+	if _, err := l.exec(ctx, "PRAGMA busy_timeout = 5000"); err != nil {
+		return liteOpenError(l.where, err)
+	}
+	var mode string
+	err := l.query(ctx, "PRAGMA journal_mode = WAL", nil, func(row []driver.Value) error {
+		mode, _ = row[0].(string)
+		return nil
+	})
+	if err != nil {
+		return liteOpenError(l.where, err)
+	}
+	if !strings.EqualFold(mode, "wal") {
+		return fmt.Errorf("%s: cannot switch the database to WAL mode (got %q); is the file or its directory read-only?", l.where, mode)
+	}
+	// A larger WAL between checkpoints copies a page rewritten by several
+	// transactions once, which matters when random GUID keys spread rows
+	// over the whole table.
+	for _, p := range []string{"PRAGMA synchronous = " + sync, "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -65536",
+		"PRAGMA wal_autocheckpoint = 10000", "PRAGMA journal_size_limit = 67108864"} {
+		if _, err := l.exec(ctx, p); err != nil {
+			return liteOpenError(l.where, err)
+		}
+	}
+	if ro, ok := l.conn.(interface{ IsReadOnly(string) (bool, error) }); ok {
+		if r, err := ro.IsReadOnly("main"); err == nil && r {
+			return fmt.Errorf("%s: the database is read-only; make the file writable or choose another path", l.where)
+		}
+	}
+	return nil
+}
+
+// checkWritable explains the common reasons SQLite cannot write path before
+// SQLite reports them as "unable to open database file".
+func checkWritable(where, path string) error {
+	dir := filepath.Dir(path)
+	st, err := os.Stat(dir)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%s: directory %s does not exist or cannot be read: create it or choose another path", where, dir)
+	case !st.IsDir():
+		return fmt.Errorf("%s: %s is not a directory", where, dir)
+	}
+	if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {
+		f.Close()
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("%s: cannot write %s (%v): make it writable or choose another path", where, path, errors.Unwrap(err))
+	}
+	// WAL needs to create PATH-wal and PATH-shm beside the file.
+	probe, err := os.CreateTemp(dir, ".bcsync-probe-*")
+	if err != nil {
+		return fmt.Errorf("%s: directory %s is not writable: choose another path", where, dir)
+	}
+	probe.Close()
+	os.Remove(probe.Name())
+	return nil
+}
+
+func liteOpenError(where string, err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code()&0xff == liteCodeNotADB {
+		return fmt.Errorf("%s: the file is not an SQLite database (or is damaged): choose another path", where)
+	}
+	return fmt.Errorf("%s: %w", where, err)
+}
+
+func (l *lite) close() error {
+	var errs []error
+	for _, s := range l.stmts {
+		errs = append(errs, s.Close())
+	}
+	l.stmts = nil
+	errs = append(errs, l.conn.Close())
+	return errors.Join(errs...)
+}
+
+func named(args []any) []driver.NamedValue {
+	nv := make([]driver.NamedValue, len(args))
+	for i, a := range args {
+		nv[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+	}
+	return nv
+}
+
+// exec runs one statement and returns the number of rows it changed.
+func (l *lite) exec(ctx context.Context, q string, args ...any) (int64, error) {
+	r, err := l.conn.ExecContext(ctx, q, named(args))
+	if err != nil {
+		return 0, err
+	}
+	return r.RowsAffected()
+}
+
+// query runs q and calls fn for each row; row is reused between calls.
+func (l *lite) query(ctx context.Context, q string, args []any, fn func(row []driver.Value) error) error {
+	rows, err := l.conn.QueryContext(ctx, q, named(args))
+	if err != nil {
+		return err
+	}
+	return eachRow(rows, fn)
+}
+
+func eachRow(rows driver.Rows, fn func(row []driver.Value) error) error {
+	row := make([]driver.Value, len(rows.Columns()))
+	for {
+		err := rows.Next(row)
+		if err == nil {
+			err = fn(row)
+		} else if err == io.EOF {
+			err = nil
+			break
+		}
+		if err != nil {
+			rows.Close()
+			return err
+		}
+	}
+	return rows.Close()
+}
+
+// stmt returns the prepared statement for q, preparing it once.
+func (l *lite) stmt(ctx context.Context, q string) (driver.Stmt, error) {
+	if s, ok := l.stmts[q]; ok {
+		return s, nil
+	}
+	s, err := l.conn.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	l.stmts[q] = s
+	return s, nil
+}
+
+// forget closes the cached statements whose text contains any of names
+// (quoted identifiers), after their table changed.
+func (l *lite) forget(names ...string) {
+	for q, s := range l.stmts {
+		for _, n := range names {
+			if strings.Contains(q, n) {
+				s.Close()
+				delete(l.stmts, q)
+				break
+			}
+		}
+	}
+}
+
+// run executes a prepared statement on the hot path. The background context
+// keeps the driver from starting a watcher per call; callers check their own
+// context between rows.
+func run(s driver.Stmt, args []driver.NamedValue) (int64, error) {
+	r, err := s.(driver.StmtExecContext).ExecContext(context.Background(), args)
+	if err != nil {
+		return 0, err
+	}
+	return r.RowsAffected()
+}
+
+// queryStmt runs a prepared query and calls fn for each row.
+func queryStmt(ctx context.Context, s driver.Stmt, args []driver.NamedValue, fn func(row []driver.Value) error) error {
+	rows, err := s.(driver.StmtQueryContext).QueryContext(ctx, args)
+	if err != nil {
+		return err
+	}
+	return eachRow(rows, fn)
+}
+
+// tx runs fn in one write transaction.
+func (l *lite) tx(ctx context.Context, fn func() error) (err error) {
+	if _, err := l.exec(ctx, "BEGIN IMMEDIATE"); err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			if _, rerr := l.exec(context.Background(), "ROLLBACK"); rerr != nil && !strings.Contains(rerr.Error(), "no transaction") {
+				err = errors.Join(err, rerr)
+			}
+		}
+	}()
+	if err := fn(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	_, err = l.exec(ctx, "COMMIT")
+	return err
+}
+
+// liteIdent quotes an SQLite identifier.
+func liteIdent(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
+// liteColumns returns the columns of table (nil if it does not exist), with
+// their declared types and primary-key positions.
+func (l *lite) liteColumns(ctx context.Context, schema, table string) (names []string, types []string, pk []string, err error) {
+	type col struct {
+		name, typ string
+		pk        int64
+	}
+	var cols []col
+	q := "SELECT name, type, pk FROM pragma_table_info(?, ?)"
+	err = l.query(ctx, q, []any{table, schema}, func(row []driver.Value) error {
+		c := col{name: asString(row[0]), typ: asString(row[1])}
+		c.pk, _ = row[2].(int64)
+		cols = append(cols, c)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	pks := make([]string, len(cols))
+	n := 0
+	for _, c := range cols {
+		names = append(names, c.name)
+		types = append(types, c.typ)
+		if c.pk > 0 && int(c.pk) <= len(pks) {
+			pks[c.pk-1] = c.name
+			n++
+		}
+	}
+	return names, types, pks[:n], nil
+}
+
+func asString(v driver.Value) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []byte:
+		return string(x)
+	case nil:
+		return ""
+	}
+	return fmt.Sprint(v)
+}

@@ -1,0 +1,360 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// pgPlan holds the SQL for one table and column set.
+type pgPlan struct {
+	sh    *shape
+	stage string // session-local staging table, all TEXT columns
+	cols  []string
+	// create makes the staging table; rows are dropped at each commit.
+	create string
+	// upsert merges the staging table into the table and returns how many
+	// rows it inserted and updated; the rest were unchanged.
+	upsert string
+	// others deletes the children of parents $1 (of company $2) that the
+	// staged batch lacks.
+	others string
+	// del deletes the keys given as one text array per key column.
+	del string
+}
+
+// pgCast is the expression converting staged text x to column type t.
+func pgCast(x string, t ColType) string {
+	if t == Text {
+		return x
+	}
+	return x + "::" + pgType(t)
+}
+
+// pgKeyMatch is "row t0 has the key of staged row x", casting x's text.
+func pgKeyMatch(sh *shape, x string, xcol func(j int) string) string {
+	parts := make([]string, len(sh.keyIdx))
+	for j, i := range sh.keyIdx {
+		c := sh.t.Columns[i]
+		parts[j] = "t0." + pgIdent(c.Name) + " = " + pgCast(x+"."+xcol(j), c.Type)
+	}
+	return strings.Join(parts, " AND ")
+}
+
+func (s *pgStore) plan(t *Table) (*pgPlan, error) {
+	pt, ok := s.tables[t.Name]
+	if !ok {
+		return nil, fmt.Errorf("table %q: %w", t.Name, errNotEnsured)
+	}
+	sh, err := resolve(t)
+	if err != nil {
+		return nil, err
+	}
+	if p, ok := pt.plans[sh.sig]; ok {
+		p.sh = sh
+		return p, nil
+	}
+	for _, c := range t.Columns {
+		if !contains(pt.cols, c.Name) {
+			return nil, fmt.Errorf("table %q: column %q: %w", t.Name, c.Name, errNotEnsured)
+		}
+	}
+	s.stages++
+	p := &pgPlan{sh: sh, stage: "_bcsync_stage_" + strconv.Itoa(s.stages), cols: columnNames(t)}
+	name := pgIdent(t.Name)
+	var defs, casts, set, old, new []string
+	for i, c := range t.Columns {
+		q := pgIdent(c.Name)
+		defs = append(defs, q+" TEXT")
+		casts = append(casts, pgCast("s."+q, c.Type))
+		if sh.isKey(i) {
+			continue
+		}
+		set = append(set, q+" = EXCLUDED."+q)
+		if c.Type == Decimal {
+			// 1000.0 and 1000.00 are equal numbers but not the same text.
+			old, new = append(old, "t0."+q+"::text"), append(new, "EXCLUDED."+q+"::text")
+		} else {
+			old, new = append(old, "t0."+q), append(new, "EXCLUDED."+q)
+		}
+	}
+	p.create = "CREATE TEMP TABLE IF NOT EXISTS " + pgIdent(p.stage) + " (" + strings.Join(defs, ", ") + ") ON COMMIT DELETE ROWS"
+	conflict := "DO NOTHING"
+	if len(set) > 0 || pt.hasDeleted {
+		differ := []string{}
+		if len(set) > 0 {
+			differ = append(differ, "ROW("+strings.Join(old, ", ")+") IS DISTINCT FROM ROW("+strings.Join(new, ", ")+")")
+		}
+		if pt.hasDeleted {
+			// Upserting a row marked deleted brings it back.
+			set = append(set, pgIdent(deletedCol)+" = NULL")
+			differ = append(differ, "t0."+pgIdent(deletedCol)+" IS NOT NULL")
+		}
+		conflict = "DO UPDATE SET " + strings.Join(set, ", ") + " WHERE " + strings.Join(differ, " OR ")
+	}
+	p.upsert = "WITH up AS (INSERT INTO " + name + " AS t0 (" + pgList(p.cols) + ") SELECT " + strings.Join(casts, ", ") +
+		" FROM " + pgIdent(p.stage) + " AS s ON CONFLICT (" + pgList(t.Key) + ") " + conflict +
+		" RETURNING (t0.xmax = 0) AS ins) SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up"
+	keyCol := func(j int) string { return pgIdent(t.Columns[sh.keyIdx[j]].Name) }
+	if sh.parentIdx >= 0 {
+		pc := t.Columns[sh.parentIdx]
+		parents := "$1::text[]"
+		if pc.Type != Text {
+			parents += "::" + pgType(pc.Type) + "[]"
+		}
+		q := "DELETE FROM " + name + " AS t0 WHERE t0." + pgIdent(pc.Name) + " = ANY(" + parents + ")"
+		if sh.companyIdx >= 0 {
+			q += " AND t0." + pgIdent(companyIDCol) + " = " + pgCast("$2::text", t.Columns[sh.companyIdx].Type)
+		}
+		p.others = q + " AND NOT EXISTS (SELECT 1 FROM " + pgIdent(p.stage) + " AS s WHERE " + pgKeyMatch(sh, "s", keyCol) + ")"
+	}
+	arrays, names := make([]string, len(sh.keyIdx)), make([]string, len(sh.keyIdx))
+	for j := range sh.keyIdx {
+		arrays[j] = "$" + strconv.Itoa(j+1) + "::text[]"
+		names[j] = "c" + strconv.Itoa(j)
+	}
+	p.del = "DELETE FROM " + name + " AS t0 USING unnest(" + strings.Join(arrays, ", ") + ") AS d(" + strings.Join(names, ", ") + ") WHERE " +
+		pgKeyMatch(sh, "d", func(j int) string { return names[j] })
+	pt.plans[sh.sig] = p
+	return p, nil
+}
+
+func (s *pgStore) Apply(ctx context.Context, batches []Batch, checkpoints []Checkpoint) (Counts, error) {
+	var total Counts
+	err := s.locked(ctx, "applying", func() error {
+		used := map[*pgPlan]bool{}
+		return pgx.BeginFunc(ctx, s.conn, func(tx pgx.Tx) error {
+			for i := range batches {
+				c, err := s.applyBatch(ctx, tx, &batches[i], used)
+				if err != nil {
+					return err
+				}
+				batches[i].Counts = c
+				total.Add(c)
+			}
+			return pgSaveCheckpoints(ctx, tx, checkpoints)
+		})
+	})
+	if err != nil {
+		return Counts{}, err
+	}
+	return total, nil
+}
+
+// dedupe keeps the last row of each key, counting an earlier duplicate as
+// updated or unchanged against the row that follows it, as if applied in
+// order (the database cannot upsert one key twice in a statement).
+func dedupe(sh *shape, rows []Row, c *Counts) ([]Row, error) {
+	for _, r := range rows {
+		if err := sh.checkRow(r); err != nil {
+			return nil, err
+		}
+		for i, v := range r {
+			if v.Valid {
+				col := sh.t.Columns[i]
+				if err := checkValue(sh.t.Name, col.Name, col.Type, v.Text); err != nil {
+					return nil, err
+				}
+			}
+		}
+	}
+	if len(rows) < 2 {
+		return rows, nil
+	}
+	seen := make(map[string]int, len(rows))
+	out := make([]Row, 0, len(rows))
+	var kb []byte
+	for _, r := range rows {
+		kb = kb[:0]
+		for _, i := range sh.keyIdx {
+			kb = appendKey(kb, norm(sh.t.Columns[i].Type, r[i].Text))
+		}
+		if j, dup := seen[string(kb)]; dup {
+			if sameRow(out[j], r) {
+				c.Unchanged++
+			} else {
+				c.Updated++
+			}
+			out[j] = r
+			continue
+		}
+		seen[string(kb)] = len(out)
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func sameRow(a, b Row) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *pgStore) applyBatch(ctx context.Context, tx pgx.Tx, b *Batch, used map[*pgPlan]bool) (Counts, error) {
+	var c Counts
+	if b.Table == nil {
+		return c, fmt.Errorf("batch without a table")
+	}
+	p, err := s.plan(b.Table)
+	if err != nil {
+		return c, err
+	}
+	sh := p.sh
+	rows, err := dedupe(sh, b.Upserts, &c)
+	if err != nil {
+		return c, err
+	}
+	if len(rows) > 0 || len(b.ReplaceParents) > 0 {
+		if used[p] {
+			_, err = tx.Exec(ctx, "DELETE FROM "+pgIdent(p.stage))
+		} else {
+			_, err = tx.Exec(ctx, p.create)
+		}
+		if err != nil {
+			return c, err
+		}
+		used[p] = true
+	}
+	if len(rows) > 0 {
+		vals := make([]any, len(sh.t.Columns))
+		n := 0
+		src := pgx.CopyFromFunc(func() ([]any, error) {
+			if n == len(rows) {
+				return nil, nil
+			}
+			for i, v := range rows[n] {
+				if v.Valid {
+					vals[i] = norm(sh.t.Columns[i].Type, v.Text)
+				} else {
+					vals[i] = nil
+				}
+			}
+			n++
+			return vals, nil
+		})
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{p.stage}, p.cols, src); err != nil {
+			return c, fmt.Errorf("table %q: staging rows: %w", sh.t.Name, err)
+		}
+		var ins, upd int64
+		if err := tx.QueryRow(ctx, p.upsert).Scan(&ins, &upd); err != nil {
+			return c, fmt.Errorf("table %q: %w", sh.t.Name, err)
+		}
+		c.Inserted += ins
+		c.Updated += upd
+		c.Unchanged += int64(len(rows)) - ins - upd
+	}
+	if len(b.ReplaceParents) > 0 {
+		args := []any{b.ReplaceParents}
+		if sh.companyIdx >= 0 {
+			args = append(args, b.CompanyID)
+		}
+		tag, err := tx.Exec(ctx, p.others, args...)
+		if err != nil {
+			return c, fmt.Errorf("table %q: replacing children: %w", sh.t.Name, err)
+		}
+		c.Deleted += tag.RowsAffected()
+	}
+	if len(b.Deletes) > 0 {
+		cols := make([]any, len(sh.keyIdx))
+		for j := range cols {
+			vals := make([]string, len(b.Deletes))
+			for k, key := range b.Deletes {
+				if err := sh.checkKey(key); err != nil {
+					return c, err
+				}
+				vals[k] = key[j]
+			}
+			cols[j] = vals
+		}
+		tag, err := tx.Exec(ctx, p.del, cols...)
+		if err != nil {
+			return c, fmt.Errorf("table %q: deleting: %w", sh.t.Name, err)
+		}
+		c.Deleted += tag.RowsAffected()
+	}
+	return c, nil
+}
+
+// Reconcile copies keys into a temporary table, then deletes or marks the
+// company's rows missing from it, in one transaction.
+func (s *pgStore) Reconcile(ctx context.Context, t *Table, companyID string, keys func(yield func(key []string) bool), mark bool) (int64, error) {
+	var total int64
+	err := s.locked(ctx, "reconciling "+strconv.Quote(t.Name), func() error {
+		sh, err := resolve(t)
+		if err != nil {
+			return err
+		}
+		if _, ok := s.tables[t.Name]; !ok {
+			return errNotEnsured
+		}
+		defer s.load(context.Background(), t.Name) // the column may have been added
+		return pgx.BeginFunc(ctx, s.conn, func(tx pgx.Tx) error {
+			names, defs := make([]string, len(sh.keyIdx)), make([]string, len(sh.keyIdx))
+			for j := range names {
+				names[j] = "c" + strconv.Itoa(j)
+				defs[j] = names[j] + " TEXT"
+			}
+			if _, err := tx.Exec(ctx, `CREATE TEMP TABLE "_bcsync_keys" (`+strings.Join(defs, ", ")+`) ON COMMIT DROP`); err != nil {
+				return err
+			}
+			next, stop := iter.Pull(iter.Seq[[]string](keys))
+			defer stop()
+			vals := make([]any, len(names))
+			src := pgx.CopyFromFunc(func() ([]any, error) {
+				key, ok := next()
+				if !ok {
+					return nil, nil
+				}
+				if err := sh.checkKey(key); err != nil {
+					return nil, err
+				}
+				for j, i := range sh.keyIdx {
+					vals[j] = norm(t.Columns[i].Type, key[j])
+				}
+				return vals, nil
+			})
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{"_bcsync_keys"}, names, src); err != nil {
+				return err
+			}
+			if _, err := tx.Exec(ctx, `ANALYZE "_bcsync_keys"`); err != nil {
+				return err
+			}
+			scope, args := "TRUE", []any{}
+			if sh.companyIdx >= 0 {
+				scope = "t0." + pgIdent(companyIDCol) + " = " + pgCast("$1::text", t.Columns[sh.companyIdx].Type)
+				args = append(args, companyID)
+			}
+			present := `EXISTS (SELECT 1 FROM "_bcsync_keys" AS k WHERE ` + pgKeyMatch(sh, "k", func(j int) string { return names[j] }) + ")"
+			name := pgIdent(t.Name)
+			if !mark {
+				tag, err := tx.Exec(ctx, "DELETE FROM "+name+" AS t0 WHERE "+scope+" AND NOT "+present, args...)
+				total = tag.RowsAffected()
+				return err
+			}
+			del := pgIdent(deletedCol)
+			if _, err := tx.Exec(ctx, "ALTER TABLE "+name+" ADD COLUMN IF NOT EXISTS "+del+" TIMESTAMPTZ"); err != nil {
+				return err
+			}
+			at := "$" + strconv.Itoa(len(args)+1)
+			tag, err := tx.Exec(ctx, "UPDATE "+name+" AS t0 SET "+del+" = "+at+" WHERE "+scope+" AND t0."+del+" IS NULL AND NOT "+present,
+				append(args, s.now().UTC())...)
+			if err != nil {
+				return err
+			}
+			total = tag.RowsAffected()
+			_, err = tx.Exec(ctx, "UPDATE "+name+" AS t0 SET "+del+" = NULL WHERE "+scope+" AND t0."+del+" IS NOT NULL AND "+present, args...)
+			return err
+		})
+	})
+	if err != nil {
+		return 0, err
+	}
+	return total, nil
+}

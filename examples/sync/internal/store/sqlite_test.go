@@ -1,0 +1,116 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql/driver"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestSQLiteOpenFails(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	garbage := filepath.Join(dir, "garbage.db")
+	junk := make([]byte, 8192)
+	rand.Read(junk)
+	require.NoError(t, os.WriteFile(garbage, junk, 0o644))
+
+	foreign := filepath.Join(dir, "foreign.db")
+	l, err := openLite(t.Context(), "setup", foreign, "NORMAL")
+	require.NoError(t, err)
+	_, err = l.exec(t.Context(), `CREATE TABLE "_runs" ("runId" INTEGER, "note" TEXT)`)
+	require.NoError(t, err)
+	require.NoError(t, l.close())
+
+	tests := []struct {
+		path, wantErr string
+	}{
+		{"/nonexistent-bcsync/bc.db", "directory /nonexistent-bcsync does not exist"},
+		{"/proc/self/bc.db", "directory /proc/self is not writable"},
+		{dir, "cannot write " + dir},
+		{garbage, "is not an SQLite database (or is damaged)"},
+		{foreign, `table "_runs" has columns (runId, note) but the sync expects (id, started`},
+		{"bad?name.db", "must not contain '?'"},
+	}
+	for _, tt := range tests {
+		s, err := New("sqlite:" + tt.path)
+		require.NoError(t, err)
+		err = s.Open(t.Context())
+		require.ErrorContains(t, err, tt.wantErr, tt.path)
+		require.True(t, strings.HasPrefix(err.Error(), "sqlite:"+tt.path+": "), err.Error())
+		require.NotContains(t, err.Error(), "\n")
+	}
+
+	// Failing left both files as they were.
+	after, err := os.ReadFile(garbage)
+	require.NoError(t, err)
+	require.Equal(t, junk, after)
+	l, err = openLite(t.Context(), "check", foreign, "NORMAL")
+	require.NoError(t, err)
+	defer l.close()
+	for _, b := range bookTables {
+		cols, _, _, err := l.liteColumns(t.Context(), "main", b.Name)
+		require.NoError(t, err)
+		if b.Name == "_runs" {
+			require.Equal(t, []string{"runId", "note"}, cols)
+		} else {
+			require.Nil(t, cols, "%s was not created", b.Name)
+		}
+	}
+}
+
+func TestSQLiteReopen(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "bc.db")
+	s := newSQLite(path)
+	require.NoError(t, s.Open(ctx))
+	tb := customers()
+	require.NoError(t, s.EnsureTable(ctx, tb))
+	_, err := s.Apply(ctx, []Batch{{Table: tb, Upserts: []Row{customer(co1, id1, "a", "1.50")}}}, nil)
+	require.NoError(t, err)
+	run, err := s.BeginRun(ctx, Run{Mode: "full", Status: "ok"})
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	require.NoError(t, s.Close(), "closing twice is harmless")
+
+	s = newSQLite(path)
+	require.NoError(t, s.Open(ctx))
+	defer s.Close()
+	last, ok, err := s.LastRun(ctx)
+	require.NoError(t, err)
+	require.True(t, ok)
+	require.Equal(t, run, last)
+	require.NoError(t, s.EnsureTable(ctx, tb))
+	got, err := s.Apply(ctx, []Batch{{Table: tb, Upserts: []Row{customer(co1, id1, "a", "1.50")}}}, nil)
+	require.NoError(t, err)
+	require.Equal(t, Counts{Unchanged: 1}, got)
+	var mode string
+	require.NoError(t, s.l.query(ctx, "PRAGMA journal_mode", nil, func(row []driver.Value) error {
+		mode = asString(row[0])
+		return nil
+	}))
+	require.Equal(t, "wal", mode)
+}
+
+func TestSQLiteKeyMismatch(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := newSQLite(filepath.Join(t.TempDir(), "bc.db"))
+	require.NoError(t, s.Open(ctx))
+	defer s.Close()
+	tb := customers()
+	require.NoError(t, s.EnsureTable(ctx, tb))
+	other := customers()
+	other.Key = []string{"companyId", "number"}
+	require.ErrorContains(t, s.EnsureTable(ctx, other), `exists with primary key ("companyId", "id") but the sync needs ("companyId", "number")`)
+	_, err := s.Apply(ctx, []Batch{{Table: &Table{Name: "never", Key: []string{"id"}, Columns: []Column{{"id", GUID}}}}}, nil)
+	require.ErrorContains(t, err, "call EnsureTable first")
+	_, err = s.Apply(context.Background(), []Batch{{Table: tb, Upserts: []Row{{v(co1)}}}}, nil)
+	require.ErrorContains(t, err, "row has 1 values for 10 columns")
+}

@@ -1,0 +1,192 @@
+// Package store is where the sync writes: SQLite (default), PostgreSQL or
+// JSON Lines files. The layout is a contract Mosaic's loaders read:
+//
+//   - one table (or DIR/<table>.jsonl) per entity set, named exactly as the
+//     set (generalLedgerEntries); children BC lists only under a parent go
+//     to <parentSet>_<navigation> (generalLedgerEntries_dimensionSetLines);
+//   - one column per entity property, named exactly as the JSON property,
+//     plus companyId (except in companies) and, for child tables, parentId;
+//   - primary key (companyId, key properties), for children (companyId,
+//     parentId, id);
+//   - decimals keep every digit BC sent (TEXT in SQLite, NUMERIC in
+//     PostgreSQL, number text in JSONL); dates YYYY-MM-DD; datetimes RFC 3339
+//     UTC; BC's empty sentinels (0001-01-01, the all-zero GUID, the blank
+//     enum member) are NULL;
+//   - sync bookkeeping lives in tables whose names start with "_".
+//
+// Every write of rows is one transaction together with the checkpoint that
+// records it, so a sync killed at any moment resumes from what was
+// committed, and re-reading a page is harmless because rows are upserted by
+// key.
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// ColType is the type of a column, from the property's EDM type. Values
+// always arrive as text in BC's wire form: decimals and integers as number
+// text ("1000.00", "-42"), booleans as "true"/"false", dates "2025-05-08",
+// datetimes "2025-05-16T15:37:35.593Z"; each store converts them to its
+// column types.
+type ColType int
+
+// The column types.
+const (
+	Text     ColType = iota // Edm.String and enums (wire names, e.g. Credit_x0020_Memo)
+	GUID                    // Edm.Guid, lower case
+	Decimal                 // Edm.Decimal: exact, every digit kept
+	Int                     // Edm.Int16/32/64, Edm.Byte
+	Bool                    // Edm.Boolean
+	Date                    // Edm.Date: YYYY-MM-DD
+	DateTime                // Edm.DateTimeOffset: RFC 3339 in UTC
+	Float                   // Edm.Double/Single
+)
+
+// Column is one column of a table.
+type Column struct {
+	Name string
+	Type ColType
+}
+
+// Table describes one output table. Columns are in BC's property order
+// after the scope columns (companyId, and parentId for child tables); new
+// properties appear at the end and are added to an existing table.
+type Table struct {
+	Name    string
+	Columns []Column
+	// Key are the primary key columns, e.g. companyId, id.
+	Key []string
+	// Parent is the column naming the parent entity for child tables
+	// ("parentId" for dimension set lines, "documentId" for document lines),
+	// used to replace a parent's children; "" otherwise.
+	Parent string
+}
+
+// Value is one cell: Valid false is NULL.
+type Value struct {
+	Text  string
+	Valid bool
+}
+
+// Row is one row, aligned with Table.Columns.
+type Row []Value
+
+// Checkpoint records the progress of one partition: rows up to here are in
+// the same transaction as the checkpoint.
+type Checkpoint struct {
+	RunID     int64
+	CompanyID string
+	Set       string // entity set (the partition's unit of work)
+	Partition string // stable id of the partition within the set, e.g. "entryNumber:1-20000"
+	// Next is where to resume: BC's nextLink, or "" when Done.
+	Next string
+	Done bool
+	// Rows is the number of rows committed for the partition so far.
+	Rows int64
+}
+
+// Batch is one transaction's worth of changes to one table.
+type Batch struct {
+	Table *Table
+	// Upserts are inserted, or update the row with the same key.
+	Upserts []Row
+	// ReplaceParents deletes, before the upserts, the rows of Table whose
+	// companyId and Table.Parent match, so a parent's children are replaced
+	// (lines removed from a document disappear). Only that end state is
+	// promised: children upserted again as they were count as unchanged,
+	// and only those left out count as deleted.
+	CompanyID      string
+	ReplaceParents []string
+	// Deletes removes rows by key values (aligned with Table.Key).
+	Deletes [][]string
+	// Counts is set by Apply: what this batch changed.
+	Counts Counts
+}
+
+// Counts are what a transaction changed.
+type Counts struct {
+	Inserted, Updated, Unchanged, Deleted int64
+}
+
+// Add adds o to c.
+func (c *Counts) Add(o Counts) {
+	c.Inserted += o.Inserted
+	c.Updated += o.Updated
+	c.Unchanged += o.Unchanged
+	c.Deleted += o.Deleted
+}
+
+// Run is one execution of the sync.
+type Run struct {
+	ID int64
+	// Started is the client's clock at start; ServerStart is BC's (from the
+	// Date header of the first response): the watermark a successful run
+	// leaves behind, so that changes made while it ran are read next time.
+	Started, ServerStart time.Time
+	Finished             time.Time
+	// Mode is "full" or "incremental"; Status "running", "ok", "partial",
+	// "failed" or "interrupted".
+	Mode, Status string
+	// Plan describes what the run was asked for (profile, companies, sets);
+	// a resumed run must have the same plan.
+	Plan string
+}
+
+// Watermark is the last successful sync point of one company and set.
+type Watermark struct {
+	CompanyID, Set string
+	// At is BC's time when the sync that read the set started.
+	At time.Time
+}
+
+// SetResult is what one company × set contributed to a run.
+type SetResult struct {
+	RunID             int64
+	CompanyID, Set    string
+	Counts            Counts
+	Requests, Retries int64
+	Throttled         int64
+	Duration          time.Duration
+	Error             string // "" when the set succeeded
+}
+
+// Store is a sync destination. Implementations are safe for use by one
+// writer goroutine; the engine serialises writes.
+type Store interface {
+	// Open checks the destination is usable (writable path, reachable
+	// database) and creates the bookkeeping tables; it fails before any work.
+	Open(ctx context.Context) error
+	// EnsureTable creates t or adds its missing columns.
+	EnsureTable(ctx context.Context, t *Table) error
+	// Apply writes batches and checkpoints in one transaction.
+	Apply(ctx context.Context, batches []Batch, checkpoints []Checkpoint) (Counts, error)
+
+	// LastRun returns the most recent run (ok false if none).
+	LastRun(ctx context.Context) (run Run, ok bool, err error)
+	// BeginRun records a new run and returns it with its id.
+	BeginRun(ctx context.Context, r Run) (Run, error)
+	// UpdateRun records a run's ServerStart, status and end.
+	UpdateRun(ctx context.Context, r Run) error
+	// Checkpoints returns the checkpoints of a run.
+	Checkpoints(ctx context.Context, runID int64) ([]Checkpoint, error)
+	// Watermark returns the watermark of a company × set (ok false if none).
+	Watermark(ctx context.Context, companyID, set string) (w Watermark, ok bool, err error)
+	// SaveWatermark stores a watermark.
+	SaveWatermark(ctx context.Context, w Watermark) error
+	// SaveResult records what a company × set did in a run (the summary and
+	// the _counts/_errors bookkeeping).
+	SaveResult(ctx context.Context, r SetResult) error
+
+	// Reconcile deletes rows of t for companyID whose key is not in keys,
+	// or marks them when mark is true (column _deleted set to the time), and
+	// returns how many. keys is consumed as a stream so memory stays flat;
+	// each key is aligned with t.Key, companyId included. A marked row that
+	// keys has again, or that is upserted again, loses its mark.
+	Reconcile(ctx context.Context, t *Table, companyID string, keys func(yield func(key []string) bool), mark bool) (int64, error)
+
+	// Close releases the destination; JSONL files are finalised here (and
+	// by Open, for what a killed run committed).
+	Close() error
+}

@@ -1,0 +1,187 @@
+package engine
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/bcsdk/bc/examples/sync/internal/plan"
+	"github.com/bcsdk/bc/examples/sync/internal/store"
+	"github.com/bcsdk/bc/odata"
+)
+
+// A unit is one company × set: its mode, its tasks in flight, its counts.
+type unit struct {
+	co    company
+	set   *plan.Set
+	dec   *decoder
+	full  bool      // read everything (no watermark)
+	since time.Time // incremental: lastModifiedDateTime after this (minus overlap)
+	// sentinels: a first load from --since also reads rows whose change
+	// time is BC's 0001-01-01 sentinel.
+	sentinels bool
+
+	mu      sync.Mutex
+	open    int      // tasks handed out or queued, not yet committed
+	carver  *carver  // ledger ranges still to be read
+	keys    []string // keys seen, for sets re-read in full (delete detection)
+	failed  bool
+	done    bool
+	resumed bool // continued from an interrupted run
+	started time.Time
+	result  store.SetResult
+	// children are the results of the child tables read with the set.
+	children map[string]*store.SetResult
+}
+
+// tableResult is the result the counts of table t go to.
+func (u *unit) tableResult(t *store.Table) *store.SetResult {
+	if t == u.set.Table {
+		return &u.result
+	}
+	if u.children == nil {
+		u.children = map[string]*store.SetResult{}
+	}
+	r, ok := u.children[t.Name]
+	if !ok {
+		r = &store.SetResult{RunID: u.result.RunID, CompanyID: u.co.id, Set: t.Name}
+		u.children[t.Name] = r
+	}
+	return r
+}
+
+// results lists the unit's results: the set's (when stored) and its
+// children's, which share its error and duration.
+func (u *unit) results() []store.SetResult {
+	var out []store.SetResult
+	if u.set.Store {
+		out = append(out, u.result)
+	}
+	for _, c := range u.set.Children {
+		r := *u.tableResult(c.Table)
+		r.Error, r.Duration = u.result.Error, u.result.Duration
+		if !u.set.Store {
+			r.Requests, r.Retries, r.Throttled = u.result.Requests, u.result.Retries, u.result.Throttled
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// task is one request's worth of work: a first page (query) or a
+// continuation (next).
+type task struct {
+	u     *unit
+	part  string // checkpoint partition id
+	query *odata.Query
+	next  string
+	// est is the expected rows, for scheduling (largest first).
+	est  int64
+	rows int64 // rows the partition committed before this task
+	// counting marks a task that only counts rows to plan partitions.
+	counting bool
+}
+
+// runner holds the state of one run's fetch phase.
+type runner struct {
+	e    *Engine
+	run  store.Run
+	cps  map[string][]store.Checkpoint // by company/set
+	jobs chan writeJob
+
+	mu    sync.Mutex
+	units []*unit
+	fatal error
+
+	sched *scheduler
+	idle  []*unit // units with nothing to fetch, finished by the writer
+}
+
+// rereads reports a set without change times that is read in full every
+// time: rows not read again were deleted in BC. A resumed read saw only
+// part of the keys, so it deletes nothing.
+func (u *unit) rereads() bool {
+	return u.full && !u.set.LastModified && u.set.Store && !u.set.Ledger && !u.resumed
+}
+
+// settleIfIdle marks a unit with no work left for the writer to finish.
+func (r *runner) settleIfIdle(u *unit) {
+	u.mu.Lock()
+	idle := u.open <= 0 && u.carver == nil
+	u.mu.Unlock()
+	if idle {
+		r.idle = append(r.idle, u)
+	}
+}
+
+func newRunner(e *Engine, run store.Run, cps []store.Checkpoint) *runner {
+	r := &runner{e: e, run: run, cps: map[string][]store.Checkpoint{}}
+	for _, cp := range cps {
+		k := cp.CompanyID + "/" + cp.Set
+		r.cps[k] = append(r.cps[k], cp)
+	}
+	r.sched = newScheduler(e.opts.Workers, e.opts.PageSize)
+	return r
+}
+
+// setFatal records the first failure that stops the whole run.
+func (r *runner) setFatal(err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.fatal == nil {
+		r.fatal = err
+	}
+	r.sched.close()
+}
+
+// execute runs the workers and the writer until all work is done, stop is
+// cancelled (finish in-flight requests, commit, return) or ctx is.
+func (r *runner) execute(ctx, stop context.Context) {
+	r.jobs = make(chan writeJob, r.e.opts.Workers)
+	var writer sync.WaitGroup
+	writer.Go(func() { r.write(ctx) })
+	for _, u := range r.idle {
+		r.jobs <- writeJob{u: u}
+	}
+	go func() {
+		select {
+		case <-stop.Done():
+			r.sched.close()
+		case <-r.sched.finished:
+		}
+	}()
+	var workers sync.WaitGroup
+	for range r.e.opts.Workers {
+		workers.Go(func() { r.work(ctx) })
+	}
+	workers.Wait()
+	close(r.jobs)
+	writer.Wait()
+	r.finishStopped()
+}
+
+// work takes tasks until there are none.
+func (r *runner) work(ctx context.Context) {
+	for {
+		t := r.sched.next()
+		if t == nil {
+			return
+		}
+		r.fetch(ctx, t)
+	}
+}
+
+// finishStopped records the units a stop left unfinished.
+func (r *runner) finishStopped() {
+	r.mu.Lock()
+	units := append([]*unit(nil), r.units...)
+	r.mu.Unlock()
+	for _, u := range units {
+		u.mu.Lock()
+		if !u.done && !u.failed {
+			u.result.Error = "interrupted before the set was complete; the next run resumes it"
+			u.result.Duration = time.Since(u.started)
+		}
+		u.mu.Unlock()
+	}
+}

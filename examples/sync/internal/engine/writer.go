@@ -1,0 +1,125 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/examples/sync/internal/store"
+)
+
+// writeJob is one page's rows and checkpoint, or news about a unit.
+type writeJob struct {
+	u           *unit
+	batches     []store.Batch
+	checkpoints []store.Checkpoint
+	keys        []string
+	// final: the task that produced the job is over.
+	final                        bool
+	requests, retries, throttled int64
+	err                          error // the unit failed with this
+}
+
+// write is the single writer: it commits jobs in arrival order and finishes
+// units whose work is all committed.
+func (r *runner) write(ctx context.Context) {
+	for job := range r.jobs {
+		if r.hasFatal() {
+			continue // drain; nothing more is committed after a fatal error
+		}
+		u := job.u
+		if len(job.batches) > 0 || len(job.checkpoints) > 0 {
+			if _, err := r.e.store.Apply(ctx, job.batches, job.checkpoints); err != nil {
+				r.setFatal(fmt.Errorf("writing %s of %s to the store: %w", u.set.Name, u.co.name, err))
+				continue
+			}
+		}
+		u.mu.Lock()
+		for _, b := range job.batches {
+			u.tableResult(b.Table).Counts.Add(b.Counts)
+		}
+		u.result.Requests += job.requests
+		u.result.Retries += job.retries
+		u.result.Throttled += job.throttled
+		u.keys = append(u.keys, job.keys...)
+		if job.err != nil {
+			u.result.Error = describeFailure(job.err)
+		}
+		if job.final {
+			u.open--
+		}
+		settle := u.open <= 0 && u.carver == nil && !u.done
+		u.mu.Unlock()
+		if settle {
+			r.finish(ctx, u)
+		}
+	}
+}
+
+func (r *runner) hasFatal() bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.fatal != nil
+}
+
+// finish closes a unit: delete detection for sets re-read in full, the
+// watermark, the result and the unit's done checkpoint.
+func (r *runner) finish(ctx context.Context, u *unit) {
+	u.mu.Lock()
+	u.done = true
+	failed := u.failed || r.hasFatal()
+	keys := u.keys
+	u.keys = nil
+	u.result.Duration = time.Since(u.started)
+	u.mu.Unlock()
+	if !failed && u.rereads() {
+		n, err := r.e.store.Reconcile(ctx, u.set.Table, u.co.id, func(yield func([]string) bool) {
+			for _, k := range keys {
+				if !yield([]string{u.co.id, k}) {
+					return
+				}
+			}
+		}, r.e.opts.MarkDeleted)
+		if err != nil {
+			r.setFatal(fmt.Errorf("removing deleted rows of %s: %w", u.set.Name, err))
+			return
+		}
+		u.mu.Lock()
+		u.tableResult(u.set.Table).Counts.Deleted += n
+		u.mu.Unlock()
+	}
+	if !failed {
+		if u.set.LastModified {
+			if err := r.e.store.SaveWatermark(ctx, store.Watermark{CompanyID: u.co.id, Set: u.set.Name, At: r.run.ServerStart}); err != nil {
+				r.setFatal(err)
+				return
+			}
+		}
+		done := store.Checkpoint{RunID: r.run.ID, CompanyID: u.co.id, Set: u.set.Name, Partition: partUnitDone, Done: true}
+		if _, err := r.e.store.Apply(ctx, nil, []store.Checkpoint{done}); err != nil {
+			r.setFatal(err)
+			return
+		}
+	}
+	u.mu.Lock()
+	results := u.results()
+	u.mu.Unlock()
+	for _, res := range results {
+		if err := r.e.store.SaveResult(ctx, res); err != nil {
+			r.setFatal(err)
+			return
+		}
+		r.e.report.Finished(u.co.name, res.Set, res)
+	}
+}
+
+// describeFailure says what went wrong with a set and what to do about it.
+func describeFailure(err error) string {
+	var apiErr *bc.APIError
+	if errors.As(err, &apiErr) && errors.Is(err, bc.ErrForbidden) {
+		return fmt.Sprintf("BC refused to read it (%s: %s) — assign a permission set covering it to the app on the \"Microsoft Entra Applications\" page in BC", apiErr.Code, apiErr.Message)
+	}
+	return err.Error()
+}

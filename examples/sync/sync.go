@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bctest"
+	"github.com/bcsdk/bc/examples/sync/internal/config"
+	"github.com/bcsdk/bc/examples/sync/internal/engine"
+	"github.com/bcsdk/bc/examples/sync/internal/progress"
+	"github.com/bcsdk/bc/examples/sync/internal/store"
+)
+
+// version is sent in the User-Agent, so BC's telemetry shows the sync.
+const version = "0.1.0"
+
+func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*config.Config, error) {
+	return config.Parse(args, getenv, stderr)
+}
+
+// target is where the sync reads from: a real environment or the demo.
+type target struct {
+	tenant, clientID, secret, environment, baseURL, tokenURL string
+	fake                                                     *bctest.Server
+}
+
+func newTarget(cfg *config.Config) target {
+	if !cfg.Demo {
+		return target{cfg.Tenant, cfg.ClientID, cfg.Secret(), cfg.Environment, cfg.BaseURL, cfg.TokenURL, nil}
+	}
+	demo := bctest.DefaultDemo()
+	if cfg.DemoGLEntries > 0 {
+		demo.GLEntries = cfg.DemoGLEntries
+	}
+	if cfg.DemoCompanies > 0 {
+		demo.Companies = cfg.DemoCompanies
+	}
+	fake := bctest.NewServer(bctest.WithDemo(demo), bctest.WithCustomAPI("bcsdk", "demo", "v1.0", bctest.JobTasksAPI()))
+	tenant, client, secret := fake.Credentials()
+	return target{tenant, client, secret, fake.Environment(), fake.BaseURL(), fake.TokenURL(), fake}
+}
+
+func (t target) client(cfg *config.Config, logger *slog.Logger) (*bc.Client, error) {
+	ts := bc.ClientCredentials(t.tenant, t.clientID, t.secret, bc.WithTokenURL(t.tokenURL))
+	return bc.NewClient(t.tenant, t.environment,
+		bc.WithBaseURL(t.baseURL), bc.WithTokenSource(ts), bc.WithMaxConcurrency(cfg.Concurrency),
+		bc.WithLogger(logger), bc.WithUserAgent("bcsdk-sync/"+version))
+}
+
+// runSync runs one sync and returns the exit code.
+func runSync(ctx, stop context.Context, cfg *config.Config, stdout, stderr io.Writer, logger *slog.Logger, bars bool) int {
+	st, err := store.New(cfg.Out)
+	if err != nil {
+		fmt.Fprintf(stderr, "sync: --out: %v\n", err)
+		return exitSetup
+	}
+	if err := st.Open(ctx); err != nil {
+		fmt.Fprintf(stderr, "sync: --out: %v\n", err)
+		return exitSetup
+	}
+	defer st.Close()
+
+	tgt := newTarget(cfg)
+	if tgt.fake != nil {
+		defer tgt.fake.Close()
+		logger.Info("running against the embedded fake BC (demo tenant)", "url", tgt.fake.URL)
+	}
+	client, err := tgt.client(cfg, logger)
+	if err != nil {
+		fmt.Fprintf(stderr, "sync: %v\n", err)
+		return exitSetup
+	}
+
+	tracker := progress.New(stderr, logger, bars)
+	opts := engine.Options{
+		Companies: cfg.Companies, Profile: cfg.PlanProfile(), Entities: cfg.Entities,
+		Full: cfg.Full, Since: cfg.Since, Overlap: cfg.Overlap, Reconcile: cfg.Reconcile, MarkDeleted: cfg.MarkDeleted,
+		Workers: cfg.Concurrency, PageSize: cfg.PageSize,
+	}
+	summary, err := engine.New(opts, client, st, logger, tracker).Run(ctx, stop)
+	tracker.Close()
+	if summary != nil && len(summary.Results) > 0 {
+		progress.Summary(stdout, summary.Results, companyNames(summary), summary.Duration)
+	}
+	var setup *engine.SetupError
+	switch {
+	case errors.As(err, &setup):
+		fmt.Fprintf(stderr, "sync: %s\n", oneLine(setup.Error()))
+		return exitSetup
+	case err != nil:
+		fmt.Fprintf(stderr, "sync: %s\n", oneLine(err.Error()))
+		return exitPartial
+	case summary.Run.Status == "interrupted":
+		fmt.Fprintf(stderr, "sync: interrupted; what was fetched is committed, and the next run resumes from there\n")
+		return exitPartial
+	}
+	if failed := summary.Failed(); len(failed) > 0 {
+		for _, f := range failed {
+			fmt.Fprintf(stderr, "sync: %s: %s\n", f.Set, oneLine(f.Error))
+		}
+		fmt.Fprintf(stderr, "sync: %d of %d sets failed; the others are synced\n", len(failed), len(summary.Results))
+		return exitPartial
+	}
+	return exitOK
+}
+
+func companyNames(s *engine.Summary) map[string]string { return s.CompanyNames }
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -73,17 +73,17 @@ func (c *reqContext) dispatch(res []string) {
 		c.serviceDocument()
 		return
 	}
-	switch res[0] {
-	case "$metadata":
+	if res[0] == "$metadata" {
 		c.metadata()
-		return
-	case "$batch":
-		c.fail(&apiError{status: http.StatusNotImplemented, code: "BadRequest_MethodNotImplemented", message: "$batch is not implemented by this fake yet."})
 		return
 	}
 	seg := parseSegment(res[0])
 	if !seg.ok {
 		c.fail(notFoundSegment(res[0]))
+		return
+	}
+	if h, ok := routeHandlers[seg.name]; ok {
+		h(c, res)
 		return
 	}
 	switch seg.name {

@@ -73,6 +73,9 @@ func New(opts ...Option) *Server {
 		loadDemo(s.tenant, *cfg.demo)
 		fillJobTasks(s.tenant, cfg.demo.Seed)
 	}
+	for _, hook := range serverHooks {
+		hook(s)
+	}
 	return s
 }
 

@@ -43,6 +43,9 @@ type table struct {
 	idx   map[int]map[string][]*row
 	idxAt map[int]int64
 
+	// changed, when set, hears about every change after it is made.
+	changed func(kind string, old, new *row)
+
 	virtual      VirtualRows
 	vOverride    map[int]*row // virtual rows changed since generation
 	vOverrideIdx []int        // keys of vOverride, sorted
@@ -187,6 +190,14 @@ func (t *table) size() int {
 
 // insert appends a row; vals must be complete. It fails on a duplicate key.
 func (t *table) insert(vals []string, version int64) (*row, error) {
+	r, err := t.insertLocked(vals, version)
+	if err == nil && t.changed != nil {
+		t.changed(ChangeCreated, nil, r)
+	}
+	return r, err
+}
+
+func (t *table) insertLocked(vals []string, version int64) (*row, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	k := t.rowKey(vals)
@@ -239,6 +250,14 @@ func (t *table) virtualRow(i int) *row {
 
 // replace stores new values for an existing row under a new version.
 func (t *table) replace(old *row, vals []string, version int64) *row {
+	nr := t.replaceLocked(old, vals, version)
+	if t.changed != nil {
+		t.changed(ChangeUpdated, old, nr)
+	}
+	return nr
+}
+
+func (t *table) replaceLocked(old *row, vals []string, version int64) *row {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.gen++
@@ -265,6 +284,13 @@ func (t *table) replace(old *row, vals []string, version int64) *row {
 
 // remove deletes a row.
 func (t *table) remove(old *row) {
+	t.removeLocked(old)
+	if t.changed != nil {
+		t.changed(ChangeDeleted, old, nil)
+	}
+}
+
+func (t *table) removeLocked(old *row) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.gen++

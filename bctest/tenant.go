@@ -33,6 +33,61 @@ type Tenant struct {
 	rng       *rand.Rand
 	version   atomic.Int64
 	now       func() time.Time
+
+	lmu       sync.RWMutex
+	listeners map[int]func(Change)
+	nextL     int
+}
+
+// The kinds of Change, named as BC's webhook notifications name them.
+const (
+	ChangeCreated = "created"
+	ChangeUpdated = "updated"
+	ChangeDeleted = "deleted"
+)
+
+// Change is a change to one row of the fake: through the API, the Tenant's
+// methods or churn. Listeners (webhook notifications, tests) hear about it
+// after it is made.
+type Change struct {
+	Route, CompanyID, Set string
+	// Key is the row's key (for child sets, "parentId/id").
+	Key  string
+	Kind string
+	// old and new are the row before and after (nil when absent), for the
+	// fake's own use (undoing an atomic $batch).
+	t        *table
+	old, new *row
+}
+
+// OnChange registers fn to hear about every change; call the returned func
+// to stop.
+func (t *Tenant) OnChange(fn func(Change)) (stop func()) {
+	t.lmu.Lock()
+	defer t.lmu.Unlock()
+	if t.listeners == nil {
+		t.listeners = map[int]func(Change){}
+	}
+	id := t.nextL
+	t.nextL++
+	t.listeners[id] = fn
+	return func() {
+		t.lmu.Lock()
+		defer t.lmu.Unlock()
+		delete(t.listeners, id)
+	}
+}
+
+func (t *Tenant) notify(c Change) {
+	t.lmu.RLock()
+	fns := make([]func(Change), 0, len(t.listeners))
+	for _, fn := range t.listeners {
+		fns = append(fns, fn)
+	}
+	t.lmu.RUnlock()
+	for _, fn := range fns {
+		fn(c)
+	}
 }
 
 func newTenant(seed uint64) *Tenant {
@@ -128,7 +183,16 @@ func (co *Company) addRouteTables(path string, svc *schema.Service) {
 		if !ok {
 			continue
 		}
-		co.tables[path+"/"+set.Name] = newTable(set, typ, svc)
+		t := newTable(set, typ, svc)
+		route, name := path, set.Name
+		t.changed = func(kind string, old, nw *row) {
+			r := nw
+			if r == nil {
+				r = old
+			}
+			co.tenant.notify(Change{Route: route, CompanyID: co.ID, Set: name, Key: t.rowKey(r.vals), Kind: kind, t: t, old: old, new: nw})
+		}
+		co.tables[path+"/"+set.Name] = t
 	}
 }
 

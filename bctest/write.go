@@ -368,6 +368,9 @@ func (c *reqContext) action(n *node, name string) {
 		c.fail(badRequest("BadRequest_MethodNotImplemented", "The action '"+name+"' is not bound to '"+n.t.typ.Name+"'."))
 		return
 	}
+	if h, ok := actionHandlers[c.route+"/"+n.t.set.Name+"/"+name]; ok && h(c, n) {
+		return
+	}
 	t := n.t
 	vals := slices.Clone(n.row.vals)
 	status, hasStatus := t.colIdx["status"]

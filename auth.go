@@ -210,6 +210,7 @@ type tokenCache struct {
 
 	mu       sync.Mutex
 	tok      *oauth2.Token
+	margin   time.Duration // renew this long before tok expires
 	fetches  int
 	describe string
 }
@@ -242,6 +243,23 @@ func (c *tokenCache) token(ctx context.Context) (*oauth2.Token, error) {
 	if c.tok != nil && c.fresh(c.tok) {
 		return c.tok, nil
 	}
+	return c.fetchLocked(ctx)
+}
+
+// renew returns a token other than bad, which BC refused: the cached one if
+// another request has renewed it already (fetched false), else a new one.
+func (c *tokenCache) renew(ctx context.Context, bad *oauth2.Token) (tok *oauth2.Token, fetched bool, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.tok != nil && c.tok.AccessToken != bad.AccessToken && c.fresh(c.tok) {
+		return c.tok, false, nil
+	}
+	c.tok = nil
+	tok, err = c.fetchLocked(ctx)
+	return tok, err == nil, err
+}
+
+func (c *tokenCache) fetchLocked(ctx context.Context) (*oauth2.Token, error) {
 	tok, err := c.fetch(ctx)
 	if err != nil {
 		return nil, err
@@ -251,18 +269,16 @@ func (c *tokenCache) token(ctx context.Context) (*oauth2.Token, error) {
 	}
 	c.tok = tok
 	c.fetches++
+	// Renew early, but never so early that a short-lived token (a test
+	// tenant's, a proxy's) is renewed on every call: at most a quarter of
+	// its life before it ends.
+	c.margin = c.earlyRefresh
+	if life := tok.Expiry.Sub(c.now()); !tok.Expiry.IsZero() && life/4 < c.margin {
+		c.margin = max(life/4, 0)
+	}
 	return tok, nil
 }
 
 func (c *tokenCache) fresh(t *oauth2.Token) bool {
-	return t.Expiry.IsZero() || c.now().Add(c.earlyRefresh).Before(t.Expiry)
-}
-
-// invalidate drops bad if it is still the cached token, so the next call fetches.
-func (c *tokenCache) invalidate(bad *oauth2.Token) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.tok != nil && c.tok.AccessToken == bad.AccessToken {
-		c.tok = nil
-	}
+	return t.Expiry.IsZero() || c.now().Add(c.margin).Before(t.Expiry)
 }

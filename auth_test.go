@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/oauth2"
 )
 
 // tokenServer is an Entra-like token endpoint that issues numbered tokens.
@@ -125,6 +126,35 @@ func TestUnauthorizedForcesOneRefreshAndOneRetry(t *testing.T) {
 		require.Equal(t, []string{"Bearer tok-1", "Bearer tok-2"}, seen)
 		require.Equal(t, int32(2), tokens.calls.Load())
 		require.Equal(t, int64(1), c.Stats().ForcedRefreshes)
+	})
+	t.Run("a token another request renewed is refused too", func(t *testing.T) {
+		t.Parallel()
+		c, mux, tokens := setup(t)
+		var seen []string
+		var mu sync.Mutex
+		mux.HandleFunc(apiPrefix+"/thing", func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			seen = append(seen, r.Header.Get("Authorization"))
+			mu.Unlock()
+			switch r.Header.Get("Authorization") {
+			case "Bearer tok-1":
+				// Meanwhile another request got its 401 and renewed the
+				// cached token to tok-2, which is then revoked as well.
+				_, _, err := c.tokens.renew(r.Context(), &oauth2.Token{AccessToken: "tok-1"})
+				require.NoError(t, err)
+				fallthrough
+			case "Bearer tok-2":
+				writeRaw(w, 401, bcError("Authentication_InvalidCredentials", "The access token has expired."))
+			default:
+				ok(w, r)
+			}
+		})
+		_, err := doRaw(t, c, http.MethodPatch)
+		require.NoError(t, err)
+		require.Equal(t, []string{"Bearer tok-1", "Bearer tok-2", "Bearer tok-3"}, seen,
+			"the renewed token is tried, then one fetched after its 401")
+		require.Equal(t, int32(3), tokens.calls.Load())
+		require.Equal(t, int64(1), c.Stats().ForcedRefreshes, "this request fetched one token")
 	})
 	t.Run("app not registered in BC", func(t *testing.T) {
 		t.Parallel()
@@ -269,4 +299,22 @@ func TestTokenFromClient(t *testing.T) {
 	require.NoError(t, err)
 	_, err = noAuth.Token()
 	require.Error(t, err)
+}
+
+func TestShortLivedTokensAreNotRenewedOnEveryCall(t *testing.T) {
+	t.Parallel()
+	ts := newTokenServer(t)
+	ts.expiresIn = 60 // shorter than the 5-minute early refresh
+	src := ClientCredentials(testTenant, testClient, testSecret, WithTokenURL(ts.url())).(*tokenCache)
+	now := time.Now()
+	src.now = func() time.Time { return now }
+	for range 5 {
+		_, err := src.Token()
+		require.NoError(t, err)
+	}
+	require.Equal(t, int32(1), ts.calls.Load())
+	now = now.Add(46 * time.Second) // inside the last quarter of its life
+	_, err := src.Token()
+	require.NoError(t, err)
+	require.Equal(t, int32(2), ts.calls.Load())
 }

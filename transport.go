@@ -104,25 +104,34 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil || resp.StatusCode != http.StatusUnauthorized {
 		return resp, err
 	}
-	// BC rejected the token: it may have been revoked or expired early. Fetch a
-	// new one and try once more; a second 401 is the answer.
+	// BC rejected the token: it may have been revoked or expired early. Try
+	// again with another token — the one another request has renewed it to,
+	// or a new one — and give up only when a token fetched after the 401 is
+	// refused too.
 	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
 		return resp, nil
 	}
-	drain(resp.Body)
-	t.tokens.invalidate(tok)
-	t.stats.forcedRefreshes.Add(1)
-	fresh, err := t.tokens.token(req.Context())
-	if err != nil {
-		return nil, err
-	}
-	retry := withToken(req, fresh)
-	if req.GetBody != nil {
-		if retry.Body, err = req.GetBody(); err != nil {
+	for {
+		drain(resp.Body)
+		fresh, fetched, err := t.tokens.renew(req.Context(), tok)
+		if err != nil {
 			return nil, err
 		}
+		if fetched {
+			t.stats.forcedRefreshes.Add(1)
+		}
+		retry := withToken(req, fresh)
+		if req.GetBody != nil {
+			if retry.Body, err = req.GetBody(); err != nil {
+				return nil, err
+			}
+		}
+		resp, err = t.base.RoundTrip(retry)
+		if err != nil || resp.StatusCode != http.StatusUnauthorized || fetched {
+			return resp, err
+		}
+		tok = fresh
 	}
-	return t.base.RoundTrip(retry)
 }
 
 func withToken(req *http.Request, tok *oauth2.Token) *http.Request {

@@ -25,8 +25,12 @@ type tokenIssuer struct {
 	key                        []byte
 	stats                      *counters
 
-	mu  sync.RWMutex
-	app App
+	mu     sync.RWMutex
+	app    App
+	issued []string
+	// expiredThrough is the sequence number (claim uti) of the last token
+	// ExpireTokens ended early.
+	expiredThrough int
 }
 
 func newTokenIssuer(cfg config) *tokenIssuer {
@@ -57,6 +61,8 @@ type claims struct {
 	Iat   int64    `json:"iat"`
 	Nbf   int64    `json:"nbf"`
 	Exp   int64    `json:"exp"`
+	// Uti numbers the tokens in the order issued (Entra's is an opaque id).
+	Uti int `json:"uti,string"`
 }
 
 // entraError writes Entra's error JSON for a token request.
@@ -127,7 +133,11 @@ func validScope(s string) bool {
 
 func (ti *tokenIssuer) issue(app App) string {
 	now := time.Now()
-	c := claims{
+	ti.mu.Lock()
+	seq := len(ti.issued) + 1
+	ti.issued = append(ti.issued, "") // reserved; filled in below
+	ti.mu.Unlock()
+	c := claims{Uti: seq,
 		Aud: "https://api.businesscentral.dynamics.com", Iss: "https://sts.windows.net/" + ti.tenantID + "/",
 		Tid: ti.tenantID, AppID: ti.clientID, Roles: app.Roles,
 		Iat: now.Unix(), Nbf: now.Unix(), Exp: now.Add(ti.lifetime).Unix(),
@@ -135,7 +145,34 @@ func (ti *tokenIssuer) issue(app App) string {
 	header := b64(`{"alg":"HS256","typ":"JWT"}`)
 	payload, _ := json.Marshal(c)
 	unsigned := header + "." + b64(string(payload))
-	return unsigned + "." + ti.sign(unsigned)
+	tok := unsigned + "." + ti.sign(unsigned)
+	ti.mu.Lock()
+	ti.issued[seq-1] = tok
+	ti.mu.Unlock()
+	return tok
+}
+
+// ExpireTokens ends every token issued so far, as if their lifetime had run
+// out: BC answers requests carrying one with 401 "The access token has
+// expired", so tests can make tokens expire mid-run whatever their lifetime.
+func (s *Server) ExpireTokens() {
+	s.tokens.mu.Lock()
+	s.tokens.expiredThrough = len(s.tokens.issued)
+	s.tokens.mu.Unlock()
+}
+
+// IssuedTokens returns every access token the fake has issued, so a test can
+// prove none of them leaked into logs, errors or stores.
+func (s *Server) IssuedTokens() []string {
+	s.tokens.mu.RLock()
+	defer s.tokens.mu.RUnlock()
+	var out []string
+	for _, tok := range s.tokens.issued {
+		if tok != "" { // "" is a token being issued right now
+			out = append(out, tok)
+		}
+	}
+	return out
 }
 
 func (ti *tokenIssuer) sign(s string) string {
@@ -167,7 +204,10 @@ func (ti *tokenIssuer) authenticate(r *http.Request, tenant string) (string, *ap
 	if err != nil || json.Unmarshal(raw, &c) != nil {
 		return "", invalidCredentials()
 	}
-	if time.Now().Unix() >= c.Exp {
+	ti.mu.RLock()
+	ended := c.Uti <= ti.expiredThrough
+	ti.mu.RUnlock()
+	if ended || time.Now().Unix() >= c.Exp {
 		ti.stats.expiredTokens.Add(1)
 		return "", &apiError{status: http.StatusUnauthorized, code: "Authentication_InvalidCredentials", message: "The access token has expired."}
 	}

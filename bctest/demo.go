@@ -20,6 +20,9 @@ type DemoConfig struct {
 	// GLEntries is the number of G/L entries per company. They are generated
 	// from their index, never held in memory, so millions cost nothing.
 	GLEntries int
+	// NoGLDimensions leaves the G/L entries without dimension set lines
+	// (benchmarks measuring the client's cost per entry).
+	NoGLDimensions bool
 	// Customers, Vendors, Items, Employees and Projects per company.
 	Customers, Vendors, Items, Employees, Projects int
 	// InvoicesPerMonth is the number of sales invoices per month; purchase

@@ -13,8 +13,9 @@ import (
 // lastModifiedDateTime never decrease with i, so range filters on them are
 // answered by binary search.
 type glLedger struct {
-	n, blocks, last int // entries, blocks, size of the last block
-	sentinel        int // entries before this have BC's empty lastModifiedDateTime
+	n, blocks, last int  // entries, blocks, size of the last block
+	noDims          bool // DemoConfig.NoGLDimensions
+	sentinel        int  // entries before this have BC's empty lastModifiedDateTime
 	salt, node      uint64
 	k1, k2          uint64 // keys of the id permutation
 
@@ -110,7 +111,7 @@ func (g *demoGen) ledger() {
 
 func newGLLedger(g *demoGen) *glLedger {
 	n := g.cfg.GLEntries
-	l := &glLedger{n: n, salt: g.salt ^ 0x6c62272e07bb0142, node: g.node, acyRate: g.p.acyRate, taxBP: g.p.taxBP,
+	l := &glLedger{n: n, noDims: g.cfg.NoGLDimensions, salt: g.salt ^ 0x6c62272e07bb0142, node: g.node, acyRate: g.p.acyRate, taxBP: g.p.taxBP,
 		k1: mix64(g.salt + 1), k2: mix64(g.salt + 2)}
 	if g.p.acy == "" {
 		l.acyRate = 0
@@ -450,7 +451,7 @@ func appendPadded(w []byte, v, width int) []byte {
 // its document, and for two thirds of the documents a project or a customer
 // or business group.
 func (l *glLedger) Children(nav string, i int) [][]string {
-	if nav != "dimensionSetLines" || i < 0 || i >= l.n {
+	if nav != "dimensionSetLines" || i < 0 || i >= l.n || l.noDims {
 		return nil
 	}
 	d := l.doc(i)

@@ -441,6 +441,9 @@ func TestRecordFakeBC(t *testing.T) {
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
 	secrets := []string{secret, tenant, clientID, "https://api.businesscentral.dynamics.com", "https://login.microsoftonline.com", u.Host}
+	tokens := fake.IssuedTokens()
+	require.NotEmpty(t, tokens)
+	secrets = append(secrets, tokens...)
 	for _, co := range fake.Tenant().Companies() {
 		secrets = append(secrets, co.ID)
 	}

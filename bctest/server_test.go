@@ -147,6 +147,27 @@ func TestTokensExpireAndTheClientRecovers(t *testing.T) {
 	require.Equal(t, int64(1), c.Stats().ForcedRefreshes)
 }
 
+func TestExpireTokensEndsThemMidRun(t *testing.T) {
+	t.Parallel()
+	srv, co := newCustomers(t, 3)
+	tenant, client, secret := srv.Credentials()
+	ts := bc.ClientCredentials(tenant, client, secret, bc.WithTokenURL(srv.TokenURL()))
+	c, err := bc.NewClient(tenant, srv.Environment(), bc.WithBaseURL(srv.BaseURL()), bc.WithTokenSource(ts))
+	require.NoError(t, err)
+	customers := c.Company(co.ID).Customers()
+	_, err = customers.List(nil).Collect(t.Context())
+	require.NoError(t, err)
+	for round := 1; round <= 3; round++ {
+		srv.ExpireTokens()
+		items, err := customers.List(nil).Collect(t.Context())
+		require.NoError(t, err)
+		require.Len(t, items, 3)
+		require.Equal(t, int64(round), srv.Stats().ExpiredTokens)
+		require.Equal(t, int64(round), c.Stats().ForcedRefreshes)
+	}
+	require.Len(t, srv.IssuedTokens(), 4, "the first token and one per round")
+}
+
 func TestConcurrencyLimitQueuesThenThrottles(t *testing.T) {
 	t.Parallel()
 	model := ServiceModel{Base: 40 * time.Millisecond, Scale: 1}

@@ -34,6 +34,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	companies := fs.Int("companies", 3, "demo companies")
 	gl := fs.Int("gl-entries", 2000, "G/L entries per company (generated on demand; millions are fine)")
 	seed := fs.Uint64("seed", 1, "seed of the demo data")
+	noDims := fs.Bool("no-dimensions", false, "G/L entries without dimension set lines")
 	latency := fs.Duration("latency", 0, "service time per request (0: as fast as possible)")
 	rate := fs.Float64("bytes-per-second", 0, "per-request transfer rate (BC documents about 2e6; 0: unlimited)")
 	throttle := fs.Float64("throttle", 0, "fraction of requests answered with 429")
@@ -44,7 +45,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	demo := bctest.DefaultDemo()
-	demo.Companies, demo.GLEntries, demo.Seed = *companies, *gl, *seed
+	demo.Companies, demo.GLEntries, demo.Seed, demo.NoGLDimensions = *companies, *gl, *seed, *noDims
 	opts := []bctest.Option{bctest.WithDemo(demo), bctest.WithCustomAPI("bcsdk", "demo", "v1.0", bctest.JobTasksAPI())}
 	if *latency > 0 || *rate > 0 {
 		opts = append(opts, bctest.WithServiceModel(bctest.ServiceModel{Base: *latency, BytesPerSecond: *rate, Scale: 1}))
@@ -64,8 +65,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "  base URL:    %s   (the client appends /%s/%s/api/v2.0)\n", srv.BaseURL(), tenant, srv.Environment())
 	fmt.Fprintf(stdout, "  token URL:   %s\n", srv.TokenURL())
 	fmt.Fprintf(stdout, "  tenant:      %s\n  client id:   %s\n  secret:      %s (a test value)\n", tenant, client, secret)
-	fmt.Fprintf(stdout, "  try:         go run ./examples/sync --tenant %s --client-id %s --base-url %s --token-url '%s' --environment %s\n",
-		tenant, client, srv.BaseURL(), srv.TokenURL(), srv.Environment())
+	fmt.Fprintf(stdout, "  try:         BC_CLIENT_SECRET='%s' go run ./examples/sync --tenant %s --client-id %s --base-url %s --token-url '%s' --environment %s\n",
+		secret, tenant, client, srv.BaseURL(), srv.TokenURL(), srv.Environment())
 	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()

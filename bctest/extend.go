@@ -18,6 +18,15 @@ type actionHandler func(c *reqContext, n *node) (handled bool)
 // actionHandlers are keyed by "route/set/action".
 var actionHandlers = map[string]actionHandler{}
 
+// requestHooks run for every authenticated BC request just before it is
+// dispatched, e.g. to move background work (an extension deployment, a
+// package import) one step on, as BC's job queue would between polls.
+var requestHooks []func(c *reqContext, res []string)
+
 // serverHooks run at the end of New, e.g. to add routes or start listening
 // to changes.
 var serverHooks []func(s *Server)
+
+// closeHooks run when Server.Close is called, to stop what the server hooks
+// started.
+var closeHooks []func(s *Server)

@@ -20,6 +20,8 @@ type config struct {
 	churn                                   Churn
 	customAPIs                              []customAPI
 	seed                                    uint64
+	webhooks                                Webhooks
+	hub                                     *webhookHub // the subscriptions' state, made by webhook.go's server hook
 }
 
 type customAPI struct {
@@ -188,3 +190,7 @@ func WithCustomAPI(publisher, group, version string, svc *schema.Service) Option
 
 // WithSeed seeds the ids the fake generates for new rows (default 1).
 func WithSeed(seed uint64) Option { return func(c *config) { c.seed = seed } }
+
+// WithWebhooks sets the timings and limits of webhook subscriptions (default
+// DefaultWebhooks(), BC online's); zero fields keep BC's values.
+func WithWebhooks(w Webhooks) Option { return func(c *config) { c.webhooks = w } }

@@ -44,6 +44,8 @@ type Server struct {
 	faults *faultInjector
 	churn  *churner
 	stats  *counters
+	// automation is the state of the Automation API's background work.
+	automation *automationState
 
 	http *httptest.Server
 	// URL is the server's root, e.g. http://127.0.0.1:41234.
@@ -89,6 +91,9 @@ func NewServer(opts ...Option) *Server {
 
 // Close stops the server started by NewServer.
 func (s *Server) Close() {
+	for _, hook := range closeHooks {
+		hook(s)
+	}
 	if s.http != nil {
 		s.http.Close()
 	}
@@ -211,6 +216,9 @@ func (s *Server) serveBC(w http.ResponseWriter, r *http.Request, tenantID, env s
 	}
 	pw := s.limits.pace(w, start, fault)
 	ctx := &reqContext{srv: s, w: pw, r: r, route: route, principal: principal, app: s.tokens.appNow()}
+	for _, hook := range requestHooks {
+		hook(ctx, resource)
+	}
 	ctx.dispatch(resource)
 	pw.finish()
 }

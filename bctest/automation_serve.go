@@ -1,0 +1,283 @@
+package bctest
+
+import (
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The Automation API on the fake: registered on every server, its
+// tenant-wide sets (users, extensions, features, …) shared by all companies
+// as in BC, automationCompanies kept in step with the tenant's companies,
+// and background work (extension deployments, package imports and applies)
+// moved on one step by every GET on the route, as BC's job queue would
+// between a client's polls.
+
+func init() {
+	serverHooks = append(serverHooks, func(s *Server) {
+		s.automation = newAutomationState(s)
+		s.tenant.addRoute(AutomationRoute, AutomationAPI())
+		s.automation.share()
+		s.tenant.OnChange(s.automation.changed)
+		s.automation.seed()
+	})
+	requestHooks = append(requestHooks, func(c *reqContext, _ []string) {
+		if c.route != AutomationRoute || c.srv.automation == nil {
+			return
+		}
+		st := c.srv.automation
+		st.share()
+		st.syncCompanies()
+		if c.r.Method == http.MethodGet {
+			st.advance()
+		}
+	})
+}
+
+// companySets are the sets of the Automation API whose rows belong to one
+// company; every other set is tenant-wide.
+var companySets = map[string]bool{"configurationPackages": true, "file": true, "scheduledJobs": true}
+
+// automationState is one server's Automation API state.
+type automationState struct {
+	srv *Server
+
+	mu      sync.Mutex
+	shared  map[string]*table // tenant-wide set → its one table
+	pending []*operation
+}
+
+// operation is background work: the values a row takes at each later
+// step, one step per GET on the route.
+type operation struct {
+	t     *table
+	key   string
+	steps []map[string]string
+	done  func() // runs after the last step
+}
+
+func newAutomationState(s *Server) *automationState {
+	return &automationState{srv: s, shared: map[string]*table{}}
+}
+
+// share makes every company use the one table of each tenant-wide set.
+// The shared tables are those of the first company that had them.
+func (st *automationState) share() {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	for _, co := range st.srv.tenant.Companies() {
+		co.mu.Lock()
+		for key, t := range co.tables {
+			set, ok := strings.CutPrefix(key, AutomationRoute+"/")
+			if !ok || companySets[set] {
+				continue
+			}
+			if sh, ok := st.shared[set]; !ok {
+				st.shared[set] = t
+			} else if sh != t {
+				co.tables[key] = sh
+			}
+		}
+		co.mu.Unlock()
+	}
+}
+
+// table returns a tenant-wide table, or nil when no company exists yet.
+func (st *automationState) table(set string) *table {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return st.shared[set]
+}
+
+// schedule queues background work on a row.
+func (st *automationState) schedule(op *operation) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.pending = append(st.pending, op)
+}
+
+// advance moves every pending operation one step on.
+func (st *automationState) advance() {
+	type due struct {
+		op   *operation
+		step map[string]string
+		last bool
+	}
+	st.mu.Lock()
+	var steps []due
+	keep := st.pending[:0]
+	for _, op := range st.pending {
+		steps = append(steps, due{op, op.steps[0], len(op.steps) == 1})
+		if op.steps = op.steps[1:]; len(op.steps) > 0 {
+			keep = append(keep, op)
+		}
+	}
+	st.pending = keep
+	st.mu.Unlock()
+	for _, d := range steps {
+		if len(d.step) > 0 {
+			if r, ok := d.op.t.lookup("", d.op.key); ok {
+				st.update(d.op.t, r, d.step)
+			}
+		}
+		if d.last && d.op.done != nil {
+			d.op.done()
+		}
+	}
+}
+
+// update writes values onto a row as a new version.
+func (st *automationState) update(t *table, r *row, values map[string]string) *row {
+	tn := st.srv.tenant
+	vals := make([]string, len(r.vals))
+	copy(vals, r.vals)
+	for name, v := range values {
+		if i, ok := t.colIdx[name]; ok {
+			vals[i] = v
+		}
+	}
+	return t.replace(r, vals, tn.version.Add(1))
+}
+
+// insert adds a row to a table from property values.
+func (st *automationState) insert(t *table, values map[string]any) (*row, error) {
+	tn := st.srv.tenant
+	vals, err := tn.buildRow(t, nil, values)
+	if err != nil {
+		return nil, err
+	}
+	return t.insert(vals, tn.version.Add(1))
+}
+
+// syncCompanies makes automationCompanies list exactly the tenant's
+// companies, whichever way they were added, renamed or removed.
+func (st *automationState) syncCompanies() {
+	t := st.table("automationCompanies")
+	if t == nil {
+		return
+	}
+	cos := st.srv.tenant.Companies()
+	seen := map[string]bool{}
+	for _, co := range cos {
+		seen[normKey(co.ID)] = true
+		r, ok := t.lookup("", co.ID)
+		if !ok {
+			_, _ = st.insert(t, map[string]any{"id": co.ID, "name": co.Name, "displayName": co.DisplayName})
+			continue
+		}
+		if r.vals[t.colIdx["name"]] != co.Name || r.vals[t.colIdx["displayName"]] != co.DisplayName {
+			st.update(t, r, map[string]string{"name": co.Name, "displayName": co.DisplayName})
+		}
+	}
+	t.mu.RLock()
+	var gone []*row
+	for _, r := range t.rows {
+		if !seen[normKey(r.vals[t.key])] {
+			gone = append(gone, r)
+		}
+	}
+	t.mu.RUnlock()
+	for _, r := range gone {
+		t.remove(r)
+	}
+}
+
+// changed follows changes to Automation API rows that BC acts on: a
+// company created, renamed or deleted through automationCompanies, a
+// configuration package created (BC adds its file record) or deleted, a
+// permission set assigned (BC fills in its name, scope and app).
+func (st *automationState) changed(ch Change) {
+	if ch.Route != AutomationRoute {
+		return
+	}
+	tn := st.srv.tenant
+	switch ch.Set {
+	case "automationCompanies":
+		st.companyChanged(ch)
+	case "configurationPackages":
+		co, ok := tn.Company(ch.CompanyID)
+		if !ok {
+			return
+		}
+		files, ok := co.table(AutomationRoute, "file")
+		if !ok {
+			return
+		}
+		code := ch.t.colIdx["code"]
+		switch ch.Kind {
+		case ChangeCreated:
+			_, _ = st.insert(files, map[string]any{"code": ch.new.vals[code]})
+		case ChangeDeleted:
+			if r, ok := files.lookup("", ch.old.vals[code]); ok {
+				files.remove(r)
+			}
+			co.media.mu.Lock()
+			delete(co.media.blobs, "file("+ch.old.vals[code]+")/content")
+			co.media.mu.Unlock()
+		}
+	case "userPermissions":
+		if ch.Kind == ChangeCreated {
+			st.fillAssignment(ch.t, ch.new)
+		}
+	}
+}
+
+func (st *automationState) companyChanged(ch Change) {
+	tn := st.srv.tenant
+	t := ch.t
+	switch ch.Kind {
+	case ChangeCreated:
+		id := ch.new.vals[t.key]
+		if _, ok := tn.Company(id); ok {
+			return
+		}
+		tn.addCompanyWithID(id, ch.new.vals[t.colIdx["name"]], ch.new.vals[t.colIdx["displayName"]])
+		st.share()
+	case ChangeUpdated:
+		co, ok := tn.Company(ch.new.vals[t.key])
+		if !ok {
+			return
+		}
+		tn.mu.Lock()
+		co.Name, co.DisplayName = ch.new.vals[t.colIdx["name"]], ch.new.vals[t.colIdx["displayName"]]
+		tn.mu.Unlock()
+	case ChangeDeleted:
+		tn.RemoveCompany(ch.old.vals[t.key])
+	}
+}
+
+// addCompanyWithID adds a company with the id BC gave it (a company created
+// through automationCompanies), without data: BC does not initialise it.
+func (t *Tenant) addCompanyWithID(id, name, displayName string) *Company {
+	co := &Company{tenant: t, ID: id, Name: name, DisplayName: displayName, created: t.now().UTC().Truncate(time.Millisecond),
+		tables: map[string]*table{}, media: &mediaStore{blobs: map[string]blob{}}}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for path, svc := range t.routes {
+		co.addRouteTables(path, svc)
+	}
+	t.companies = append(t.companies, co)
+	return co
+}
+
+// fillAssignment completes a new permission set assignment from the
+// permission set, as BC's page does on insert. The row is completed in
+// place, before the POST's answer is written.
+func (st *automationState) fillAssignment(t *table, r *row) {
+	sets := st.table("permissionSets")
+	if sets == nil {
+		return
+	}
+	ps, ok := sets.lookup("", r.vals[t.colIdx["roleId"]])
+	if !ok {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	r.vals[t.colIdx["roleId"]] = ps.vals[sets.key]
+	r.vals[t.colIdx["displayName"]] = ps.vals[sets.colIdx["displayName"]]
+	r.vals[t.colIdx["appId"]] = ps.vals[sets.colIdx["appId"]]
+	r.vals[t.colIdx["extensionName"]] = ps.vals[sets.colIdx["extensionName"]]
+	r.vals[t.colIdx["scope"]] = ps.vals[sets.colIdx["scope"]]
+}

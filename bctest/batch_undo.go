@@ -1,0 +1,90 @@
+package bctest
+
+import (
+	"bytes"
+	"runtime"
+	"slices"
+	"sort"
+	"strconv"
+	"sync"
+)
+
+// undoLog records the changes an atomic batch makes, so that a failure can
+// roll them all back, as BC does for "Isolation: snapshot". Changes are told
+// apart from other requests' by the goroutine that makes them: a batch runs
+// its operations one after another on its own goroutine, and change
+// listeners are called synchronously by the goroutine that changed the row.
+type undoLog struct {
+	srv     *Server
+	gid     uint64
+	stop    func()
+	mu      sync.Mutex
+	changes []Change
+}
+
+func beginUndo(s *Server) *undoLog {
+	u := &undoLog{srv: s, gid: goroutineID()}
+	u.stop = s.tenant.OnChange(func(ch Change) {
+		if goroutineID() != u.gid {
+			return
+		}
+		u.mu.Lock()
+		u.changes = append(u.changes, ch)
+		u.mu.Unlock()
+	})
+	return u
+}
+
+// finish stops recording and, if the batch failed, undoes its changes, last
+// first. Rows get back their values and versions (hence ETags) and their
+// place; the undo itself is not reported to change listeners, and webhook
+// notifications for the undone changes are withdrawn.
+func (u *undoLog) finish(failed bool) {
+	u.stop()
+	if !failed {
+		return
+	}
+	u.mu.Lock()
+	changes := u.changes
+	u.mu.Unlock()
+	for i := len(changes) - 1; i >= 0; i-- {
+		ch := changes[i]
+		switch ch.Kind {
+		case ChangeCreated:
+			ch.t.removeLocked(ch.new)
+		case ChangeUpdated:
+			ch.t.replaceLocked(ch.new, ch.old.vals, ch.old.version)
+		case ChangeDeleted:
+			ch.t.restoreLocked(ch.old)
+		}
+	}
+	if h := u.srv.cfg.hub; h != nil {
+		h.retract(changes)
+	}
+}
+
+// restoreLocked puts a removed row back where it was, without notifying.
+func (t *table) restoreLocked(r *row) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.gen++
+	if r.seq <= 0 && t.virtual != nil {
+		delete(t.vDeleted, int(r.seq+int64(t.virtual.Len())))
+		return
+	}
+	i := sort.Search(len(t.rows), func(i int) bool { return t.rows[i].seq >= r.seq })
+	t.rows = slices.Insert(t.rows, i, r)
+	t.byKey[t.rowKey(r.vals)] = r
+}
+
+// goroutineID is the running goroutine's number, read from its stack header
+// ("goroutine 42 [running]:").
+func goroutineID() uint64 {
+	var buf [64]byte
+	b := bytes.TrimPrefix(buf[:runtime.Stack(buf[:], false)], []byte("goroutine "))
+	if i := bytes.IndexByte(b, ' '); i > 0 {
+		b = b[:i]
+	}
+	n, _ := strconv.ParseUint(string(b), 10, 64)
+	return n
+}

@@ -1,0 +1,440 @@
+package bctest
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"regexp"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/entities"
+	"github.com/stretchr/testify/require"
+)
+
+// receiver is a notification URL: it echoes validation tokens and records
+// the notification posts, answering them with the queued statuses (then 202).
+type receiver struct {
+	*httptest.Server
+	mu         sync.Mutex
+	handshakes []string // methods
+	posts      []receivedPost
+	statuses   []int
+	arrived    chan struct{}
+	echo       func(token string) string
+}
+
+type receivedPost struct {
+	header http.Header
+	value  []notification
+}
+
+func newReceiver(t *testing.T, statuses ...int) *receiver {
+	rc := &receiver{statuses: statuses, arrived: make(chan struct{}, 100), echo: func(s string) string { return s }}
+	rc.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if tok := r.URL.Query().Get("validationToken"); tok != "" {
+			rc.mu.Lock()
+			rc.handshakes = append(rc.handshakes, r.Method)
+			echo := rc.echo
+			rc.mu.Unlock()
+			w.Header().Set("Content-Type", "text/plain")
+			_, _ = io.WriteString(w, echo(tok))
+			return
+		}
+		var body struct{ Value []notification }
+		require.NoError(t, json.NewDecoder(r.Body).Decode(&body))
+		rc.mu.Lock()
+		rc.posts = append(rc.posts, receivedPost{r.Header.Clone(), body.Value})
+		status := http.StatusAccepted
+		if len(rc.statuses) > 0 {
+			status, rc.statuses = rc.statuses[0], rc.statuses[1:]
+		}
+		rc.mu.Unlock()
+		rc.arrived <- struct{}{}
+		if status == 0 {
+			panic(http.ErrAbortHandler) // no answer at all
+		}
+		w.WriteHeader(status)
+	}))
+	t.Cleanup(rc.Close)
+	return rc
+}
+
+func (rc *receiver) received() []receivedPost {
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
+	return append([]receivedPost(nil), rc.posts...)
+}
+
+// clock is a settable time for expiry.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// webhookFake is an empty fake with one company, notifications held until
+// FlushNotifications, and a clock for expiry.
+func webhookFake(t *testing.T, w Webhooks) (*Server, *Company, *bc.Client, *clock) {
+	t.Helper()
+	clk := &clock{now: time.Date(2025, 9, 29, 9, 58, 45, 0, time.UTC)}
+	if w.Delay == 0 {
+		w.Delay = time.Hour
+	}
+	w.Now = clk.Now
+	srv := NewServer(WithEmptyTenant(), WithWebhooks(w))
+	t.Cleanup(srv.Close)
+	co := srv.Tenant().AddCompany("Test Co")
+	return srv, co, srv.Client(bc.WithRetryPolicy(fastPolicy())), clk
+}
+
+func TestSubscriptionLifecycle(t *testing.T) {
+	t.Parallel()
+	srv, co, c, clk := webhookFake(t, Webhooks{})
+	rc := newReceiver(t)
+	subs := c.StandardAPI().Subscriptions()
+	sub, err := subs.Subscribe(t.Context(), c.Company(co.ID).Customers(), rc.URL+"/hook?tenant=a", "s3cret")
+	require.NoError(t, err)
+	require.Regexp(t, regexp.MustCompile(`^[0-9a-f]{32}$`), sub.SubscriptionID)
+	require.Equal(t, "api/v2.0/companies("+co.ID+")/customers", sub.Resource)
+	require.Equal(t, rc.URL+"/hook?tenant=a", sub.NotificationURL)
+	require.Equal(t, "s3cret", sub.ClientState)
+	require.Equal(t, time.Date(2025, 10, 2, 9, 58, 45, 0, time.UTC), sub.ExpirationDateTime, "3 days")
+	require.NotEmpty(t, sub.ETag)
+	require.NotEmpty(t, sub.UserID)
+	require.Equal(t, []string{http.MethodPost}, rc.handshakes)
+
+	// The resource may be written relative to the route; BC stores its own form.
+	other, err := subs.Create(t.Context(), entities.Subscriptions{NotificationURL: rc.URL, Resource: "companies(" + co.ID + ")/vendors"})
+	require.NoError(t, err)
+	require.Equal(t, "api/v2.0/companies("+co.ID+")/vendors", other.Resource)
+	all, err := subs.List(nil).Collect(t.Context())
+	require.NoError(t, err)
+	require.Len(t, all, 2)
+	require.Equal(t, sub.SubscriptionID, all[0].SubscriptionID)
+
+	clk.add(48 * time.Hour)
+	renewed, err := subs.Renew(t.Context(), sub)
+	require.NoError(t, err)
+	require.Equal(t, time.Date(2025, 10, 4, 9, 58, 45, 0, time.UTC), renewed.ExpirationDateTime)
+	require.NotEqual(t, sub.ETag, renewed.ETag)
+	require.Len(t, rc.handshakes, 3, "renewing runs the handshake again")
+	_, err = subs.Renew(t.Context(), sub)
+	require.ErrorIs(t, err, bc.ErrConflict)
+	require.ErrorIs(t, subs.Delete(t.Context(), sub.SubscriptionID, sub.ETag), bc.ErrConflict)
+	_, err = subs.Patch(t.Context(), sub.SubscriptionID, "", map[string]string{})
+	require.ErrorContains(t, err, "BC requires If-Match")
+
+	require.NoError(t, subs.Delete(t.Context(), renewed.SubscriptionID, renewed.ETag))
+	_, err = subs.Get(t.Context(), renewed.SubscriptionID, nil)
+	require.ErrorIs(t, err, bc.ErrNotFound)
+	require.Equal(t, int64(4), srv.Stats().Writes)
+}
+
+func TestSubscriptionHandshakeMustSucceed(t *testing.T) {
+	t.Parallel()
+	_, co, c, _ := webhookFake(t, Webhooks{HandshakeTimeout: 50 * time.Millisecond})
+	subs := c.StandardAPI().Subscriptions()
+	customers := c.Company(co.ID).Customers()
+
+	wrong := newReceiver(t)
+	wrong.echo = func(string) string { return "not the token" }
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-r.Context().Done():
+		case <-time.After(5 * time.Second):
+		}
+	}))
+	t.Cleanup(slow.Close)
+	missing := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(missing.Close)
+	for url, why := range map[string]string{wrong.URL: "the body is not the token", slow.URL: "no answer in time", missing.URL: "it answered 404", "ftp://x": "not an absolute http"} {
+		_, err := subs.Subscribe(t.Context(), customers, url, "st")
+		var apiErr *bc.APIError
+		require.ErrorAs(t, err, &apiErr, url)
+		require.Equal(t, http.StatusBadRequest, apiErr.StatusCode)
+		require.Contains(t, apiErr.Message, why)
+	}
+	n, err := subs.List(nil).Collect(t.Context())
+	require.NoError(t, err)
+	require.Empty(t, n)
+}
+
+func TestSubscriptionRules(t *testing.T) {
+	t.Parallel()
+	_, co, c, _ := webhookFake(t, Webhooks{MaxSubscriptions: 2})
+	rc := newReceiver(t)
+	subs := c.StandardAPI().Subscriptions()
+	create := func(resource string) error {
+		_, err := subs.Create(t.Context(), entities.Subscriptions{NotificationURL: rc.URL, Resource: resource, ClientState: "st"})
+		return err
+	}
+	for resource, want := range map[string]string{
+		"api/v2.0/companies(" + co.ID + ")/trialBalances":                    "does not support webhooks",
+		"api/v2.0/companies(" + co.ID + ")/dimensionSetLines":                "does not support webhooks",
+		"api/v2.0/companies(" + co.ID + ")/customers(x)":                     "must be an entity set of a company",
+		"api/v2.0/customers":                                                 "must be an entity set of a company",
+		"api/contoso/mosaic/v1.0/companies(" + co.ID + ")/x":                 "not on the API route api/v2.0",
+		"api/v2.0/companies(" + co.ID + ")/customers?$top=1":                 "without a query",
+		"api/v2.0/companies(99999999-9999-9999-9999-999999999999)/customers": "does not exist",
+	} {
+		require.ErrorContains(t, create(resource), want, resource)
+	}
+	require.NoError(t, create("/api/v2.0/companies("+co.ID+")/customers"))
+	require.NoError(t, create("https://api.businesscentral.dynamics.com/v2.0/"+TenantID+"/Production/api/v2.0/companies("+co.ID+")/items"))
+	err := create("api/v2.0/companies(" + co.ID + ")/vendors")
+	require.ErrorContains(t, err, "The maximum number of subscriptions (2) has been reached.")
+}
+
+// Changes wait for the delay and go out together, one post per
+// notification URL; repeated updates of a record are merged.
+func TestNotificationsAreDelayedAndCoalesced(t *testing.T) {
+	t.Parallel()
+	srv, co, c, _ := webhookFake(t, Webhooks{})
+	rc := newReceiver(t)
+	subs := c.StandardAPI().Subscriptions()
+	custSub, err := subs.Subscribe(t.Context(), c.Company(co.ID).Customers(), rc.URL, "st")
+	require.NoError(t, err)
+	vendSub, err := subs.Subscribe(t.Context(), c.Company(co.ID).Vendors(), rc.URL, "st")
+	require.NoError(t, err)
+
+	a, err := co.Insert("customers", map[string]any{"number": "A"})
+	require.NoError(t, err)
+	b, err := co.Insert("customers", map[string]any{"number": "B"})
+	require.NoError(t, err)
+	_, err = co.Update("customers", a["id"], map[string]any{"displayName": "A1"})
+	require.NoError(t, err)
+	a2, err := co.Update("customers", a["id"], map[string]any{"displayName": "A2"})
+	require.NoError(t, err)
+	require.NoError(t, co.Delete("customers", b["id"]))
+	v, err := co.Insert("vendors", map[string]any{"number": "V'1"})
+	require.NoError(t, err)
+	_, err = co.Insert("items", map[string]any{"number": "not subscribed"})
+	require.NoError(t, err)
+	require.Empty(t, rc.received(), "nothing is sent before the delay")
+
+	srv.FlushNotifications()
+	posts := rc.received()
+	require.Len(t, posts, 1, "one post per notification URL")
+	p := posts[0]
+	require.Equal(t, "application/json", p.header.Get("Content-Type"))
+	require.Equal(t, "application/json", p.header.Get("Accept"))
+	require.NotEmpty(t, p.header.Get("clientRequestId"))
+	require.Equal(t, p.header.Get("clientRequestId"), p.header.Get("x-ms-correlation-id"))
+	var got []string
+	for _, n := range p.value {
+		require.Equal(t, "st", n.ClientState)
+		require.Equal(t, "2025-10-02T09:58:45Z", n.ExpirationDateTime)
+		_, err := time.Parse(time.RFC3339Nano, n.LastModifiedDateTime)
+		require.NoError(t, err)
+		got = append(got, n.SubscriptionID+" "+n.ChangeType+" "+n.Resource)
+	}
+	base := "api/v2.0/companies(" + co.ID + ")/"
+	require.Equal(t, []string{
+		custSub.SubscriptionID + " created " + base + "customers(" + a["id"] + ")",
+		custSub.SubscriptionID + " created " + base + "customers(" + b["id"] + ")",
+		custSub.SubscriptionID + " updated " + base + "customers(" + a["id"] + ")",
+		custSub.SubscriptionID + " deleted " + base + "customers(" + b["id"] + ")",
+		vendSub.SubscriptionID + " created " + base + "vendors(" + v["id"] + ")",
+	}, got)
+	require.Equal(t, a2["lastModifiedDateTime"], p.value[2].LastModifiedDateTime, "the merged update carries the last change")
+
+	srv.FlushNotifications()
+	require.Len(t, rc.received(), 1, "nothing more to send")
+}
+
+func TestNotificationsGoOutAfterTheDelay(t *testing.T) {
+	t.Parallel()
+	_, co, c, _ := webhookFake(t, Webhooks{Delay: 20 * time.Millisecond})
+	rc := newReceiver(t)
+	_, err := c.StandardAPI().Subscriptions().Subscribe(t.Context(), c.Company(co.ID).Customers(), rc.URL, "st")
+	require.NoError(t, err)
+	_, err = co.Insert("customers", map[string]any{"number": "A"})
+	require.NoError(t, err)
+	select {
+	case <-rc.arrived:
+	case <-time.After(10 * time.Second):
+		t.Fatal("no notification arrived")
+	}
+	require.Equal(t, "created", rc.received()[0].value[0].ChangeType)
+}
+
+func TestManyChangesBecomeOneCollection(t *testing.T) {
+	t.Parallel()
+	srv, co, c, _ := webhookFake(t, Webhooks{CollectionThreshold: 3})
+	rc := newReceiver(t)
+	sub, err := c.StandardAPI().Subscriptions().Subscribe(t.Context(), c.Company(co.ID).Customers(), rc.URL, "st")
+	require.NoError(t, err)
+	var rows []map[string]string
+	for i := range 4 {
+		r, err := co.Insert("customers", map[string]any{"number": fmt.Sprint("C", i)})
+		require.NoError(t, err)
+		rows = append(rows, r)
+	}
+	srv.FlushNotifications()
+	n := rc.received()[0].value
+	require.Len(t, n, 1)
+	require.Equal(t, sub.SubscriptionID, n[0].SubscriptionID)
+	require.Equal(t, "collection", n[0].ChangeType)
+	first, err := time.Parse(time.RFC3339Nano, rows[0]["lastModifiedDateTime"])
+	require.NoError(t, err)
+	require.Equal(t, "api/v2.0/companies("+co.ID+")/customers?$filter=lastModifiedDateTime%20gt%20"+formatDateTime(first.Add(-50*time.Millisecond)), n[0].Resource)
+	require.Equal(t, rows[3]["lastModifiedDateTime"], n[0].LastModifiedDateTime)
+	res, err := bc.ParseResource(n[0].Resource)
+	require.NoError(t, err)
+	since, ok := res.Since()
+	require.True(t, ok)
+	require.Equal(t, first.Add(-50*time.Millisecond), since)
+
+	// With a delete among them no filter can find everything: the whole set.
+	for _, r := range rows[:3] {
+		_, err := co.Update("customers", r["id"], map[string]any{"displayName": "x"})
+		require.NoError(t, err)
+	}
+	require.NoError(t, co.Delete("customers", rows[3]["id"]))
+	srv.FlushNotifications()
+	n = rc.received()[1].value
+	require.Len(t, n, 1)
+	require.Equal(t, "collection", n[0].ChangeType)
+	require.Equal(t, "api/v2.0/companies("+co.ID+")/customers", n[0].Resource)
+
+	// At the threshold, the notifications are sent one by one.
+	for _, r := range rows[:3] {
+		_, err := co.Update("customers", r["id"], map[string]any{"displayName": "y"})
+		require.NoError(t, err)
+	}
+	srv.FlushNotifications()
+	require.Len(t, rc.received()[2].value, 3)
+}
+
+func TestExpiredSubscriptionsStopAndDisappear(t *testing.T) {
+	t.Parallel()
+	srv, co, c, clk := webhookFake(t, Webhooks{Expiry: time.Hour})
+	rc := newReceiver(t)
+	subs := c.StandardAPI().Subscriptions()
+	sub, err := subs.Subscribe(t.Context(), c.Company(co.ID).Customers(), rc.URL, "st")
+	require.NoError(t, err)
+	require.Equal(t, clk.Now().Add(time.Hour), sub.ExpirationDateTime)
+	clk.add(time.Hour)
+	_, err = co.Insert("customers", map[string]any{"number": "A"})
+	require.NoError(t, err)
+	srv.FlushNotifications()
+	require.Empty(t, rc.received())
+	_, err = subs.Get(t.Context(), sub.SubscriptionID, nil)
+	require.ErrorIs(t, err, bc.ErrNotFound)
+	_, err = subs.Renew(t.Context(), sub)
+	require.ErrorIs(t, err, bc.ErrNotFound, "an expired subscription cannot be renewed")
+	all, err := subs.List(nil).Collect(t.Context())
+	require.NoError(t, err)
+	require.Empty(t, all)
+}
+
+// A receiver that answers 408, 429, 5xx or nothing gets the post again; any
+// other failure deletes every subscription of its URL, as do too many failures.
+func TestReceiverAnswersDecideRetryOrDeletion(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		statuses []int
+		retries  []time.Duration
+		posts    int
+		kept     int
+	}{
+		{"retried until accepted", []int{503, 429, 408, 0, 200}, nil, 5, 2},
+		{"rejected", []int{400}, nil, 1, 0},
+		{"unauthorized", []int{401}, nil, 1, 0},
+		{"gone", []int{410}, nil, 1, 0},
+		{"redirect is a rejection", []int{302}, nil, 1, 0},
+		{"too many failures", []int{500, 500}, []time.Duration{time.Hour}, 2, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv, co, c, _ := webhookFake(t, Webhooks{RetryDelays: tc.retries})
+			rc := newReceiver(t, tc.statuses...)
+			subs := c.StandardAPI().Subscriptions()
+			_, err := subs.Subscribe(t.Context(), c.Company(co.ID).Customers(), rc.URL, "st")
+			require.NoError(t, err)
+			_, err = subs.Subscribe(t.Context(), c.Company(co.ID).Vendors(), rc.URL, "st")
+			require.NoError(t, err)
+			_, err = co.Insert("customers", map[string]any{"number": "A"})
+			require.NoError(t, err)
+			for range len(tc.statuses) + 1 {
+				srv.FlushNotifications()
+			}
+			posts := rc.received()
+			require.Len(t, posts, tc.posts)
+			for _, p := range posts {
+				require.Equal(t, posts[0].value, p.value, "a retry sends the same notifications")
+			}
+			left, err := subs.List(nil).Collect(t.Context())
+			require.NoError(t, err)
+			// A rejection deletes every subscription of the URL; too many
+			// failures delete the one whose notifications failed.
+			require.Len(t, left, tc.kept)
+		})
+	}
+}
+
+func TestDocumentLinesNotifyTheirDocument(t *testing.T) {
+	t.Parallel()
+	srv, co, c, _ := webhookFake(t, Webhooks{})
+	rc := newReceiver(t)
+	_, err := c.StandardAPI().Subscriptions().Subscribe(t.Context(), c.Company(co.ID).SalesInvoices(), rc.URL, "st")
+	require.NoError(t, err)
+	inv, err := co.Insert("salesInvoices", map[string]any{"number": "S-1"})
+	require.NoError(t, err)
+	srv.FlushNotifications()
+	_, err = co.Insert("salesInvoiceLines", map[string]any{"documentId": inv["id"], "description": "x"})
+	require.NoError(t, err)
+	srv.FlushNotifications()
+	posts := rc.received()
+	require.Len(t, posts, 2)
+	require.Equal(t, "created", posts[0].value[0].ChangeType)
+	require.Equal(t, "updated", posts[1].value[0].ChangeType)
+	require.Equal(t, "api/v2.0/companies("+co.ID+")/salesInvoices("+inv["id"]+")", posts[1].value[0].Resource)
+}
+
+// An atomic batch that fails is rolled back, and so are its notifications.
+func TestRolledBackBatchIsNotNotified(t *testing.T) {
+	t.Parallel()
+	srv, co, c, _ := webhookFake(t, Webhooks{})
+	rc := newReceiver(t)
+	_, err := c.StandardAPI().Subscriptions().Subscribe(t.Context(), c.Company(co.ID).Customers(), rc.URL, "st")
+	require.NoError(t, err)
+	customers := c.Company(co.ID).Customers()
+	b := c.StandardAPI().Batch()
+	customers.In(b).Create(entities.Customer{Number: "A"})
+	customers.In(b).Create(entities.Customer{Number: "B", Type: "Alien"})
+	require.Error(t, b.Send(t.Context(), bc.Atomic()))
+	require.Zero(t, co.Count("customers"))
+	srv.FlushNotifications()
+	require.Empty(t, rc.received())
+
+	b = c.StandardAPI().Batch()
+	ok := customers.In(b).Create(entities.Customer{Number: "C"})
+	require.NoError(t, b.Send(t.Context(), bc.Atomic()))
+	srv.FlushNotifications()
+	v, _ := ok.Result()
+	require.Equal(t, "api/v2.0/companies("+co.ID+")/customers("+v.ID+")", rc.received()[0].value[0].Resource)
+}
+
+func TestNotificationKeysAreWrittenAsBCWritesThem(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, "5d115c9c-44e3-ea11-bb43-000d3a2feca1", keyLiteral("5D115C9C-44E3-EA11-BB43-000D3A2FECA1"))
+	require.Equal(t, "'T%2F1%20x%27y'", keyLiteral("T/1 x'y"))
+}

@@ -17,12 +17,24 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
+	"runtime/pprof"
 	"syscall"
 
 	"golang.org/x/term"
 )
 
 func main() {
+	// The sync's memory must stay flat however big the tables: a soft limit
+	// makes the collector work harder near it instead of growing the heap,
+	// and a higher GC percentage spends less CPU well below it. GOMEMLIMIT
+	// and GOGC in the environment win.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(64 << 20)
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
+	}
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr, os.Getenv))
 }
 
@@ -44,6 +56,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return exitSetup
 	}
 	logger := newLogger(cfg.LogFormat, cfg.LogLevel, cfg.Quiet, stderr)
+	if cfg.Doctor {
+		return runDoctor(ctx, cfg, stdout, stderr)
+	}
 
 	// A first SIGINT/SIGTERM stops scheduling: requests in flight finish and
 	// their rows are committed. A second one aborts at once.
@@ -69,6 +84,27 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		}
 	}()
 
+	if cfg.CPUProfile != "" {
+		f, err := os.Create(cfg.CPUProfile)
+		if err != nil {
+			fmt.Fprintf(stderr, "sync: --cpuprofile: %v\n", err)
+			return exitSetup
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(stderr, "sync: --cpuprofile: %v\n", err)
+			return exitSetup
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if cfg.MemProfile != "" {
+		defer func() {
+			if f, err := os.Create(cfg.MemProfile); err == nil {
+				_ = pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		}()
+	}
 	bars := !cfg.Quiet && cfg.LogFormat == "text" && isTerminal(stderr)
 	return runSync(ctx, stop, cfg, stdout, stderr, logger, bars)
 }

@@ -47,9 +47,11 @@ func newTarget(cfg *config.Config) target {
 
 func (t target) client(cfg *config.Config, logger *slog.Logger) (*bc.Client, error) {
 	ts := bc.ClientCredentials(t.tenant, t.clientID, t.secret, bc.WithTokenURL(t.tokenURL))
+	retry := bc.DefaultRetryPolicy()
+	retry.BaseDelay = cfg.RetryDelay
 	return bc.NewClient(t.tenant, t.environment,
 		bc.WithBaseURL(t.baseURL), bc.WithTokenSource(ts), bc.WithMaxConcurrency(cfg.Concurrency),
-		bc.WithLogger(logger), bc.WithUserAgent("bcsdk-sync/"+version))
+		bc.WithLogger(logger), bc.WithUserAgent("bcsdk-sync/"+version), bc.WithRetryPolicy(retry))
 }
 
 // runSync runs one sync and returns the exit code.
@@ -80,7 +82,7 @@ func runSync(ctx, stop context.Context, cfg *config.Config, stdout, stderr io.Wr
 	opts := engine.Options{
 		Companies: cfg.Companies, Profile: cfg.PlanProfile(), Entities: cfg.Entities,
 		Full: cfg.Full, Since: cfg.Since, Overlap: cfg.Overlap, Reconcile: cfg.Reconcile, MarkDeleted: cfg.MarkDeleted,
-		Workers: cfg.Concurrency, PageSize: cfg.PageSize,
+		Workers: cfg.Concurrency, PageSize: cfg.PageSize, NoSplit: !cfg.Split,
 	}
 	summary, err := engine.New(opts, client, st, logger, tracker).Run(ctx, stop)
 	tracker.Close()
@@ -91,6 +93,7 @@ func runSync(ctx, stop context.Context, cfg *config.Config, stdout, stderr io.Wr
 	switch {
 	case errors.As(err, &setup):
 		fmt.Fprintf(stderr, "sync: %s\n", oneLine(setup.Error()))
+		explain(ctx, cfg, tgt, err, nil, stderr)
 		return exitSetup
 	case err != nil:
 		fmt.Fprintf(stderr, "sync: %s\n", oneLine(err.Error()))
@@ -104,6 +107,7 @@ func runSync(ctx, stop context.Context, cfg *config.Config, stdout, stderr io.Wr
 			fmt.Fprintf(stderr, "sync: %s: %s\n", f.Set, oneLine(f.Error))
 		}
 		fmt.Fprintf(stderr, "sync: %d of %d sets failed; the others are synced\n", len(failed), len(summary.Results))
+		explain(ctx, cfg, tgt, nil, failed, stderr)
 		return exitPartial
 	}
 	return exitOK

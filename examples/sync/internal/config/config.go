@@ -31,14 +31,21 @@ type Config struct {
 	Since                         time.Time
 	Overlap                       time.Duration
 	Reconcile, MarkDeleted        bool
-	Concurrency, PageSize         int
-	Demo, Quiet                   bool
-	LogFormat, LogLevel           string
-	Doctor, JSON                  bool
+	// Split splits big sets into partitions read in parallel; without it
+	// every set is one chain of pages (the sequential baseline of the bench).
+	Split                 bool
+	Concurrency, PageSize int
+	Demo, Quiet           bool
+	LogFormat, LogLevel   string
+	Doctor, JSON          bool
 	// Watch keeps the store current with webhooks after the sync.
 	Watch             bool
 	Listen, PublicURL string
 	Poll              time.Duration
+	// RetryDelay is the first backoff step of the client's retries.
+	RetryDelay time.Duration
+	// CPUProfile and MemProfile write pprof profiles of the run.
+	CPUProfile, MemProfile string
 	// DemoGLEntries and DemoCompanies size the --demo tenant.
 	DemoGLEntries, DemoCompanies int
 
@@ -85,7 +92,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (*Config
 		}
 		fs.BoolVar(p, name, def, help+" (env "+envName(name)+")")
 	}
-	var companies, entitiesList, since, overlap, concurrency, pageSize, poll, demoGL, demoCos string
+	var companies, entitiesList, since, overlap, concurrency, pageSize, poll, demoGL, demoCos, retryDelay string
 	str(&c.Tenant, "tenant", "", "Entra tenant ID (a GUID) or domain of the customer")
 	str(&c.ClientID, "client-id", "", "Application (client) ID of the app registration")
 	str(&c.secret, "client-secret", "", "client secret value; prefer the environment variable")
@@ -99,10 +106,13 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (*Config
 	boolean(&c.Full, "full", "ignore watermarks and read everything")
 	str(&since, "since", "", "read changes since this date (YYYY-MM-DD) or time (RFC 3339)")
 	boolean(&c.Reconcile, "reconcile", "detect rows deleted in BC by comparing keys")
+	c.Split = true
+	fs.BoolVar(&c.Split, "split", getenv("BC_SPLIT") != "false", "split big sets into partitions read in parallel (env BC_SPLIT)")
 	boolean(&c.MarkDeleted, "mark-deleted", "with --reconcile: mark deleted rows in a _deleted column instead of removing them")
 	str(&concurrency, "concurrency", "5", "requests in flight (BC processes 5 at once per app)")
 	str(&pageSize, "page-size", "5000", "most rows per request (bounds memory)")
 	str(&overlap, "overlap", "10m", "incremental reads re-read this much before the watermark, for late commits")
+	str(&retryDelay, "retry-delay", "500ms", "first backoff step when BC throttles or fails without Retry-After; it doubles, with jitter")
 	boolean(&c.Demo, "demo", "run against the embedded fake BC with its demo tenant (no credentials needed)")
 	boolean(&c.Quiet, "quiet", "print only errors and the summary")
 	str(&c.LogFormat, "log-format", "text", "log format: text or json")
@@ -114,6 +124,8 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (*Config
 	str(&c.PublicURL, "public-url", "", "with --watch: the URL BC can reach --listen at")
 	str(&poll, "poll", "15m", "with --watch: incremental sync interval for sets without webhooks, and when notifications stop")
 	str(&demoGL, "demo-gl-entries", "", "with --demo: G/L entries per company (default 2000)")
+	str(&c.CPUProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
+	str(&c.MemProfile, "memprofile", "", "write a heap profile (pprof) at the end of the run to this file")
 	str(&demoCos, "demo-companies", "", "with --demo: number of companies (default 3)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -134,7 +146,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (*Config
 	if c.Entities, err = plan.ParseRefs(entitiesList); err != nil {
 		return nil, usage("%v", err)
 	}
-	if err := c.numbers(concurrency, pageSize, overlap, poll, demoGL, demoCos); err != nil {
+	if err := c.numbers(concurrency, pageSize, overlap, poll, demoGL, demoCos, retryDelay); err != nil {
 		return nil, err
 	}
 	if since != "" {
@@ -163,7 +175,7 @@ func list(s string) []string {
 	return out
 }
 
-func (c *Config) numbers(concurrency, pageSize, overlap, poll, demoGL, demoCos string) error {
+func (c *Config) numbers(concurrency, pageSize, overlap, poll, demoGL, demoCos, retryDelay string) error {
 	var err error
 	if c.Concurrency, err = strconv.Atoi(concurrency); err != nil || c.Concurrency < 1 || c.Concurrency > 100 {
 		return usage("--concurrency %q must be a number from 1 to 100 (BC processes 5 requests at once per app)", concurrency)
@@ -173,6 +185,9 @@ func (c *Config) numbers(concurrency, pageSize, overlap, poll, demoGL, demoCos s
 	}
 	if c.Overlap, err = time.ParseDuration(overlap); err != nil || c.Overlap < 0 {
 		return usage("--overlap %q must be a duration such as 10m", overlap)
+	}
+	if c.RetryDelay, err = time.ParseDuration(retryDelay); err != nil || c.RetryDelay < 0 {
+		return usage("--retry-delay %q must be a duration such as 500ms", retryDelay)
 	}
 	if c.Poll, err = time.ParseDuration(poll); err != nil || c.Poll <= 0 {
 		return usage("--poll %q must be a positive duration such as 15m", poll)

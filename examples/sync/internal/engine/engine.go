@@ -38,6 +38,9 @@ type Options struct {
 	Workers int
 	// PageSize caps the rows of one request; it bounds memory per request.
 	PageSize int
+	// NoSplit reads every set as one chain of pages: no partitions, no
+	// counting requests (the plain pager the bench compares against).
+	NoSplit bool
 }
 
 // Reporter receives progress; the command shows bars or logs from it.

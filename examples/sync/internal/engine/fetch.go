@@ -22,27 +22,34 @@ func (r *runner) fetch(ctx context.Context, t *task) {
 		return
 	}
 	set := bc.Set[json.RawMessage](r.scope(u), u.set.Name)
-	var pager *bc.Pager[json.RawMessage]
+	var pager *bc.RawPager
 	if t.next != "" {
-		pager = set.ListFrom(t.next, t.query)
+		pager = set.ListRawFrom(t.next, t.query)
 	} else {
-		pager = set.List(t.query)
+		pager = set.ListRaw(t.query)
 	}
-	page, err := pager.NextPage(ctx)
+	// Each entity is copied into an arena that its row's strings then point
+	// into: one allocation per 256 KiB of JSON instead of dozens per row.
+	var out pageRows
+	var arena []byte
+	page, err := pager.NextPage(ctx, func() { out = pageRows{} }, func(raw []byte) error {
+		if cap(arena)-len(arena) < len(raw) {
+			arena = make([]byte, 0, max(256<<10, len(raw)))
+		}
+		start := len(arena)
+		arena = append(arena, raw...)
+		if err := u.dec.decode(arena[start:], u.co.id, &out); err != nil {
+			return fmt.Errorf("decoding a %s entity: %w", u.set.Name, err)
+		}
+		return nil
+	})
 	if errors.Is(err, io.EOF) {
 		err = nil
-		page = &bc.Page[json.RawMessage]{}
+		page = &bc.RawPage{}
 	}
 	if err != nil {
 		r.failed(ctx, t, err)
 		return
-	}
-	var out pageRows
-	for _, raw := range page.Items {
-		if err := u.dec.decode(raw, u.co.id, &out); err != nil {
-			r.failed(ctx, t, fmt.Errorf("decoding a %s entity: %w", u.set.Name, err))
-			return
-		}
 	}
 	n := int64(len(out.rows))
 	job := writeJob{u: u, final: true, requests: 1}

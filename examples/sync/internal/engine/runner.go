@@ -137,7 +137,9 @@ func (r *runner) setFatal(err error) {
 // execute runs the workers and the writer until all work is done, stop is
 // cancelled (finish in-flight requests, commit, return) or ctx is.
 func (r *runner) execute(ctx, stop context.Context) {
-	r.jobs = make(chan writeJob, r.e.opts.Workers)
+	// A short queue: a page waiting for the writer holds memory, and the
+	// writer gathers what waits into one transaction anyway.
+	r.jobs = make(chan writeJob, 2)
 	var writer sync.WaitGroup
 	writer.Go(func() { r.write(ctx) })
 	for _, u := range r.idle {

@@ -122,6 +122,8 @@ func (r *runner) plan(ctx context.Context, co company, s *plan.Set) error {
 		return r.resume(u, cps)
 	}
 	switch {
+	case r.e.opts.NoSplit && u.full:
+		r.queue(u, &task{u: u, part: partAll, query: u.query(nil).MaxPageSize(r.e.opts.PageSize), est: int64(r.e.opts.PageSize)})
 	case u.full && s.Ledger:
 		r.queue(u, &task{u: u, part: partRange, est: int64(r.e.opts.PageSize) * 1000, counting: true})
 	case u.full && s.LastModified && s.Store:

@@ -22,39 +22,84 @@ type writeJob struct {
 	err                          error // the unit failed with this
 }
 
-// write is the single writer: it commits jobs in arrival order and finishes
-// units whose work is all committed.
+// groupRows is how many rows the writer gathers into one transaction when
+// pages wait for it: fewer, larger commits cost SQLite much less per row.
+const groupRows = 20000
+
+// write is the single writer: it commits jobs in arrival order — the pages
+// already waiting together, in one transaction — and finishes units whose
+// work is all committed.
 func (r *runner) write(ctx context.Context) {
 	for job := range r.jobs {
+		group := []writeJob{job}
+		rows := job.rows()
+	gather:
+		for rows < groupRows {
+			select {
+			case j, ok := <-r.jobs:
+				if !ok {
+					break gather
+				}
+				group = append(group, j)
+				rows += j.rows()
+			default:
+				break gather
+			}
+		}
 		if r.hasFatal() {
 			continue // drain; nothing more is committed after a fatal error
 		}
-		u := job.u
-		if len(job.batches) > 0 || len(job.checkpoints) > 0 {
-			if _, err := r.e.store.Apply(ctx, job.batches, job.checkpoints); err != nil {
-				r.setFatal(fmt.Errorf("writing %s of %s to the store: %w", u.set.Name, u.co.name, err))
+		var batches []store.Batch
+		var cps []store.Checkpoint
+		for _, j := range group {
+			batches = append(batches, j.batches...)
+			cps = append(cps, j.checkpoints...)
+		}
+		if len(batches) > 0 || len(cps) > 0 {
+			if _, err := r.e.store.Apply(ctx, batches, cps); err != nil {
+				r.setFatal(fmt.Errorf("writing %s of %s to the store: %w", job.u.set.Name, job.u.co.name, err))
 				continue
 			}
 		}
-		u.mu.Lock()
-		for _, b := range job.batches {
-			u.tableResult(b.Table).Counts.Add(b.Counts)
+		i := 0
+		for _, j := range group {
+			n := len(j.batches)
+			r.account(ctx, j, batches[i:i+n])
+			i += n
 		}
-		u.result.Requests += job.requests
-		u.result.Retries += job.retries
-		u.result.Throttled += job.throttled
-		u.keys = append(u.keys, job.keys...)
-		if job.err != nil {
-			u.result.Error = describeFailure(job.err)
-		}
-		if job.final {
-			u.open--
-		}
-		settle := u.open <= 0 && u.carver == nil && !u.done
-		u.mu.Unlock()
-		if settle {
-			r.finish(ctx, u)
-		}
+	}
+}
+
+func (j writeJob) rows() int {
+	n := 0
+	for _, b := range j.batches {
+		n += len(b.Upserts)
+	}
+	return n
+}
+
+// account adds a committed job's counts to its unit and finishes the unit
+// when it has no work left.
+func (r *runner) account(ctx context.Context, job writeJob, committed []store.Batch) {
+	u := job.u
+	u.mu.Lock()
+	for _, b := range committed {
+		u.tableResult(b.Table).Counts.Add(b.Counts)
+	}
+	u.result.Requests += job.requests
+	u.result.Retries += job.retries
+	u.result.Throttled += job.throttled
+	u.keys = append(u.keys, job.keys...)
+	if job.err != nil {
+		u.result.Error = describeFailure(job.err)
+	}
+	if job.final {
+		u.open--
+	}
+	settle := u.open <= 0 && u.carver == nil && !u.done
+	u.mu.Unlock()
+	if settle {
+		r.finish(ctx, u)
 	}
 }
 

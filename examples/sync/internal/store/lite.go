@@ -79,8 +79,10 @@ func (l *lite) setup(ctx context.Context, sync string) error {
 	}
 	// A larger WAL between checkpoints copies a page rewritten by several
 	// transactions once, which matters when random GUID keys spread rows
-	// over the whole table.
-	for _, p := range []string{"PRAGMA synchronous = " + sync, "PRAGMA temp_store = MEMORY", "PRAGMA cache_size = -65536",
+	// over the whole table. The page cache is kept small (16 MiB): the sync's
+	// memory must not grow with the tables, and the OS caches the file anyway.
+	// Temporary b-trees (sorting for an index) spill to files, not memory.
+	for _, p := range []string{"PRAGMA synchronous = " + sync, "PRAGMA temp_store = FILE", "PRAGMA cache_size = -16384",
 		"PRAGMA wal_autocheckpoint = 10000", "PRAGMA journal_size_limit = 67108864"} {
 		if _, err := l.exec(ctx, p); err != nil {
 			return liteOpenError(l.where, err)

@@ -18,7 +18,7 @@ import (
 // A decoder turns BC's JSON entities into store rows. It is the sync's hot
 // path, so it scans the bytes itself: one pass, no reflection, and strings
 // without escapes point into the entity's bytes instead of being copied
-// (each entity arrives in its own buffer, which is never written again).
+// (the caller hands over each entity in memory it never writes again).
 type decoder struct {
 	table    *store.Table
 	cols     []plan.Column
@@ -285,6 +285,9 @@ func (s *scanner) str() (string, bool) {
 			if len(v) == 0 {
 				return "", true
 			}
+			if !utf8.Valid(v) {
+				return string(replaceInvalidUTF8(nil, v)), true
+			}
 			return unsafe.String(&v[0], len(v)), true
 		case '\\':
 			return s.escaped(start)
@@ -294,10 +297,26 @@ func (s *scanner) str() (string, bool) {
 	return "", false
 }
 
+// replaceInvalidUTF8 appends b to out with each byte that is not part of
+// valid UTF-8 replaced by U+FFFD, as encoding/json does: a store (PostgreSQL
+// above all) must never be handed invalid text.
+func replaceInvalidUTF8(out, b []byte) []byte {
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		if r == utf8.RuneError && size == 1 {
+			out = utf8.AppendRune(out, utf8.RuneError)
+		} else {
+			out = append(out, b[:size]...)
+		}
+		b = b[size:]
+	}
+	return out
+}
+
 // escaped decodes a string with escapes into a new string.
 func (s *scanner) escaped(start int) (string, bool) {
 	out := make([]byte, 0, s.i-start+16)
-	out = append(out, s.b[start:s.i]...)
+	out = replaceInvalidUTF8(out, s.b[start:s.i])
 	for s.i < len(s.b) {
 		c := s.b[s.i]
 		switch {
@@ -305,8 +324,11 @@ func (s *scanner) escaped(start int) (string, bool) {
 			s.i++
 			return string(out), true
 		case c != '\\':
-			out = append(out, c)
-			s.i++
+			run := s.i
+			for s.i < len(s.b) && s.b[s.i] != '"' && s.b[s.i] != '\\' {
+				s.i++
+			}
+			out = replaceInvalidUTF8(out, s.b[run:s.i])
 			continue
 		}
 		if s.i+1 >= len(s.b) {
@@ -332,16 +354,23 @@ func (s *scanner) escaped(start int) (string, bool) {
 			if !ok {
 				return "", false
 			}
+			hi := r
 			if utf16.IsSurrogate(r) {
+				// A pair is two escapes; anything else makes this one
+				// U+FFFD and leaves what follows to be read on its own.
+				r = utf8.RuneError
 				if s.i+1 < len(s.b) && s.b[s.i] == '\\' && s.b[s.i+1] == 'u' {
+					save := s.i
 					s.i += 2
-					r2, ok := s.hex4()
-					if !ok {
-						return "", false
+					if r2, ok := s.hex4(); ok {
+						if pair := utf16.DecodeRune(hi, r2); pair != utf8.RuneError {
+							r = pair
+						} else {
+							s.i = save
+						}
+					} else {
+						s.i = save
 					}
-					r = utf16.DecodeRune(r, r2)
-				} else {
-					r = utf8.RuneError
 				}
 			}
 			out = utf8.AppendRune(out, r)

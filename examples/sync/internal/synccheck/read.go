@@ -52,7 +52,9 @@ func selectList(t *store.Table, cast string) string {
 }
 
 func sqliteRows(ctx context.Context, path string, t *store.Table) ([]string, error) {
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	// A URI filename: '%', '?' and '#' in the path must be escaped.
+	uri := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
+	db, err := sql.Open("sqlite", "file:"+uri+"?mode=ro")
 	if err != nil {
 		return nil, err
 	}

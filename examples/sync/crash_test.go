@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/bcsdk/bc/bctest"
+	"github.com/bcsdk/bc/examples/sync/internal/synccheck"
+	"github.com/stretchr/testify/require"
+	_ "modernc.org/sqlite"
+)
+
+// buildSync compiles the command, so it can be killed like a real process.
+func buildSync(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "sync")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	return bin
+}
+
+// process runs the built command with the harness's environment.
+func (h *harness) process(bin string, args ...string) *exec.Cmd {
+	cmd := exec.Command(bin, args...)
+	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + h.dir}
+	for k, v := range h.env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	return cmd
+}
+
+// sqliteIntact opens path as a reader would (recovering a hot journal or
+// WAL left by a killed writer) and runs SQLite's integrity check.
+func sqliteIntact(t *testing.T, path string) {
+	t.Helper()
+	db, err := sql.Open("sqlite", path)
+	require.NoError(t, err)
+	defer db.Close()
+	var verdict string
+	require.NoError(t, db.QueryRow("PRAGMA integrity_check").Scan(&verdict))
+	require.Equal(t, "ok", verdict, path)
+}
+
+// TestKilledRunsResumeToTheCleanResult kills the sync with SIGKILL at seeded
+// random moments, over and over, resuming after each kill; after every kill
+// the store is intact and readable, and the run that finally completes
+// leaves exactly what an uninterrupted run leaves.
+func TestKilledRunsResumeToTheCleanResult(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the command and kills it repeatedly")
+	}
+	t.Parallel()
+	bin := buildSync(t)
+	for _, kind := range []string{"sqlite", "jsonl"} {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t, bctest.WithServiceModel(bctest.ServiceModel{Base: 2 * time.Millisecond, BytesPerSecond: 20e6, Scale: 1}))
+			out := func(name string) string {
+				if kind == "jsonl" {
+					return "jsonl:" + filepath.Join(h.dir, name)
+				}
+				return h.sqlite(name + ".db")
+			}
+			sets := h.plan("finance")
+			args := []string{"--profile", "finance", "--page-size", "200", "--full", "--retry-delay", "2ms"}
+
+			clean := out("clean")
+			start := time.Now()
+			res, err := h.process(bin, append(args, "--out", clean)...).CombinedOutput()
+			require.NoError(t, err, "%s", res)
+			cleanTook := time.Since(start)
+			want := h.snapshot(clean, sets)
+
+			dest := out("killed")
+			rng := rand.New(rand.NewPCG(42, uint64(len(kind))))
+			const kills = 10 // per store: 20 in all
+			killed, finished, resumed := 0, 0, 0
+			for i := 0; killed < kills; i++ {
+				require.Less(t, i, 4*kills, "runs keep finishing before the kill: %d killed, %d finished", killed, finished)
+				var stderr strings.Builder
+				cmd := h.process(bin, append(args, "--out", dest)...)
+				cmd.Stderr = &stderr
+				require.NoError(t, cmd.Start())
+				wait := make(chan error, 1)
+				go func() { wait <- cmd.Wait() }()
+				// A resumed run has less to do, so kills aim at the first 60%.
+				at := time.Duration(rng.Int64N(int64(cleanTook) * 6 / 10))
+				select {
+				case err := <-wait:
+					require.NoError(t, err, stderr.String())
+					finished++
+				case <-time.After(at):
+					require.NoError(t, cmd.Process.Signal(syscall.SIGKILL))
+					err := <-wait
+					var exit *exec.ExitError
+					if errors.As(err, &exit) && exit.Sys().(syscall.WaitStatus).Signaled() {
+						killed++
+					} else {
+						require.NoError(t, err, stderr.String())
+						finished++
+					}
+				}
+				if strings.Contains(stderr.String(), "resuming the interrupted run") {
+					resumed++
+				}
+				// Whatever the moment, the store is whole and readable.
+				if kind == "sqlite" {
+					sqliteIntact(t, strings.TrimPrefix(dest, "sqlite:"))
+				} else {
+					sqliteIntact(t, filepath.Join(strings.TrimPrefix(dest, "jsonl:"), ".sync", "state.db"))
+				}
+				_, err := synccheck.Actual(context.Background(), dest, tablesOf(sets))
+				if err != nil && !errors.Is(err, os.ErrNotExist) {
+					require.NoError(t, err, "after kill %d the store is readable", killed)
+				}
+			}
+			res, err = h.process(bin, append(args, "--out", dest)...).CombinedOutput()
+			require.NoError(t, err, "%s", res)
+			require.Empty(t, synccheck.Diff(want, h.snapshot(dest, sets)), "the resumed store equals the clean one")
+			h.requireSynced(dest, sets)
+			require.Positive(t, resumed, "killed runs were resumed")
+			t.Logf("%s: %d runs killed at random moments (%d finished first), %d resumed an interrupted run; clean run took %v",
+				kind, killed, finished, resumed, cleanTook.Round(time.Millisecond))
+		})
+	}
+}

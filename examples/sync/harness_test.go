@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"time"
-
-	"github.com/jackc/pgx/v5"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bcsdk/bc/bctest"
 	"github.com/bcsdk/bc/entities"
@@ -17,6 +15,7 @@ import (
 	"github.com/bcsdk/bc/examples/sync/internal/store"
 	"github.com/bcsdk/bc/examples/sync/internal/synccheck"
 	"github.com/bcsdk/bc/schema"
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 )
 

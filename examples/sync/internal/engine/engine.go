@@ -284,6 +284,15 @@ func (e *Engine) beginRun(ctx context.Context, companies []company, sets []*plan
 		if err != nil {
 			return store.Run{}, nil, false, err
 		}
+		if bad := checkCheckpoints(cps, e.client.ServiceRoot()); bad != nil {
+			// Set the run aside so the next one starts afresh; its rows are
+			// upserts, so nothing it committed is lost or doubled.
+			last.Status = "abandoned"
+			if err := e.store.UpdateRun(ctx, last); err != nil {
+				return store.Run{}, nil, false, err
+			}
+			return store.Run{}, nil, false, &SetupError{fmt.Errorf("the interrupted run %d cannot be resumed: %w; it is set aside and the next run starts afresh", last.ID, bad)}
+		}
 		last.Status = "running"
 		if err := e.store.UpdateRun(ctx, last); err != nil {
 			return store.Run{}, nil, false, err

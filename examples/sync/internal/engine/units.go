@@ -257,7 +257,7 @@ func (r *runner) partitionQuery(u *unit, part string) (*odata.Query, error) {
 		}
 		return u.query(f).MaxPageSize(size), nil
 	}
-	return nil, fmt.Errorf("checkpoint of %s has an unknown partition %q: the bookkeeping is from another version; run with --full", u.set.Name, part)
+	return nil, fmt.Errorf("checkpoint of %s has an unknown partition %q: the bookkeeping is from another version", u.set.Name, part)
 }
 
 func parseRange(s string) (lo, hi int64, err error) {
@@ -269,7 +269,7 @@ func parseRange(s string) (lo, hi int64, err error) {
 		}
 	}
 	if !ok || err != nil {
-		return 0, 0, fmt.Errorf("a checkpoint holds the range %q, not lo-hi: the bookkeeping is corrupt; run with --full", s)
+		return 0, 0, fmt.Errorf("a checkpoint holds the range %q, not lo-hi", s)
 	}
 	return lo, hi, nil
 }
@@ -309,7 +309,7 @@ func gaps(lo, hi int64, done, inFlight map[string]bool) [][2]int64 {
 func modifiedFilter(s string) (odata.Expr, error) {
 	a, b, ok := strings.Cut(s, "|")
 	if !ok {
-		return nil, fmt.Errorf("a checkpoint holds the range %q, not from|to: run with --full", s)
+		return nil, fmt.Errorf("a checkpoint holds the range %q, not from|to", s)
 	}
 	var parts []odata.Expr
 	if a != "" {

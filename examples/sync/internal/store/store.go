@@ -127,7 +127,8 @@ type Run struct {
 	Started, ServerStart time.Time
 	Finished             time.Time
 	// Mode is "full" or "incremental"; Status "running", "ok", "partial",
-	// "failed" or "interrupted".
+	// "failed", "interrupted" or "abandoned" (its checkpoints could not be
+	// resumed).
 	Mode, Status string
 	// Plan describes what the run was asked for (profile, companies, sets);
 	// a resumed run must have the same plan.

@@ -73,7 +73,12 @@ func serveBatch(c *reqContext, res []string) {
 	continueOnError := preferContinueOnError(c.r.Header.Values("Prefer"))
 	var undo *undoLog
 	if atomic {
+		c.srv.tenant.isolation.Lock()
+		defer c.srv.tenant.isolation.Unlock()
 		undo = beginUndo(c.srv)
+	} else {
+		c.srv.tenant.isolation.RLock()
+		defer c.srv.tenant.isolation.RUnlock()
 	}
 	out := make([]batchAnswer, 0, len(in.Requests))
 	failed := false

@@ -274,3 +274,52 @@ func TestBatchInnerURLsAndBodiesAreChecked(t *testing.T) {
 	require.Equal(t, http.StatusBadRequest, resp.StatusCode, string(b))
 	require.Contains(t, string(b), "JSON batches only")
 }
+
+// TestAtomicRollbackKeepsOtherWriters runs failing atomic batches while
+// other clients create customers through the API and the Tenant's methods:
+// every batch is undone and every other write is kept.
+func TestAtomicRollbackKeepsOtherWriters(t *testing.T) {
+	t.Parallel()
+	srv, co := newCustomers(t, 2)
+	c := srv.Client()
+	customers := c.Company(co.ID).Customers()
+	stale, err := customers.Get(t.Context(), snapshot(co)[0]["id"], nil)
+	require.NoError(t, err)
+	stale.ETag = `W/"stale"`
+
+	const writers, each, batches = 4, 10, 20
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			for i := range each {
+				number := fmt.Sprintf("W%d-%02d", w, i)
+				if w%2 == 0 {
+					_, err := customers.Create(t.Context(), entities.Customer{Number: number, DisplayName: number})
+					require.NoError(t, err)
+				} else {
+					_, err := co.Insert("customers", map[string]any{"number": number, "displayName": number})
+					require.NoError(t, err)
+				}
+			}
+		})
+	}
+	wg.Go(func() {
+		for i := range batches {
+			b := c.StandardAPI().Batch()
+			customers.In(b).Create(entities.Customer{Number: fmt.Sprintf("B%02d", i), DisplayName: "rolled back"})
+			customers.In(b).Update(stale, bc.Fields("displayName"))
+			require.ErrorIs(t, b.Send(t.Context(), bc.Atomic()), bc.ErrConflict)
+		}
+	})
+	wg.Wait()
+
+	var numbers []string
+	co.Each("customers", func(r map[string]string) bool {
+		numbers = append(numbers, r["number"])
+		return true
+	})
+	require.Len(t, numbers, 2+writers*each, "every other writer's row, none of the batches'")
+	for _, n := range numbers {
+		require.False(t, strings.HasPrefix(n, "B"), "batch row %s survived its rollback", n)
+	}
+}

@@ -1,33 +1,25 @@
 package bctest
 
 import (
-	"bytes"
-	"runtime"
 	"slices"
 	"sort"
-	"strconv"
 	"sync"
 )
 
 // undoLog records the changes an atomic batch makes, so that a failure can
-// roll them all back, as BC does for "Isolation: snapshot". Changes are told
-// apart from other requests' by the goroutine that makes them: a batch runs
-// its operations one after another on its own goroutine, and change
-// listeners are called synchronously by the goroutine that changed the row.
+// roll them all back, as BC does for "Isolation: snapshot". The batch holds
+// the tenant's isolation lock exclusively while it runs, so every change
+// heard meanwhile is its own.
 type undoLog struct {
 	srv     *Server
-	gid     uint64
 	stop    func()
 	mu      sync.Mutex
 	changes []Change
 }
 
 func beginUndo(s *Server) *undoLog {
-	u := &undoLog{srv: s, gid: goroutineID()}
+	u := &undoLog{srv: s}
 	u.stop = s.tenant.OnChange(func(ch Change) {
-		if goroutineID() != u.gid {
-			return
-		}
 		u.mu.Lock()
 		u.changes = append(u.changes, ch)
 		u.mu.Unlock()
@@ -75,16 +67,4 @@ func (t *table) restoreLocked(r *row) {
 	i := sort.Search(len(t.rows), func(i int) bool { return t.rows[i].seq >= r.seq })
 	t.rows = slices.Insert(t.rows, i, r)
 	t.byKey[t.rowKey(r.vals)] = r
-}
-
-// goroutineID is the running goroutine's number, read from its stack header
-// ("goroutine 42 [running]:").
-func goroutineID() uint64 {
-	var buf [64]byte
-	b := bytes.TrimPrefix(buf[:runtime.Stack(buf[:], false)], []byte("goroutine "))
-	if i := bytes.IndexByte(b, ' '); i > 0 {
-		b = b[:i]
-	}
-	n, _ := strconv.ParseUint(string(b), 10, 64)
-	return n
 }

@@ -197,6 +197,10 @@ func (s *Server) serveBC(w http.ResponseWriter, r *http.Request, tenantID, env s
 		return
 	}
 	defer release()
+	if len(resource) == 0 || resource[0] != "$batch" { // a batch takes the tenant's isolation lock itself
+		s.tenant.isolation.RLock()
+		defer s.tenant.isolation.RUnlock()
+	}
 	start := time.Now() // service time runs while the request holds a slot, not while it queues
 	s.stats.inFlight(1)
 	defer s.stats.inFlight(-1)

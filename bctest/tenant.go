@@ -37,6 +37,13 @@ type Tenant struct {
 	lmu       sync.RWMutex
 	listeners map[int]func(Change)
 	nextL     int
+
+	// isolation gives an atomic $batch the tenant to itself, as BC's
+	// "Isolation: snapshot" does: the batch holds it exclusively, every
+	// other request and every change made through the Tenant's methods
+	// shares it. So every change heard while a batch holds it is the
+	// batch's own, and can be undone.
+	isolation sync.RWMutex
 }
 
 // The kinds of Change, named as BC's webhook notifications name them.
@@ -222,6 +229,8 @@ func (co *Company) Insert(set string, values map[string]any) (map[string]string,
 
 // InsertInto is Insert for another API route (a custom API).
 func (co *Company) InsertInto(route, set string, values map[string]any) (map[string]string, error) {
+	co.tenant.isolation.RLock()
+	defer co.tenant.isolation.RUnlock()
 	t, ok := co.table(route, set)
 	if !ok {
 		return nil, fmt.Errorf("bctest: no entity set %q on route %s", set, route)
@@ -241,6 +250,8 @@ func (co *Company) InsertInto(route, set string, values map[string]any) (map[str
 // sets such as dimensionSetLines, "parentId/id") and bumps its version and
 // lastModifiedDateTime.
 func (co *Company) Update(set, key string, values map[string]any) (map[string]string, error) {
+	co.tenant.isolation.RLock()
+	defer co.tenant.isolation.RUnlock()
 	t, err := co.std(set)
 	if err != nil {
 		return nil, err
@@ -259,6 +270,8 @@ func (co *Company) Update(set, key string, values map[string]any) (map[string]st
 
 // Delete removes the row with that key.
 func (co *Company) Delete(set, key string) error {
+	co.tenant.isolation.RLock()
+	defer co.tenant.isolation.RUnlock()
 	t, err := co.std(set)
 	if err != nil {
 		return err

@@ -250,15 +250,7 @@ func (st *automationState) companyChanged(ch Change) {
 // addCompanyWithID adds a company with the id BC gave it (a company created
 // through automationCompanies), without data: BC does not initialise it.
 func (t *Tenant) addCompanyWithID(id, name, displayName string) *Company {
-	co := &Company{tenant: t, ID: id, Name: name, DisplayName: displayName, created: t.now().UTC().Truncate(time.Millisecond),
-		tables: map[string]*table{}, media: &mediaStore{blobs: map[string]blob{}}}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	for path, svc := range t.routes {
-		co.addRouteTables(path, svc)
-	}
-	t.companies = append(t.companies, co)
-	return co
+	return t.addCompany(&Company{ID: id, Name: name, DisplayName: displayName, created: t.now().UTC().Truncate(time.Millisecond)})
 }
 
 // fillAssignment completes a new permission set assignment from the

@@ -314,6 +314,9 @@ func tableDataName(set string) string {
 		"employees": "5200 Employee", "projects": "167 Job", "dimensions": "348 Dimension", "dimensionValues": "349 Dimension Value",
 		"currencies": "4 Currency", "accountingPeriods": "50 Accounting Period", "salesInvoices": "112 Sales Invoice Header",
 		"purchaseInvoices": "122 Purch. Inv. Header", "timeRegistrationEntries": "952 Time Sheet Detail", "items": "27 Item",
+		"salesInvoiceLines": "113 Sales Invoice Line", "purchaseInvoiceLines": "123 Purch. Inv. Line",
+		"salesOrders": "36 Sales Header", "salesOrderLines": "37 Sales Line",
+		"users": "2000000120 User", "automationCompanies": "2000000006 Company",
 	}
 	if n, ok := names[set]; ok {
 		return n

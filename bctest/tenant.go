@@ -135,9 +135,12 @@ type Company struct {
 // Names may hold quotes, slashes and non-ASCII letters, as BC allows.
 func (t *Tenant) AddCompany(name string) *Company {
 	sum := sha1.Sum([]byte("bctest company " + name))
-	id := guidFromBytes(sum[:16])
-	co := &Company{tenant: t, ID: id, Name: name, created: time.Date(2024, 1, 15, 8, 30, 0, 0, time.UTC),
-		tables: map[string]*table{}, media: &mediaStore{blobs: map[string]blob{}}}
+	return t.addCompany(&Company{ID: guidFromBytes(sum[:16]), Name: name, created: time.Date(2024, 1, 15, 8, 30, 0, 0, time.UTC)})
+}
+
+// addCompany gives co the tables of every route and adds it to the tenant.
+func (t *Tenant) addCompany(co *Company) *Company {
+	co.tenant, co.tables, co.media = t, map[string]*table{}, &mediaStore{blobs: map[string]blob{}}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for path, svc := range t.routes {

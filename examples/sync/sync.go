@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"strings"
 
 	"github.com/bcsdk/bc"
@@ -40,7 +41,11 @@ func newTarget(cfg *config.Config) target {
 	if cfg.DemoCompanies > 0 {
 		demo.Companies = cfg.DemoCompanies
 	}
-	fake := bctest.NewServer(bctest.WithDemo(demo), bctest.WithCustomAPI("bcsdk", "demo", "v1.0", bctest.JobTasksAPI()))
+	opts := []bctest.Option{bctest.WithDemo(demo), bctest.WithCustomAPI("bcsdk", "demo", "v1.0", bctest.JobTasksAPI())}
+	if cfg.Watch {
+		opts = append(opts, bctest.WithWebhooks(demoWebhooks))
+	}
+	fake := bctest.NewServer(opts...)
 	tenant, client, secret := fake.Credentials()
 	return target{tenant, client, secret, fake.Environment(), fake.BaseURL(), fake.TokenURL(), fake}
 }
@@ -56,6 +61,15 @@ func (t target) client(cfg *config.Config, logger *slog.Logger) (*bc.Client, err
 
 // runSync runs one sync and returns the exit code.
 func runSync(ctx, stop context.Context, cfg *config.Config, stdout, stderr io.Writer, logger *slog.Logger, bars bool) int {
+	var ln net.Listener
+	if cfg.Watch {
+		var err error
+		if ln, err = listen(cfg.Listen); err != nil {
+			fmt.Fprintf(stderr, "sync: --listen: %v\n", err)
+			return exitSetup
+		}
+		defer ln.Close()
+	}
 	st, err := store.New(cfg.Out)
 	if err != nil {
 		fmt.Fprintf(stderr, "sync: --out: %v\n", err)
@@ -108,7 +122,15 @@ func runSync(ctx, stop context.Context, cfg *config.Config, stdout, stderr io.Wr
 		}
 		fmt.Fprintf(stderr, "sync: %d of %d sets failed; the others are synced\n", len(failed), len(summary.Results))
 		explain(ctx, cfg, tgt, nil, failed, stderr)
-		return exitPartial
+		if !cfg.Watch {
+			return exitPartial
+		}
+	}
+	if cfg.Watch {
+		if tgt.fake != nil {
+			defer demoEdits(tgt.fake, logger)()
+		}
+		return watchAfter(ctx, stop, cfg, ln, client, st, opts, summary, logger, stderr)
 	}
 	return exitOK
 }

@@ -41,7 +41,9 @@ type Config struct {
 	// Watch keeps the store current with webhooks after the sync.
 	Watch             bool
 	Listen, PublicURL string
-	Poll              time.Duration
+	// Poll is how often sets without webhooks are read; Debounce how long
+	// notifications are collected before the sets they name are read.
+	Poll, Debounce time.Duration
 	// RetryDelay is the first backoff step of the client's retries.
 	RetryDelay time.Duration
 	// CPUProfile and MemProfile write pprof profiles of the run.
@@ -92,7 +94,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (*Config
 		}
 		fs.BoolVar(p, name, def, help+" (env "+envName(name)+")")
 	}
-	var companies, entitiesList, since, overlap, concurrency, pageSize, poll, demoGL, demoCos, retryDelay string
+	var companies, entitiesList, since, overlap, concurrency, pageSize, poll, debounce, demoGL, demoCos, retryDelay string
 	str(&c.Tenant, "tenant", "", "Entra tenant ID (a GUID) or domain of the customer")
 	str(&c.ClientID, "client-id", "", "Application (client) ID of the app registration")
 	str(&c.secret, "client-secret", "", "client secret value; prefer the environment variable")
@@ -123,6 +125,7 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (*Config
 	str(&c.Listen, "listen", "", "with --watch: address to receive notifications on, e.g. :8443")
 	str(&c.PublicURL, "public-url", "", "with --watch: the URL BC can reach --listen at")
 	str(&poll, "poll", "15m", "with --watch: incremental sync interval for sets without webhooks, and when notifications stop")
+	str(&debounce, "debounce", "2s", "with --watch: how long notifications are collected before one incremental sync reads what they name")
 	str(&demoGL, "demo-gl-entries", "", "with --demo: G/L entries per company (default 2000)")
 	str(&c.CPUProfile, "cpuprofile", "", "write a CPU profile (pprof) of the run to this file")
 	str(&c.MemProfile, "memprofile", "", "write a heap profile (pprof) at the end of the run to this file")
@@ -148,6 +151,9 @@ func Parse(args []string, getenv func(string) string, stderr io.Writer) (*Config
 	}
 	if err := c.numbers(concurrency, pageSize, overlap, poll, demoGL, demoCos, retryDelay); err != nil {
 		return nil, err
+	}
+	if c.Debounce, err = time.ParseDuration(debounce); err != nil || c.Debounce <= 0 {
+		return nil, usage("--debounce %q must be a positive duration such as 2s", debounce)
 	}
 	if since != "" {
 		if c.Since, err = parseSince(since); err != nil {

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bctest"
+	"github.com/bcsdk/bc/examples/sync/internal/config"
+	"github.com/bcsdk/bc/examples/sync/internal/engine"
+	"github.com/bcsdk/bc/examples/sync/internal/store"
+	"github.com/bcsdk/bc/examples/sync/internal/watch"
+)
+
+// preopened are listeners opened before the run, by address. Tests open
+// one on a free port and put it here, so they know the address (and the
+// --public-url) before the command starts, even when they run in parallel.
+var preopened sync.Map // string → net.Listener
+
+// listen opens --listen. It happens before the sync, so a busy or invalid
+// address fails at once (exit 2), not after a long first sync.
+func listen(addr string) (net.Listener, error) {
+	if ln, ok := preopened.LoadAndDelete(addr); ok {
+		return ln.(net.Listener), nil
+	}
+	return net.Listen("tcp", addr)
+}
+
+// watchAfter follows BC's changes after the sync (--watch) until the first
+// SIGINT/SIGTERM, and returns the exit code: 0 when stopped, 2 when
+// watching could not start (BC refused every subscription).
+func watchAfter(ctx, stop context.Context, cfg *config.Config, ln net.Listener, client *bc.Client, st store.Store,
+	opts engine.Options, summary *engine.Summary, logger *slog.Logger, stderr io.Writer) int {
+	w := watch.New(watch.Options{
+		Listener: ln, PublicURL: cfg.PublicURL, Poll: cfg.Poll, Debounce: cfg.Debounce,
+		Sync: opts, Companies: summary.CompanyNames,
+	}, client, st, logger)
+	if err := w.Run(ctx, stop); err != nil {
+		fmt.Fprintf(stderr, "sync: --watch: %s\n", oneLine(err.Error()))
+		return exitSetup
+	}
+	return exitOK
+}
+
+// demoWebhooks make the --demo fake notify 3 s after a change instead of
+// BC's 30 s, so --demo --watch shows notifications soon.
+var demoWebhooks = bctest.Webhooks{Delay: 3 * time.Second}
+
+// demoEdits plays a user of the --demo tenant while it is watched: every
+// 10 s it adds a customer to the first company and renames another, so the
+// notifications and the incremental runs they cause can be seen. It returns
+// the function that stops it.
+func demoEdits(fake *bctest.Server, logger *slog.Logger) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		tick := time.NewTicker(10 * time.Second)
+		defer tick.Stop()
+		for n := 1; ; n++ {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+			}
+			co := fake.Tenant().Companies()[0]
+			_, err := co.Insert("customers", map[string]any{"number": fmt.Sprintf("DEMO-%d", n), "displayName": fmt.Sprintf("Demo customer %d", n)})
+			var renamed string
+			co.Each("customers", func(r map[string]string) bool { renamed = r["id"]; return false })
+			if err == nil && renamed != "" {
+				_, err = co.Update("customers", renamed, map[string]any{"displayName": fmt.Sprintf("Renamed in the demo (%d)", n)})
+			}
+			if err != nil {
+				logger.Warn("demo: changing the fake failed", "error", err.Error())
+				continue
+			}
+			logger.Info("demo: added and renamed a customer in the fake; its notifications follow in 3 s", "company", co.Name)
+		}
+	}()
+	return func() { close(done); wg.Wait() }
+}

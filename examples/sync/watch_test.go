@@ -1,0 +1,337 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bctest"
+	"github.com/bcsdk/bc/entities"
+	"github.com/bcsdk/bc/examples/sync/internal/plan"
+	"github.com/stretchr/testify/require"
+)
+
+// logBuffer collects the command's JSON log lines while it runs.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}
+
+// records are the log records with the message msg.
+func (l *logBuffer) records(msg string) []map[string]any {
+	var out []map[string]any
+	for _, line := range strings.Split(l.String(), "\n") {
+		var rec map[string]any
+		if json.Unmarshal([]byte(line), &rec) == nil && rec["msg"] == msg {
+			out = append(out, rec)
+		}
+	}
+	return out
+}
+
+// watched is a sync --watch running in the background against a harness.
+type watched struct {
+	t      *testing.T
+	h      *harness
+	dest   string
+	url    string
+	logs   *logBuffer
+	cancel context.CancelFunc
+	done   chan result
+}
+
+// startWatch runs the sync with --watch on a free local port and returns
+// once it waits for changes.
+func startWatch(t *testing.T, h *harness, dest string, extra ...string) *watched {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	addr := ln.Addr().String()
+	preopened.Store(addr, ln)
+	w := &watched{t: t, h: h, dest: dest, url: "http://" + addr + "/bc/notify", logs: &logBuffer{}, done: make(chan result, 1)}
+	args := append([]string{"--entities", "customers,employees,projects", "--out", dest, "--watch", "--listen", addr, "--public-url", w.url,
+		"--debounce", "200ms", "--poll", "1h"}, extra...)
+	ctx, cancel := context.WithCancel(context.Background())
+	w.cancel = cancel
+	go func() {
+		var out logBuffer
+		code := run(ctx, args, &out, w.logs, func(k string) string { return h.env[k] })
+		w.done <- result{code, out.String(), w.logs.String()}
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-w.done:
+		case <-time.After(20 * time.Second):
+			t.Errorf("the watch did not stop")
+		}
+	})
+	w.waitFor("watch: waiting for changes", 1)
+	return w
+}
+
+// waitFor waits until the log has n records with message msg, and returns them.
+func (w *watched) waitFor(msg string, n int) []map[string]any {
+	w.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		recs := w.logs.records(msg)
+		if len(recs) >= n {
+			return recs
+		}
+		select {
+		case r := <-w.done:
+			w.t.Fatalf("the command ended (exit %d) before %d × %q:\n%s", r.code, n, msg, r.stderr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			w.t.Fatalf("no %d × %q in time:\n%s", n, msg, w.logs.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// stop ends the watch as SIGINT does and returns its result.
+func (w *watched) stop() result {
+	w.t.Helper()
+	w.cancel()
+	select {
+	case r := <-w.done:
+		w.done <- r // for the cleanup
+		return r
+	case <-time.After(20 * time.Second):
+		w.t.Fatal("the watch did not stop")
+		return result{}
+	}
+}
+
+// subscriptions are the fake's subscriptions that post to the watch.
+func (w *watched) subscriptions() []entities.Subscriptions {
+	w.t.Helper()
+	var out []entities.Subscriptions
+	for s, err := range w.h.srv.Client().StandardAPI().Subscriptions().List(nil, bc.ReadWrite()).All(context.Background()) {
+		require.NoError(w.t, err)
+		if s.NotificationURL == w.url {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// watchPlan is what startWatch syncs: two sets with webhooks, one without
+// (the mosaic profile without its time entries, which are re-read whole).
+func watchPlan(h *harness) []*plan.Set {
+	return h.plan("", plan.Ref{Name: "customers", Route: plan.StandardRoute}, plan.Ref{Name: "employees", Route: plan.StandardRoute},
+		plan.Ref{Name: "projects", Route: plan.StandardRoute})
+}
+
+// num reads a number of a JSON log record.
+func num(rec map[string]any, key string) int {
+	f, _ := rec[key].(float64)
+	return int(f)
+}
+
+// keysOf returns the first n keys of a set in a company of the fake.
+func keysOf(co *bctest.Company, set string, n int) []string {
+	var keys []string
+	co.Each(set, func(r map[string]string) bool { keys = append(keys, r["id"]); return len(keys) < n })
+	return keys
+}
+
+func insertCustomers(t *testing.T, co *bctest.Company, prefix string, n int) {
+	t.Helper()
+	for i := range n {
+		_, err := co.Insert("customers", map[string]any{"number": fmt.Sprintf("%s%d", prefix, i), "displayName": fmt.Sprintf("Watched %s %d", prefix, i)})
+		require.NoError(t, err)
+	}
+}
+
+// TestWatchKeepsTheStoreCurrent follows inserts, updates and deletes by
+// webhooks, then the two kinds of collection notification, and checks the
+// store equals the fake row for row after each, with one debounced round
+// of notifications and a bounded number of engine runs.
+func TestWatchKeepsTheStoreCurrent(t *testing.T) {
+	t.Parallel()
+	dests := []string{"sqlite"}
+	if os.Getenv("BC_TEST_POSTGRES_DSN") != "" {
+		dests = append(dests, "postgres")
+	}
+	for _, kind := range dests {
+		t.Run(kind, func(t *testing.T) {
+			t.Parallel()
+			// Notifications go out only when the test flushes them.
+			h := newHarness(t, bctest.WithWebhooks(bctest.Webhooks{Delay: time.Hour, CollectionThreshold: 5}))
+			dest := h.sqlite("watch.db")
+			if kind == "postgres" {
+				dest = freshPostgres(t, os.Getenv("BC_TEST_POSTGRES_DSN"), "watch")
+			}
+			sets := watchPlan(h)
+			w := startWatch(t, h, dest)
+			h.requireSynced(dest, sets)
+
+			// customers and employees have webhooks in every company;
+			// projects are polled.
+			subs := w.subscriptions()
+			require.Len(t, subs, 3*2)
+			require.Len(t, subs[0].ClientState, 64, "a fresh random client state")
+			for _, s := range subs {
+				require.Regexp(t, `^api/v2\.0/companies\([0-9a-f-]{36}\)/(customers|employees)$`, s.Resource)
+			}
+			require.Len(t, w.logs.records("watch: subscribed"), 6)
+
+			cos := h.srv.Tenant().Companies()
+			a, b, c := cos[0], cos[1], cos[2]
+
+			// Round 1: two created, an update and a delete in one company,
+			// an update and a delete of employees in another.
+			insertCustomers(t, a, "W", 2)
+			ck := keysOf(a, "customers", 2)
+			_, err := a.Update("customers", ck[0], map[string]any{"displayName": "Renamed while watched"})
+			require.NoError(t, err)
+			require.NoError(t, a.Delete("customers", ck[1]))
+			ek := keysOf(b, "employees", 2)
+			_, err = b.Update("employees", ek[0], map[string]any{"givenName": "Watched"})
+			require.NoError(t, err)
+			require.NoError(t, b.Delete("employees", ek[1]))
+			start := time.Now()
+			h.srv.FlushNotifications()
+			round := w.waitFor("watch: notifications", 1)[0]
+			require.Equal(t, 6, num(round, "count"))
+			require.Equal(t, []int{2, 2, 2, 0}, []int{num(round, "created"), num(round, "updated"), num(round, "deleted"), num(round, "collection")})
+			require.Equal(t, 2, num(w.waitFor("watch: deleted rows", 1)[0], "rows"))
+			runs := w.waitFor("watch: incremental sync", 2) // one per company: the changed sets differ
+			h.requireSynced(dest, sets)
+			t.Logf("round 1: 6 notifications → 2 deletes + 2 incremental runs, store equal after %s", time.Since(start).Round(time.Millisecond))
+			require.Equal(t, 4, num(runs[0], "inserted")+num(runs[0], "updated")+num(runs[1], "inserted")+num(runs[1], "updated"))
+
+			// Round 2: more changes than the threshold become one
+			// collection notification with a filter: an incremental read.
+			insertCustomers(t, c, "C", 6)
+			start = time.Now()
+			h.srv.FlushNotifications()
+			round = w.waitFor("watch: notifications", 2)[1]
+			require.Equal(t, []int{1, 1}, []int{num(round, "count"), num(round, "collection")})
+			run := w.waitFor("watch: incremental sync", 3)[2]
+			h.requireSynced(dest, sets)
+			require.Equal(t, false, run["reconcile"])
+			require.Equal(t, 6, num(run, "inserted"))
+			t.Logf("round 2: a collection of 6 inserts → 1 incremental run, store equal after %s", time.Since(start).Round(time.Millisecond))
+
+			// Round 3: a collection with a delete among its changes has no
+			// filter: the set is read and its keys reconciled.
+			insertCustomers(t, c, "D", 4)
+			gone := keysOf(c, "customers", 2)
+			require.NoError(t, c.Delete("customers", gone[0]))
+			require.NoError(t, c.Delete("customers", gone[1]))
+			start = time.Now()
+			h.srv.FlushNotifications()
+			round = w.waitFor("watch: notifications", 3)[2]
+			require.Equal(t, []int{1, 1}, []int{num(round, "count"), num(round, "collection")})
+			run = w.waitFor("watch: incremental sync", 4)[3]
+			h.requireSynced(dest, sets)
+			require.Equal(t, true, run["reconcile"])
+			require.Equal(t, []int{4, 2}, []int{num(run, "inserted"), num(run, "deleted")})
+			t.Logf("round 3: a collection with deletes → 1 reconciling run, store equal after %s", time.Since(start).Round(time.Millisecond))
+
+			// Stopping deletes the subscriptions, so BC stops posting.
+			r := w.stop()
+			require.Equal(t, 0, r.code, r.stderr)
+			require.Empty(t, w.subscriptions())
+			require.Len(t, w.logs.records("watch: deleted subscriptions this run made"), 1)
+			secrets := append([]string{h.env["BC_CLIENT_SECRET"], subs[0].ClientState}, h.srv.IssuedTokens()...)
+			requireNoSecrets(t, "sync --watch", r.stdout+r.stderr, h.dir, secrets)
+		})
+	}
+}
+
+// TestWatchPollsSetsWithoutWebhooks changes projects, which BC has no
+// webhooks for: the poll reads them. The subscriptions live 2 s here, and
+// the Renewer keeps them past that.
+func TestWatchPollsSetsWithoutWebhooks(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, bctest.WithWebhooks(bctest.Webhooks{Delay: time.Hour, Expiry: 2 * time.Second}))
+	dest := h.sqlite("poll.db")
+	sets := watchPlan(h)
+	w := startWatch(t, h, dest, "--poll", "300ms")
+	subscribed := time.Now()
+	first := w.subscriptions()
+	require.Len(t, first, 6)
+	for _, s := range first {
+		require.NotContains(t, s.Resource, "projects")
+	}
+
+	co := h.srv.Tenant().Companies()[1]
+	pk := keysOf(co, "projects", 1)
+	_, err := co.Update("projects", pk[0], map[string]any{"displayName": "Polled while watched"})
+	require.NoError(t, err)
+	_, err = co.Insert("projects", map[string]any{"number": "PW-1", "displayName": "New, polled"})
+	require.NoError(t, err)
+	// A run that started after the change has ended once two more did.
+	n := len(w.logs.records("watch: incremental sync"))
+	w.waitFor("watch: incremental sync", n+2)
+	h.requireSynced(dest, sets)
+	require.Empty(t, w.logs.records("watch: notifications"))
+
+	time.Sleep(time.Until(subscribed.Add(3 * time.Second))) // past the first expiry
+	renewed := w.subscriptions()
+	require.Len(t, renewed, 6, "the Renewer kept every subscription alive")
+	for _, s := range renewed {
+		require.True(t, s.ExpirationDateTime.After(first[0].ExpirationDateTime), "renewed: %s", s.ExpirationDateTime)
+	}
+	r := w.stop()
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Empty(t, w.subscriptions())
+}
+
+func TestWatchBadSetup(t *testing.T) {
+	t.Parallel()
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	t.Cleanup(func() { busy.Close() })
+	free, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	freeAddr := free.Addr().String()
+	require.NoError(t, free.Close()) // nothing listens there now
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no --listen", []string{"--watch", "--public-url", "https://sync.example.com/bc"}, "--watch needs --listen"},
+		{"no --public-url", []string{"--watch", "--listen", "127.0.0.1:0"}, "--watch needs --listen"},
+		{"bad --public-url", []string{"--watch", "--listen", "127.0.0.1:0", "--public-url", "ftp://sync.example.com"}, "--public-url"},
+		{"bad --debounce", []string{"--watch", "--listen", "127.0.0.1:0", "--public-url", "https://x.example.com", "--debounce", "0s"}, "--debounce"},
+		{"busy --listen", []string{"--watch", "--listen", busy.Addr().String(), "--public-url", "http://" + busy.Addr().String()}, "sync: --listen:"},
+		// BC cannot reach the public URL: every subscription's handshake fails.
+		{"unreachable --public-url", []string{"--watch", "--listen", "127.0.0.1:0", "--public-url", "http://" + freeAddr + "/bc"}, "BC refused every subscription"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			h := newHarness(t)
+			r := h.run(append([]string{"--profile", "mosaic", "--out", h.sqlite("bad.db")}, tc.args...)...)
+			require.Equal(t, 2, r.code, r.stderr)
+			require.Contains(t, r.stderr, tc.want)
+		})
+	}
+}

@@ -73,3 +73,36 @@ func BenchmarkPagerGLPage(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRawPagerGLPage splits a 20,000-row G/L page into its entities'
+// raw JSON, as RawPager does for the sync, streamed from the body. Reported
+// per row: ns, bytes allocated and allocations.
+func BenchmarkRawPagerGLPage(b *testing.B) {
+	for _, dims := range []int{0, 2} {
+		b.Run(fmt.Sprintf("dimensionSetLines=%d", dims), func(b *testing.B) {
+			const rows = 20000
+			page := glPage(rows, dims)
+			b.SetBytes(int64(len(page)))
+			b.ReportAllocs()
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			b.ResetTimer()
+			for range b.N {
+				n := 0
+				_, _, err := scanPage(bytes.NewReader(page), func(raw []byte) error {
+					n++
+					return nil
+				})
+				if err != nil || n != rows {
+					b.Fatalf("scanned %d rows: %v", n, err)
+				}
+			}
+			b.StopTimer()
+			runtime.ReadMemStats(&after)
+			perRow := float64(b.N * rows)
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/perRow, "ns/row")
+			b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/perRow, "B/row")
+			b.ReportMetric(float64(after.Mallocs-before.Mallocs)/perRow, "allocs/row")
+		})
+	}
+}

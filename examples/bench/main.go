@@ -56,6 +56,7 @@ type options struct {
 	skipClient        bool
 	jsonPath, workDir string
 	keep              bool
+	cpuProfiles       string
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -79,6 +80,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.jsonPath, "json", "", "also write the results to this JSON file")
 	fs.StringVar(&o.workDir, "dir", "", "work directory (default: a temporary one)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work directory")
+	fs.StringVar(&o.cpuProfiles, "cpuprofile-dir", "", "write a CPU profile of each client-bound sync to this directory (client-ROWS.pprof; read with go tool pprof -top)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

@@ -188,8 +188,12 @@ func (b *bench) clientBound(ctx context.Context, res *Results) error {
 		srv := b.fake(rows, bctest.ServiceModel{}, true)
 		srv.ResetStats()
 		fmt.Fprintf(b.log, "bench: client-bound sync of %d G/L entries…\n", rows)
-		m, err := b.sync(ctx, srv, b.out(fmt.Sprintf("client-%d", rows)), "--entities", "generalLedgerEntries",
-			"--companies", srv.Tenant().Companies()[0].ID, "--concurrency", fmt.Sprint(b.o.concurrency), "--page-size", fmt.Sprint(b.o.pageSize))
+		args := []string{"--entities", "generalLedgerEntries", "--companies", srv.Tenant().Companies()[0].ID,
+			"--concurrency", fmt.Sprint(b.o.concurrency), "--page-size", fmt.Sprint(b.o.pageSize)}
+		if b.o.cpuProfiles != "" {
+			args = append(args, "--cpuprofile", filepath.Join(b.o.cpuProfiles, fmt.Sprintf("client-%d.pprof", rows)))
+		}
+		m, err := b.sync(ctx, srv, b.out(fmt.Sprintf("client-%d", rows)), args...)
 		srv.Close()
 		if err != nil {
 			return err

@@ -103,7 +103,7 @@ func TestDoctorNamesTheFailingStep(t *testing.T) {
 			"     fix: on the \"Microsoft Entra Applications\" page in Business Central, give the app a permission set that grants Read on TableData 952 Time Sheet Detail (for example D365 BUS FULL ACCESS, or D365 READ to read only) for every company the sync reads",
 			healthy[9], "1 check failed, 0 checks skipped: fix the first ✗ and run --doctor again."}), 1},
 		{"without D365 AUTOMATION", app(func(a *bctest.App) { a.PermissionSets = []string{"D365 BUS FULL ACCESS"} }), nil, concat(healthy[:9], []string{
-			"✗ 10. Automation API is reachable: the app may not use the Automation API: Sorry, the current permissions prevented the action. (TableData users Read: bctest app)",
+			"✗ 10. Automation API is reachable: the app may not use the Automation API: Sorry, the current permissions prevented the action. (TableData 2000000120 User Read: bctest app)",
 			"     fix: on the \"Microsoft Entra Applications\" page in Business Central, assign the permission set D365 AUTOMATION to the app",
 			"1 check failed, 0 checks skipped: fix the first ✗ and run --doctor again."}), 1},
 		{"only API.ReadWrite.All", app(func(a *bctest.App) { a.Roles = []string{"API.ReadWrite.All"} }), nil, concat(healthy[:4], []string{

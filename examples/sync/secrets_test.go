@@ -83,7 +83,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 			srv.SetFaults(bctest.Faults{Seed: 1, Unavailable: 1, RetryAfter: time.Millisecond})
 		}, args: []string{"--out", sqliteOut}, code: 2},
 		{name: "tokens expire mid-run", setup: func() { srv.SetFaults(bctest.Faults{}) },
-			during: func() func() { return tokenExpirer(srv, 20*time.Millisecond) }, args: []string{"--out", jsonlOut, "--full"}},
+			during: func() func() { return tokenExpirer(srv, 250*time.Millisecond) }, args: []string{"--profile", "finance", "--out", jsonlOut, "--full"}},
 		{name: "PostgreSQL with no server", args: []string{"--out", "postgres://sync:" + dsnPassword + "@127.0.0.1:1/bc"}, code: 2},
 		{name: "doctor", args: []string{"--doctor"}},
 		{name: "doctor as JSON with a wrong secret", env: map[string]string{"BC_CLIENT_SECRET": wrongSecret}, args: []string{"--doctor", "--json"}, code: 1},

@@ -277,24 +277,23 @@ func (s *scanner) str() (string, bool) {
 		return "", false
 	}
 	start := s.i
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case '"':
-			v := s.b[start:s.i]
-			s.i++
-			if len(v) == 0 {
-				return "", true
-			}
-			if !utf8.Valid(v) {
-				return string(replaceInvalidUTF8(nil, v)), true
-			}
-			return unsafe.String(&v[0], len(v)), true
-		case '\\':
-			return s.escaped(start)
-		}
-		s.i++
+	q := bytes.IndexByte(s.b[start:], '"')
+	if q < 0 {
+		return "", false
 	}
-	return "", false
+	v := s.b[start : start+q]
+	if e := bytes.IndexByte(v, '\\'); e >= 0 {
+		s.i = start + e
+		return s.escaped(start)
+	}
+	s.i = start + q + 1
+	if len(v) == 0 {
+		return "", true
+	}
+	if !utf8.Valid(v) {
+		return string(replaceInvalidUTF8(nil, v)), true
+	}
+	return unsafe.String(&v[0], len(v)), true
 }
 
 // replaceInvalidUTF8 appends b to out with each byte that is not part of
@@ -476,15 +475,22 @@ func (s *scanner) rawString() (int, bool) {
 		return 0, false
 	}
 	start := s.i
-	for s.i < len(s.b) {
-		switch s.b[s.i] {
-		case '"':
-			s.i++
-			return start, true
-		case '\\':
-			s.i++
+	for {
+		q := bytes.IndexByte(s.b[s.i:], '"')
+		if q < 0 {
+			s.i = len(s.b)
+			return 0, false
 		}
-		s.i++
+		end := s.i + q
+		// The quote ends the string unless an odd run of backslashes
+		// escapes it.
+		bs := 0
+		for j := end - 1; j >= s.i && s.b[j] == '\\'; j-- {
+			bs++
+		}
+		s.i = end + 1
+		if bs%2 == 0 {
+			return start, true
+		}
 	}
-	return 0, false
 }

@@ -89,7 +89,11 @@ func (s *sqliteStore) plan(ctx context.Context, t *Table) (*litePlan, error) {
 	p.insArgs = ordinals(len(cols))
 	p.chunk = min(liteChunk, liteMaxParams/len(cols))
 	if p.chunk > 1 {
-		q := insert + strings.TrimSuffix(strings.Repeat(row+", ", p.chunk), ", ") + " ON CONFLICT DO NOTHING"
+		// OR IGNORE rather than ON CONFLICT DO NOTHING: the same for rows
+		// whose keys are checked not NULL, but a statement that cannot
+		// abort half-way needs no statement journal, which SQLite would
+		// otherwise write for every page the chunk touches.
+		q := "INSERT OR IGNORE" + strings.TrimPrefix(insert, "INSERT") + strings.TrimSuffix(strings.Repeat(row+", ", p.chunk), ", ")
 		if p.many, err = s.l.stmt(ctx, q); err != nil {
 			return nil, err
 		}
@@ -167,25 +171,40 @@ func (s *sqliteStore) applyBatch(ctx context.Context, b *Batch) (Counts, error) 
 		}
 	}
 	rows := b.Upserts
-	// Full chunks of new rows go in one statement each; once a chunk meets
-	// an existing key it is undone, and the rest of the batch is upserted
-	// row by row (it is not a batch of new rows).
+	// Full chunks of new rows go in one statement each. A chunk that meets
+	// existing keys inserts the new rows only; its rows are then updated
+	// one by one (those it just inserted compare equal and stay as they
+	// are), and the rest of the batch is upserted row by row: it is not a
+	// batch of new rows.
 	chunked := p.many != nil && !replacing
 	for n := 0; n < len(rows); {
 		if err := ctx.Err(); err != nil {
 			return c, err
 		}
 		if chunked && len(rows)-n >= p.chunk {
-			ok, err := s.insertChunk(ctx, p, rows[n:n+p.chunk])
+			chunk := rows[n : n+p.chunk]
+			ins, err := s.insertChunk(p, chunk)
 			if err != nil {
 				return c, fmt.Errorf("rows %d-%d: %w", n, n+p.chunk-1, err)
 			}
-			if ok {
-				c.Inserted += int64(p.chunk)
-				n += p.chunk
-				continue
+			c.Inserted += ins
+			if ins < int64(len(chunk)) {
+				chunked = false
+				updated := int64(0)
+				for j, r := range chunk {
+					ok, err := s.updateRow(p, r)
+					if err != nil {
+						return c, fmt.Errorf("row %d: %w", n+j, err)
+					}
+					if ok {
+						updated++
+					}
+				}
+				c.Updated += updated
+				c.Unchanged += int64(len(chunk)) - ins - updated
 			}
-			chunked = false
+			n += p.chunk
+			continue
 		}
 		for end := min(n+256, len(rows)); n < end; n++ {
 			if err := s.upsertRow(p, rows[n], replacing, &c); err != nil {
@@ -213,13 +232,13 @@ func (s *sqliteStore) applyBatch(ctx context.Context, b *Batch) (Counts, error) 
 	return c, nil
 }
 
-// insertChunk inserts rows in one statement inside a savepoint, and undoes
-// it unless every row was new.
-func (s *sqliteStore) insertChunk(ctx context.Context, p *litePlan, rows []Row) (bool, error) {
+// insertChunk inserts the rows of a full chunk whose keys are new in one
+// statement and returns how many it inserted.
+func (s *sqliteStore) insertChunk(p *litePlan, rows []Row) (int64, error) {
 	nc := len(p.sh.t.Columns)
 	for j, r := range rows {
 		if err := p.sh.checkRow(r); err != nil {
-			return false, err
+			return 0, err
 		}
 		for i := range r {
 			a := &p.manyArgs[j*nc+i]
@@ -235,36 +254,19 @@ func (s *sqliteStore) insertChunk(ctx context.Context, p *litePlan, rows []Row) 
 			}
 			var err error
 			if a.Value, err = liteValue(p.sh, i, r[i]); err != nil {
-				return false, err
+				return 0, err
 			}
 		}
 	}
-	if err := s.savepoint(ctx, "SAVEPOINT chunk"); err != nil {
-		return false, err
-	}
 	n, err := run(p.many, p.manyArgs)
 	if err != nil {
-		return false, fmt.Errorf("table %q: %w", p.sh.t.Name, err)
+		return 0, fmt.Errorf("table %q: %w", p.sh.t.Name, err)
 	}
-	if int(n) == len(rows) {
-		return true, s.savepoint(ctx, "RELEASE chunk")
-	}
-	if err := s.savepoint(ctx, "ROLLBACK TO chunk"); err != nil {
-		return false, err
-	}
-	return false, s.savepoint(ctx, "RELEASE chunk")
+	return n, nil
 }
 
-func (s *sqliteStore) savepoint(ctx context.Context, q string) error {
-	st, err := s.l.stmt(ctx, q)
-	if err == nil {
-		_, err = run(st, nil)
-	}
-	return err
-}
-
-// upsertRow inserts r, or updates the row with its key if it differs.
-func (s *sqliteStore) upsertRow(p *litePlan, r Row, replacing bool, c *Counts) error {
+// bindRow sets the insert's arguments to r.
+func (p *litePlan) bindRow(r Row) error {
 	sh := p.sh
 	if err := sh.checkRow(r); err != nil {
 		return err
@@ -279,33 +281,58 @@ func (s *sqliteStore) upsertRow(p *litePlan, r Row, replacing bool, c *Counts) e
 			return err
 		}
 	}
+	return nil
+}
+
+// update updates the row with the key of the bound row if a column differs,
+// and reports whether it did.
+func (s *sqliteStore) update(p *litePlan) (bool, error) {
+	if p.upd == nil {
+		return false, nil
+	}
+	// SET the non-key columns, WHERE the key, AND one of them differs.
+	sh := p.sh
+	a, nk := p.updArgs, len(p.nonKey)
+	for j, i := range p.nonKey {
+		a[j].Value = p.insArgs[i].Value
+		a[nk+len(sh.keyIdx)+j].Value = p.insArgs[i].Value
+	}
+	for j, i := range sh.keyIdx {
+		a[nk+j].Value = p.insArgs[i].Value
+	}
+	ch, err := run(p.upd, a)
+	if err != nil {
+		return false, fmt.Errorf("table %q: %w", sh.t.Name, err)
+	}
+	return ch > 0, nil
+}
+
+// updateRow updates the row with r's key to r if a column differs.
+func (s *sqliteStore) updateRow(p *litePlan, r Row) (bool, error) {
+	if err := p.bindRow(r); err != nil {
+		return false, err
+	}
+	return s.update(p)
+}
+
+// upsertRow inserts r, or updates the row with its key if it differs.
+func (s *sqliteStore) upsertRow(p *litePlan, r Row, replacing bool, c *Counts) error {
+	sh := p.sh
+	if err := p.bindRow(r); err != nil {
+		return err
+	}
 	ch, err := run(p.ins, p.insArgs)
 	if err != nil {
 		return fmt.Errorf("table %q: %w", sh.t.Name, err)
 	}
-	switch {
-	case ch > 0:
+	if ch > 0 {
 		c.Inserted++
-	case p.upd == nil:
+	} else if ok, err := s.update(p); err != nil {
+		return err
+	} else if ok {
+		c.Updated++
+	} else {
 		c.Unchanged++
-	default:
-		// SET the non-key columns, WHERE the key, AND one of them differs.
-		a, nk := p.updArgs, len(p.nonKey)
-		for j, i := range p.nonKey {
-			a[j].Value = p.insArgs[i].Value
-			a[nk+len(sh.keyIdx)+j].Value = p.insArgs[i].Value
-		}
-		for j, i := range sh.keyIdx {
-			a[nk+j].Value = p.insArgs[i].Value
-		}
-		if ch, err = run(p.upd, a); err != nil {
-			return fmt.Errorf("table %q: %w", sh.t.Name, err)
-		}
-		if ch > 0 {
-			c.Updated++
-		} else {
-			c.Unchanged++
-		}
 	}
 	if replacing {
 		for j, i := range sh.keyIdx {

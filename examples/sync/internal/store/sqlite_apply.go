@@ -165,6 +165,15 @@ func (s *sqliteStore) applyBatch(ctx context.Context, b *Batch) (Counts, error) 
 	}
 	sh := p.sh
 	replacing := len(b.ReplaceParents) > 0
+	if replacing && p.many != nil {
+		// Parents without children yet (a first load) have nothing to
+		// replace: their children are new rows, inserted in chunks.
+		has, err := s.hasChildren(ctx, sh, b)
+		if err != nil {
+			return c, err
+		}
+		replacing = has
+	}
 	if replacing {
 		if err := s.prepareKeep(ctx, p); err != nil {
 			return c, err

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql/driver"
+	"encoding/json"
 	"strings"
 )
 
@@ -32,6 +33,38 @@ func (s *sqliteStore) prepareKeep(ctx context.Context, p *litePlan) error {
 	}
 	_, err := s.l.exec(ctx, "DELETE FROM temp."+p.keepName)
 	return err
+}
+
+// hasChildren reports whether any of b's parents has rows in b's table, in
+// one statement: the parents go in as a JSON array.
+func (s *sqliteStore) hasChildren(ctx context.Context, sh *shape, b *Batch) (bool, error) {
+	if liteType(sh.t.Columns[sh.parentIdx].Type) != "TEXT" {
+		return true, nil // not worth the special case: assume so
+	}
+	parents := make([]string, len(b.ReplaceParents))
+	for i, p := range b.ReplaceParents {
+		parents[i] = norm(sh.t.Columns[sh.parentIdx].Type, p)
+	}
+	list, err := json.Marshal(parents)
+	if err != nil {
+		return false, err
+	}
+	q := "SELECT 1 FROM " + liteIdent(sh.t.Name) + " WHERE " + liteIdent(sh.t.Parent) + " IN (SELECT value FROM json_each(?))"
+	args := []any{string(list)}
+	if sh.companyIdx >= 0 {
+		q += " AND " + liteIdent(companyIDCol) + " = ?"
+		args = append(args, norm(sh.t.Columns[sh.companyIdx].Type, b.CompanyID))
+	}
+	st, err := s.l.stmt(ctx, q+" LIMIT 1")
+	if err != nil {
+		return false, err
+	}
+	found := false
+	err = queryStmt(ctx, st, named(args), func([]driver.Value) error {
+		found = true
+		return nil
+	})
+	return found, err
 }
 
 // keyMatch is the condition "row alias a has the key of row alias b".

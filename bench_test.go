@@ -42,42 +42,35 @@ func glPage(n, dims int) []byte {
 // model, streamed from the body. Reported per row: ns, bytes allocated and
 // allocations.
 func BenchmarkPagerGLPage(b *testing.B) {
-	for _, dims := range []int{0, 2} {
-		b.Run(fmt.Sprintf("dimensionSetLines=%d", dims), func(b *testing.B) {
-			const rows = 20000
-			page := glPage(rows, dims)
-			p := &Pager[entities.GeneralLedgerEntry]{}
-			b.SetBytes(int64(len(page)))
-			b.ReportAllocs()
-			var before, after runtime.MemStats
-			runtime.ReadMemStats(&before)
-			b.ResetTimer()
-			for range b.N {
-				resp := &http.Response{Body: io.NopCloser(bytes.NewReader(page))}
-				n := 0
-				_, _, err := readPage(resp.Body, func(dec *json.Decoder) error {
-					_, err := p.decodeItem(dec)
-					n++
-					return err
-				})
-				if err != nil || n != rows {
-					b.Fatalf("decoded %d rows: %v", n, err)
-				}
-			}
-			b.StopTimer()
-			runtime.ReadMemStats(&after)
-			perRow := float64(b.N * rows)
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/perRow, "ns/row")
-			b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/perRow, "B/row")
-			b.ReportMetric(float64(after.Mallocs-before.Mallocs)/perRow, "allocs/row")
+	p := &Pager[entities.GeneralLedgerEntry]{}
+	benchGLPage(b, func(page []byte) (n int, err error) {
+		resp := &http.Response{Body: io.NopCloser(bytes.NewReader(page))}
+		_, _, err = readPage(resp.Body, func(dec *json.Decoder) error {
+			_, err := p.decodeItem(dec)
+			n++
+			return err
 		})
-	}
+		return n, err
+	})
 }
 
 // BenchmarkRawPagerGLPage splits a 20,000-row G/L page into its entities'
 // raw JSON, as RawPager does for the sync, streamed from the body. Reported
 // per row: ns, bytes allocated and allocations.
 func BenchmarkRawPagerGLPage(b *testing.B) {
+	benchGLPage(b, func(page []byte) (n int, err error) {
+		_, _, err = scanPage(bytes.NewReader(page), func(raw []byte) error {
+			n++
+			return nil
+		})
+		return n, err
+	})
+}
+
+// benchGLPage runs read over a 20,000-row G/L page, without and with
+// expanded dimension set lines, and reports ns, bytes and allocations per
+// row; read returns how many rows it found.
+func benchGLPage(b *testing.B, read func(page []byte) (int, error)) {
 	for _, dims := range []int{0, 2} {
 		b.Run(fmt.Sprintf("dimensionSetLines=%d", dims), func(b *testing.B) {
 			const rows = 20000
@@ -88,13 +81,8 @@ func BenchmarkRawPagerGLPage(b *testing.B) {
 			runtime.ReadMemStats(&before)
 			b.ResetTimer()
 			for range b.N {
-				n := 0
-				_, _, err := scanPage(bytes.NewReader(page), func(raw []byte) error {
-					n++
-					return nil
-				})
-				if err != nil || n != rows {
-					b.Fatalf("scanned %d rows: %v", n, err)
+				if n, err := read(page); err != nil || n != rows {
+					b.Fatalf("read %d rows: %v", n, err)
 				}
 			}
 			b.StopTimer()

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -109,12 +110,7 @@ func TestUnauthorizedForcesOneRefreshAndOneRetry(t *testing.T) {
 	t.Run("second token accepted", func(t *testing.T) {
 		t.Parallel()
 		c, mux, tokens := setup(t)
-		var seen []string
-		var mu sync.Mutex
-		mux.HandleFunc(apiPrefix+"/thing", func(w http.ResponseWriter, r *http.Request) {
-			mu.Lock()
-			seen = append(seen, r.Header.Get("Authorization"))
-			mu.Unlock()
+		seen := serveRecordingAuth(mux, func(w http.ResponseWriter, r *http.Request) {
 			if r.Header.Get("Authorization") == "Bearer tok-1" {
 				writeRaw(w, 401, bcError("Authentication_InvalidCredentials", "The server has rejected the client credentials."))
 				return
@@ -123,19 +119,14 @@ func TestUnauthorizedForcesOneRefreshAndOneRetry(t *testing.T) {
 		})
 		_, err := doRaw(t, c, http.MethodPost)
 		require.NoError(t, err)
-		require.Equal(t, []string{"Bearer tok-1", "Bearer tok-2"}, seen)
+		require.Equal(t, []string{"Bearer tok-1", "Bearer tok-2"}, seen())
 		require.Equal(t, int32(2), tokens.calls.Load())
 		require.Equal(t, int64(1), c.Stats().ForcedRefreshes)
 	})
 	t.Run("a token another request renewed is refused too", func(t *testing.T) {
 		t.Parallel()
 		c, mux, tokens := setup(t)
-		var seen []string
-		var mu sync.Mutex
-		mux.HandleFunc(apiPrefix+"/thing", func(w http.ResponseWriter, r *http.Request) {
-			mu.Lock()
-			seen = append(seen, r.Header.Get("Authorization"))
-			mu.Unlock()
+		seen := serveRecordingAuth(mux, func(w http.ResponseWriter, r *http.Request) {
 			switch r.Header.Get("Authorization") {
 			case "Bearer tok-1":
 				// Meanwhile another request got its 401 and renewed the
@@ -151,7 +142,7 @@ func TestUnauthorizedForcesOneRefreshAndOneRetry(t *testing.T) {
 		})
 		_, err := doRaw(t, c, http.MethodPatch)
 		require.NoError(t, err)
-		require.Equal(t, []string{"Bearer tok-1", "Bearer tok-2", "Bearer tok-3"}, seen,
+		require.Equal(t, []string{"Bearer tok-1", "Bearer tok-2", "Bearer tok-3"}, seen(),
 			"the renewed token is tried, then one fetched after its 401")
 		require.Equal(t, int32(3), tokens.calls.Load())
 		require.Equal(t, int64(1), c.Stats().ForcedRefreshes, "this request fetched one token")
@@ -317,4 +308,22 @@ func TestShortLivedTokensAreNotRenewedOnEveryCall(t *testing.T) {
 	_, err := src.Token()
 	require.NoError(t, err)
 	require.Equal(t, int32(2), ts.calls.Load())
+}
+
+// serveRecordingAuth serves the test endpoint with next and records the
+// Authorization header of every request; seen returns them in order.
+func serveRecordingAuth(mux *http.ServeMux, next http.HandlerFunc) (seen func() []string) {
+	var mu sync.Mutex
+	var auth []string
+	mux.HandleFunc(apiPrefix+"/thing", func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		auth = append(auth, r.Header.Get("Authorization"))
+		mu.Unlock()
+		next(w, r)
+	})
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(auth)
+	}
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc/entities"
+	"github.com/bcsdk/bc/internal/realbc"
 	"github.com/bcsdk/bc/odata"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
@@ -119,7 +120,7 @@ func TestTypedCRUDWithGeneratedModels(t *testing.T) {
 func TestDecodeRealSalesOrdersThroughClient(t *testing.T) {
 	t.Parallel()
 	c, mux, _ := setup(t)
-	body := sharedData(t, "bc-v26-salesOrders.json")
+	body := realbc.Read(t, "bc-v26-salesOrders.json")
 	var rc recorder
 	mux.Handle(apiPrefix+"/companies("+testCompany+")/salesOrders", rc.handle(func(w http.ResponseWriter, r *http.Request) {
 		writeRaw(w, 200, string(body))

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/bcsdk/bc/entities"
+	"github.com/bcsdk/bc/internal/realbc"
 	"github.com/bcsdk/bc/odata"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
@@ -340,7 +341,7 @@ func TestBatchDecodesBCsRealAnswer(t *testing.T) {
 	c, mux, _ := setup(t)
 	const order = "a417d159-d936-f011-9a4a-7c1e5271c536"
 	const company = "3ab5c248-e72b-f011-9a4a-7c1e5275406f"
-	real := sharedData(t, "bc-v26-batch.json")
+	real := realbc.Read(t, "bc-v26-batch.json")
 	// The client numbers its operations; BC echoes whatever ids it was sent.
 	real = bytes.Replace(real, []byte(`"id": "r1"`), []byte(`"id": "1"`), 1)
 	real = bytes.Replace(real, []byte(`"id": "r2"`), []byte(`"id": "2"`), 1)

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -63,23 +61,4 @@ func writeRaw(w http.ResponseWriter, status int, body string) {
 
 func bcError(code, msg string) string {
 	return fmt.Sprintf(`{"error":{"code":%q,"message":%q}}`, code, msg+"  CorrelationId:  c32f628c-0e3c-4e8a-9b5e-1234567890ab.")
-}
-
-// sharedData reads a file from the project's shared/data directory, found by
-// walking up from the package directory; real BC responses live there.
-func sharedData(t testing.TB, name string) []byte {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		p := filepath.Join(dir, "shared", "data", name)
-		if b, err := os.ReadFile(p); err == nil {
-			return b
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("shared/data/%s not found above %s: the real BC fixtures live in ../shared/data beside the repository", name, dir)
-		}
-		dir = parent
-	}
 }

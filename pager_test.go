@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/bcsdk/bc/internal/realbc"
 	"github.com/bcsdk/bc/odata"
 	"github.com/stretchr/testify/require"
 )
@@ -181,7 +182,7 @@ func TestPagerErrorIsYieldedOnceAndLast(t *testing.T) {
 func TestPagerDecodesRealCompanies(t *testing.T) {
 	t.Parallel()
 	c, mux, _ := setup(t)
-	body := sharedData(t, "bc-v26-companies.json")
+	body := realbc.Read(t, "bc-v26-companies.json")
 	mux.HandleFunc("GET "+apiPrefix+"/companies", func(w http.ResponseWriter, r *http.Request) { writeRaw(w, 200, string(body)) })
 	type company struct {
 		ID          string `json:"id"`

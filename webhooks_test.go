@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bcsdk/bc/internal/realbc"
 	"github.com/stretchr/testify/require"
 )
 
@@ -50,7 +51,7 @@ func TestWebhookHandshakeEchoesTheToken(t *testing.T) {
 func TestWebhookEventFromBCsRealNotification(t *testing.T) {
 	t.Parallel()
 	h := NewWebhookHandler("testClientState")
-	rec := serve(h, http.MethodPost, "/hook", string(sharedData(t, "bc-v26-notifications.json")))
+	rec := serve(h, http.MethodPost, "/hook", string(realbc.Read(t, "bc-v26-notifications.json")))
 	require.Equal(t, http.StatusAccepted, rec.Code)
 	require.Equal(t, []WebhookEvent{{
 		SubscriptionID: "270135334a7d433e9009dde078e9e29c",

@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/bcsdk/bc/entities"
-	"github.com/bcsdk/bc/internal/gen/shareddata"
+	"github.com/bcsdk/bc/internal/realbc"
 )
 
 // page is the shape of a collection response.
@@ -20,7 +20,7 @@ type page[T any] struct {
 func decodeFile[T any](t *testing.T, name string) T {
 	t.Helper()
 	var v T
-	require.NoError(t, json.Unmarshal(shareddata.Read(t, name), &v))
+	require.NoError(t, json.Unmarshal(realbc.Read(t, name), &v))
 	return v
 }
 

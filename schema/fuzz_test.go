@@ -5,7 +5,7 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/bcsdk/bc/internal/gen/shareddata"
+	"github.com/bcsdk/bc/internal/realbc"
 	"github.com/bcsdk/bc/schema"
 )
 
@@ -42,7 +42,7 @@ func FuzzParse(f *testing.F) {
 // excerpt renders a part of the real metadata holding only the named entity
 // types: the whole document is too large a seed for the fuzzer to minimise.
 func excerpt(f *testing.F, types ...string) []byte {
-	full, err := schema.Parse(bytes.NewReader(shareddata.Read(f, shareddata.Metadata)))
+	full, err := schema.Parse(bytes.NewReader(realbc.Read(f, realbc.Metadata)))
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/bcsdk/bc/internal/gen/shareddata"
+	"github.com/bcsdk/bc/internal/realbc"
 	"github.com/bcsdk/bc/schema"
 )
 
@@ -20,7 +20,7 @@ var (
 // realService parses the v26 metadata once; tests must not modify the result.
 func realService(t *testing.T) *schema.Service {
 	t.Helper()
-	doc := shareddata.Read(t, shareddata.Metadata)
+	doc := realbc.Read(t, realbc.Metadata)
 	realOnce.Do(func() { realSvc, realErr = schema.Parse(bytes.NewReader(doc)) })
 	require.NoError(t, realErr)
 	return realSvc

@@ -10,7 +10,7 @@ import (
 
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/internal/gen"
-	"github.com/bcsdk/bc/internal/gen/shareddata"
+	"github.com/bcsdk/bc/internal/realbc"
 	"github.com/bcsdk/bc/schema"
 )
 
@@ -19,7 +19,7 @@ import (
 // the generator, the overrides or the metadata cannot go unregenerated.
 func TestEntitiesUpToDate(t *testing.T) {
 	t.Parallel()
-	svc, err := schema.Parse(bytes.NewReader(shareddata.Read(t, shareddata.Metadata)))
+	svc, err := schema.Parse(bytes.NewReader(realbc.Read(t, realbc.Metadata)))
 	require.NoError(t, err)
 	files, err := gen.Generate(svc, gen.Config{
 		Package:  "entities",
@@ -46,7 +46,7 @@ func TestEntitiesUpToDate(t *testing.T) {
 // TestAccessorsUpToDate does the same for package bc's typed accessors.
 func TestAccessorsUpToDate(t *testing.T) {
 	t.Parallel()
-	svc, err := schema.Parse(bytes.NewReader(shareddata.Read(t, shareddata.Metadata)))
+	svc, err := schema.Parse(bytes.NewReader(realbc.Read(t, realbc.Metadata)))
 	require.NoError(t, err)
 	files, err := gen.Generate(svc, gen.Config{
 		Package:   "bc",
@@ -65,7 +65,7 @@ func TestAccessorsUpToDate(t *testing.T) {
 // type and property it names exists in the v26 metadata.
 func TestStandardReadOnlyNamesExist(t *testing.T) {
 	t.Parallel()
-	svc, err := schema.Parse(bytes.NewReader(shareddata.Read(t, shareddata.Metadata)))
+	svc, err := schema.Parse(bytes.NewReader(realbc.Read(t, realbc.Metadata)))
 	require.NoError(t, err)
 	for typeName, props := range gen.StandardReadOnly {
 		typ, ok := svc.EntityType(typeName)
@@ -79,7 +79,7 @@ func TestStandardReadOnlyNamesExist(t *testing.T) {
 
 func TestApplyReadOnly(t *testing.T) {
 	t.Parallel()
-	svc, err := schema.Parse(bytes.NewReader(shareddata.Read(t, shareddata.Metadata)))
+	svc, err := schema.Parse(bytes.NewReader(realbc.Read(t, realbc.Metadata)))
 	require.NoError(t, err)
 	gen.ApplyReadOnly(svc, gen.StandardReadOnly)
 	tests := []struct {

@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/examples/sync/internal/plan"
 	"github.com/bcsdk/bc/examples/sync/internal/store"
+	"github.com/bcsdk/bc/internal/realbc"
 	"github.com/bcsdk/bc/schema"
 	"github.com/stretchr/testify/require"
 )
@@ -44,24 +43,6 @@ func cell(t *testing.T, tbl *store.Table, r store.Row, name string) string {
 	return ""
 }
 
-// sharedData reads a recorded BC response from ../shared/data.
-func sharedData(t *testing.T, name string) []byte {
-	t.Helper()
-	dir, err := os.Getwd()
-	require.NoError(t, err)
-	for {
-		b, err := os.ReadFile(filepath.Join(dir, "shared", "data", name))
-		if err == nil {
-			return b
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatalf("shared/data/%s not found: the real BC responses live in ../shared/data beside the repository", name)
-		}
-		dir = parent
-	}
-}
-
 // items splits a collection response into its entities.
 func items(t *testing.T, body []byte) []json.RawMessage {
 	t.Helper()
@@ -76,7 +57,7 @@ func TestDecodeRealSalesOrdersWithTheirLines(t *testing.T) {
 	lines := set.Children[0]
 	dec := newSetDecoder(set)
 	var out pageRows
-	for _, raw := range items(t, sharedData(t, "bc-v26-salesOrders.json")) {
+	for _, raw := range items(t, realbc.Read(t, "bc-v26-salesOrders.json")) {
 		require.NoError(t, dec.decode(raw, "co-1", &out))
 	}
 	require.Len(t, out.rows, 3)

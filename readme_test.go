@@ -1,0 +1,131 @@
+package bc_test
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// updateReadme rewrites README.md's Go blocks from their regions:
+// go test -run TestREADMEGoBlocksCompile -update-readme .
+var updateReadme = flag.Bool("update-readme", false, "rewrite README.md's Go blocks from the regions in readme_*_test.go")
+
+// readmeMarker precedes every Go block of the README and names the region of
+// a readme_*_test.go file the block is a copy of.
+var readmeMarker = regexp.MustCompile(`^<!-- go: ([a-zA-Z]+) -->$`)
+
+// TestREADMEGoBlocksCompile keeps every Go snippet of the README compiling:
+// each one is a verbatim copy of a region of readme_examples_test.go (or
+// another readme_*_test.go file), which the compiler checks and, where it
+// has an Output comment, runs against the fake BC.
+func TestREADMEGoBlocksCompile(t *testing.T) {
+	regions := readmeRegions(t)
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	lines := strings.Split(string(readme), "\n")
+	used := map[string]bool{}
+	var out []string
+	for i := 0; i < len(lines); i++ {
+		out = append(out, lines[i])
+		if lines[i] != "```go" {
+			continue
+		}
+		var name string
+		if i > 0 {
+			if m := readmeMarker.FindStringSubmatch(lines[i-1]); m != nil {
+				name = m[1]
+			}
+		}
+		end := i + 1
+		for end < len(lines) && lines[end] != "```" {
+			end++
+		}
+		require.Less(t, end, len(lines), "README.md line %d: a ```go block that never ends", i+1)
+		block := strings.Join(lines[i+1:end], "\n")
+		if name == "" {
+			t.Errorf("README.md line %d: a Go block without a <!-- go: name --> line above it naming its region in readme_examples_test.go", i+1)
+			continue
+		}
+		region, ok := regions[name]
+		if !ok {
+			t.Errorf("README.md line %d: no region %q in readme_*_test.go (mark one with // readme:%s … // readme:end)", i+1, name, name)
+			continue
+		}
+		used[name] = true
+		if *updateReadme {
+			out = append(out, region)
+		} else if block != region {
+			t.Errorf("README.md line %d: the %q block differs from its region; run go test -run %s -update-readme .\nREADME:\n%s\nregion:\n%s", i+1, name, t.Name(), block, region)
+			out = append(out, block)
+		}
+		out = append(out, "```")
+		i = end
+	}
+	for name := range regions {
+		if !used[name] {
+			t.Errorf("region %q is not shown in README.md: add a <!-- go: %s --> block or remove the region", name, name)
+		}
+	}
+	if *updateReadme {
+		require.NoError(t, os.WriteFile("README.md", []byte(strings.Join(out, "\n")), 0o644))
+	}
+}
+
+// readmeRegions reads the // readme:NAME … // readme:end regions of the
+// readme_*_test.go files, dedented by their first line's indentation.
+func readmeRegions(t *testing.T) map[string]string {
+	t.Helper()
+	files, err := filepath.Glob("readme_*_test.go")
+	require.NoError(t, err)
+	regions := map[string]string{}
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		require.NoError(t, err)
+		for name, text := range parseRegions(t, f, string(src)) {
+			require.NotContains(t, regions, name, "%s: region %q is defined twice", f, name)
+			regions[name] = text
+		}
+	}
+	require.NotEmpty(t, regions, "no readme:NAME regions found")
+	return regions
+}
+
+func parseRegions(t *testing.T, file, src string) map[string]string {
+	t.Helper()
+	regions := map[string]string{}
+	var name, indent string
+	var body []string
+	for n, line := range strings.Split(src, "\n") {
+		trimmed := strings.TrimSpace(line)
+		switch {
+		case trimmed == "// readme:end":
+			require.NotEmpty(t, name, "%s:%d: readme:end without a start", file, n+1)
+			regions[name] = strings.Join(body, "\n")
+			name, body = "", nil
+		case strings.HasPrefix(trimmed, "// readme:"):
+			require.Empty(t, name, "%s:%d: region %q starts inside %q", file, n+1, trimmed, name)
+			name = strings.TrimPrefix(trimmed, "// readme:")
+			indent = line[:len(line)-len(strings.TrimLeft(line, "\t"))]
+		case name != "":
+			if line != "" && !strings.HasPrefix(line, indent) {
+				t.Fatalf("%s:%d: line indented less than its region's marker", file, n+1)
+			}
+			body = append(body, strings.TrimPrefix(line, indent))
+		}
+	}
+	require.Empty(t, name, "%s: region %q never ends", file, name)
+	return regions
+}
+
+// Regions are cut at their markers and dedented by the marker's indentation,
+// keeping the indentation inside them.
+func TestParseRegionsDedents(t *testing.T) {
+	src := "func f() {\n\t// readme:x\n\ta := 1\n\tif a > 0 {\n\t\tfmt.Println(a)\n\t}\n\t// readme:end\n}\n"
+	got := parseRegions(t, "f.go", src)
+	require.Equal(t, map[string]string{"x": "a := 1\nif a > 0 {\n\tfmt.Println(a)\n}"}, got)
+}

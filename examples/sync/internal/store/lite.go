@@ -28,8 +28,11 @@ type lite struct {
 	stmts map[string]driver.Stmt
 }
 
-// liteCodeNotADB is SQLITE_NOTADB.
-const liteCodeNotADB = 26
+// SQLite's primary result codes the store explains.
+const (
+	liteCodeCorrupt = 11 // SQLITE_CORRUPT
+	liteCodeNotADB  = 26 // SQLITE_NOTADB
+)
 
 // openLite opens (creating if needed) the SQLite database at path in WAL mode
 // and checks it is writable, with one clear error if not.
@@ -95,7 +98,32 @@ func (l *lite) setup(ctx context.Context, sync string) error {
 			return fmt.Errorf("%s: the database is read-only; make the file writable or choose another path", l.where)
 		}
 	}
+	return l.checkIntact(ctx)
+}
+
+// checkIntact runs SQLite's quick_check before anything is written: a
+// damaged file would otherwise fail mid-run with "database disk image is
+// malformed" after the run was recorded in it. quick_check reads every
+// page (about 0.7 s for a 270 MB file of 1 M G/L entries) but skips
+// comparing indexes with their tables, which integrity_check does at 15
+// times the cost.
+func (l *lite) checkIntact(ctx context.Context) error {
+	verdict := ""
+	err := l.query(ctx, "PRAGMA quick_check(1)", nil, func(row []driver.Value) error {
+		verdict = asString(row[0])
+		return nil
+	})
+	if err != nil {
+		return liteOpenError(l.where, err)
+	}
+	if verdict != "ok" {
+		return liteDamaged(l.where)
+	}
 	return nil
+}
+
+func liteDamaged(where string) error {
+	return fmt.Errorf("%s: the database file is damaged (SQLite's quick_check failed) and was not written to: restore it from a backup, or move it aside to sync afresh", where)
 }
 
 // checkWritable explains the common reasons SQLite cannot write path before
@@ -126,8 +154,11 @@ func checkWritable(where, path string) error {
 
 func liteOpenError(where string, err error) error {
 	var se *sqlite.Error
-	if errors.As(err, &se) && se.Code()&0xff == liteCodeNotADB {
+	switch {
+	case errors.As(err, &se) && se.Code()&0xff == liteCodeNotADB:
 		return fmt.Errorf("%s: the file is not an SQLite database (or is damaged): choose another path", where)
+	case errors.As(err, &se) && se.Code()&0xff == liteCodeCorrupt:
+		return liteDamaged(where)
 	}
 	return fmt.Errorf("%s: %w", where, err)
 }

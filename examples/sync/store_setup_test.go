@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bcsdk/bc/examples/sync/internal/pgtest"
+	"github.com/bcsdk/bc/examples/sync/internal/store"
 	"github.com/stretchr/testify/require"
 )
 
@@ -41,4 +43,52 @@ func TestDamagedSQLiteIsRefusedAndLeftAlone(t *testing.T) {
 	require.Equal(t, []string{"sync: --out: " + dest + ": the database file is damaged (SQLite's quick_check failed) and was not written to: restore it from a backup, or move it aside to sync afresh"},
 		lines(r.stderr))
 	require.Equal(t, before, fileHash(t, path), "the damaged file is left as it was")
+}
+
+// TestSecondSyncIsRefusedAtOnce holds every kind of store open as a running
+// sync would, and starts another sync into it: it exits 2 at once with one
+// line naming the store, and the first one's store stays usable.
+func TestSecondSyncIsRefusedAtOnce(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	for _, dest := range destinations(t, h, "busy") {
+		held, err := store.New(dest)
+		require.NoError(t, err)
+		require.NoError(t, held.Open(t.Context()))
+
+		r := h.run("--entities", "customers", "--out", dest)
+		require.Equal(t, exitSetup, r.code, r.stderr)
+		msg := lines(r.stderr)
+		require.Len(t, msg, 1, r.stderr)
+		const busy = ": another sync is writing to it; wait for that one to finish, or choose another destination"
+		if strings.HasPrefix(dest, "postgres") {
+			require.True(t, strings.HasPrefix(msg[0], "sync: --out: postgres://bcsync:xxxxx@"), msg[0])
+			require.True(t, strings.HasSuffix(msg[0], busy), msg[0])
+		} else {
+			require.Equal(t, "sync: --out: "+dest+busy, msg[0])
+		}
+
+		_, err = held.Apply(t.Context(), nil, nil)
+		require.NoError(t, err, "the first sync's store is still usable")
+		require.NoError(t, held.Close())
+		r = h.run("--entities", "customers", "--out", dest)
+		require.Equal(t, 0, r.code, r.stderr)
+	}
+}
+
+// TestMissingPostgresSchemaIsNamed points the sync at a search_path whose
+// schema does not exist: one line names it and says how to create it.
+func TestMissingPostgresSchemaIsNamed(t *testing.T) {
+	t.Parallel()
+	dsn := os.Getenv(pgtest.DSNEnv)
+	if dsn == "" {
+		t.Skipf("set %s to run this test", pgtest.DSNEnv)
+	}
+	h := newHarness(t)
+	dest := pgtest.WithSearchPath(t, dsn, "bcsync_nonexistent")
+	r := h.run("--entities", "customers", "--out", dest)
+	require.Equal(t, exitSetup, r.code, r.stderr)
+	msg := lines(r.stderr)
+	require.Len(t, msg, 1, r.stderr)
+	require.True(t, strings.HasSuffix(msg[0], "?search_path=bcsync_nonexistent: schema bcsync_nonexistent (the search_path) does not exist: create it with CREATE SCHEMA bcsync_nonexistent, or set search_path in the URL to an existing schema"), msg[0])
 }

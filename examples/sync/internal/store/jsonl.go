@@ -83,7 +83,7 @@ func (s *jsonlStore) Open(ctx context.Context) (err error) {
 	}
 	if err := lockFile(lock); err != nil {
 		lock.Close()
-		return fmt.Errorf("%s: another sync is writing this directory", s.where)
+		return errBusy(s.where)
 	}
 	s.lock = lock
 	defer func() {

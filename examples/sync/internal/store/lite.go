@@ -26,6 +26,12 @@ type lite struct {
 		driver.ConnPrepareContext
 	}
 	stmts map[string]driver.Stmt
+	// lock is the database file, flocked while the connection is open so a
+	// second writer is refused at once instead of waiting on SQLite's locks
+	// and failing with SQLITE_BUSY. SQLite's own locks are fcntl locks,
+	// which flock does not touch; the file is closed after the connection,
+	// since closing it earlier would drop SQLite's locks too.
+	lock *os.File
 }
 
 // SQLite's primary result codes the store explains.
@@ -43,8 +49,17 @@ func openLite(ctx context.Context, where, path string, sync string) (*lite, erro
 	if err := checkWritable(where, path); err != nil {
 		return nil, err
 	}
+	lock, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", where, unwrapPath(err))
+	}
+	if err := lockFile(lock); err != nil {
+		lock.Close()
+		return nil, errBusy(where)
+	}
 	dc, err := (&sqlite.Driver{}).Open(path)
 	if err != nil {
+		lock.Close()
 		return nil, liteOpenError(where, err)
 	}
 	c, ok := dc.(interface {
@@ -55,9 +70,10 @@ func openLite(ctx context.Context, where, path string, sync string) (*lite, erro
 	})
 	if !ok {
 		dc.Close()
+		lock.Close()
 		return nil, fmt.Errorf("%s: unexpected SQLite driver connection %T", where, dc)
 	}
-	l := &lite{where: where, conn: c, stmts: map[string]driver.Stmt{}}
+	l := &lite{where: where, conn: c, stmts: map[string]driver.Stmt{}, lock: lock}
 	if err := l.setup(ctx, sync); err != nil {
 		l.close()
 		return nil, err
@@ -170,6 +186,7 @@ func (l *lite) close() error {
 	}
 	l.stmts = nil
 	errs = append(errs, l.conn.Close())
+	errs = append(errs, l.lock.Close()) // releases the flock
 	return errors.Join(errs...)
 }
 

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/bcsdk/bc/examples/sync/internal/pgtest"
+	"github.com/bcsdk/bc/examples/sync/internal/plan"
 	"github.com/bcsdk/bc/examples/sync/internal/store"
 	"github.com/stretchr/testify/require"
 )
@@ -91,4 +93,39 @@ func TestMissingPostgresSchemaIsNamed(t *testing.T) {
 	msg := lines(r.stderr)
 	require.Len(t, msg, 1, r.stderr)
 	require.True(t, strings.HasSuffix(msg[0], "?search_path=bcsync_nonexistent: schema bcsync_nonexistent (the search_path) does not exist: create it with CREATE SCHEMA bcsync_nonexistent, or set search_path in the URL to an existing schema"), msg[0])
+}
+
+// TestMissingOutputDirectoriesAreCreated syncs into directories that do not
+// exist yet, for both file stores: they are created, as for jsonl:DIR.
+func TestMissingOutputDirectoriesAreCreated(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	for _, dest := range []string{h.sqlite(filepath.Join("out", "sqlite", "bc.db")), "jsonl:" + filepath.Join(h.dir, "out", "jsonl")} {
+		r := h.run("--entities", "customers", "--out", dest)
+		require.Equal(t, 0, r.code, r.stderr)
+		h.requireSynced(dest, h.plan("", plan.Ref{Name: "customers", Route: plan.StandardRoute}))
+	}
+}
+
+// TestJSONLLeavesNoStagingFilesAfterSuccess: a run that published
+// everything removes its emptied DIR/.sync/*.stage files.
+func TestJSONLLeavesNoStagingFilesAfterSuccess(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	dir := filepath.Join(h.dir, "out")
+	for range 2 { // the second run finds the files' tables and removes them again
+		r := h.run("--profile", "finance", "--out", "jsonl:"+dir)
+		require.Equal(t, 0, r.code, r.stderr)
+		stages, err := filepath.Glob(filepath.Join(dir, ".sync", "*.stage"))
+		require.NoError(t, err)
+		require.Empty(t, stages)
+		entries, err := os.ReadDir(filepath.Join(dir, ".sync"))
+		require.NoError(t, err)
+		var names []string
+		for _, e := range entries {
+			names = append(names, e.Name())
+		}
+		require.Equal(t, []string{"lock", "state.db"}, names)
+	}
+	h.requireSynced("jsonl:"+dir, h.plan("finance"))
 }

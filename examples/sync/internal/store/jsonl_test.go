@@ -25,7 +25,7 @@ func openJSONL(t *testing.T, dir string) *jsonlStore {
 func kill(s *jsonlStore) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.closeAll()
+	s.closeAll(false)
 }
 
 func TestJSONLGolden(t *testing.T) {

@@ -142,16 +142,14 @@ func liteDamaged(where string) error {
 	return fmt.Errorf("%s: the database file is damaged (SQLite's quick_check failed) and was not written to: restore it from a backup, or move it aside to sync afresh", where)
 }
 
-// checkWritable explains the common reasons SQLite cannot write path before
-// SQLite reports them as "unable to open database file".
+// checkWritable creates the directory of path when it is missing, as the
+// JSONL store does for its directory, and explains the common reasons
+// SQLite cannot write path before SQLite reports them as "unable to open
+// database file".
 func checkWritable(where, path string) error {
 	dir := filepath.Dir(path)
-	st, err := os.Stat(dir)
-	switch {
-	case err != nil:
-		return fmt.Errorf("%s: directory %s does not exist or cannot be read: create it or choose another path", where, dir)
-	case !st.IsDir():
-		return fmt.Errorf("%s: %s is not a directory", where, dir)
+	if err := makeDir(where, dir); err != nil {
+		return err
 	}
 	if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {
 		f.Close()
@@ -165,6 +163,15 @@ func checkWritable(where, path string) error {
 	}
 	probe.Close()
 	os.Remove(probe.Name())
+	return nil
+}
+
+// makeDir creates dir and its missing parents: --out names a destination,
+// and a sync into out/bc.db or out/jsonl should not fail for want of out/.
+func makeDir(where, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("%s: cannot create the directory: %v", where, unwrapPath(err))
+	}
 	return nil
 }
 

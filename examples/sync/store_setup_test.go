@@ -3,8 +3,11 @@ package main
 import (
 	"bytes"
 	"crypto/sha256"
+	"database/sql"
+	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -128,4 +131,74 @@ func TestJSONLLeavesNoStagingFilesAfterSuccess(t *testing.T) {
 		require.Equal(t, []string{"lock", "state.db"}, names)
 	}
 	h.requireSynced("jsonl:"+dir, h.plan("finance"))
+}
+
+// readmeSQL returns the ```sql block of the README that follows marker.
+func readmeSQL(t *testing.T, marker string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	require.NoError(t, err)
+	_, after, ok := strings.Cut(string(b), marker)
+	require.True(t, ok, "the README has %q", marker)
+	_, block, ok := strings.Cut(after, "```sql\n")
+	require.True(t, ok)
+	query, _, ok := strings.Cut(block, "```")
+	require.True(t, ok)
+	return query
+}
+
+// TestREADMEMoneyQuery runs the README's decimal query against a synced
+// store: it returns exactly the customers whose balance exceeds 10,000, in
+// numeric order, where comparing the text does not. Datetimes are stored
+// at one width, so their text sorts as time.
+func TestREADMEMoneyQuery(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	dest := h.sqlite("money.db")
+	r := h.run("--entities", "customers", "--out", dest)
+	require.Equal(t, 0, r.code, r.stderr)
+	db, err := sql.Open("sqlite", strings.TrimPrefix(dest, "sqlite:"))
+	require.NoError(t, err)
+	defer db.Close()
+	column := func(q string) []string {
+		t.Helper()
+		rows, err := db.Query(q)
+		require.NoError(t, err)
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var number, name, balance sql.NullString
+			require.NoError(t, rows.Scan(&number, &name, &balance))
+			out = append(out, balance.String)
+		}
+		require.NoError(t, rows.Err())
+		return out
+	}
+
+	limit := new(big.Rat).SetInt64(10000)
+	type balance struct {
+		text  string
+		value *big.Rat
+	}
+	var want []balance
+	for _, text := range column(`SELECT number, displayName, balanceDue FROM customers`) {
+		v, ok := new(big.Rat).SetString(text)
+		require.True(t, ok, text)
+		if v.Cmp(limit) > 0 {
+			want = append(want, balance{text, v})
+		}
+	}
+	slices.SortStableFunc(want, func(a, b balance) int { return b.value.Cmp(a.value) })
+	var wantText []string
+	for _, b := range want {
+		wantText = append(wantText, b.text)
+	}
+	require.NotEmpty(t, wantText)
+	require.Equal(t, wantText, column(readmeSQL(t, "<!-- TestREADMEMoneyQuery runs this query -->")))
+
+	var textual, odd int
+	require.NoError(t, db.QueryRow(`SELECT count(*) FROM customers WHERE balanceDue > 10000`).Scan(&textual))
+	require.Greater(t, textual, len(wantText), "comparing the text is wrong, as the README says")
+	require.NoError(t, db.QueryRow(`SELECT count(*) FROM customers WHERE length(lastModifiedDateTime) <> 24`).Scan(&odd))
+	require.Zero(t, odd, "every datetime is YYYY-MM-DDTHH:MM:SS.fffZ")
 }

@@ -10,7 +10,7 @@
 //     parentId, id);
 //   - decimals keep every digit BC sent (TEXT in SQLite, NUMERIC in
 //     PostgreSQL, number text in JSONL); dates YYYY-MM-DD; datetimes RFC 3339
-//     UTC; BC's empty sentinels (0001-01-01, the all-zero GUID, the blank
+//     UTC, as text with three fractional digits at least; BC's empty sentinels (0001-01-01, the all-zero GUID, the blank
 //     enum member) are NULL;
 //   - sync bookkeeping lives in tables whose names start with "_".
 //

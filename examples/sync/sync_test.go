@@ -153,8 +153,6 @@ func TestSetupFailuresNameTheStepAndLeaveTheStoreAlone(t *testing.T) {
 func TestBadInputFailsBeforeAnyWork(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	readOnly := filepath.Join(h.dir, "ro")
-	require.NoError(t, os.Mkdir(readOnly, 0o555))
 	tests := []struct {
 		name string
 		env  map[string]string
@@ -168,7 +166,7 @@ func TestBadInputFailsBeforeAnyWork(t *testing.T) {
 		{"bad custom route", nil, []string{"--entities", "jobTasks@/api/x"}, "set@/api/{publisher}/{group}/{version}"},
 		{"bad profile", nil, []string{"--profile", "everything"}, "--profile"},
 		{"bad since", nil, []string{"--since", "yesterday"}, "--since"},
-		{"unwritable output", nil, []string{"--out", "sqlite:" + filepath.Join(readOnly, "x", "bc.db")}, "--out"},
+		{"unwritable output", nil, []string{"--out", "sqlite:/proc/self/bcsync/bc.db"}, "--out"},
 		{"unknown destination", nil, []string{"--out", "mysql://x"}, "--out"},
 		{"no database server", nil, []string{"--out", "postgres://u:secretpw@127.0.0.1:1/db"}, "--out"},
 		{"unknown company", nil, []string{"--companies", "Nobody Ltd"}, `no company named or with id "Nobody Ltd"`},

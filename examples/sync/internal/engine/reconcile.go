@@ -140,7 +140,7 @@ func (r *runner) reconcile(ctx context.Context, u *unit) error {
 		if err != nil {
 			return err
 		}
-		n, err := r.e.store.Reconcile(ctx, t, u.co.id, keys, r.e.opts.MarkDeleted)
+		n, err := r.e.store.Reconcile(ctx, t, u.co.id, keys, r.e.opts.MarkDeleted, u.tally(t))
 		if err != nil {
 			return err
 		}

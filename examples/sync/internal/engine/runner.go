@@ -68,6 +68,24 @@ func (u *unit) results() []store.SetResult {
 	return out
 }
 
+// tally names the _counts row of table t in this run.
+func (u *unit) tally(t *store.Table) *store.Tally {
+	return &store.Tally{RunID: u.result.RunID, CompanyID: u.co.id, Set: t.Name}
+}
+
+// requestTables are the tables whose results report the unit's requests:
+// the set's own, or each child's when the set is read only for them.
+func (u *unit) requestTables() []*store.Table {
+	if u.set.Store {
+		return []*store.Table{u.set.Table}
+	}
+	tables := make([]*store.Table, len(u.set.Children))
+	for i, c := range u.set.Children {
+		tables[i] = c.Table
+	}
+	return tables
+}
+
 // task is one request's worth of work: a first page (query) or a
 // continuation (next).
 type task struct {

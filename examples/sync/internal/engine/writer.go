@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/bcsdk/bc"
@@ -56,6 +57,9 @@ func (r *runner) write(ctx context.Context) {
 		}
 		var batches []store.Batch
 		var cps []store.Checkpoint
+		for k := range group {
+			group[k].batches = tallied(group[k])
+		}
 		for _, j := range group {
 			batches = append(batches, j.batches...)
 			cps = append(cps, j.checkpoints...)
@@ -73,6 +77,30 @@ func (r *runner) write(ctx context.Context) {
 			i += n
 		}
 	}
+}
+
+// tallied gives each batch of a job the _counts row it counts in, and the
+// job's requests to the rows that report them (those of unit.results); a
+// job without rows gets a batch of its own for its requests, so they are
+// committed like the rows are.
+func tallied(j writeJob) []store.Batch {
+	u := j.u
+	bs := j.batches
+	if j.requests > 0 {
+		for _, t := range u.requestTables() {
+			if !slices.ContainsFunc(bs, func(b store.Batch) bool { return b.Table == t }) {
+				bs = append(bs, store.Batch{Table: t, CompanyID: u.co.id})
+			}
+		}
+	}
+	for i := range bs {
+		tally := u.tally(bs[i].Table)
+		if slices.Contains(u.requestTables(), bs[i].Table) {
+			tally.Requests, tally.Retries, tally.Throttled = j.requests, j.retries, j.throttled
+		}
+		bs[i].Tally = tally
+	}
+	return bs
 }
 
 func (j writeJob) rows() int {
@@ -131,7 +159,7 @@ func (r *runner) finish(ctx context.Context, u *unit) {
 					return
 				}
 			}
-		}, r.e.opts.MarkDeleted)
+		}, r.e.opts.MarkDeleted, u.tally(u.set.Table))
 		if err != nil {
 			r.setFatal(fmt.Errorf("removing deleted rows of %s: %w", u.set.Name, err))
 			return

@@ -67,7 +67,56 @@ func TestBookkeeping(t *testing.T) {
 		require.Empty(t, dump(t, s, bookTable("_errors")), "the set succeeded when resumed")
 		counts := dump(t, s, bookTable("_counts"))
 		require.Equal(t, map[string]*string{"runId": ptr(r2ID(r2)), "companyId": ptr(co1), "set": ptr("customers"),
-			"inserted": ptr("1"), "updated": ptr("2"), "unchanged": ptr("3"), "deleted": ptr("4"),
-			"requests": ptr("5"), "retries": ptr("6"), "throttled": ptr("7"), "durationMs": ptr("1500")}, counts[r2ID(r2)+"|"+co1+"|customers"])
+			"inserted": ptr("0"), "updated": ptr("0"), "unchanged": ptr("0"), "deleted": ptr("0"),
+			"requests": ptr("0"), "retries": ptr("0"), "throttled": ptr("0"), "durationMs": ptr("1500")}, counts[r2ID(r2)+"|"+co1+"|customers"],
+			"SaveResult records the duration; counts come with the rows (TestCountsCommitWithTheRows)")
+	})
+}
+
+// TestCountsCommitWithTheRows proves _counts holds exactly what committed
+// transactions wrote: tallies add up over Applies (as over a run resumed
+// after a kill), a failed Apply adds nothing, a reconciliation adds its
+// deletions, and SaveResult leaves the counts alone.
+func TestCountsCommitWithTheRows(t *testing.T) {
+	forEachStore(t, func(t *testing.T, s Store) {
+		ctx := t.Context()
+		tb, lt := customers(), lines()
+		require.NoError(t, s.EnsureTable(ctx, tb))
+		require.NoError(t, s.EnsureTable(ctx, lt))
+		run, err := s.BeginRun(ctx, Run{Started: time.Now(), Mode: "full", Status: "running"})
+		require.NoError(t, err)
+		tally := func(set string, requests int64) *Tally {
+			return &Tally{RunID: run.ID, CompanyID: co1, Set: set, Requests: requests, Retries: 1, Throttled: 2}
+		}
+		_, err = s.Apply(ctx, []Batch{
+			{Table: tb, Upserts: []Row{customer(co1, id1, "a", "1"), customer(co1, id2, "b", "2")}, Tally: tally("customers", 1)},
+			{Table: tb, Upserts: []Row{customer(co1, id2, "b", "3")}, Tally: tally("customers", 0)},
+			{Table: lt, Upserts: []Row{line(id1, id3, "1")}, CompanyID: co1, ReplaceParents: []string{id1}, Tally: tally("lines", 0)},
+		}, nil)
+		require.NoError(t, err)
+		bad := customer(co1, id3, "bad", "1")
+		bad[5] = v("not a number")
+		_, err = s.Apply(ctx, []Batch{{Table: tb, Upserts: []Row{customer(co1, id4, "d", "4"), bad}, Tally: tally("customers", 1)}}, nil)
+		require.Error(t, err)
+		_, err = s.Apply(ctx, []Batch{
+			{Table: tb, Upserts: []Row{customer(co1, id1, "a", "1"), customer(co1, id3, "c", "3")}, Tally: tally("customers", 1)},
+			{Table: tb, Tally: tally("customers", 1)}, // a request that brought no rows
+		}, nil)
+		require.NoError(t, err)
+		n, err := s.Reconcile(ctx, tb, co1, keySeq([]string{co1, id1}, []string{co1, id2}), false, tally("customers", 0))
+		require.NoError(t, err)
+		require.EqualValues(t, 1, n)
+		require.NoError(t, s.SaveResult(ctx, SetResult{RunID: run.ID, CompanyID: co1, Set: "customers", Counts: Counts{Inserted: 99}, Requests: 99, Duration: time.Second}))
+
+		id := r2ID(run) + "|" + co1 + "|"
+		row := func(set, inserted, updated, unchanged, deleted, requests, retries, throttled, ms string) map[string]*string {
+			return map[string]*string{"runId": ptr(r2ID(run)), "companyId": ptr(co1), "set": ptr(set),
+				"inserted": ptr(inserted), "updated": ptr(updated), "unchanged": ptr(unchanged), "deleted": ptr(deleted),
+				"requests": ptr(requests), "retries": ptr(retries), "throttled": ptr(throttled), "durationMs": ptr(ms)}
+		}
+		require.Equal(t, map[string]map[string]*string{
+			id + "customers": row("customers", "3", "1", "1", "1", "3", "5", "10", "1000"),
+			id + "lines":     row("lines", "1", "0", "0", "0", "0", "1", "2", "0"),
+		}, dump(t, s, bookTable("_counts")))
 	})
 }

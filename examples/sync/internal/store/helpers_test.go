@@ -4,11 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
 	"database/sql/driver"
-	"encoding/hex"
 	"encoding/json"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -16,21 +13,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bcsdk/bc/examples/sync/internal/pgtest"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 )
-
-// pgDSNEnv names the environment variable with the DSN of a PostgreSQL
-// database the tests may create schemas in; each test works in a schema of
-// its own and drops it. On Debian 12 (PostgreSQL 15), as root:
-//
-//	apt-get update && apt-get install -y postgresql
-//	pg_ctlcluster 15 main start
-//	su postgres -c "psql -c \"CREATE ROLE bcsync LOGIN PASSWORD 'bcsync-test'\""
-//	su postgres -c "createdb -O bcsync bcsync_test"
-//	export BC_TEST_POSTGRES_DSN=postgres://bcsync:bcsync-test@127.0.0.1:5432/bcsync_test
-//	cd examples && go test ./sync/internal/store/...
-const pgDSNEnv = "BC_TEST_POSTGRES_DSN"
 
 // kinds are the stores every contract test runs against.
 var kinds = []string{"sqlite", "jsonl", "postgres"}
@@ -49,33 +35,8 @@ func newStore(t testing.TB, kind string) Store {
 	return s
 }
 
-// pgTestDSN returns a DSN whose search_path is a new schema, dropped when
-// the test ends; it skips the test when BC_TEST_POSTGRES_DSN is unset.
-func pgTestDSN(t testing.TB) string {
-	t.Helper()
-	dsn := os.Getenv(pgDSNEnv)
-	if dsn == "" {
-		t.Skipf("set %s to a PostgreSQL database to run this test (e.g. postgres://bcsync:bcsync-test@127.0.0.1:5432/bcsync_test; setup in helpers_test.go)", pgDSNEnv)
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, dsn)
-	require.NoError(t, err)
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "t_" + hex.EncodeToString(b)
-	_, err = conn.Exec(ctx, "CREATE SCHEMA "+schema)
-	require.NoError(t, err)
-	t.Cleanup(func() {
-		conn.Exec(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-		conn.Close(context.Background())
-	})
-	u, err := url.Parse(dsn)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// pgTestDSN returns a DSN writing to a schema of the test's own.
+func pgTestDSN(t testing.TB) string { return pgtest.DSN(t) }
 
 // forEachStore runs fn against an open store of every kind.
 func forEachStore(t *testing.T, fn func(t *testing.T, s Store)) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -68,8 +69,8 @@ func (s *jsonlStore) Open(ctx context.Context) (err error) {
 	if s.l != nil {
 		return fmt.Errorf("%s: already open", s.where)
 	}
-	if err := os.MkdirAll(s.syncDir(), 0o755); err != nil {
-		return fmt.Errorf("%s: cannot create the directory: %v", s.where, unwrapPath(err))
+	if err := makeDir(s.where, s.syncDir()); err != nil {
+		return err
 	}
 	probe, err := os.CreateTemp(s.dir, ".bcsync-probe-*")
 	if err != nil {
@@ -83,12 +84,12 @@ func (s *jsonlStore) Open(ctx context.Context) (err error) {
 	}
 	if err := lockFile(lock); err != nil {
 		lock.Close()
-		return fmt.Errorf("%s: another sync is writing this directory", s.where)
+		return errBusy(s.where)
 	}
 	s.lock = lock
 	defer func() {
 		if err != nil {
-			s.closeAll()
+			s.closeAll(false)
 		}
 	}()
 	where := s.where + " (state " + filepath.Join(s.syncDir(), "state.db") + ")"
@@ -184,29 +185,36 @@ func (s *jsonlStore) Close() error {
 		return nil
 	}
 	err := s.finalize(context.Background())
-	if cerr := s.closeAll(); err == nil {
+	if cerr := s.closeAll(err == nil); err == nil {
 		err = cerr
 	}
 	return err
 }
 
-func (s *jsonlStore) closeAll() error {
-	var err error
+// closeAll closes the files, state.db and, last, the lock. When everything
+// was published, the emptied staging files are removed first, under the
+// lock (Open creates them again).
+func (s *jsonlStore) closeAll(published bool) error {
+	var errs []error
 	for _, t := range s.tables {
-		if t.f != nil {
-			t.f.Close()
+		if t.f == nil {
+			continue
+		}
+		t.f.Close()
+		if published && t.staged == 0 {
+			errs = append(errs, os.Remove(s.stagePath(t)))
 		}
 	}
 	s.tables = map[string]*jTable{}
 	if s.l != nil {
-		err = s.l.close()
+		errs = append(errs, s.l.close())
 		s.l = nil
 	}
 	if s.lock != nil {
 		s.lock.Close() // releases the flock
 		s.lock = nil
 	}
-	return err
+	return errors.Join(errs...)
 }
 
 // EnsureTable records t; new columns first publish the table's pending

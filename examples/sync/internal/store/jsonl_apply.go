@@ -76,6 +76,9 @@ func (s *jsonlStore) Apply(ctx context.Context, batches []Batch, checkpoints []C
 				return err
 			}
 		}
+		if err := s.book.addTallies(ctx, tallies(batches)); err != nil {
+			return err
+		}
 		if err := s.book.saveCheckpoints(ctx, checkpoints); err != nil {
 			return err
 		}

@@ -11,20 +11,20 @@ import (
 // Reconcile loads keys into a temporary table of state.db and deletes (or
 // marks) the company's indexed rows missing from it; the files change at
 // the next merge.
-func (s *jsonlStore) Reconcile(ctx context.Context, t *Table, companyID string, keys func(yield func(key []string) bool), mark bool) (int64, error) {
+func (s *jsonlStore) Reconcile(ctx context.Context, t *Table, companyID string, keys func(yield func(key []string) bool), mark bool, tally *Tally) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.ready(); err != nil {
 		return 0, err
 	}
-	n, err := s.reconcile(ctx, t, companyID, keys, mark)
+	n, err := s.reconcile(ctx, t, companyID, keys, mark, tally)
 	if err != nil {
 		return 0, fmt.Errorf("%s: reconciling %q: %w", s.where, t.Name, err)
 	}
 	return n, nil
 }
 
-func (s *jsonlStore) reconcile(ctx context.Context, t *Table, companyID string, keys func(yield func(key []string) bool), mark bool) (int64, error) {
+func (s *jsonlStore) reconcile(ctx context.Context, t *Table, companyID string, keys func(yield func(key []string) bool), mark bool, tally *Tally) (int64, error) {
 	sh, err := resolve(t)
 	if err != nil {
 		return 0, err
@@ -101,6 +101,9 @@ func (s *jsonlStore) reconcile(ctx context.Context, t *Table, companyID string, 
 			}
 		}
 		if err != nil {
+			return err
+		}
+		if err := s.book.addTallies(ctx, reconciled(tally, total)); err != nil {
 			return err
 		}
 		return s.saveMeta(ctx, jt, jt.staged, true)

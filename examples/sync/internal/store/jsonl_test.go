@@ -25,7 +25,7 @@ func openJSONL(t *testing.T, dir string) *jsonlStore {
 func kill(s *jsonlStore) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.closeAll()
+	s.closeAll(false)
 }
 
 func TestJSONLGolden(t *testing.T) {
@@ -262,7 +262,7 @@ func TestJSONLOpenFails(t *testing.T) {
 	for dir, wantErr := range map[string]string{
 		file:                          "cannot create the directory: mkdir " + file,
 		"/proc/self/bcsync":           "cannot create the directory",
-		held:                          "another sync is writing this directory",
+		held:                          "another sync is writing to it; wait for that one to finish, or choose another destination",
 		filepath.Join(foreign):        `table "_checkpoints" has columns (x) but the sync expects (runId, companyId`,
 		filepath.Join(file, "nested"): "cannot create the directory",
 	} {

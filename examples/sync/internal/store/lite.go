@@ -26,10 +26,19 @@ type lite struct {
 		driver.ConnPrepareContext
 	}
 	stmts map[string]driver.Stmt
+	// lock is the database file, flocked while the connection is open so a
+	// second writer is refused at once instead of waiting on SQLite's locks
+	// and failing with SQLITE_BUSY. SQLite's own locks are fcntl locks,
+	// which flock does not touch; the file is closed after the connection,
+	// since closing it earlier would drop SQLite's locks too.
+	lock *os.File
 }
 
-// liteCodeNotADB is SQLITE_NOTADB.
-const liteCodeNotADB = 26
+// SQLite's primary result codes the store explains.
+const (
+	liteCodeCorrupt = 11 // SQLITE_CORRUPT
+	liteCodeNotADB  = 26 // SQLITE_NOTADB
+)
 
 // openLite opens (creating if needed) the SQLite database at path in WAL mode
 // and checks it is writable, with one clear error if not.
@@ -40,8 +49,17 @@ func openLite(ctx context.Context, where, path string, sync string) (*lite, erro
 	if err := checkWritable(where, path); err != nil {
 		return nil, err
 	}
+	lock, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", where, unwrapPath(err))
+	}
+	if err := lockFile(lock); err != nil {
+		lock.Close()
+		return nil, errBusy(where)
+	}
 	dc, err := (&sqlite.Driver{}).Open(path)
 	if err != nil {
+		lock.Close()
 		return nil, liteOpenError(where, err)
 	}
 	c, ok := dc.(interface {
@@ -52,9 +70,10 @@ func openLite(ctx context.Context, where, path string, sync string) (*lite, erro
 	})
 	if !ok {
 		dc.Close()
+		lock.Close()
 		return nil, fmt.Errorf("%s: unexpected SQLite driver connection %T", where, dc)
 	}
-	l := &lite{where: where, conn: c, stmts: map[string]driver.Stmt{}}
+	l := &lite{where: where, conn: c, stmts: map[string]driver.Stmt{}, lock: lock}
 	if err := l.setup(ctx, sync); err != nil {
 		l.close()
 		return nil, err
@@ -95,19 +114,42 @@ func (l *lite) setup(ctx context.Context, sync string) error {
 			return fmt.Errorf("%s: the database is read-only; make the file writable or choose another path", l.where)
 		}
 	}
+	return l.checkIntact(ctx)
+}
+
+// checkIntact runs SQLite's quick_check before anything is written: a
+// damaged file would otherwise fail mid-run with "database disk image is
+// malformed" after the run was recorded in it. quick_check reads every
+// page (about 0.7 s for a 270 MB file of 1 M G/L entries) but skips
+// comparing indexes with their tables, which integrity_check does at 15
+// times the cost.
+func (l *lite) checkIntact(ctx context.Context) error {
+	verdict := ""
+	err := l.query(ctx, "PRAGMA quick_check(1)", nil, func(row []driver.Value) error {
+		verdict = asString(row[0])
+		return nil
+	})
+	if err != nil {
+		return liteOpenError(l.where, err)
+	}
+	if verdict != "ok" {
+		return liteDamaged(l.where)
+	}
 	return nil
 }
 
-// checkWritable explains the common reasons SQLite cannot write path before
-// SQLite reports them as "unable to open database file".
+func liteDamaged(where string) error {
+	return fmt.Errorf("%s: the database file is damaged (SQLite's quick_check failed) and was not written to: restore it from a backup, or move it aside to sync afresh", where)
+}
+
+// checkWritable creates the directory of path when it is missing, as the
+// JSONL store does for its directory, and explains the common reasons
+// SQLite cannot write path before SQLite reports them as "unable to open
+// database file".
 func checkWritable(where, path string) error {
 	dir := filepath.Dir(path)
-	st, err := os.Stat(dir)
-	switch {
-	case err != nil:
-		return fmt.Errorf("%s: directory %s does not exist or cannot be read: create it or choose another path", where, dir)
-	case !st.IsDir():
-		return fmt.Errorf("%s: %s is not a directory", where, dir)
+	if err := makeDir(where, dir); err != nil {
+		return err
 	}
 	if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {
 		f.Close()
@@ -124,10 +166,22 @@ func checkWritable(where, path string) error {
 	return nil
 }
 
+// makeDir creates dir and its missing parents: --out names a destination,
+// and a sync into out/bc.db or out/jsonl should not fail for want of out/.
+func makeDir(where, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("%s: cannot create the directory: %v", where, unwrapPath(err))
+	}
+	return nil
+}
+
 func liteOpenError(where string, err error) error {
 	var se *sqlite.Error
-	if errors.As(err, &se) && se.Code()&0xff == liteCodeNotADB {
+	switch {
+	case errors.As(err, &se) && se.Code()&0xff == liteCodeNotADB:
 		return fmt.Errorf("%s: the file is not an SQLite database (or is damaged): choose another path", where)
+	case errors.As(err, &se) && se.Code()&0xff == liteCodeCorrupt:
+		return liteDamaged(where)
 	}
 	return fmt.Errorf("%s: %w", where, err)
 }
@@ -139,6 +193,7 @@ func (l *lite) close() error {
 	}
 	l.stmts = nil
 	errs = append(errs, l.conn.Close())
+	errs = append(errs, l.lock.Close()) // releases the flock
 	return errors.Join(errs...)
 }
 

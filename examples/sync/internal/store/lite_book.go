@@ -232,17 +232,28 @@ func (b liteBook) saveWatermark(ctx context.Context, w Watermark) error {
 	return nil
 }
 
-// saveResult records r in _counts and, when it failed, _errors; a set that
-// succeeded on a resumed run clears its earlier error.
+// addTallies adds to _counts inside the caller's transaction.
+func (b liteBook) addTallies(ctx context.Context, rows []tallyRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	s, err := b.l.stmt(ctx, countsUpsert)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if _, err := run(s, named(r.args())); err != nil {
+			return fmt.Errorf("counting %s: %w", r.Set, err)
+		}
+	}
+	return nil
+}
+
+// saveResult records r's duration in _counts and, when it failed, _errors;
+// a set that succeeded on a resumed run clears its earlier error.
 func (b liteBook) saveResult(ctx context.Context, r SetResult) error {
 	err := b.l.tx(ctx, func() error {
-		c := r.Counts
-		_, err := b.l.exec(ctx, `INSERT INTO "_counts" ("runId", "companyId", "set", "inserted", "updated", "unchanged", "deleted", "requests", "retries", "throttled", "durationMs")
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT ("runId", "companyId", "set") DO UPDATE SET "inserted" = excluded."inserted", "updated" = excluded."updated",
-			"unchanged" = excluded."unchanged", "deleted" = excluded."deleted", "requests" = excluded."requests", "retries" = excluded."retries",
-			"throttled" = excluded."throttled", "durationMs" = excluded."durationMs"`,
-			r.RunID, r.CompanyID, r.Set, c.Inserted, c.Updated, c.Unchanged, c.Deleted, r.Requests, r.Retries, r.Throttled, r.Duration.Milliseconds())
+		_, err := b.l.exec(ctx, durationUpsert, r.RunID, r.CompanyID, r.Set, r.Duration.Milliseconds())
 		if err != nil {
 			return err
 		}

@@ -39,6 +39,12 @@ func New(dest string) (Store, error) {
 	return nil, fmt.Errorf("--out %s:…: unknown kind %q: %s", kind, kind, outForms)
 }
 
+// errBusy is the error of a destination another sync holds: the store
+// refuses at once rather than wait for it and fail on a timeout.
+func errBusy(where string) error {
+	return fmt.Errorf("%s: another sync is writing to it; wait for that one to finish, or choose another destination", where)
+}
+
 var kvPassword = regexp.MustCompile(`(?i)(password\s*=\s*)('[^']*'|\S*)`)
 
 // redactDSN hides the password of a PostgreSQL DSN, in URL or key=value form.

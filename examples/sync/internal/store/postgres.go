@@ -104,6 +104,10 @@ func (s *pgStore) connect(ctx context.Context) error {
 		}
 		return s.fail("cannot reach the PostgreSQL server at %s:%d within %s: %s", s.cfg.Host, s.cfg.Port, s.cfg.ConnectTimeout, oneLine(err.Error()))
 	}
+	if err := s.claim(ctx, conn); err != nil {
+		conn.Close(context.Background())
+		return err
+	}
 	s.conn = conn
 	// Staging tables lived in the old session; what is known of the
 	// tables themselves still holds.
@@ -112,6 +116,45 @@ func (s *pgStore) connect(ctx context.Context) error {
 	}
 	s.stages = 0
 	return nil
+}
+
+// claim checks the session has a schema to write to and takes the
+// session's advisory lock on it, so a second sync into the same schema is
+// refused at once. The lock lasts as long as the session; a reconnect
+// takes it again.
+func (s *pgStore) claim(ctx context.Context, conn *pgx.Conn) error {
+	var schema *string
+	var path string
+	if err := conn.QueryRow(ctx, `SELECT current_schema(), current_setting('search_path')`).Scan(&schema, &path); err != nil {
+		return s.fail("reading the schema: %v", err)
+	}
+	if schema == nil {
+		return s.fail("%s", missingSchema(path))
+	}
+	var locked bool
+	err := conn.QueryRow(ctx, `SELECT pg_try_advisory_lock(hashtextextended('bcsync ' || current_database() || '.' || current_schema(), 0))`).Scan(&locked)
+	if err != nil {
+		return s.fail("locking the schema: %v", err)
+	}
+	if !locked {
+		return errors.New(scrub(errBusy(s.where).Error(), s.secret))
+	}
+	return nil
+}
+
+// missingSchema explains a search_path none of whose schemas exists, where
+// PostgreSQL would only say "no schema has been selected to create in".
+func missingSchema(path string) string {
+	var names []string
+	for _, n := range strings.Split(path, ",") {
+		if n = strings.TrimSpace(n); n != "" && n != `"$user"` && n != "$user" {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 1 {
+		return fmt.Sprintf("schema %s (the search_path) does not exist: create it with CREATE SCHEMA %s, or set search_path in the URL to an existing schema", names[0], names[0])
+	}
+	return fmt.Sprintf("no schema of the search_path (%s) exists: create one with CREATE SCHEMA, or set search_path in the URL to an existing schema", path)
 }
 
 // live returns an error unless the store is open, reconnecting a dropped

@@ -136,6 +136,9 @@ func (s *pgStore) Apply(ctx context.Context, batches []Batch, checkpoints []Chec
 				batches[i].Counts = c
 				total.Add(c)
 			}
+			if err := pgAddTallies(ctx, tx, tallies(batches)); err != nil {
+				return err
+			}
 			return pgSaveCheckpoints(ctx, tx, checkpoints)
 		})
 	})
@@ -284,7 +287,7 @@ func (s *pgStore) applyBatch(ctx context.Context, tx pgx.Tx, b *Batch, used map[
 
 // Reconcile copies keys into a temporary table, then deletes or marks the
 // company's rows missing from it, in one transaction.
-func (s *pgStore) Reconcile(ctx context.Context, t *Table, companyID string, keys func(yield func(key []string) bool), mark bool) (int64, error) {
+func (s *pgStore) Reconcile(ctx context.Context, t *Table, companyID string, keys func(yield func(key []string) bool), mark bool, tally *Tally) (int64, error) {
 	var total int64
 	err := s.locked(ctx, "reconciling "+strconv.Quote(t.Name), func() error {
 		sh, err := resolve(t)
@@ -335,8 +338,11 @@ func (s *pgStore) Reconcile(ctx context.Context, t *Table, companyID string, key
 			name := pgIdent(t.Name)
 			if !mark {
 				tag, err := tx.Exec(ctx, "DELETE FROM "+name+" AS t0 WHERE "+scope+" AND NOT "+present, args...)
+				if err != nil {
+					return err
+				}
 				total = tag.RowsAffected()
-				return err
+				return pgAddTallies(ctx, tx, reconciled(tally, total))
 			}
 			del := pgIdent(deletedCol)
 			if _, err := tx.Exec(ctx, "ALTER TABLE "+name+" ADD COLUMN IF NOT EXISTS "+del+" TIMESTAMPTZ"); err != nil {
@@ -349,8 +355,10 @@ func (s *pgStore) Reconcile(ctx context.Context, t *Table, companyID string, key
 				return err
 			}
 			total = tag.RowsAffected()
-			_, err = tx.Exec(ctx, "UPDATE "+name+" AS t0 SET "+del+" = NULL WHERE "+scope+" AND t0."+del+" IS NOT NULL AND "+present, args...)
-			return err
+			if _, err = tx.Exec(ctx, "UPDATE "+name+" AS t0 SET "+del+" = NULL WHERE "+scope+" AND t0."+del+" IS NOT NULL AND "+present, args...); err != nil {
+				return err
+			}
+			return pgAddTallies(ctx, tx, reconciled(tally, total))
 		})
 	})
 	if err != nil {

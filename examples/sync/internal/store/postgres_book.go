@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -129,16 +130,20 @@ func (s *pgStore) SaveWatermark(ctx context.Context, w Watermark) error {
 	})
 }
 
+// pgAddTallies adds to _counts inside tx.
+func pgAddTallies(ctx context.Context, tx pgx.Tx, rows []tallyRow) error {
+	for _, r := range rows {
+		if _, err := tx.Exec(ctx, countsUpsert, r.args()...); err != nil {
+			return fmt.Errorf("counting %s: %w", r.Set, err)
+		}
+	}
+	return nil
+}
+
 func (s *pgStore) SaveResult(ctx context.Context, r SetResult) error {
 	return s.locked(ctx, "saving the result of "+r.Set, func() error {
 		return pgx.BeginFunc(ctx, s.conn, func(tx pgx.Tx) error {
-			c := r.Counts
-			_, err := tx.Exec(ctx, `INSERT INTO "_counts" ("runId", "companyId", "set", "inserted", "updated", "unchanged", "deleted", "requests", "retries", "throttled", "durationMs")
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-				ON CONFLICT ("runId", "companyId", "set") DO UPDATE SET "inserted" = EXCLUDED."inserted", "updated" = EXCLUDED."updated",
-				"unchanged" = EXCLUDED."unchanged", "deleted" = EXCLUDED."deleted", "requests" = EXCLUDED."requests", "retries" = EXCLUDED."retries",
-				"throttled" = EXCLUDED."throttled", "durationMs" = EXCLUDED."durationMs"`,
-				r.RunID, r.CompanyID, r.Set, c.Inserted, c.Updated, c.Unchanged, c.Deleted, r.Requests, r.Retries, r.Throttled, r.Duration.Milliseconds())
+			_, err := tx.Exec(ctx, durationUpsert, r.RunID, r.CompanyID, r.Set, r.Duration.Milliseconds())
 			if err != nil {
 				return err
 			}

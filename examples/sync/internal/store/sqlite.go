@@ -146,6 +146,9 @@ func (s *sqliteStore) Apply(ctx context.Context, batches []Batch, checkpoints []
 			batches[i].Counts = c
 			total.Add(c)
 		}
+		if err := s.book.addTallies(ctx, tallies(batches)); err != nil {
+			return err
+		}
 		return s.book.saveCheckpoints(ctx, checkpoints)
 	})
 	if err != nil {
@@ -157,13 +160,13 @@ func (s *sqliteStore) Apply(ctx context.Context, batches []Batch, checkpoints []
 // Reconcile deletes or marks the rows of companyID that keys lacks. Keys go
 // to a temporary table, so memory stays flat however many there are; rows
 // marked earlier that keys has again lose their mark.
-func (s *sqliteStore) Reconcile(ctx context.Context, t *Table, companyID string, keys func(yield func(key []string) bool), mark bool) (int64, error) {
+func (s *sqliteStore) Reconcile(ctx context.Context, t *Table, companyID string, keys func(yield func(key []string) bool), mark bool, tally *Tally) (int64, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err := s.ready(); err != nil {
 		return 0, err
 	}
-	n, err := s.reconcile(ctx, t, companyID, keys, mark)
+	n, err := s.reconcile(ctx, t, companyID, keys, mark, tally)
 	if err != nil {
 		return 0, fmt.Errorf("%s: reconciling %q: %w", s.where, t.Name, err)
 	}

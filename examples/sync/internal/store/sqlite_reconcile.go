@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-func (s *sqliteStore) reconcile(ctx context.Context, t *Table, companyID string, keys func(yield func(key []string) bool), mark bool) (int64, error) {
+func (s *sqliteStore) reconcile(ctx context.Context, t *Table, companyID string, keys func(yield func(key []string) bool), mark bool, tally *Tally) (int64, error) {
 	sh, err := resolve(t)
 	if err != nil {
 		return 0, err
@@ -71,8 +71,10 @@ func (s *sqliteStore) reconcile(ctx context.Context, t *Table, companyID string,
 		present := "EXISTS (SELECT 1 FROM " + rk + " AS k WHERE " + keyMatch(t.Key, "k", "t") + ")"
 		name := liteIdent(t.Name)
 		if !mark {
-			total, err = s.l.exec(ctx, "DELETE FROM "+name+" AS t WHERE "+scope+" AND NOT "+present, scopeArgs...)
-			return err
+			if total, err = s.l.exec(ctx, "DELETE FROM "+name+" AS t WHERE "+scope+" AND NOT "+present, scopeArgs...); err != nil {
+				return err
+			}
+			return s.book.addTallies(ctx, reconciled(tally, total))
 		}
 		del := liteIdent(deletedCol)
 		at := s.now().UTC().Format(time.RFC3339Nano)
@@ -81,8 +83,10 @@ func (s *sqliteStore) reconcile(ctx context.Context, t *Table, companyID string,
 		if err != nil {
 			return err
 		}
-		_, err = s.l.exec(ctx, "UPDATE "+name+" AS t SET "+del+" = NULL WHERE "+scope+" AND t."+del+" IS NOT NULL AND "+present, scopeArgs...)
-		return err
+		if _, err = s.l.exec(ctx, "UPDATE "+name+" AS t SET "+del+" = NULL WHERE "+scope+" AND t."+del+" IS NOT NULL AND "+present, scopeArgs...); err != nil {
+			return err
+		}
+		return s.book.addTallies(ctx, reconciled(tally, total))
 	})
 	if err != nil {
 		return 0, err

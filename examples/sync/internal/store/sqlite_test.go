@@ -30,7 +30,7 @@ func TestSQLiteOpenFails(t *testing.T) {
 	tests := []struct {
 		path, wantErr string
 	}{
-		{"/nonexistent-bcsync/bc.db", "directory /nonexistent-bcsync does not exist"},
+		{filepath.Join(garbage, "x", "bc.db"), "cannot create the directory: mkdir " + garbage + ": not a directory"},
 		{"/proc/self/bc.db", "directory /proc/self is not writable"},
 		{dir, "cannot write " + dir},
 		{garbage, "is not an SQLite database (or is damaged)"},

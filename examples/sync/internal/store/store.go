@@ -10,7 +10,7 @@
 //     parentId, id);
 //   - decimals keep every digit BC sent (TEXT in SQLite, NUMERIC in
 //     PostgreSQL, number text in JSONL); dates YYYY-MM-DD; datetimes RFC 3339
-//     UTC; BC's empty sentinels (0001-01-01, the all-zero GUID, the blank
+//     UTC, as text with three fractional digits at least; BC's empty sentinels (0001-01-01, the all-zero GUID, the blank
 //     enum member) are NULL;
 //   - sync bookkeeping lives in tables whose names start with "_".
 //
@@ -103,6 +103,19 @@ type Batch struct {
 	Deletes [][]string
 	// Counts is set by Apply: what this batch changed.
 	Counts Counts
+	// Tally, when set, is the _counts row Apply adds Counts to, in the
+	// batch's own transaction.
+	Tally *Tally
+}
+
+// Tally names the row of _counts a transaction adds to — one run's company
+// × table — and carries the requests behind it. Counts are committed with
+// the rows they count, so the counts of a run that was interrupted, killed
+// and resumed are exactly what it wrote.
+type Tally struct {
+	RunID                        int64
+	CompanyID, Set               string
+	Requests, Retries, Throttled int64
 }
 
 // Counts are what a transaction changed.
@@ -176,16 +189,18 @@ type Store interface {
 	Watermark(ctx context.Context, companyID, set string) (w Watermark, ok bool, err error)
 	// SaveWatermark stores a watermark.
 	SaveWatermark(ctx context.Context, w Watermark) error
-	// SaveResult records what a company × set did in a run (the summary and
-	// the _counts/_errors bookkeeping).
+	// SaveResult records how long a company × set took in a run (_counts)
+	// and why it failed (_errors). Its counts and requests are not written:
+	// they reached _counts with the rows, through Batch.Tally.
 	SaveResult(ctx context.Context, r SetResult) error
 
 	// Reconcile deletes rows of t for companyID whose key is not in keys,
 	// or marks them when mark is true (column _deleted set to the time), and
 	// returns how many. keys is consumed as a stream so memory stays flat;
 	// each key is aligned with t.Key, companyId included. A marked row that
-	// keys has again, or that is upserted again, loses its mark.
-	Reconcile(ctx context.Context, t *Table, companyID string, keys func(yield func(key []string) bool), mark bool) (int64, error)
+	// keys has again, or that is upserted again, loses its mark. When tally
+	// is set, the count is added to it in the same transaction.
+	Reconcile(ctx context.Context, t *Table, companyID string, keys func(yield func(key []string) bool), mark bool, tally *Tally) (int64, error)
 
 	// Close releases the destination; JSONL files are finalised here (and
 	// by Open, for what a killed run committed).

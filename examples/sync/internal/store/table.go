@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Names the layout reserves.
@@ -195,8 +196,37 @@ func norm(typ ColType, s string) string {
 		if b, ok := parseBool(s); ok {
 			return strconv.FormatBool(b)
 		}
+	case DateTime:
+		return fixedDateTime(s)
 	}
 	return s
+}
+
+// fixedDateTime writes an RFC 3339 datetime in UTC with three fractional
+// digits at least, "2025-05-16T15:37:40.400Z", so that in SQLite and JSONL
+// text order is time order. BC keeps milliseconds and sends 0–3 digits,
+// dropping trailing zeros ("…:40.4Z", "…:46.46Z", "…:35Z"); finer digits,
+// which BC does not send, are kept rather than lost, less trailing zeros.
+func fixedDateTime(s string) string {
+	if !strings.HasSuffix(s, "Z") {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return s // checkValue's concern, not the layout's
+		}
+		s = t.UTC().Format(time.RFC3339Nano)
+	}
+	body := s[:len(s)-1]
+	frac := ""
+	if dot := strings.LastIndexByte(body, '.'); dot >= 0 {
+		body, frac = body[:dot], body[dot+1:]
+	}
+	if len(frac) == 3 {
+		return s
+	}
+	if frac = strings.TrimRight(frac, "0"); len(frac) < 3 {
+		frac += "000"[len(frac):]
+	}
+	return body + "." + frac + "Z"
 }
 
 // checkValue reports a value that cannot be stored as typ, so every store

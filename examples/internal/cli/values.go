@@ -9,73 +9,62 @@ import (
 
 // String defines a string flag.
 func (s *Set) String(p *string, name, def, help string) *Flag {
-	*p = def
-	return s.define(&Flag{Name: name, Type: "string", Default: def, Help: help, want: "a value",
-		parse: func(v string) bool { *p = v; return true }, isDef: func() bool { return *p == def }})
+	return define(s, p, name, "string", def, func(v string) string { return v }, "a value",
+		func(v string) (string, error) { return v, nil }, help)
 }
 
 // Int defines an int flag.
 func (s *Set) Int(p *int, name string, def int, help string) *Flag {
-	*p = def
-	return s.define(&Flag{Name: name, Type: "int", Default: shown(def, strconv.Itoa(def)), Help: help, want: "a whole number",
-		parse: func(v string) bool {
-			n, err := strconv.Atoi(v)
-			*p = n
-			return err == nil
-		}, isDef: func() bool { return *p == def }})
+	return define(s, p, name, "int", def, strconv.Itoa, "a whole number", strconv.Atoi, help)
 }
 
 // Uint defines an unsigned int flag.
 func (s *Set) Uint(p *uint64, name string, def uint64, help string) *Flag {
-	*p = def
-	return s.define(&Flag{Name: name, Type: "uint", Default: shown(def, strconv.FormatUint(def, 10)), Help: help, want: "a whole number of at least 0",
-		parse: func(v string) bool {
-			n, err := strconv.ParseUint(v, 10, 64)
-			*p = n
-			return err == nil
-		}, isDef: func() bool { return *p == def }})
+	return define(s, p, name, "uint", def, func(v uint64) string { return strconv.FormatUint(v, 10) }, "a whole number of at least 0",
+		func(v string) (uint64, error) { return strconv.ParseUint(v, 10, 64) }, help)
 }
 
 // Float defines a float flag.
 func (s *Set) Float(p *float64, name string, def float64, help string) *Flag {
-	*p = def
-	return s.define(&Flag{Name: name, Type: "float", Default: shown(def, strconv.FormatFloat(def, 'f', -1, 64)), Help: help, want: "a number",
-		parse: func(v string) bool {
-			f, err := strconv.ParseFloat(v, 64)
-			*p = f
-			return err == nil
-		}, isDef: func() bool { return *p == def }})
+	return define(s, p, name, "float", def, func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }, "a number",
+		func(v string) (float64, error) { return strconv.ParseFloat(v, 64) }, help)
 }
 
 // Duration defines a duration flag (10m, 500ms, 1h30m).
 func (s *Set) Duration(p *time.Duration, name string, def time.Duration, help string) *Flag {
-	*p = def
-	return s.define(&Flag{Name: name, Type: "duration", Default: shown(def, FormatDuration(def)), Help: help, want: "a duration such as 1m30s",
-		parse: func(v string) bool {
-			d, err := time.ParseDuration(v)
-			*p = d
-			return err == nil
-		}, isDef: func() bool { return *p == def }})
+	return define(s, p, name, "duration", def, FormatDuration, "a duration such as 1m30s", time.ParseDuration, help)
 }
 
 // Bool defines a switch: --name turns it on, --name=false off.
 func (s *Set) Bool(p *bool, name string, def bool, help string) *Flag {
-	*p = def
-	return s.define(&Flag{Name: name, Type: "bool", Default: shown(def, "true"), Help: help, want: "true or false", isBool: true,
-		parse: func(v string) bool {
-			b, err := strconv.ParseBool(v)
-			*p = b
-			return err == nil
-		}, isDef: func() bool { return *p == def }})
+	f := define(s, p, name, "bool", def, strconv.FormatBool, "true or false", strconv.ParseBool, help)
+	f.isBool = true
+	return f
 }
 
-// shown is the default as help shows it: nothing for a zero value.
-func shown[T comparable](v T, text string) string {
+// define adds a flag of type T stored in p; show writes a value as help
+// shows it (a zero default is not shown), parse reads one, and want says
+// what a valid one is until Must says more.
+func define[T comparable](s *Set, p *T, name, typ string, def T, show func(T) string, want string, parse func(string) (T, error), help string) *Flag {
+	*p = def
+	f := &Flag{Name: name, Type: typ, Help: help, want: want, set: s,
+		parse: func(v string) bool {
+			x, err := parse(v)
+			*p = x
+			return err == nil
+		},
+		isDef: func() bool { return *p == def }}
 	var zero T
-	if v == zero {
-		return ""
+	if def != zero {
+		f.Default = show(def)
 	}
-	return text
+	if s.getenv != nil {
+		f.Env = EnvName(name)
+	}
+	s.flags = append(s.flags, f)
+	s.byName[name] = f
+	s.fs.Var(arg{f}, name, help)
+	return f
 }
 
 // FormatDuration writes d the way people type it: 10m, not 10m0s.
@@ -88,17 +77,6 @@ func FormatDuration(d time.Duration) string {
 		s = strings.TrimSuffix(s, "0m")
 	}
 	return s
-}
-
-func (s *Set) define(f *Flag) *Flag {
-	f.set = s
-	if s.getenv != nil {
-		f.Env = EnvName(f.Name)
-	}
-	s.flags = append(s.flags, f)
-	s.byName[f.Name] = f
-	s.fs.Var(arg{f}, f.Name, f.Help)
-	return f
 }
 
 // EnvName is BC_ plus the flag's name in capitals: client-id → BC_CLIENT_ID.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -65,7 +66,7 @@ func (b *bench) sync(ctx context.Context, srv *bctest.Server, out string, args .
 	all := append([]string{"--tenant", tenant, "--client-id", client, "--environment", srv.Environment(),
 		"--base-url", srv.BaseURL(), "--token-url", srv.TokenURL(), "--out", out, "--quiet"}, args...)
 	cmd := exec.CommandContext(ctx, b.bin, all...)
-	cmd.Env = append(os.Environ(), "BC_CLIENT_SECRET="+secret)
+	cmd.Env = childEnv(os.Environ(), secret)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
@@ -81,16 +82,23 @@ func (b *bench) sync(ctx context.Context, srv *bctest.Server, out string, args .
 	return m, nil
 }
 
+// childEnv is the sync's environment: the bench's own without its BC_*
+// variables, which would change what is measured (BC_RECONCILE, BC_PROFILE)
+// or contradict the flags the bench passes (BC_DEMO), plus the secret.
+func childEnv(environ []string, secret string) []string {
+	env := slices.DeleteFunc(slices.Clone(environ), func(kv string) bool { return strings.HasPrefix(kv, "BC_") })
+	return append(env, "BC_CLIENT_SECRET="+secret)
+}
+
 // serviceBound measures the full sync, the sequential pager and the
 // incremental sync at BC's rates. The sequential baseline spends most of its
 // time waiting for the model, so it runs beside the parallel sync and the
 // incremental run, each against a fake of its own.
 func (b *bench) serviceBound(ctx context.Context, res *Results) error {
-	model := bctest.ServiceModel{Base: b.o.base, BytesPerSecond: b.o.bytesPerSecond, Scale: b.o.scale}
-	per := b.o.rows / b.o.companies
-	srv := b.fake(per, model, false)
+	model := bctest.ServiceModel{Base: b.o.latency, BytesPerSecond: b.o.bytesPerSecond, Scale: b.o.scale}
+	srv := b.fake(b.o.glEntries, model, false)
 	defer srv.Close()
-	seq := b.fake(per, model, false)
+	seq := b.fake(b.o.glEntries, model, false)
 	defer seq.Close()
 
 	var wg sync.WaitGroup
@@ -100,8 +108,8 @@ func (b *bench) serviceBound(ctx context.Context, res *Results) error {
 		fmt.Fprintf(b.log, "bench: sequential pager (1 request at a time, pages of 20,000)…\n")
 		seqRun, seqErr = b.sync(ctx, seq, b.out("sequential"), "--profile", b.o.profile, "--concurrency", "1", "--split=false", "--page-size", "20000")
 	})
-	fmt.Fprintf(b.log, "bench: full sync (%d G/L entries over %d companies, %s profile, model: %s per request + %.0f bytes/s, scale %g)…\n",
-		b.o.rows, b.o.companies, b.o.profile, b.o.base, b.o.bytesPerSecond, b.o.scale)
+	fmt.Fprintf(b.log, "bench: full sync (%d G/L entries in each of %d companies, %s profile, model: %s per request + %.0f bytes/s, scale %g)…\n",
+		b.o.glEntries, b.o.companies, b.o.profile, b.o.latency, b.o.bytesPerSecond, b.o.scale)
 	full, err := b.sync(ctx, srv, b.out("full"), "--profile", b.o.profile, "--concurrency", fmt.Sprint(b.o.concurrency), "--page-size", fmt.Sprint(b.o.pageSize))
 	if err != nil {
 		wg.Wait()
@@ -184,7 +192,7 @@ func changeRows(srv *bctest.Server, fraction float64) int {
 // clientBound measures the client's own cost: the fake answers as fast as
 // it can, with G/L entries only.
 func (b *bench) clientBound(ctx context.Context, res *Results) error {
-	for _, rows := range b.o.clientRows {
+	for _, rows := range b.o.clientGLEntries {
 		srv := b.fake(rows, bctest.ServiceModel{}, true)
 		srv.ResetStats()
 		fmt.Fprintf(b.log, "bench: client-bound sync of %d G/L entries…\n", rows)

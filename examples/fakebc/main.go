@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc/bctest"
+	"github.com/bcsdk/bc/examples/internal/cli"
 )
 
 func main() {
@@ -27,33 +28,57 @@ func main() {
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// options are fakebc's flags.
+type options struct {
+	addr                 string
+	companies, glEntries int
+	seed                 uint64
+	noDimensions         bool
+	latency              time.Duration
+	bytesPerSecond       float64
+	throttle             float64
+}
+
+// flags defines fakebc's flags into o, in the order of --help and the
+// README's table.
+func flags(o *options) *cli.Set {
+	demo := bctest.DefaultDemo()
+	fs := cli.New("fakebc", nil, "", "Serves the SDK's fake Business Central (package bctest) with its demo tenant over HTTP.")
+	fs.String(&o.addr, "addr", "127.0.0.1:8080", "address to listen on").As("addr")
+	fs.Int(&o.companies, "companies", demo.Companies, "companies in the demo tenant").
+		Must("a number of at least 1", func() bool { return o.companies >= 1 })
+	fs.Int(&o.glEntries, "gl-entries", demo.GLEntries, "G/L entries per company (generated on demand; millions are fine)").
+		Must("a number of at least 1", func() bool { return o.glEntries >= 1 })
+	fs.Uint(&o.seed, "seed", demo.Seed, "seed of the demo data and of --throttle's choice of requests: the same seed serves the same rows")
+	fs.Bool(&o.noDimensions, "no-dimensions", false, "G/L entries without dimension set lines")
+	fs.Duration(&o.latency, "latency", 0, "service time of each request before its first byte (0: none)").
+		Must("a duration of at least 0, such as 20ms", func() bool { return o.latency >= 0 })
+	fs.Float(&o.bytesPerSecond, "bytes-per-second", 0, "transfer rate of each response (0: unlimited; 2000000 is the ~2 MB/s per call that Microsoft's guide to extracting data reports measuring, not a published limit)").
+		Must("a number of at least 0", func() bool { return o.bytesPerSecond >= 0 })
+	fs.Float(&o.throttle, "throttle", 0, "fraction of requests answered 429 Too Many Requests with Retry-After (0 to 1)").
+		Must("a fraction from 0 to 1", func() bool { return o.throttle >= 0 && o.throttle <= 1 })
+	return fs
+}
+
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("fakebc", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on")
-	companies := fs.Int("companies", 3, "demo companies")
-	gl := fs.Int("gl-entries", 2000, "G/L entries per company (generated on demand; millions are fine)")
-	seed := fs.Uint64("seed", 1, "seed of the demo data")
-	noDims := fs.Bool("no-dimensions", false, "G/L entries without dimension set lines")
-	latency := fs.Duration("latency", 0, "service time per request (0: as fast as possible)")
-	rate := fs.Float64("bytes-per-second", 0, "per-request transfer rate (BC documents about 2e6; 0: unlimited)")
-	throttle := fs.Float64("throttle", 0, "fraction of requests answered with 429")
-	if err := fs.Parse(args); err != nil {
+	var o options
+	if err := flags(&o).Parse(args, stderr); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
 		}
+		fmt.Fprintf(stderr, "fakebc: %v\n", err)
 		return 2
 	}
 	demo := bctest.DefaultDemo()
-	demo.Companies, demo.GLEntries, demo.Seed, demo.NoGLDimensions = *companies, *gl, *seed, *noDims
+	demo.Companies, demo.GLEntries, demo.Seed, demo.NoGLDimensions = o.companies, o.glEntries, o.seed, o.noDimensions
 	opts := []bctest.Option{bctest.WithDemo(demo), bctest.WithCustomAPI("bcsdk", "demo", "v1.0", bctest.JobTasksAPI())}
-	if *latency > 0 || *rate > 0 {
-		opts = append(opts, bctest.WithServiceModel(bctest.ServiceModel{Base: *latency, BytesPerSecond: *rate, Scale: 1}))
+	if o.latency > 0 || o.bytesPerSecond > 0 {
+		opts = append(opts, bctest.WithServiceModel(bctest.ServiceModel{Base: o.latency, BytesPerSecond: o.bytesPerSecond, Scale: 1}))
 	}
-	if *throttle > 0 {
-		opts = append(opts, bctest.WithFaults(bctest.Faults{Seed: *seed, Throttle: *throttle}))
+	if o.throttle > 0 {
+		opts = append(opts, bctest.WithFaults(bctest.Faults{Seed: o.seed, Throttle: o.throttle}))
 	}
-	l, err := net.Listen("tcp", *addr)
+	l, err := net.Listen("tcp", o.addr)
 	if err != nil {
 		fmt.Fprintf(stderr, "fakebc: --addr: %v\n", err)
 		return 2
@@ -64,6 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fmt.Fprintf(stdout, "fake Business Central listening on %s\n", srv.URL)
 	fmt.Fprintf(stdout, "  base URL:    %s   (the client appends /%s/%s/api/v2.0)\n", srv.BaseURL(), tenant, srv.Environment())
 	fmt.Fprintf(stdout, "  token URL:   %s\n", srv.TokenURL())
+	fmt.Fprintf(stdout, "  custom API:  %s/%s/%s/%s (jobTasks)\n", srv.BaseURL(), tenant, srv.Environment(), bctest.JobTasksRoute)
 	fmt.Fprintf(stdout, "  tenant:      %s\n  client id:   %s\n  secret:      %s (a test value)\n", tenant, client, secret)
 	fmt.Fprintf(stdout, "  try:         BC_CLIENT_SECRET='%s' go run ./examples/sync --tenant %s --client-id %s --base-url %s --token-url '%s' --environment %s\n",
 		secret, tenant, client, srv.BaseURL(), srv.TokenURL(), srv.Environment())

@@ -160,7 +160,7 @@ func TestBadInputFailsBeforeAnyWork(t *testing.T) {
 		want string
 	}{
 		{"missing tenant", map[string]string{"BC_TENANT": ""}, nil, "--tenant: the tenant ID is empty"},
-		{"malformed client id", map[string]string{"BC_CLIENT_ID": "my-app"}, nil, "--client-id"},
+		{"malformed client id", map[string]string{"BC_CLIENT_ID": "my-app"}, nil, `BC_CLIENT_ID: the client ID "my-app" is not a GUID`},
 		{"secret id instead of value", map[string]string{"BC_CLIENT_SECRET": "0f9e1d2c-3b4a-4958-8776-a5b4c3d2e1f0"}, nil, "looks like a GUID"},
 		{"unknown entity set", nil, []string{"--entities", "custmers"}, `"custmers" is not an entity set`},
 		{"bad custom route", nil, []string{"--entities", "jobTasks@/api/x"}, "set@/api/{publisher}/{group}/{version}"},

@@ -70,18 +70,7 @@ func (h *harness) plan(profile string, refs ...plan.Ref) []*plan.Set {
 	return sets
 }
 
-func tablesOf(sets []*plan.Set) []*store.Table {
-	var ts []*store.Table
-	for _, s := range sets {
-		if s.Store {
-			ts = append(ts, s.Table)
-		}
-		for _, c := range s.Children {
-			ts = append(ts, c.Table)
-		}
-	}
-	return ts
-}
+func tablesOf(sets []*plan.Set) []*store.Table { return plan.Tables(sets) }
 
 // companies are the ids of the fake's companies.
 func (h *harness) companies() []string {

@@ -154,15 +154,7 @@ func TestCountsOfAKilledAndResumedRunAreWhatItWrote(t *testing.T) {
 				{Name: "salesInvoices", Route: plan.StandardRoute}}
 			sets, err := plan.Build("", refs, map[string]*schema.Service{plan.StandardRoute: entities.Schema})
 			require.NoError(t, err)
-			var tables []*store.Table
-			for _, s := range sets {
-				if s.Store {
-					tables = append(tables, s.Table)
-				}
-				for _, c := range s.Children {
-					tables = append(tables, c.Table)
-				}
-			}
+			tables := plan.Tables(sets)
 			var ids []string
 			for _, co := range srv.Tenant().Companies() {
 				ids = append(ids, co.ID)

@@ -229,16 +229,9 @@ func (e *Engine) ensureTables(ctx context.Context, std *schema.Service, sets []*
 	if err := e.store.EnsureTable(ctx, ct); err != nil {
 		return nil, err
 	}
-	for _, s := range sets {
-		if s.Store {
-			if err := e.store.EnsureTable(ctx, s.Table); err != nil {
-				return nil, err
-			}
-		}
-		for _, c := range s.Children {
-			if err := e.store.EnsureTable(ctx, c.Table); err != nil {
-				return nil, err
-			}
+	for _, t := range plan.Tables(sets) {
+		if err := e.store.EnsureTable(ctx, t); err != nil {
+			return nil, err
 		}
 	}
 	return ct, nil

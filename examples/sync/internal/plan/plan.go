@@ -109,6 +109,21 @@ func props(cols []Column) []string {
 // Select is the $select of a child.
 func (c *Child) Select() []string { return props(c.Cols) }
 
+// Tables lists the output tables of sets: each stored set's, then its
+// children's.
+func Tables(sets []*Set) []*store.Table {
+	var ts []*store.Table
+	for _, s := range sets {
+		if s.Store {
+			ts = append(ts, s.Table)
+		}
+		for _, c := range s.Children {
+			ts = append(ts, c.Table)
+		}
+	}
+	return ts
+}
+
 // Ref names a set on a route, as given on the command line: "customers" or
 // "jobTasks@/api/contoso/mosaic/v1.0".
 type Ref struct {

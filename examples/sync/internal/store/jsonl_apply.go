@@ -179,6 +179,9 @@ func (s *jsonlStore) applyBatch(ctx context.Context, b *Batch, touched map[*jTab
 	if err != nil {
 		return c, err
 	}
+	if len(b.Upserts) == 0 && len(b.Deletes) == 0 && len(b.ReplaceParents) == 0 {
+		return c, nil // nothing to stage: the table stays unchanged, not republished
+	}
 	e, err := newJSONLRow(t, sh)
 	if err != nil {
 		return c, err

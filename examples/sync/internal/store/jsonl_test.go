@@ -274,3 +274,19 @@ func TestJSONLOpenFails(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, entries, 1, "nothing published into the foreign directory")
 }
+
+// TestJSONLEmptyBatchLeavesTheTableAlone: a batch that changes nothing (a
+// request that brought no rows, counted through its Tally) does not mark
+// the table for republishing.
+func TestJSONLEmptyBatchLeavesTheTableAlone(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	s := openJSONL(t, filepath.Join(t.TempDir(), "out"))
+	defer s.Close()
+	tb := customers()
+	require.NoError(t, s.EnsureTable(ctx, tb))
+	_, err := s.Apply(ctx, []Batch{{Table: tb, Tally: &Tally{RunID: 1, CompanyID: co1, Set: tb.Name, Requests: 1}}}, nil)
+	require.NoError(t, err)
+	require.False(t, s.tables[tb.Name].dirty)
+	require.Zero(t, s.tables[tb.Name].staged)
+}

@@ -196,7 +196,7 @@ func (s *credentialSource) fetch(ctx context.Context) (*oauth2.Token, error) {
 	}
 	tok, err := s.conf.Token(ctx)
 	if err != nil {
-		return nil, tokenError(err)
+		return nil, tokenError(err, s.conf.TokenURL)
 	}
 	return tok, nil
 }

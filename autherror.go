@@ -4,9 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
+	"syscall"
 
 	"golang.org/x/oauth2"
 )
@@ -30,6 +33,7 @@ const (
 	ProblemAppDisabled                        // the app or its service principal is disabled
 	ProblemInvalidScope                       // the scope asked for is not valid
 	ProblemUnreachable                        // the token endpoint could not be reached or failed (temporary)
+	ProblemNoTokenEndpoint                    // the token URL's host is unknown to DNS or refuses connections
 )
 
 var problemNames = map[AuthProblem]string{
@@ -38,6 +42,7 @@ var problemNames = map[AuthProblem]string{
 	ProblemMissingSecret: "missing client secret", ProblemInvalidSecret: "invalid client secret",
 	ProblemExpiredSecret: "expired client secret", ProblemMissingConsent: "missing admin consent",
 	ProblemAppDisabled: "app disabled", ProblemInvalidScope: "invalid scope", ProblemUnreachable: "token endpoint unreachable",
+	ProblemNoTokenEndpoint: "no token endpoint",
 }
 
 // String names the problem.
@@ -69,6 +74,8 @@ func (p AuthProblem) Fix() string {
 		return "use the scope https://api.businesscentral.dynamics.com/.default"
 	case ProblemUnreachable:
 		return "the Microsoft Entra token endpoint could not be reached; check the network or the token URL, then retry"
+	case ProblemNoTokenEndpoint:
+		return "check the token URL (WithTokenURL; the sync's --token-url) and this machine's network and proxy settings (HTTPS_PROXY)"
 	}
 	return "see the Entra error code at https://login.microsoftonline.com/error"
 }
@@ -202,8 +209,9 @@ func firstSentence(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// tokenError maps an error from x/oauth2 to *AuthError.
-func tokenError(err error) error {
+// tokenError maps an error from x/oauth2, fetching a token from tokenURL, to
+// *AuthError.
+func tokenError(err error, tokenURL string) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
 		status := 0
@@ -212,5 +220,28 @@ func tokenError(err error) error {
 		}
 		return ParseTokenError(status, re.Body)
 	}
+	if why := noEndpoint(err); why != "" {
+		host := tokenURL
+		if u, perr := url.Parse(tokenURL); perr == nil && u.Host != "" {
+			host = u.Host
+		}
+		return &AuthError{Problem: ProblemNoTokenEndpoint, Description: host + " " + why, Err: err}
+	}
 	return &AuthError{Problem: ProblemUnreachable, Err: err}
+}
+
+// noEndpoint says why no token endpoint answers when trying again cannot
+// help — its host is unknown to DNS, or nothing listens at its address — and
+// "" for the network failures that may pass (timeouts, resets, a DNS server
+// not answering). Those are a wrong token URL, a missing proxy or no network:
+// setup, to be fixed before anything else, not waited out.
+func noEndpoint(err error) string {
+	var dns *net.DNSError
+	switch {
+	case errors.As(err, &dns) && dns.IsNotFound:
+		return "is unknown to DNS (no such host)"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "refused the connection"
+	}
+	return ""
 }

@@ -99,9 +99,16 @@ func (e *APIError) Error() string {
 }
 
 // Hint says what to fix for the errors whose cause is a setup step rather than
-// the request itself. It is empty for everything else.
+// the request, and "" for the others. BC answers 401
+// Authentication_InvalidCredentials both for an app it does not accept and
+// for an expired token; only the message tells them apart, and an expired
+// token is not a setup step: the client renews a refused token and retries
+// once on its own.
 func (e *APIError) Hint() string {
 	switch {
+	case e.tokenExpired():
+		return "BC found the access token expired even after the client renewed it: check that this machine's clock " +
+			"is right and that a custom token source hands out fresh tokens"
 	case e.Code == "Authentication_InvalidCredentials":
 		return "Entra issued a token but Business Central does not accept this app: in Business Central open the " +
 			`"Microsoft Entra Applications" page (older name "Azure Active Directory Applications"), add the app's ` +
@@ -115,9 +122,20 @@ func (e *APIError) Hint() string {
 	return ""
 }
 
+// tokenExpired reports BC's 401 for a token past its lifetime ("The access
+// token has expired.", "… The token is expired.").
+func (e *APIError) tokenExpired() bool {
+	m := strings.ToLower(e.Message)
+	return e.StatusCode == http.StatusUnauthorized && strings.Contains(m, "token") && strings.Contains(m, "expired")
+}
+
+// permissionDenied reports BC's refusals for want of permissions: today's
+// "Sorry, the current permissions prevented the action. (TableData …)" and
+// the older "You do not have the following permissions on TableData …".
 func (e *APIError) permissionDenied() bool {
 	return e.StatusCode == http.StatusForbidden || strings.HasPrefix(e.Code, "Authorization_") ||
-		strings.Contains(e.Message, "current permissions prevented the action")
+		strings.Contains(e.Message, "current permissions prevented the action") ||
+		strings.Contains(e.Message, "You do not have the following permissions")
 }
 
 // Is reports whether target is one of the sentinels this error belongs to.

@@ -70,10 +70,44 @@ func TestAPIErrorSentinels(t *testing.T) {
 
 func TestAPIErrorHints(t *testing.T) {
 	t.Parallel()
-	e := &APIError{StatusCode: 400, Code: "Internal_ServerError", Message: "Sorry, the current permissions prevented the action. (TableData 17 G/L Entry Read: MOSAIC)", Method: "GET", URL: "https://x/y"}
-	require.Contains(t, e.Error(), "permission set")
-	e = &APIError{StatusCode: 400, Code: "Internal_CompanyNotFound", Method: "GET", URL: "https://x/y"}
-	require.Contains(t, e.Error(), "use a company id")
+	const (
+		notAccepted = "Entra issued a token but Business Central does not accept this app: in Business Central open the " +
+			`"Microsoft Entra Applications" page (older name "Azure Active Directory Applications"), add the app's ` +
+			"client ID, set State = Enabled and assign permission sets such as D365 AUTOMATION"
+		expired = "BC found the access token expired even after the client renewed it: check that this machine's clock " +
+			"is right and that a custom token source hands out fresh tokens"
+		denied = "the app is registered in Business Central but its permission sets do not cover this data: " +
+			`add the missing permission set to the app on the "Microsoft Entra Applications" page`
+	)
+	tests := []struct {
+		name   string
+		status int
+		code   string
+		msg    string
+		hint   string
+	}{
+		{"app not registered or not enabled in BC", 401, "Authentication_InvalidCredentials", "The server has rejected the client credentials.", notAccepted},
+		{"an unknown 401 of that code", 401, "Authentication_InvalidCredentials", "", notAccepted},
+		{"expired token", 401, "Authentication_InvalidCredentials", "The access token has expired.", expired},
+		{"expired token, identity model's words", 401, "Authentication_InvalidCredentials", "IDX10223: Lifetime validation failed. The token is expired.", expired},
+		{"lacks permissions", 400, "Internal_ServerError", "Sorry, the current permissions prevented the action. (TableData 17 G/L Entry Read: MOSAIC)", denied},
+		{"lacks permissions, older words", 400, "Application_DialogException", "You do not have the following permissions on TableData Customer: Read.", denied},
+		{"forbidden", 403, "", "", denied},
+		{"an Authorization_ code", 400, "Authorization_Forbidden", "", denied},
+		{"no company", 400, "Internal_CompanyNotFound", "", "the request names no company or an unknown one: list companies first and use a company id"},
+		{"a request error", 400, "BadRequest_NotFound", "Resource not found for the segment 'customerz'.", ""},
+		{"a server error", 500, "", "", ""},
+		{"expired is about tokens only", 400, "Application_DialogException", "The quote has expired.", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := &APIError{StatusCode: tt.status, Code: tt.code, Message: tt.msg, Method: "GET", URL: "https://x/y"}
+			require.Equal(t, tt.hint, e.Hint())
+		})
+	}
+	e := &APIError{StatusCode: 401, Code: "Authentication_InvalidCredentials", Message: "The access token has expired.", Method: "GET", URL: "https://x/y"}
+	require.Equal(t, "bc: GET https://x/y: 401 Authentication_InvalidCredentials: The access token has expired. — "+expired, e.Error())
 	e = &APIError{StatusCode: 500, Method: "GET", URL: "https://x/y"}
 	require.Equal(t, "bc: GET https://x/y: 500 Internal Server Error", e.Error())
 }

@@ -2,6 +2,8 @@ package bc_test
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"testing"
 
@@ -38,3 +40,17 @@ func TestOverdueCustomers(t *testing.T) {
 }
 
 // readme:end
+
+func Example_clock() {
+	// readme:clock
+	clk := bctest.NewManualClock(time.Date(2027, 1, 4, 9, 30, 0, 0, time.UTC))
+	srv := bctest.NewServer(bctest.WithClock(clk))
+	// … a first sync, dated 09:30:00 by BC …
+	clk.Advance(time.Hour) // the tokens issued so far have expired; changes now are dated 10:30
+	// readme:end
+	defer srv.Close()
+	co := srv.Tenant().Companies()[0]
+	row, err := co.Insert("customers", map[string]any{"number": "C9", "displayName": "Late Ltd"})
+	fmt.Println(row["lastModifiedDateTime"], err)
+	// Output: 2027-01-04T10:30:00Z <nil>
+}

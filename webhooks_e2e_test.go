@@ -3,7 +3,6 @@ package bc_test
 import (
 	"context"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
@@ -100,66 +99,11 @@ func TestWebhooksEndToEnd(t *testing.T) {
 	require.Equal(t, "J1", row["jobNumber"])
 }
 
-// fakeClock moves only when told to; After waits for it.
-type fakeClock struct {
-	mu      sync.Mutex
-	now     time.Time
-	waiters []fakeWaiter
-}
-
-type fakeWaiter struct {
-	at time.Time
-	ch chan time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	ch := make(chan time.Time, 1)
-	if d <= 0 {
-		ch <- c.now
-		return ch
-	}
-	c.waiters = append(c.waiters, fakeWaiter{c.now.Add(d), ch})
-	return ch
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	kept := c.waiters[:0]
-	for _, w := range c.waiters {
-		if w.at.After(c.now) {
-			kept = append(kept, w)
-			continue
-		}
-		w.ch <- c.now
-	}
-	c.waiters = kept
-}
-
-// idle waits until the Renewer is waiting on the clock again.
-func (c *fakeClock) idle(t *testing.T) {
-	t.Helper()
-	require.Eventually(t, func() bool {
-		c.mu.Lock()
-		defer c.mu.Unlock()
-		return len(c.waiters) == 1
-	}, 10*time.Second, time.Millisecond)
-}
-
 func TestRenewerRenewsBeforeExpiryAndRecreatesDeletedSubscriptions(t *testing.T) {
 	t.Parallel()
 	start := time.Date(2025, 9, 29, 9, 58, 45, 0, time.UTC)
-	clk := &fakeClock{now: start}
-	srv := bctest.NewServer(bctest.WithEmptyTenant(), bctest.WithWebhooks(bctest.Webhooks{Delay: time.Hour, Now: clk.Now}))
+	clk := bctest.NewManualClock(start)
+	srv := bctest.NewServer(bctest.WithEmptyTenant(), bctest.WithWebhooks(bctest.Webhooks{Delay: time.Hour}), bctest.WithClock(clk))
 	t.Cleanup(srv.Close)
 	co := srv.Tenant().AddCompany("Contoso")
 	hook := httptest.NewServer(bc.NewWebhookHandler("s3cret"))
@@ -173,18 +117,18 @@ func TestRenewerRenewsBeforeExpiryAndRecreatesDeletedSubscriptions(t *testing.T)
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- r.Run(ctx) }()
-	clk.idle(t)
+	require.NoError(t, clk.BlockUntil(t.Context(), 1)) // the Renewer waits on the clock again
 	first := r.Subscriptions()
 	require.Len(t, first, 1)
 	require.Equal(t, start.Add(72*time.Hour), first[0].ExpirationDateTime)
 	require.Equal(t, "api/v2.0/companies("+co.ID+")/customers", first[0].Resource)
 
 	clk.Advance(24 * time.Hour) // a check: still there, not due for renewal
-	clk.idle(t)
+	require.NoError(t, clk.BlockUntil(t.Context(), 1))
 	require.Equal(t, first, r.Subscriptions())
 
 	clk.Advance(24 * time.Hour) // a day before expiry: renewed
-	clk.idle(t)
+	require.NoError(t, clk.BlockUntil(t.Context(), 1))
 	renewed := r.Subscriptions()
 	require.Equal(t, first[0].SubscriptionID, renewed[0].SubscriptionID)
 	require.Equal(t, start.Add(48*time.Hour+72*time.Hour), renewed[0].ExpirationDateTime)
@@ -194,7 +138,7 @@ func TestRenewerRenewsBeforeExpiryAndRecreatesDeletedSubscriptions(t *testing.T)
 	// check creates it again.
 	require.NoError(t, subs.Delete(ctx, renewed[0].SubscriptionID, renewed[0].ETag))
 	clk.Advance(24 * time.Hour)
-	clk.idle(t)
+	require.NoError(t, clk.BlockUntil(t.Context(), 1))
 	again := r.Subscriptions()
 	require.NotEqual(t, first[0].SubscriptionID, again[0].SubscriptionID)
 	require.Equal(t, start.Add(72*time.Hour+72*time.Hour), again[0].ExpirationDateTime)
@@ -203,12 +147,12 @@ func TestRenewerRenewsBeforeExpiryAndRecreatesDeletedSubscriptions(t *testing.T)
 
 	// Another Renewer adopts the subscription BC has instead of adding one,
 	// and moves it to its client state.
-	clk2 := &fakeClock{now: clk.Now()}
+	clk2 := bctest.NewManualClock(clk.Now())
 	r2 := bc.NewRenewer(hook.URL, "rotated", bc.RenewerClock(clk2))
 	require.NoError(t, r2.Keep(c.Company(co.ID).Customers()))
 	ctx2, cancel2 := context.WithCancel(t.Context())
 	go func() { done <- r2.Run(ctx2) }()
-	clk2.idle(t)
+	require.NoError(t, clk2.BlockUntil(t.Context(), 1))
 	cancel2()
 	require.ErrorIs(t, <-done, context.Canceled)
 	adopted := r2.Subscriptions()

@@ -24,6 +24,7 @@ type tokenIssuer struct {
 	lifetime                   time.Duration
 	key                        []byte
 	stats                      *counters
+	clock                      Clock
 
 	mu     sync.RWMutex
 	app    App
@@ -36,7 +37,7 @@ type tokenIssuer struct {
 func newTokenIssuer(cfg config) *tokenIssuer {
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
-	return &tokenIssuer{tenantID: cfg.tenantID, clientID: cfg.clientID, secret: cfg.secret, lifetime: cfg.tokenLifetime, key: key, app: cfg.app}
+	return &tokenIssuer{tenantID: cfg.tenantID, clientID: cfg.clientID, secret: cfg.secret, lifetime: cfg.tokenLifetime, key: key, app: cfg.app, clock: cfg.clock}
 }
 
 func (ti *tokenIssuer) setApp(a App) {
@@ -66,9 +67,9 @@ type claims struct {
 }
 
 // entraError writes Entra's error JSON for a token request.
-func entraError(w http.ResponseWriter, status int, oauthErr string, code int, desc string) {
+func (ti *tokenIssuer) entraError(w http.ResponseWriter, status int, oauthErr string, code int, desc string) {
 	trace, corr := newID(), newID()
-	now := time.Now().UTC().Format("2006-01-02 15:04:05Z")
+	now := ti.clock.Now().UTC().Format("2006-01-02 15:04:05Z")
 	body := map[string]any{
 		"error":             oauthErr,
 		"error_description": fmt.Sprintf("AADSTS%d: %s Trace ID: %s Correlation ID: %s Timestamp: %s", code, desc, trace, corr, now),
@@ -89,11 +90,11 @@ func entraError(w http.ResponseWriter, status int, oauthErr string, code int, de
 // serveToken answers POST /{tenant}/oauth2/v2.0/token like Entra.
 func (ti *tokenIssuer) serveToken(w http.ResponseWriter, r *http.Request, tenant string) {
 	if r.Method != http.MethodPost {
-		entraError(w, http.StatusMethodNotAllowed, "invalid_request", 900561, "The endpoint only accepts POST requests.")
+		ti.entraError(w, http.StatusMethodNotAllowed, "invalid_request", 900561, "The endpoint only accepts POST requests.")
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		entraError(w, http.StatusBadRequest, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.")
+		ti.entraError(w, http.StatusBadRequest, "invalid_request", 900144, "The request body must contain the following parameter: 'grant_type'.")
 		return
 	}
 	app := ti.appNow()
@@ -101,23 +102,23 @@ func (ti *tokenIssuer) serveToken(w http.ResponseWriter, r *http.Request, tenant
 	clientID, secret := f.Get("client_id"), f.Get("client_secret")
 	switch {
 	case bc.ValidateTenantID(tenant) != nil:
-		entraError(w, http.StatusBadRequest, "invalid_request", 900023, fmt.Sprintf("Specified tenant identifier '%s' is neither a valid DNS name, nor a valid external domain.", tenant))
+		ti.entraError(w, http.StatusBadRequest, "invalid_request", 900023, fmt.Sprintf("Specified tenant identifier '%s' is neither a valid DNS name, nor a valid external domain.", tenant))
 	case !strings.EqualFold(tenant, ti.tenantID):
-		entraError(w, http.StatusBadRequest, "invalid_request", 90002, fmt.Sprintf("Tenant '%s' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.", tenant))
+		ti.entraError(w, http.StatusBadRequest, "invalid_request", 90002, fmt.Sprintf("Tenant '%s' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.", tenant))
 	case f.Get("grant_type") != "client_credentials":
-		entraError(w, http.StatusBadRequest, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.")
+		ti.entraError(w, http.StatusBadRequest, "unsupported_grant_type", 70003, "The app requested an unsupported grant type.")
 	case !strings.EqualFold(clientID, ti.clientID):
-		entraError(w, http.StatusBadRequest, "unauthorized_client", 700016, fmt.Sprintf("Application with identifier '%s' was not found in the directory 'Contoso'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.", clientID))
+		ti.entraError(w, http.StatusBadRequest, "unauthorized_client", 700016, fmt.Sprintf("Application with identifier '%s' was not found in the directory 'Contoso'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.", clientID))
 	case app.Disabled:
-		entraError(w, http.StatusBadRequest, "unauthorized_client", 7000112, fmt.Sprintf("Application '%s'(bctest) is disabled.", clientID))
+		ti.entraError(w, http.StatusBadRequest, "unauthorized_client", 7000112, fmt.Sprintf("Application '%s'(bctest) is disabled.", clientID))
 	case secret == "":
-		entraError(w, http.StatusBadRequest, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
+		ti.entraError(w, http.StatusBadRequest, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.")
 	case app.SecretExpired && secret == ti.secret:
-		entraError(w, http.StatusUnauthorized, "invalid_client", 7000222, fmt.Sprintf("The provided client secret keys for app '%s' are expired. Visit the Azure portal to create new keys for your app.", clientID))
+		ti.entraError(w, http.StatusUnauthorized, "invalid_client", 7000222, fmt.Sprintf("The provided client secret keys for app '%s' are expired. Visit the Azure portal to create new keys for your app.", clientID))
 	case secret != ti.secret:
-		entraError(w, http.StatusUnauthorized, "invalid_client", 7000215, fmt.Sprintf("Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '%s'.", clientID))
+		ti.entraError(w, http.StatusUnauthorized, "invalid_client", 7000215, fmt.Sprintf("Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '%s'.", clientID))
 	case !validScope(f.Get("scope")):
-		entraError(w, http.StatusBadRequest, "invalid_scope", 1002012, fmt.Sprintf("The provided value for scope %s is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).", f.Get("scope")))
+		ti.entraError(w, http.StatusBadRequest, "invalid_scope", 1002012, fmt.Sprintf("The provided value for scope %s is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).", f.Get("scope")))
 	default:
 		tok := ti.issue(app)
 		ti.stats.tokens.Add(1)
@@ -132,7 +133,7 @@ func validScope(s string) bool {
 }
 
 func (ti *tokenIssuer) issue(app App) string {
-	now := time.Now()
+	now := ti.clock.Now()
 	ti.mu.Lock()
 	seq := len(ti.issued) + 1
 	ti.issued = append(ti.issued, "") // reserved; filled in below
@@ -160,6 +161,14 @@ func (s *Server) ExpireTokens() {
 	s.tokens.expiredThrough = len(s.tokens.issued)
 	s.tokens.mu.Unlock()
 }
+
+// ExpireTokensAfter is ExpireTokens as the n-th BC request from now arrives,
+// before its token is checked (see AtRequest). Expiry tied to a request
+// rather than to a moment makes a mid-run expiry deterministic: a token
+// fetched after it stays good, however slowly the client gets to use it,
+// whereas a timer could end that token too before its first use. cancel
+// disarms it if it has not happened yet.
+func (s *Server) ExpireTokensAfter(n int) (cancel func() bool) { return s.AtRequest(n, s.ExpireTokens) }
 
 // IssuedTokens returns every access token the fake has issued, so a test can
 // prove none of them leaked into logs, errors or stores.
@@ -207,7 +216,7 @@ func (ti *tokenIssuer) authenticate(r *http.Request, tenant string) (string, *ap
 	ti.mu.RLock()
 	ended := c.Uti <= ti.expiredThrough
 	ti.mu.RUnlock()
-	if ended || time.Now().Unix() >= c.Exp {
+	if ended || ti.clock.Now().Unix() >= c.Exp {
 		ti.stats.expiredTokens.Add(1)
 		return "", &apiError{status: http.StatusUnauthorized, code: "Authentication_InvalidCredentials", message: "The access token has expired."}
 	}

@@ -219,14 +219,14 @@ func BenchmarkDemoLoad(b *testing.B) {
 		b.Run(bc.name+"/generated", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				generateDemo(newTenant(1), bc.cfg)
+				generateDemo(newTenant(1, systemClock{}), bc.cfg)
 			}
 		})
 		b.Run(bc.name+"/cached", func(b *testing.B) {
-			loadDemo(newTenant(1), bc.cfg)
+			loadDemo(newTenant(1, systemClock{}), bc.cfg)
 			b.ReportAllocs()
 			for b.Loop() {
-				loadDemo(newTenant(1), bc.cfg)
+				loadDemo(newTenant(1, systemClock{}), bc.cfg)
 			}
 		})
 	}

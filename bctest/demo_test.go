@@ -23,14 +23,14 @@ var demoTenant = sync.OnceValue(func() *Tenant { return demoOf(DefaultDemo()) })
 
 // demoOf loads a demo as servers do, from the cache after the first time.
 func demoOf(cfg DemoConfig) *Tenant {
-	tn := newTenant(1)
+	tn := newTenant(1, systemClock{})
 	loadDemo(tn, cfg)
 	return tn
 }
 
 // freshDemo generates a demo, bypassing the cache.
 func freshDemo(cfg DemoConfig) *Tenant {
-	tn := newTenant(1)
+	tn := newTenant(1, systemClock{})
 	generateDemo(tn, cfg)
 	return tn
 }

@@ -16,6 +16,7 @@ type limiter struct {
 	cfg   Limits
 	model ServiceModel
 	stats *counters
+	clock Clock // dates the budget window; the service model runs on real time
 
 	mu         sync.Mutex
 	principals map[string]*principalState
@@ -27,8 +28,8 @@ type principalState struct {
 	window  []time.Time // send times within the budget window
 }
 
-func newLimiter(l Limits, m ServiceModel, st *counters) *limiter {
-	return &limiter{cfg: l, model: m, stats: st, principals: map[string]*principalState{}}
+func newLimiter(l Limits, m ServiceModel, st *counters, clock Clock) *limiter {
+	return &limiter{cfg: l, model: m, stats: st, clock: clock, principals: map[string]*principalState{}}
 }
 
 func (l *limiter) state(p string) *principalState {
@@ -57,7 +58,7 @@ func (l *limiter) tooMany(msg string) *apiError {
 // when the response is complete.
 func (l *limiter) acquire(ctx context.Context, principal string) (release func(), aerr *apiError) {
 	ps := l.state(principal)
-	now := time.Now()
+	now := l.clock.Now()
 	l.mu.Lock()
 	if l.cfg.Budget > 0 && l.cfg.Window > 0 {
 		cut := 0

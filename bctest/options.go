@@ -22,6 +22,7 @@ type config struct {
 	seed                                    uint64
 	webhooks                                Webhooks
 	hub                                     *webhookHub // the subscriptions' state, made by webhook.go's server hook
+	clock                                   Clock
 }
 
 type customAPI struct {

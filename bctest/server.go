@@ -44,6 +44,8 @@ type Server struct {
 	faults *faultInjector
 	churn  *churner
 	stats  *counters
+	// triggers are what AtRequest armed.
+	triggers requestTriggers
 	// automation is the state of the Automation API's background work.
 	automation *automationState
 
@@ -58,17 +60,18 @@ func New(opts ...Option) *Server {
 	cfg := config{
 		tenantID: TenantID, clientID: ClientID, secret: ClientSecret, environment: Environment,
 		app: DefaultApp(), tokenLifetime: time.Hour, demo: &demo, limits: DefaultLimits(), seed: 1,
+		clock: systemClock{},
 	}
 	for _, o := range opts {
 		o(&cfg)
 	}
-	s := &Server{cfg: cfg, tenant: newTenant(cfg.seed), stats: newCounters()}
+	s := &Server{cfg: cfg, tenant: newTenant(cfg.seed, cfg.clock), stats: newCounters()}
 	for _, api := range cfg.customAPIs {
 		s.tenant.addRoute(api.path, api.svc)
 	}
 	s.tokens = newTokenIssuer(cfg)
 	s.tokens.stats = s.stats
-	s.limits = newLimiter(cfg.limits, cfg.model, s.stats)
+	s.limits = newLimiter(cfg.limits, cfg.model, s.stats, cfg.clock)
 	s.faults = newFaultInjector(cfg.faults, cfg.model)
 	s.churn = newChurner(cfg.churn, s.tenant)
 	if cfg.demo != nil {
@@ -144,6 +147,8 @@ func (s *Server) SetChurn(c Churn) { s.churn.set(c) }
 
 // serve routes a request: token endpoint or BC.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	// net/http would date the response by the system clock.
+	w.Header().Set("Date", s.cfg.clock.Now().UTC().Format(http.TimeFormat))
 	segs := splitPath(r.URL.EscapedPath())
 	switch {
 	case len(segs) == 4 && segs[1] == "oauth2" && segs[2] == "v2.0" && segs[3] == "token":
@@ -174,6 +179,7 @@ func splitPath(escaped string) []string {
 // serveBC handles /v2.0/{tenant}/{env}/api/{route…}/{resource…}.
 func (s *Server) serveBC(w http.ResponseWriter, r *http.Request, tenantID, env string, rest []string) {
 	s.stats.requests.Add(1)
+	s.triggers.count()
 	principal, aerr := s.tokens.authenticate(r, tenantID)
 	if aerr != nil {
 		s.stats.unauthorized.Add(1)

@@ -103,47 +103,29 @@ func TestMissingPermissionSet(t *testing.T) {
 	require.NoError(t, err, "other sets stay readable")
 }
 
-// foreverTokens caches the first token forever, ignoring its expiry, so the
-// server's expiry (not the client's cache) decides when it stops working.
-type foreverTokens struct {
-	src   oauth2.TokenSource
-	mu    sync.Mutex
-	cur   *oauth2.Token
-	calls int
-}
-
-func (f *foreverTokens) Token() (*oauth2.Token, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.calls++
-	if f.cur != nil && f.calls%2 == 0 { // hand out the stale token until forced
-		return &oauth2.Token{AccessToken: f.cur.AccessToken}, nil
-	}
-	t, err := f.src.Token()
-	f.cur = t
-	return t, err
-}
-
 func TestTokensExpireAndTheClientRecovers(t *testing.T) {
 	t.Parallel()
-	srv, co := newCustomers(t, 3, WithTokenLifetime(time.Second))
+	clk := NewManualClock(time.Date(2025, 9, 29, 9, 0, 0, 0, time.UTC))
+	srv, co := newCustomers(t, 3, WithClock(clk))
 	tenant, client, secret := srv.Credentials()
-	base := bc.ClientCredentials(tenant, client, secret, bc.WithTokenURL(srv.TokenURL()), bc.WithEarlyRefresh(0))
+	base := bc.ClientCredentials(tenant, client, secret, bc.WithTokenURL(srv.TokenURL()))
 	c, err := bc.NewClient(tenant, srv.Environment(), bc.WithBaseURL(srv.BaseURL()), bc.WithTokenSource(oauth2.ReuseTokenSource(&oauth2.Token{AccessToken: "x"}, base)))
 	require.NoError(t, err)
 	_, err = c.Company(co.ID).Customers().List(nil).Collect(t.Context())
 	require.Error(t, err, "an invalid token is refused")
 
-	ts := &foreverTokens{src: base}
-	c, err = bc.NewClient(tenant, srv.Environment(), bc.WithBaseURL(srv.BaseURL()), bc.WithTokenSource(ts))
+	// The client's cache runs on real time, so only the fake knows the
+	// token's hour is up: BC's 401 must make the client renew it.
+	c, err = bc.NewClient(tenant, srv.Environment(), bc.WithBaseURL(srv.BaseURL()), bc.WithTokenSource(base))
 	require.NoError(t, err)
 	_, err = c.Company(co.ID).Customers().List(nil).Collect(t.Context())
 	require.NoError(t, err)
-	time.Sleep(1100 * time.Millisecond) // let the server expire the token
+	require.Zero(t, srv.Stats().ExpiredTokens)
+	clk.Advance(time.Hour) // the token's lifetime on the fake's clock
 	items, err := c.Company(co.ID).Customers().List(nil).Collect(t.Context())
 	require.NoError(t, err)
 	require.Len(t, items, 3)
-	require.GreaterOrEqual(t, srv.Stats().ExpiredTokens, int64(1))
+	require.Equal(t, int64(1), srv.Stats().ExpiredTokens)
 	require.Equal(t, int64(1), c.Stats().ForcedRefreshes)
 }
 
@@ -166,6 +148,51 @@ func TestExpireTokensEndsThemMidRun(t *testing.T) {
 		require.Equal(t, int64(round), c.Stats().ForcedRefreshes)
 	}
 	require.Len(t, srv.IssuedTokens(), 4, "the first token and one per round")
+}
+
+func TestExpireTokensAfterEndsThemAtTheChosenRequest(t *testing.T) {
+	t.Parallel()
+	srv, co := newCustomers(t, 3)
+	c := srv.Client()
+	list := func() {
+		t.Helper()
+		items, err := c.Company(co.ID).Customers().List(nil).Collect(t.Context())
+		require.NoError(t, err)
+		require.Len(t, items, 3)
+	}
+	srv.ExpireTokensAfter(3)
+	list()
+	list()
+	require.Zero(t, srv.Stats().ExpiredTokens, "the first two requests come before the expiry")
+	list()
+	require.Equal(t, int64(1), srv.Stats().ExpiredTokens, "the third request's token has ended")
+	require.Equal(t, int64(1), c.Stats().ForcedRefreshes)
+	for range 5 {
+		list()
+	}
+	require.Equal(t, int64(1), srv.Stats().ExpiredTokens, "one expiry, and the renewed token lives on")
+	require.Len(t, srv.IssuedTokens(), 2)
+
+	cancel := srv.ExpireTokensAfter(1)
+	require.True(t, cancel())
+	require.False(t, cancel(), "disarmed once")
+	list()
+	require.Equal(t, int64(1), srv.Stats().ExpiredTokens, "a disarmed expiry ends nothing")
+}
+
+func TestAtRequestRunsAtTheChosenRequests(t *testing.T) {
+	t.Parallel()
+	srv, co := newCustomers(t, 1)
+	c := srv.Client()
+	var ran []string
+	srv.AtRequest(2, func() { ran = append(ran, fmt.Sprint("second at ", srv.Stats().Requests)) })
+	srv.AtRequest(2, func() { ran = append(ran, "armed later, same request") })
+	srv.AtRequest(0, func() { ran = append(ran, fmt.Sprint("next at ", srv.Stats().Requests)) })
+	for range 3 {
+		_, err := c.Company(co.ID).Customers().List(nil).Collect(t.Context())
+		require.NoError(t, err)
+	}
+	require.Equal(t, []string{"next at 1", "second at 2", "armed later, same request"}, ran)
 }
 
 func TestConcurrencyLimitQueuesThenThrottles(t *testing.T) {

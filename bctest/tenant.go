@@ -97,11 +97,11 @@ func (t *Tenant) notify(c Change) {
 	}
 }
 
-func newTenant(seed uint64) *Tenant {
+func newTenant(seed uint64, clock Clock) *Tenant {
 	t := &Tenant{
 		routes: map[string]*schema.Service{StandardRoute: entities.Schema},
 		rng:    rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
-		now:    time.Now,
+		now:    clock.Now,
 	}
 	t.version.Store(1_000_000)
 	return t

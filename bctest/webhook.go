@@ -51,8 +51,6 @@ type Webhooks struct {
 	RetryDelays []time.Duration
 	// MaxSubscriptions is the most subscriptions of the environment (BC: 200).
 	MaxSubscriptions int
-	// Now is the clock of expiry times (default time.Now); tests move it.
-	Now func() time.Time
 }
 
 // DefaultWebhooks are BC online's timings and limits.
@@ -61,7 +59,7 @@ func DefaultWebhooks() Webhooks {
 		Expiry: 72 * time.Hour, Delay: 30 * time.Second, CollectionThreshold: 1000,
 		HandshakeTimeout: 5 * time.Second, SendTimeout: 30 * time.Second,
 		RetryDelays:      []time.Duration{time.Minute, time.Minute, time.Minute, 10 * time.Minute},
-		MaxSubscriptions: 200, Now: time.Now,
+		MaxSubscriptions: 200,
 	}
 }
 
@@ -88,9 +86,6 @@ func (w Webhooks) withDefaults() Webhooks {
 	if w.MaxSubscriptions <= 0 {
 		w.MaxSubscriptions = d.MaxSubscriptions
 	}
-	if w.Now == nil {
-		w.Now = d.Now
-	}
 	return w
 }
 
@@ -104,12 +99,14 @@ type webhookHub struct {
 	stop   func() // stops listening to changes
 	live   atomic.Int32
 
-	mu      sync.Mutex
-	subs    []*webhookSub // in creation order
-	timer   *time.Timer
-	timerAt time.Time
-	closed  bool
-	sending sync.WaitGroup
+	clock Clock // the server's: expiry, notification delays and retries
+
+	mu        sync.Mutex
+	subs      []*webhookSub // in creation order
+	stopTimer func() bool   // cancels the armed notification job; nil when none
+	timerAt   time.Time
+	closed    bool
+	sending   sync.WaitGroup
 }
 
 // webhookSub is one subscription.
@@ -129,7 +126,7 @@ type webhookSub struct {
 func startWebhooks(s *Server) {
 	ctx, cancel := context.WithCancel(context.Background())
 	h := &webhookHub{
-		srv: s, cfg: s.cfg.webhooks.withDefaults(), ctx: ctx, cancel: cancel,
+		srv: s, cfg: s.cfg.webhooks.withDefaults(), clock: s.cfg.clock, ctx: ctx, cancel: cancel,
 		client: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 	}
 	h.stop = s.tenant.OnChange(h.onChange)
@@ -139,8 +136,8 @@ func startWebhooks(s *Server) {
 func (h *webhookHub) close() {
 	h.mu.Lock()
 	h.closed = true
-	if h.timer != nil {
-		h.timer.Stop()
+	if h.stopTimer != nil {
+		h.stopTimer()
 	}
 	h.mu.Unlock()
 	h.stop()
@@ -254,7 +251,7 @@ func (h *webhookHub) find(route, id string) *webhookSub {
 // expireLocked drops the subscriptions past their expiry, as BC's
 // notification job does before every run.
 func (h *webhookHub) expireLocked() {
-	now := h.cfg.Now()
+	now := h.clock.Now()
 	h.subs = slices.DeleteFunc(h.subs, func(s *webhookSub) bool { return !now.Before(s.expires) })
 	h.live.Store(int32(len(h.subs)))
 }

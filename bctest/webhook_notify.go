@@ -58,19 +58,18 @@ func (h *webhookHub) onChange(ch Change) {
 		return
 	}
 	r := originOf(ch)
-	now := h.srv.tenant.now()
+	now := h.clock.Now()
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
 		return
 	}
-	clock := h.cfg.Now()
 	queued := false
 	for _, s := range h.subs {
-		if !clock.Before(s.expires) || s.route != ch.Route || !strings.EqualFold(s.companyID, ch.CompanyID) {
+		if !now.Before(s.expires) || s.route != ch.Route || !strings.EqualFold(s.companyID, ch.CompanyID) {
 			continue
 		}
-		n := &pendingNote{kind: ch.Kind, at: now, due: time.Now(), origins: []*row{r}}
+		n := &pendingNote{kind: ch.Kind, at: now, due: now, origins: []*row{r}}
 		switch {
 		case ch.Set == s.set:
 			n.key = r.vals[ch.t.key]
@@ -88,7 +87,7 @@ func (h *webhookHub) onChange(ch Change) {
 		queued = true
 	}
 	if queued {
-		h.armLocked(time.Now().Add(h.cfg.Delay))
+		h.armLocked(now.Add(h.cfg.Delay))
 	}
 }
 
@@ -121,14 +120,14 @@ func later(a, b time.Time) time.Time {
 
 // armLocked makes sure the notification job runs by at.
 func (h *webhookHub) armLocked(at time.Time) {
-	if h.closed || (h.timer != nil && !h.timerAt.After(at)) {
+	if h.closed || (h.stopTimer != nil && !h.timerAt.After(at)) {
 		return
 	}
-	if h.timer != nil {
-		h.timer.Stop()
+	if h.stopTimer != nil {
+		h.stopTimer()
 	}
 	h.timerAt = at
-	h.timer = time.AfterFunc(time.Until(at), func() { h.flush(false) })
+	h.stopTimer = h.clock.AfterFunc(at.Sub(h.clock.Now()), func() { h.flush(false) })
 }
 
 // retract withdraws the notifications of changes that were undone (a failed
@@ -175,12 +174,12 @@ func (h *webhookHub) flush(all bool) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.timer, h.timerAt = nil, time.Time{}
+	h.stopTimer, h.timerAt = nil, time.Time{}
 	if h.closed {
 		return &wg
 	}
 	h.expireLocked()
-	now := time.Now()
+	now := h.clock.Now()
 	byURL := map[string]*post{}
 	var order []*post
 	var next time.Time
@@ -290,7 +289,7 @@ func (h *webhookHub) deliver(p *post) {
 	case status >= 200 && status <= 299:
 		return
 	case status == 0 || status == http.StatusRequestTimeout || status == http.StatusTooManyRequests || status >= 500 && status <= 599:
-		now := time.Now()
+		now := h.clock.Now()
 		var next time.Time
 		for i, s := range p.subs {
 			if !slices.Contains(h.subs, s) {

@@ -67,7 +67,7 @@ func (h *webhookHub) create(c *reqContext) {
 	tn := c.srv.tenant
 	id := strings.ReplaceAll(tn.newGUID(), "-", "")
 	sum := sha1.Sum([]byte("bctest user " + c.principal))
-	now := h.cfg.Now()
+	now := h.clock.Now()
 	s.id, s.userID, s.created, s.modified, s.expires = id, guidFromBytes(sum[:16]), now, now, now.Add(h.cfg.Expiry)
 	s.version = tn.version.Add(1)
 	h.mu.Lock()
@@ -153,7 +153,7 @@ func (h *webhookHub) renew(c *reqContext, id string) {
 		c.fail(aerr)
 		return
 	}
-	now := h.cfg.Now()
+	now := h.clock.Now()
 	h.mu.Lock()
 	if s.version != version || !slices.Contains(h.subs, s) {
 		h.mu.Unlock()

@@ -70,34 +70,12 @@ func (rc *receiver) received() []receivedPost {
 	return append([]receivedPost(nil), rc.posts...)
 }
 
-// clock is a settable time for expiry.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
-
-// webhookFake is an empty fake with one company, notifications held until
-// FlushNotifications, and a clock for expiry.
-func webhookFake(t *testing.T, w Webhooks) (*Server, *Company, *bc.Client, *clock) {
+// webhookFake is an empty fake with one company on a manual clock, so
+// notifications wait for FlushNotifications or the clock to pass the delay.
+func webhookFake(t *testing.T, w Webhooks) (*Server, *Company, *bc.Client, *ManualClock) {
 	t.Helper()
-	clk := &clock{now: time.Date(2025, 9, 29, 9, 58, 45, 0, time.UTC)}
-	if w.Delay == 0 {
-		w.Delay = time.Hour
-	}
-	w.Now = clk.Now
-	srv := NewServer(WithEmptyTenant(), WithWebhooks(w))
+	clk := NewManualClock(time.Date(2025, 9, 29, 9, 58, 45, 0, time.UTC))
+	srv := NewServer(WithEmptyTenant(), WithWebhooks(w), WithClock(clk))
 	t.Cleanup(srv.Close)
 	co := srv.Tenant().AddCompany("Test Co")
 	return srv, co, srv.Client(bc.WithRetryPolicy(fastPolicy())), clk
@@ -128,7 +106,7 @@ func TestSubscriptionLifecycle(t *testing.T) {
 	require.Len(t, all, 2)
 	require.Equal(t, sub.SubscriptionID, all[0].SubscriptionID)
 
-	clk.add(48 * time.Hour)
+	clk.Advance(48 * time.Hour)
 	renewed, err := subs.Renew(t.Context(), sub)
 	require.NoError(t, err)
 	require.Equal(t, time.Date(2025, 10, 4, 9, 58, 45, 0, time.UTC), renewed.ExpirationDateTime)
@@ -260,12 +238,15 @@ func TestNotificationsAreDelayedAndCoalesced(t *testing.T) {
 
 func TestNotificationsGoOutAfterTheDelay(t *testing.T) {
 	t.Parallel()
-	_, co, c, _ := webhookFake(t, Webhooks{Delay: 20 * time.Millisecond})
+	_, co, c, clk := webhookFake(t, Webhooks{Delay: time.Minute})
 	rc := newReceiver(t)
 	_, err := c.StandardAPI().Subscriptions().Subscribe(t.Context(), c.Company(co.ID).Customers(), rc.URL, "st")
 	require.NoError(t, err)
 	_, err = co.Insert("customers", map[string]any{"number": "A"})
 	require.NoError(t, err)
+	clk.Advance(time.Minute - time.Second)
+	require.Empty(t, rc.received(), "the delay has not passed: nothing is due")
+	clk.Advance(time.Second)
 	select {
 	case <-rc.arrived:
 	case <-time.After(10 * time.Second):
@@ -330,7 +311,7 @@ func TestExpiredSubscriptionsStopAndDisappear(t *testing.T) {
 	sub, err := subs.Subscribe(t.Context(), c.Company(co.ID).Customers(), rc.URL, "st")
 	require.NoError(t, err)
 	require.Equal(t, clk.Now().Add(time.Hour), sub.ExpirationDateTime)
-	clk.add(time.Hour)
+	clk.Advance(time.Hour)
 	_, err = co.Insert("customers", map[string]any{"number": "A"})
 	require.NoError(t, err)
 	srv.FlushNotifications()

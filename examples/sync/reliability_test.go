@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -43,27 +42,6 @@ func changeData(t *testing.T, srv *bctest.Server, round int) {
 	}
 }
 
-// tokenExpirer ends the fake's tokens every interval until stopped.
-func tokenExpirer(srv *bctest.Server, every time.Duration) (stop func()) {
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(every)
-		defer tick.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-				srv.ExpireTokens()
-			}
-		}
-	}()
-	return func() { close(done); wg.Wait() }
-}
-
 // absorbed describes what the fake threw at a run.
 func absorbed(st bctest.Stats) string {
 	return fmt.Sprintf("%d faults %v, %d expired tokens, %d requests", st.FaultTotal(), st.Faults, st.ExpiredTokens, st.Requests)
@@ -78,7 +56,7 @@ func TestSyncsUnderFaultsEqualTheFake(t *testing.T) {
 		name   string
 		faults bctest.Faults
 		dest   string // sqlite or jsonl
-		expire bool   // tokens expire mid-run
+		expire bool   // tokens expire mid-run, at a chosen request of each run
 		churn  bool   // rows change while pages are read
 	}{
 		{name: "mixed 5%", faults: mixedFaults(1, 0.05), dest: "sqlite"},
@@ -103,9 +81,8 @@ func TestSyncsUnderFaultsEqualTheFake(t *testing.T) {
 				h.srv.SetChurn(bctest.Churn{Every: 2, Inserts: 2, Updates: 2, Deletes: 1,
 					Sets: []string{"customers", "vendors", "generalLedgerEntries", "salesInvoices"}})
 			}
-			var stopExpiry func()
 			if sc.expire {
-				stopExpiry = tokenExpirer(h.srv, 250*time.Millisecond)
+				h.srv.ExpireTokensAfter(40)
 			}
 
 			r := h.run(args...)
@@ -126,13 +103,16 @@ func TestSyncsUnderFaultsEqualTheFake(t *testing.T) {
 
 			h.srv.ResetStats()
 			changeData(t, h.srv, 1)
+			if sc.expire {
+				h.srv.ExpireTokensAfter(10)
+			}
 			r = h.run(append(args, "--reconcile")...)
 			require.Equal(t, 0, r.code, r.stderr)
 			h.requireSynced(dest, h.plan("finance"))
 			incr := h.srv.Stats()
-			if stopExpiry != nil {
-				stopExpiry()
-				require.Positive(t, full.ExpiredTokens+incr.ExpiredTokens, "tokens expired mid-run")
+			if sc.expire {
+				require.Positive(t, full.ExpiredTokens, "tokens expired during the full run")
+				require.Positive(t, incr.ExpiredTokens, "tokens expired during the incremental run")
 			}
 			t.Logf("%s into %s: full run absorbed %s; incremental absorbed %s", sc.name, sc.dest, absorbed(full), absorbed(incr))
 		})

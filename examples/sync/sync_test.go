@@ -56,10 +56,13 @@ func TestCustomRouteAddsToTheProfile(t *testing.T) {
 
 func TestIncrementalReadsOnlyWhatChanged(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t)
+	start := time.Date(2027, 1, 4, 9, 30, 0, 0, time.UTC) // after the demo's data
+	clk := bctest.NewManualClock(start)
+	h := newHarness(t, bctest.WithClock(clk))
 	dest := h.sqlite("inc.db")
 	require.Equal(t, 0, h.run("--profile", "finance", "--out", dest).code)
 
+	clk.Advance(time.Minute) // the changes come after the run BC dated 09:30:00
 	co := h.srv.Tenant().Companies()[1]
 	var ids []string
 	co.Each("customers", func(r map[string]string) bool { ids = append(ids, r["id"]); return len(ids) < 3 })
@@ -74,7 +77,6 @@ func TestIncrementalReadsOnlyWhatChanged(t *testing.T) {
 	_, err = co.Update("salesInvoices", inv, map[string]any{"dueDate": "2026-12-31"})
 	require.NoError(t, err)
 
-	time.Sleep(1100 * time.Millisecond) // BC's Date header has whole seconds
 	h.srv.ResetStats()
 	h.srv.RecordRequests(true)
 	r := h.run("--profile", "finance", "--out", dest)
@@ -83,7 +85,9 @@ func TestIncrementalReadsOnlyWhatChanged(t *testing.T) {
 	require.Equal(t, int64(5), h.srv.Stats().Rows, "only the 5 changed rows are served")
 	for _, line := range h.srv.Requests() {
 		if strings.Contains(line, "/customers?") {
-			require.Contains(t, line, "$filter=lastModifiedDateTime%20gt%20")
+			// The watermark is BC's time at the last run's start, less the
+			// 10-minute overlap.
+			require.Contains(t, line, "$filter=lastModifiedDateTime%20gt%202027-01-04T09:20:00.000Z&")
 		}
 	}
 	require.Regexp(t, `Contoso Europe Ltd\.\s+customers\s+0\s+3\s`, r.stdout)

@@ -220,7 +220,10 @@ var permissionText = regexp.MustCompile(`current permissions prevented the actio
 func explains(err error, failedSets []string) bool {
 	var ae *bc.AuthError
 	switch {
-	case errors.As(err, &ae) && !ae.Temporary(), errors.Is(err, bc.ErrUnauthorized), errors.Is(err, bc.ErrForbidden):
+	// A token endpoint that is not there is named, with what to check, in
+	// the error's own line; the doctor would only repeat it.
+	case errors.As(err, &ae) && !ae.Temporary() && ae.Problem != bc.ProblemNoTokenEndpoint,
+		errors.Is(err, bc.ErrUnauthorized), errors.Is(err, bc.ErrForbidden):
 		return true
 	}
 	for _, msg := range failedSets {

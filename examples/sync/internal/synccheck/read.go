@@ -17,6 +17,12 @@ import (
 	_ "modernc.org/sqlite" // the SQLite store's driver
 )
 
+// ErrNoTable is a table that is not in the store (or a SQLite file that does
+// not exist), as when the first run was killed before creating it. Readers
+// of such a store truthfully see no table; a checker decides whether that is
+// acceptable at that point.
+var ErrNoTable = errors.New("no such table")
+
 // Actual reads the given tables from a destination (the --out value).
 func Actual(ctx context.Context, dest string, tables []*store.Table) (map[string]Table, error) {
 	out := map[string]Table{}
@@ -52,6 +58,9 @@ func selectList(t *store.Table, cast string) string {
 }
 
 func sqliteRows(ctx context.Context, path string, t *store.Table) ([]string, error) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("%w: %s does not exist", ErrNoTable, path)
+	}
 	// A URI filename: '%', '?' and '#' in the path must be escaped.
 	uri := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 	db, err := sql.Open("sqlite", "file:"+uri+"?mode=ro")
@@ -59,6 +68,13 @@ func sqliteRows(ctx context.Context, path string, t *store.Table) ([]string, err
 		return nil, err
 	}
 	defer db.Close()
+	var n int
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", t.Name).Scan(&n); err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		return nil, ErrNoTable
+	}
 	rs, err := db.QueryContext(ctx, "SELECT "+selectList(t, "")+" FROM "+quote(t.Name))
 	if err != nil {
 		return nil, err

@@ -126,19 +126,17 @@ func TestCompanyAddedMidRun(t *testing.T) {
 	dest := h.sqlite("added.db")
 	args := []string{"--profile", "finance", "--out", dest, "--page-size", "150", "--retry-delay", "2ms"}
 	added := make(chan string, 1)
-	go func() {
-		for h.srv.Stats().Pages < 20 {
-			time.Sleep(time.Millisecond)
-		}
+	disarm := h.srv.AtRequest(20, func() { // well into the run
 		co := h.srv.Tenant().AddCompany(`Nørre "Nye" A/S`)
 		for i := range 4 {
 			_, _ = co.Insert("customers", map[string]any{"number": fmt.Sprintf("K%d", i), "displayName": fmt.Sprintf("Kunde %d", i)})
 			_, _ = co.Insert("vendors", map[string]any{"number": fmt.Sprintf("L%d", i), "displayName": fmt.Sprintf("Leverandør %d", i)})
 		}
 		added <- co.ID
-	}()
+	})
 	r := h.run(args...)
 	require.Equal(t, 0, r.code, r.stderr)
+	require.False(t, disarm(), "the company was added during the run")
 	newID := <-added
 
 	// The next run finds the new company and syncs it whole; the others

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"context"
 	"sync"
 )
 
@@ -16,14 +17,13 @@ type scheduler struct {
 	maxChunk int64
 	minChunk int64
 
-	mu       sync.Mutex
-	cond     *sync.Cond
-	queue    []*task
-	carvers  []*carver
-	busy     int
-	closed   bool
-	finished chan struct{}
-	once     sync.Once
+	mu      sync.Mutex
+	cond    *sync.Cond
+	queue   []*task
+	carvers []*carver
+	busy    int
+	closed  bool
+	ctx     context.Context // once it ends, nothing more is handed out
 }
 
 // carver hands out entryNumber ranges of one ledger unit.
@@ -55,7 +55,7 @@ func (c *carver) take(n int64) (lo, hi int64, ok bool) {
 }
 
 func newScheduler(workers, pageSize int) *scheduler {
-	s := &scheduler{workers: workers, maxChunk: int64(pageSize), minChunk: max(int64(pageSize)/10, 100), finished: make(chan struct{})}
+	s := &scheduler{workers: workers, maxChunk: int64(pageSize), minChunk: max(int64(pageSize)/10, 100)}
 	s.cond = sync.NewCond(&s.mu)
 	return s
 }
@@ -96,7 +96,7 @@ func (s *scheduler) next() *task {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for {
-		if s.closed {
+		if s.closed || s.ctx != nil && s.ctx.Err() != nil {
 			return nil
 		}
 		if t := s.pick(); t != nil {
@@ -105,7 +105,6 @@ func (s *scheduler) next() *task {
 		}
 		if s.busy == 0 {
 			s.closed = true
-			s.once.Do(func() { close(s.finished) })
 			s.cond.Broadcast()
 			return nil
 		}
@@ -181,6 +180,16 @@ func (s *scheduler) done(cont *task) {
 		s.queue = append(s.queue, cont)
 	}
 	s.cond.Broadcast()
+}
+
+// until stops handing out work when ctx ends: at once for a worker asking
+// after that (no request starts after a stop), and by waking the ones
+// waiting. The returned function unhooks it.
+func (s *scheduler) until(ctx context.Context) (unhook func() bool) {
+	s.mu.Lock()
+	s.ctx = ctx
+	s.mu.Unlock()
+	return context.AfterFunc(ctx, s.close)
 }
 
 // close stops handing out work.

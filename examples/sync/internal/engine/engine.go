@@ -90,6 +90,7 @@ type Engine struct {
 	store  store.Store
 	log    *slog.Logger
 	report Reporter
+	prep   *prepared // set by Prepare
 }
 
 // New returns an engine; it does no I/O.
@@ -114,22 +115,11 @@ type company struct {
 // abandoned pages again. ctx (a second signal) aborts everything at once;
 // the run is recorded as interrupted too.
 func (e *Engine) Run(ctx, stop context.Context) (*Summary, error) {
-	started := time.Now()
-	// Companies first: listing them proves the environment exists and BC
-	// accepts the app, before anything else is asked.
-	companies, serverStart, rows, err := e.discover(ctx, builtinSchema())
-	if err != nil {
+	if err := e.Prepare(ctx); err != nil {
 		return nil, err
 	}
-	schemas, err := e.schemas(ctx)
-	if err != nil {
-		return nil, err
-	}
-	sets, err := plan.Build(e.opts.Profile, e.opts.Entities, schemas)
-	if err != nil {
-		return nil, &SetupError{err}
-	}
-	companiesTable, err := e.ensureTables(ctx, schemas[plan.StandardRoute], sets)
+	started, companies, serverStart, rows, sets := e.prep.started, e.prep.companies, e.prep.serverStart, e.prep.companyRows, e.prep.sets
+	companiesTable, err := e.ensureTables(ctx, e.prep.schemas[plan.StandardRoute], sets)
 	if err != nil {
 		return nil, err
 	}

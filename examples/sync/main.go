@@ -5,7 +5,8 @@
 //	BC_CLIENT_SECRET=… go run ./examples/sync --tenant T --client-id C --environment Production
 //
 // Exit codes: 0 everything synced, 1 some sets failed or the run was
-// interrupted (the next run resumes it), 2 bad input or a setup problem.
+// interrupted or aborted (the next run resumes it), 2 bad input or a setup
+// problem.
 package main
 
 import (
@@ -47,6 +48,15 @@ const (
 
 // run is main without the process, so tests can call it.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	signals := make(chan os.Signal, 2)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
+	return runWith(ctx, args, stdout, stderr, getenv, signals)
+}
+
+// runWith is run with its interrupts (SIGINT, SIGTERM) coming from
+// signals, so tests can interrupt one run among many in parallel.
+func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, signals <-chan os.Signal) int {
 	cfg, err := parseConfig(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
@@ -60,19 +70,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return runDoctor(ctx, cfg, stdout, stderr)
 	}
 
-	// A first SIGINT/SIGTERM stops scheduling: requests in flight finish and
-	// their rows are committed. A second one aborts at once.
+	// A first SIGINT/SIGTERM stops the run: no more requests are made, the
+	// ones in flight are abandoned (the next run reads them again) and the
+	// pages already fetched are committed. A second one aborts at once.
 	ctx, abort := context.WithCancel(ctx)
 	defer abort()
 	stop, stopCancel := context.WithCancel(ctx)
 	defer stopCancel()
-	signals := make(chan os.Signal, 2)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(signals)
 	go func() {
 		select {
 		case <-signals:
-			logger.Warn("stopping after the requests in flight; interrupt again to abort")
 			stopCancel()
 		case <-ctx.Done():
 			return

@@ -7,6 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/url"
+	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/bcsdk/bc"
@@ -59,7 +62,9 @@ func (t target) client(cfg *config.Config, logger *slog.Logger) (*bc.Client, err
 		bc.WithLogger(logger), bc.WithUserAgent("bcsdk-sync/"+version), bc.WithRetryPolicy(retry))
 }
 
-// runSync runs one sync and returns the exit code.
+// runSync runs one sync and returns the exit code. Nothing is created
+// before the setup checks pass: --out is only parsed until BC has accepted
+// the credentials and listed the companies.
 func runSync(ctx, stop context.Context, cfg *config.Config, stdout, stderr io.Writer, logger *slog.Logger, bars bool) int {
 	var ln net.Listener
 	if cfg.Watch {
@@ -75,11 +80,6 @@ func runSync(ctx, stop context.Context, cfg *config.Config, stdout, stderr io.Wr
 		fmt.Fprintf(stderr, "sync: --out: %v\n", err)
 		return exitSetup
 	}
-	if err := st.Open(ctx); err != nil {
-		fmt.Fprintf(stderr, "sync: --out: %v\n", err)
-		return exitSetup
-	}
-	defer st.Close()
 
 	tgt := newTarget(cfg)
 	if tgt.fake != nil {
@@ -93,18 +93,41 @@ func runSync(ctx, stop context.Context, cfg *config.Config, stdout, stderr io.Wr
 	}
 
 	tracker := progress.New(stderr, logger, bars)
+	stopShown := onStop(stop, tracker.Stopping)
 	opts := engine.Options{
 		Companies: cfg.Companies, Profile: cfg.PlanProfile(), Entities: cfg.Entities,
 		Full: cfg.Full, Since: cfg.Since, Overlap: cfg.Overlap, Reconcile: cfg.Reconcile, MarkDeleted: cfg.MarkDeleted,
 		Workers: cfg.Concurrency, PageSize: cfg.PageSize, NoSplit: !cfg.Split,
 	}
-	summary, err := engine.New(opts, client, st, logger, tracker).Run(ctx, stop)
+	eng := engine.New(opts, client, st, logger, tracker)
+	var summary *engine.Summary
+	if err = eng.Prepare(ctx); err == nil && stop.Err() == nil {
+		if err = st.Open(ctx); err != nil {
+			err = &openError{err}
+		} else {
+			defer st.Close()
+			summary, err = eng.Run(ctx, stop)
+		}
+	}
+	stopShown()
 	tracker.Close()
 	if summary != nil && len(summary.Results) > 0 {
 		progress.Summary(stdout, summary.Results, companyNames(summary), summary.Duration)
+		where, tables := location(cfg.Out), tableNames(summary.Results)
+		progress.Stored(stdout, where, tables)
+		if !bars {
+			logger.Info("stored", "in", where, "tables", tables)
+		}
 	}
 	var setup *engine.SetupError
+	var open *openError
 	switch {
+	case ctx.Err() != nil:
+		fmt.Fprintf(stderr, "sync: aborted; what was committed stays, and the next run resumes from there\n")
+		return exitPartial
+	case errors.As(err, &open):
+		fmt.Fprintf(stderr, "sync: --out: %v\n", open.err)
+		return exitSetup
 	case errors.As(err, &setup):
 		fmt.Fprintf(stderr, "sync: %s\n", oneLine(setup.Error()))
 		explain(ctx, cfg, tgt, err, nil, stderr)
@@ -112,8 +135,8 @@ func runSync(ctx, stop context.Context, cfg *config.Config, stdout, stderr io.Wr
 	case err != nil:
 		fmt.Fprintf(stderr, "sync: %s\n", oneLine(err.Error()))
 		return exitPartial
-	case summary.Run.Status == "interrupted":
-		fmt.Fprintf(stderr, "sync: interrupted; what was fetched is committed, and the next run resumes from there\n")
+	case summary == nil || summary.Run.Status == "interrupted":
+		fmt.Fprintf(stderr, "sync: interrupted; what was committed stays, and the next run resumes from there\n")
 		return exitPartial
 	}
 	if failed := summary.Failed(); len(failed) > 0 {
@@ -130,11 +153,76 @@ func runSync(ctx, stop context.Context, cfg *config.Config, stdout, stderr io.Wr
 		if tgt.fake != nil {
 			defer demoEdits(tgt.fake, logger)()
 		}
+		defer onStop(stop, func() {
+			logger.Warn("stopping the watch: its subscriptions are deleted; interrupt again to abort")
+		})()
 		return watchAfter(ctx, stop, cfg, ln, client, st, opts, summary, logger, stderr)
 	}
 	return exitOK
 }
 
+// onStop calls f once stop ends. The returned function unhooks f, or waits
+// until it has returned, so that what f writes comes before the run's last
+// lines.
+func onStop(stop context.Context, f func()) (settle func()) {
+	done := make(chan struct{})
+	unhook := context.AfterFunc(stop, func() {
+		defer close(done)
+		f()
+	})
+	return func() {
+		if !unhook() {
+			<-done
+		}
+	}
+}
+
+// openError is a destination that could not be opened: bad input (exit 2).
+type openError struct{ err error }
+
+func (e *openError) Error() string { return e.err.Error() }
+
 func companyNames(s *engine.Summary) map[string]string { return s.CompanyNames }
+
+// location says where --out writes, for people: an absolute path, or the
+// PostgreSQL server, database and schema — never the password.
+func location(out string) string {
+	kind, rest, _ := strings.Cut(out, ":")
+	switch kind {
+	case "sqlite":
+		return absolute(rest) + " (SQLite)"
+	case "jsonl":
+		return absolute(rest) + " (JSON Lines, a <table>.jsonl each)"
+	}
+	u, err := url.Parse(out)
+	if err != nil {
+		return "the PostgreSQL database of --out"
+	}
+	where := u.Scheme + "://" + u.Host + u.Path
+	if schema := u.Query().Get("search_path"); schema != "" {
+		where += ", schema " + schema
+	}
+	return where + " (PostgreSQL)"
+}
+
+func absolute(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
+}
+
+// tableNames lists the tables a run wrote: companies, then the sets' and
+// their children's tables by name.
+func tableNames(results []store.SetResult) []string {
+	var names []string
+	for _, r := range results {
+		if !slices.Contains(names, r.Set) {
+			names = append(names, r.Set)
+		}
+	}
+	slices.Sort(names)
+	return append([]string{"companies"}, names...)
+}
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

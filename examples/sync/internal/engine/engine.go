@@ -90,6 +90,7 @@ type Engine struct {
 	store  store.Store
 	log    *slog.Logger
 	report Reporter
+	prep   *prepared // set by Prepare
 }
 
 // New returns an engine; it does no I/O.
@@ -108,26 +109,17 @@ type company struct {
 	id, name string
 }
 
-// Run syncs. stop cancels scheduling (SIGINT/SIGTERM): requests in flight
-// finish, what they fetched is committed, and the run is recorded as
-// interrupted so the next one resumes it. ctx cancels everything at once.
+// Run syncs. stop (a first SIGINT/SIGTERM) ends scheduling and abandons the
+// requests in flight: the pages fetched are committed, and the run is
+// recorded as interrupted so the next one resumes it and reads the
+// abandoned pages again. ctx (a second signal) aborts everything at once;
+// the run is recorded as interrupted too.
 func (e *Engine) Run(ctx, stop context.Context) (*Summary, error) {
-	started := time.Now()
-	// Companies first: listing them proves the environment exists and BC
-	// accepts the app, before anything else is asked.
-	companies, serverStart, rows, err := e.discover(ctx, builtinSchema())
-	if err != nil {
+	if err := e.Prepare(ctx); err != nil {
 		return nil, err
 	}
-	schemas, err := e.schemas(ctx)
-	if err != nil {
-		return nil, err
-	}
-	sets, err := plan.Build(e.opts.Profile, e.opts.Entities, schemas)
-	if err != nil {
-		return nil, &SetupError{err}
-	}
-	companiesTable, err := e.ensureTables(ctx, schemas[plan.StandardRoute], sets)
+	started, companies, serverStart, rows, sets := e.prep.started, e.prep.companies, e.prep.serverStart, e.prep.companyRows, e.prep.sets
+	companiesTable, err := e.ensureTables(ctx, e.prep.schemas[plan.StandardRoute], sets)
 	if err != nil {
 		return nil, err
 	}
@@ -148,17 +140,24 @@ func (e *Engine) Run(ctx, stop context.Context) (*Summary, error) {
 	}
 	r.execute(ctx, stop)
 	if e.opts.Reconcile && r.fatal == nil && stop.Err() == nil {
-		r.reconcileAll(ctx)
+		reconcileCtx, cancel := untilStopped(ctx, stop)
+		r.reconcileAll(reconcileCtx)
+		cancel()
 	}
 	summary := &Summary{Run: run, Results: r.results(), Stats: e.client.Stats(), Resumed: resumed, Duration: time.Since(started), CompanyNames: map[string]string{}}
 	for _, co := range companies {
 		summary.CompanyNames[co.id] = co.name
 	}
 	run.Finished = time.Now().UTC()
+	aborted := ctx.Err() != nil
 	switch {
+	case aborted:
+		// What failed after an abort failed because of it; the run resumes
+		// like any interrupted one.
+		run.Status = "interrupted"
 	case r.fatal != nil:
 		run.Status = "failed"
-	case stop.Err() != nil || ctx.Err() != nil:
+	case stop.Err() != nil:
 		run.Status = "interrupted"
 	case len(summary.Failed()) > 0:
 		run.Status = "partial"
@@ -169,7 +168,7 @@ func (e *Engine) Run(ctx, stop context.Context) (*Summary, error) {
 	if err := e.store.UpdateRun(context.WithoutCancel(ctx), run); err != nil && r.fatal == nil {
 		return summary, fmt.Errorf("recording the run: %w", err)
 	}
-	if r.fatal != nil {
+	if r.fatal != nil && !aborted {
 		return summary, r.fatal
 	}
 	return summary, nil

@@ -115,7 +115,10 @@ func (r *runner) failed(ctx context.Context, t *task, err error) {
 	u := t.u
 	switch {
 	case ctx.Err() != nil:
-		// The run is being cancelled; the unit is left for the next run.
+		// Abandoned by a stop or an abort: the task stays open, so its unit
+		// is never finished by this run, and the next run reads it again.
+		r.sched.done(nil)
+		return
 	case isSetupFailure(err):
 		r.setFatal(&SetupError{err})
 	default:
@@ -181,7 +184,13 @@ func (r *runner) planPartitions(ctx context.Context, t *task) {
 	u.mu.Lock()
 	u.open += len(parts)
 	u.mu.Unlock()
-	r.jobs <- writeJob{u: u, final: true, requests: 1}
+	job := writeJob{u: u, final: true, requests: 1}
+	for _, p := range parts {
+		// Each partition is recorded before it is read, so a resumed run
+		// also reads the ones an interruption kept from starting.
+		job.checkpoints = append(job.checkpoints, store.Checkpoint{RunID: r.run.ID, CompanyID: u.co.id, Set: u.set.Name, Partition: p.part})
+	}
+	r.jobs <- job
 	r.sched.add(parts...)
 	r.sched.done(nil)
 }

@@ -23,6 +23,9 @@ func (r *runner) reconcileAll(ctx context.Context) {
 			continue
 		}
 		err := r.reconcile(ctx, u)
+		if ctx.Err() != nil {
+			return // interrupted: the resumed run reconciles again
+		}
 		u.mu.Lock()
 		if err != nil {
 			u.result.Error = "reconcile: " + describeFailure(err)

@@ -153,7 +153,10 @@ func (r *runner) setFatal(err error) {
 }
 
 // execute runs the workers and the writer until all work is done, stop is
-// cancelled (finish in-flight requests, commit, return) or ctx is.
+// cancelled or ctx is. A stop abandons the requests in flight rather than
+// waiting for them (a BC page can take a minute): their rows were never
+// committed, so the next run reads them again, while the pages already
+// fetched are still committed. ctx ends the writer too.
 func (r *runner) execute(ctx, stop context.Context) {
 	// A short queue: a page waiting for the writer holds memory, and the
 	// writer gathers what waits into one transaction anyway.
@@ -163,21 +166,28 @@ func (r *runner) execute(ctx, stop context.Context) {
 	for _, u := range r.idle {
 		r.jobs <- writeJob{u: u}
 	}
-	go func() {
-		select {
-		case <-stop.Done():
-			r.sched.close()
-		case <-r.sched.finished:
-		}
-	}()
+	fetchCtx, abandon := untilStopped(ctx, stop)
+	defer abandon()
+	defer r.sched.until(fetchCtx)()
 	var workers sync.WaitGroup
 	for range r.e.opts.Workers {
-		workers.Go(func() { r.work(ctx) })
+		workers.Go(func() { r.work(fetchCtx) })
 	}
 	workers.Wait()
 	close(r.jobs)
 	writer.Wait()
 	r.finishStopped()
+}
+
+// untilStopped returns a context that ends with ctx or when stop does: the
+// context of work a first interrupt abandons.
+func untilStopped(ctx, stop context.Context) (context.Context, context.CancelFunc) {
+	c, cancel := context.WithCancel(ctx)
+	unhook := context.AfterFunc(stop, cancel)
+	return c, func() {
+		unhook()
+		cancel()
+	}
 }
 
 // work takes tasks until there are none.
@@ -191,6 +201,13 @@ func (r *runner) work(ctx context.Context) {
 	}
 }
 
+// interrupted is the error of a result a stop left unfinished.
+const interrupted = "interrupted before the set was complete; the next run resumes it"
+
+// Unfinished reports whether a result is of a company × set that an
+// interrupt left unfinished — not failed: the next run resumes it.
+func Unfinished(r store.SetResult) bool { return r.Error == interrupted }
+
 // finishStopped records the units a stop left unfinished.
 func (r *runner) finishStopped() {
 	r.mu.Lock()
@@ -199,7 +216,7 @@ func (r *runner) finishStopped() {
 	for _, u := range units {
 		u.mu.Lock()
 		if !u.done && !u.failed {
-			u.result.Error = "interrupted before the set was complete; the next run resumes it"
+			u.result.Error = interrupted
 			u.result.Duration = time.Since(u.started)
 		}
 		u.mu.Unlock()

@@ -1,29 +1,34 @@
 package engine
 
 import (
+	"context"
+	"strings"
 	"sync"
 )
 
 // The scheduler keeps every one of the client's concurrency slots busy until
 // the end. BC serves each request at a bounded rate, so the wall time of a
 // sync is the total service time divided by the slots, plus the tail when
-// fewer requests than slots remain. It hands out the largest work first and
-// carves ledger ranges (G/L entries) on demand, in chunks that shrink as the
-// remaining work shrinks (guided self-scheduling), so the last requests are
-// short and finish together.
+// fewer requests than slots remain. It hands out work by class (see
+// taskClass): the requests that size the sets, then whole sets and chains
+// of pages, then the divisible bulk — slices of big sets and ledger ranges
+// (G/L entries), carved on demand in chunks that shrink as the remaining
+// work shrinks (guided self-scheduling), so the last requests are short and
+// finish together. Within a class the largest goes first. Small sets so
+// finish early — an interrupted first run has its customers and accounts —
+// and the bulk, being divisible, still fills every slot to the end.
 type scheduler struct {
 	workers  int
 	maxChunk int64
 	minChunk int64
 
-	mu       sync.Mutex
-	cond     *sync.Cond
-	queue    []*task
-	carvers  []*carver
-	busy     int
-	closed   bool
-	finished chan struct{}
-	once     sync.Once
+	mu      sync.Mutex
+	cond    *sync.Cond
+	queue   []*task
+	carvers []*carver
+	busy    int
+	closed  bool
+	ctx     context.Context // once it ends, nothing more is handed out
 }
 
 // carver hands out entryNumber ranges of one ledger unit.
@@ -55,7 +60,7 @@ func (c *carver) take(n int64) (lo, hi int64, ok bool) {
 }
 
 func newScheduler(workers, pageSize int) *scheduler {
-	s := &scheduler{workers: workers, maxChunk: int64(pageSize), minChunk: max(int64(pageSize)/10, 100), finished: make(chan struct{})}
+	s := &scheduler{workers: workers, maxChunk: int64(pageSize), minChunk: max(int64(pageSize)/10, 100)}
 	s.cond = sync.NewCond(&s.mu)
 	return s
 }
@@ -96,7 +101,7 @@ func (s *scheduler) next() *task {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for {
-		if s.closed {
+		if s.closed || s.ctx != nil && s.ctx.Err() != nil {
 			return nil
 		}
 		if t := s.pick(); t != nil {
@@ -105,7 +110,6 @@ func (s *scheduler) next() *task {
 		}
 		if s.busy == 0 {
 			s.closed = true
-			s.once.Do(func() { close(s.finished) })
 			s.cond.Broadcast()
 			return nil
 		}
@@ -113,15 +117,52 @@ func (s *scheduler) next() *task {
 	}
 }
 
-// pick chooses the largest queued task, or carves a ledger chunk when that
-// is larger. The caller holds mu.
+// taskClass is the order in which kinds of work are handed out.
+type taskClass int
+
+const (
+	// sizing requests count a set or read a ledger's bounds: cheap, and
+	// they turn unknown work into partitions.
+	sizing taskClass = iota
+	// chain work is a whole set read page after page, or the next page of
+	// a partition already started. A chain cannot be spread over slots, so
+	// it starts early; it holds one slot at a time, so small sets run
+	// alongside it.
+	chain
+	// bulk work is a slice of a big set or a ledger chunk: many
+	// independent requests that fill the slots evenly to the end.
+	bulk
+)
+
+func (t *task) class() taskClass {
+	switch {
+	case t.counting:
+		return sizing
+	case t.next == "" && (strings.HasPrefix(t.part, partModified) || strings.HasPrefix(t.part, partEntries)):
+		return bulk
+	}
+	return chain
+}
+
+// before reports whether t is handed out before o: the lower class, then
+// the larger estimate.
+func (t *task) before(o *task) bool {
+	if tc, oc := t.class(), o.class(); tc != oc {
+		return tc < oc
+	}
+	return t.est > o.est
+}
+
+// pick chooses the first queued task in class order, or carves a ledger
+// chunk when only bulk work is queued and the chunk is larger. The caller
+// holds mu.
 func (s *scheduler) pick() *task {
 	best := -1
 	for i, t := range s.queue {
 		if t.u.isFailed() {
 			continue
 		}
-		if best < 0 || t.est > s.queue[best].est {
+		if best < 0 || t.before(s.queue[best]) {
 			best = i
 		}
 	}
@@ -139,7 +180,7 @@ func (s *scheduler) pick() *task {
 	}
 	// Queued tasks that failed units left behind are dropped.
 	s.queue = dropFailed(s.queue, &best)
-	if carve != nil && (best < 0 || size >= s.queue[best].est) {
+	if carve != nil && (best < 0 || s.queue[best].class() == bulk && size >= s.queue[best].est) {
 		lo, hi, _ := carve.take(size)
 		if carve.remaining() == 0 {
 			s.carvers = s.carvers[1:]
@@ -181,6 +222,16 @@ func (s *scheduler) done(cont *task) {
 		s.queue = append(s.queue, cont)
 	}
 	s.cond.Broadcast()
+}
+
+// until stops handing out work when ctx ends: at once for a worker asking
+// after that (no request starts after a stop), and by waking the ones
+// waiting. The returned function unhooks it.
+func (s *scheduler) until(ctx context.Context) (unhook func() bool) {
+	s.mu.Lock()
+	s.ctx = ctx
+	s.mu.Unlock()
+	return context.AfterFunc(ctx, s.close)
 }
 
 // close stops handing out work.

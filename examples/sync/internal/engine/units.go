@@ -184,7 +184,7 @@ func (r *runner) resume(u *unit, cps []store.Checkpoint) error {
 			rng = cp.Next
 		case cp.Done:
 			done[cp.Partition] = true
-		case cp.Next != "":
+		default: // continued from its nextLink, or planned and never started
 			q, err := r.partitionQuery(u, cp.Partition)
 			if err != nil {
 				return err

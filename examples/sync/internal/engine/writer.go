@@ -64,6 +64,7 @@ func (r *runner) write(ctx context.Context) {
 			batches = append(batches, j.batches...)
 			cps = append(cps, j.checkpoints...)
 		}
+		cps = latest(cps)
 		if len(batches) > 0 || len(cps) > 0 {
 			if _, err := r.e.store.Apply(ctx, batches, cps); err != nil {
 				r.setFatal(fmt.Errorf("writing %s of %s to the store: %w", job.u.set.Name, job.u.co.name, err))
@@ -101,6 +102,27 @@ func tallied(j writeJob) []store.Batch {
 		bs[i].Tally = tally
 	}
 	return bs
+}
+
+// latest keeps the last of each partition's checkpoints, in order: a group
+// can hold two pages of one partition, and one statement must not upsert a
+// row twice (PostgreSQL refuses to).
+func latest(cps []store.Checkpoint) []store.Checkpoint {
+	type key struct{ company, set, part string }
+	last := make(map[key]int, len(cps))
+	for i, cp := range cps {
+		last[key{cp.CompanyID, cp.Set, cp.Partition}] = i
+	}
+	if len(last) == len(cps) {
+		return cps
+	}
+	out := cps[:0:0]
+	for i, cp := range cps {
+		if last[key{cp.CompanyID, cp.Set, cp.Partition}] == i {
+			out = append(out, cp)
+		}
+	}
+	return out
 }
 
 func (j writeJob) rows() int {

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -31,19 +30,22 @@ type Tracker struct {
 	out     io.Writer
 	log     *slog.Logger
 	bars    bool
+	now     func() time.Time
 	started time.Time
 
-	mu    sync.Mutex
-	units map[string]*unitState
-	order []string
-	drawn int // lines drawn last time
-	stop  chan struct{}
-	done  chan struct{}
+	mu       sync.Mutex
+	units    map[string]*unitState
+	order    []string
+	drawn    int  // lines drawn last time
+	stopping bool // a first interrupt came: the run is ending
+	closed   bool
+	stop     chan struct{}
+	done     chan struct{}
 }
 
 // New returns a tracker writing bars to out when bars is true.
 func New(out io.Writer, log *slog.Logger, bars bool) *Tracker {
-	t := &Tracker{out: out, log: log, bars: bars, started: time.Now(), units: map[string]*unitState{}, stop: make(chan struct{}), done: make(chan struct{})}
+	t := newTracker(out, log, bars, time.Now)
 	if bars {
 		go t.loop()
 	} else {
@@ -52,11 +54,34 @@ func New(out io.Writer, log *slog.Logger, bars bool) *Tracker {
 	return t
 }
 
+// newTracker returns a tracker that reads the time from now and draws only
+// when told.
+func newTracker(out io.Writer, log *slog.Logger, bars bool, now func() time.Time) *Tracker {
+	return &Tracker{out: out, log: log, bars: bars, now: now, started: now(), units: map[string]*unitState{}, stop: make(chan struct{}), done: make(chan struct{})}
+}
+
+// Stopping shows that the run is ending after a first interrupt: the bars
+// say so at once and drop their ETAs; without bars it is logged.
+func (t *Tracker) Stopping() {
+	t.mu.Lock()
+	if t.stopping || t.closed {
+		t.mu.Unlock()
+		return
+	}
+	t.stopping = true
+	t.mu.Unlock()
+	if !t.bars {
+		t.log.Warn("stopping: requests in flight are abandoned and read again by the next run; interrupt again to abort")
+		return
+	}
+	t.draw(false)
+}
+
 func (t *Tracker) unit(company, set string) *unitState {
 	k := company + "\x00" + set
 	u, ok := t.units[k]
 	if !ok {
-		u = &unitState{company: company, set: set, estimate: -1, started: time.Now()}
+		u = &unitState{company: company, set: set, estimate: -1, started: t.now()}
 		t.units[k] = u
 		t.order = append(t.order, k)
 	}
@@ -116,6 +141,9 @@ func (t *Tracker) loop() {
 
 // Close stops the bars.
 func (t *Tracker) Close() {
+	t.mu.Lock()
+	t.closed = true
+	t.mu.Unlock()
 	select {
 	case <-t.stop:
 	default:
@@ -129,6 +157,9 @@ func (t *Tracker) Close() {
 func (t *Tracker) draw(final bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.closed && !final {
+		return // the final lines are drawn, or about to be
+	}
 	var b strings.Builder
 	if t.drawn > 0 {
 		fmt.Fprintf(&b, "\x1b[%dA", t.drawn) // back to the first line drawn last time
@@ -138,8 +169,16 @@ func (t *Tracker) draw(final bool) {
 	for _, k := range t.order {
 		total += t.units[k].rows
 	}
-	elapsed := time.Since(t.started)
-	fmt.Fprintf(&b, "\x1b[2K%s rows in %s (%s rows/s), %d/%d sets done\n", thousands(total), elapsed.Round(time.Second), thousands(rate(total, elapsed)), t.finishedCount(), len(t.order))
+	elapsed := t.now().Sub(t.started)
+	done := fmt.Sprintf("%s rows in %s, %d/%d sets done", thousands(total), elapsed.Round(time.Second), t.finishedCount(), len(t.order))
+	switch {
+	case t.stopping && final:
+		fmt.Fprintf(&b, "\x1b[2Kstopped: %s\n", done)
+	case t.stopping:
+		fmt.Fprintf(&b, "\x1b[2Kstopping… %s; interrupt again to abort\n", done)
+	default:
+		fmt.Fprintf(&b, "\x1b[2K%s rows in %s (%s rows/s), %d/%d sets done\n", thousands(total), elapsed.Round(time.Second), thousands(rate(total, elapsed)), t.finishedCount(), len(t.order))
+	}
 	lines := 1
 	if !final {
 		for _, k := range t.order {
@@ -175,22 +214,30 @@ func (t *Tracker) finishedCount() int {
 	return n
 }
 
-// line renders one set: bar (when the size is known), rows, pages, rate, ETA.
+// line renders one set: bar (when the size is known), rows, pages, then
+// rate and ETA — or, once the run is stopping, that it stops.
 func (t *Tracker) line(u *unitState) string {
-	el := time.Since(u.started)
-	r := rate(u.rows, el)
+	r := rate(u.rows, t.now().Sub(u.started))
 	name := fmt.Sprintf("%-24.24s %-28.28s", u.company, u.set)
-	if u.estimate <= 0 {
-		return fmt.Sprintf("%s %10s rows %5d pages %9s/s", name, thousands(u.rows), u.pages, thousands(r))
+	bar := ""
+	if u.estimate > 0 {
+		frac := min(1, float64(u.rows)/float64(u.estimate))
+		const width = 20
+		filled := int(frac * width)
+		bar = fmt.Sprintf(" [%s%s] %3.0f%%", strings.Repeat("=", filled), strings.Repeat(" ", width-filled), frac*100)
 	}
-	frac := min(1, float64(u.rows)/float64(u.estimate))
-	const width = 20
-	filled := int(frac * width)
+	head := fmt.Sprintf("%s%s %10s rows %5d pages", name, bar, thousands(u.rows), u.pages)
+	switch {
+	case t.stopping:
+		return head + " stopping…"
+	case u.estimate <= 0:
+		return fmt.Sprintf("%s %9s/s", head, thousands(r))
+	}
 	eta := "?"
 	if r > 0 && u.rows < u.estimate {
 		eta = (time.Duration(float64(u.estimate-u.rows)/float64(r)) * time.Second).Round(time.Second).String()
 	}
-	return fmt.Sprintf("%s [%s%s] %3.0f%% %10s rows %5d pages %9s/s ETA %s", name, strings.Repeat("=", filled), strings.Repeat(" ", width-filled), frac*100, thousands(u.rows), u.pages, thousands(r), eta)
+	return fmt.Sprintf("%s %9s/s ETA %s", head, thousands(r), eta)
 }
 
 func rate(n int64, d time.Duration) int64 {
@@ -210,31 +257,4 @@ func thousands(n int64) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
-}
-
-// Summary writes the end-of-run table: one line per company × set.
-func Summary(w io.Writer, results []store.SetResult, companyNames map[string]string, elapsed time.Duration) {
-	sort.SliceStable(results, func(i, j int) bool {
-		if results[i].CompanyID != results[j].CompanyID {
-			return companyNames[results[i].CompanyID] < companyNames[results[j].CompanyID]
-		}
-		return results[i].Set < results[j].Set
-	})
-	fmt.Fprintf(w, "%-26s %-40s %10s %9s %10s %8s %8s %7s %5s %9s  %s\n", "COMPANY", "SET", "INSERTED", "UPDATED", "UNCHANGED", "DELETED", "REQUESTS", "RETRIES", "429s", "DURATION", "STATUS")
-	var tot store.SetResult
-	for _, r := range results {
-		status := "ok"
-		if r.Error != "" {
-			status = "FAILED: " + r.Error
-		}
-		fmt.Fprintf(w, "%-26.26s %-40.40s %10s %9s %10s %8s %8d %7d %5d %9s  %s\n", companyNames[r.CompanyID], r.Set,
-			thousands(r.Counts.Inserted), thousands(r.Counts.Updated), thousands(r.Counts.Unchanged), thousands(r.Counts.Deleted),
-			r.Requests, r.Retries, r.Throttled, r.Duration.Round(time.Millisecond), status)
-		tot.Counts.Add(r.Counts)
-		tot.Requests += r.Requests
-		tot.Retries += r.Retries
-		tot.Throttled += r.Throttled
-	}
-	fmt.Fprintf(w, "%-26s %-40s %10s %9s %10s %8s %8d %7d %5d %9s\n", "TOTAL", "", thousands(tot.Counts.Inserted), thousands(tot.Counts.Updated),
-		thousands(tot.Counts.Unchanged), thousands(tot.Counts.Deleted), tot.Requests, tot.Retries, tot.Throttled, elapsed.Round(time.Millisecond))
 }

@@ -120,11 +120,18 @@ func TestKilledRunsResumeToTheCleanResult(t *testing.T) {
 				if strings.Contains(stderr.String(), "resuming the interrupted run") {
 					resumed++
 				}
-				// Whatever the moment, the store is whole and readable.
-				if kind == "sqlite" {
-					sqliteIntact(t, strings.TrimPrefix(dest, "sqlite:"))
+				// Whatever the moment, the store is whole and readable; a run
+				// killed on its first request, before the setup checks
+				// passed, has created nothing at all.
+				db := strings.TrimPrefix(dest, "sqlite:")
+				if kind == "jsonl" {
+					db = filepath.Join(strings.TrimPrefix(dest, "jsonl:"), ".sync", "state.db")
+				}
+				if _, err := os.Stat(db); errors.Is(err, os.ErrNotExist) {
+					require.Empty(t, seen, "%s is gone after a run had created tables in it", db)
 				} else {
-					sqliteIntact(t, filepath.Join(strings.TrimPrefix(dest, "jsonl:"), ".sync", "state.db"))
+					require.False(t, i == 0 && killed == 1, "a run killed on its companies request created %s", db)
+					sqliteIntact(t, db)
 				}
 				// A table the killed runs had not got to create yet is
 				// missing, truthfully; once created it stays.

@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/bcsdk/bc/internal/textdist"
 )
 
 // Replayer is an http.RoundTripper that answers requests from a recording
@@ -232,25 +234,10 @@ func (r *Replayer) closest(key string) int {
 	return best
 }
 
-// editDistance is the Levenshtein distance of the first 1000 bytes of a and b.
+// editDistance is the edit distance of the first 1000 bytes of a and b:
+// recorded URLs can be long, and the hint needs only the closest one.
 func editDistance(a, b string) int {
-	a, b = a[:min(len(a), 1000)], b[:min(len(b), 1000)]
-	prev, cur := make([]int, len(b)+1), make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return textdist.Levenshtein(a[:min(len(a), 1000)], b[:min(len(b), 1000)])
 }
 
 // Unused lists the recorded exchanges that have not been served, as

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/bcsdk/bc/internal/textdist"
 )
 
 // Renamed makes an old flag name fail with a pointer to the new one, and
@@ -77,32 +79,11 @@ func (s *Set) unexpected(args []string) error {
 func (s *Set) nearest(name string) string {
 	best, bestDist := "", 3
 	for _, f := range s.flags {
-		if d := distance(name, f.Name); d < bestDist {
+		if d := textdist.Levenshtein(name, f.Name); d < bestDist {
 			best, bestDist = f.Name, d
 		}
 	}
 	return best
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 // PrintHelp writes the usage line, the synopsis and every flag with its

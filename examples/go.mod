@@ -11,6 +11,7 @@ require (
 )
 
 require (
+	github.com/bcsdk/bc/bcsync v0.0.0
 	github.com/dustin/go-humanize v1.1.0 // indirect
 	github.com/google/go-querystring v1.2.0 // indirect
 	github.com/google/uuid v1.6.0 // indirect
@@ -32,3 +33,5 @@ require (
 )
 
 replace github.com/bcsdk/bc => ../
+
+replace github.com/bcsdk/bc/bcsync => ../bcsync

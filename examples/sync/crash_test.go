@@ -13,9 +13,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bcsdk/bc/bcsync/store"
+	"github.com/bcsdk/bc/bcsync/synctest"
 	"github.com/bcsdk/bc/bctest"
-	"github.com/bcsdk/bc/examples/sync/internal/store"
-	"github.com/bcsdk/bc/examples/sync/internal/synccheck"
 	"github.com/stretchr/testify/require"
 	_ "modernc.org/sqlite"
 )
@@ -136,8 +136,8 @@ func TestKilledRunsResumeToTheCleanResult(t *testing.T) {
 				// A table the killed runs had not got to create yet is
 				// missing, truthfully; once created it stays.
 				for _, tb := range tablesOf(sets) {
-					_, err := synccheck.Actual(context.Background(), dest, []*store.Table{tb})
-					if errors.Is(err, synccheck.ErrNoTable) && !seen[tb.Name] {
+					_, err := synctest.Actual(context.Background(), dest, []*store.Table{tb})
+					if errors.Is(err, synctest.ErrNoTable) && !seen[tb.Name] {
 						continue
 					}
 					require.NoError(t, err, "after kill %d the store is readable", killed)
@@ -146,7 +146,7 @@ func TestKilledRunsResumeToTheCleanResult(t *testing.T) {
 			}
 			res, err = h.process(bin, append(args, "--out", dest)...).CombinedOutput()
 			require.NoError(t, err, "%s", res)
-			require.Empty(t, synccheck.Diff(want, h.snapshot(dest, sets)), "the resumed store equals the clean one")
+			require.Empty(t, synctest.Diff(want, h.snapshot(dest, sets)), "the resumed store equals the clean one")
 			h.requireSynced(dest, sets)
 			require.Positive(t, resumed, "killed runs were resumed")
 			t.Logf("%s: %d runs killed at random requests (%d finished first), %d resumed an interrupted run; a clean run makes %d requests",

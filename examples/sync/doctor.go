@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/bcsdk/bc/bcsync/doctor"
+	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/examples/sync/internal/config"
-	"github.com/bcsdk/bc/examples/sync/internal/doctor"
-	"github.com/bcsdk/bc/examples/sync/internal/store"
 )
 
 // doctorConfig is what the doctor checks for this command line and target.

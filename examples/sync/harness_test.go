@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bcsdk/bc/bcsync"
+	"github.com/bcsdk/bc/bcsync/store"
+	"github.com/bcsdk/bc/bcsync/synctest"
 	"github.com/bcsdk/bc/bctest"
 	"github.com/bcsdk/bc/entities"
-	"github.com/bcsdk/bc/examples/sync/internal/plan"
-	"github.com/bcsdk/bc/examples/sync/internal/store"
-	"github.com/bcsdk/bc/examples/sync/internal/synccheck"
 	"github.com/bcsdk/bc/schema"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
@@ -62,15 +62,15 @@ func (h *harness) runCtx(ctx context.Context, args ...string) result {
 func (h *harness) sqlite(name string) string { return "sqlite:" + filepath.Join(h.dir, name) }
 
 // plan is what a run with these arguments syncs.
-func (h *harness) plan(profile string, refs ...plan.Ref) []*plan.Set {
+func (h *harness) plan(profile string, refs ...bcsync.Ref) []*bcsync.Set {
 	h.t.Helper()
-	schemas := map[string]*schema.Service{plan.StandardRoute: entities.Schema, bctest.JobTasksRoute: bctest.JobTasksAPI()}
-	sets, err := plan.Build(profile, refs, schemas)
+	schemas := map[string]*schema.Service{bcsync.StandardRoute: entities.Schema, bctest.JobTasksRoute: bctest.JobTasksAPI()}
+	sets, err := bcsync.Build(profile, refs, schemas)
 	require.NoError(h.t, err)
 	return sets
 }
 
-func tablesOf(sets []*plan.Set) []*store.Table { return plan.Tables(sets) }
+func tablesOf(sets []*bcsync.Set) []*store.Table { return bcsync.Tables(sets) }
 
 // companies are the ids of the fake's companies.
 func (h *harness) companies() []string {
@@ -82,13 +82,13 @@ func (h *harness) companies() []string {
 }
 
 // requireSynced checks that dest holds exactly the fake's data for sets.
-func (h *harness) requireSynced(dest string, sets []*plan.Set) {
+func (h *harness) requireSynced(dest string, sets []*bcsync.Set) {
 	h.t.Helper()
-	want, err := synccheck.Expected(h.srv, sets, h.companies())
+	want, err := synctest.Expected(h.srv, sets, h.companies())
 	require.NoError(h.t, err)
-	got, err := synccheck.Actual(context.Background(), dest, tablesOf(sets))
+	got, err := synctest.Actual(context.Background(), dest, tablesOf(sets))
 	require.NoError(h.t, err)
-	require.Empty(h.t, synccheck.Diff(want, got))
+	require.Empty(h.t, synctest.Diff(want, got))
 	for name, tbl := range want {
 		require.Positive(h.t, tbl.Count(), "the demo has rows in %s", name)
 	}
@@ -96,9 +96,9 @@ func (h *harness) requireSynced(dest string, sets []*plan.Set) {
 
 // snapshot reads the tables of sets from dest, to prove a failed run left
 // them alone.
-func (h *harness) snapshot(dest string, sets []*plan.Set) map[string]synccheck.Table {
+func (h *harness) snapshot(dest string, sets []*bcsync.Set) map[string]synctest.Table {
 	h.t.Helper()
-	got, err := synccheck.Actual(context.Background(), dest, tablesOf(sets))
+	got, err := synctest.Actual(context.Background(), dest, tablesOf(sets))
 	require.NoError(h.t, err)
 	return got
 }

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bcsdk/bc/bcsync"
 	"github.com/bcsdk/bc/bctest"
-	"github.com/bcsdk/bc/examples/sync/internal/plan"
 	"github.com/stretchr/testify/require"
 )
 
@@ -38,6 +38,6 @@ func TestREADMEDemoCustomAPICommandWorks(t *testing.T) {
 	dest := h.sqlite("readme.db")
 	r := h.run(append(args, "--out", dest)...)
 	require.Equal(t, 0, r.code, r.stderr)
-	h.requireSynced(dest, h.plan("mosaic", plan.Ref{Name: "jobTasks", Route: bctest.JobTasksRoute}))
+	h.requireSynced(dest, h.plan("mosaic", bcsync.Ref{Name: "jobTasks", Route: bctest.JobTasksRoute}))
 	require.Contains(t, r.stdout, "jobTasks")
 }

@@ -11,9 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bcsdk/bc/examples/sync/internal/pgtest"
-	"github.com/bcsdk/bc/examples/sync/internal/plan"
-	"github.com/bcsdk/bc/examples/sync/internal/store"
+	"github.com/bcsdk/bc/bcsync"
+	"github.com/bcsdk/bc/bcsync/store"
+	"github.com/bcsdk/bc/bcsync/store/storetest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -85,12 +85,12 @@ func TestSecondSyncIsRefusedAtOnce(t *testing.T) {
 // schema does not exist: one line names it and says how to create it.
 func TestMissingPostgresSchemaIsNamed(t *testing.T) {
 	t.Parallel()
-	dsn := os.Getenv(pgtest.DSNEnv)
+	dsn := os.Getenv(storetest.PostgresDSNEnv)
 	if dsn == "" {
-		t.Skipf("set %s to run this test", pgtest.DSNEnv)
+		t.Skipf("set %s to run this test", storetest.PostgresDSNEnv)
 	}
 	h := newHarness(t)
-	dest := pgtest.WithSearchPath(t, dsn, "bcsync_nonexistent")
+	dest := storetest.WithSearchPath(t, dsn, "bcsync_nonexistent")
 	r := h.run("--entities", "customers", "--out", dest)
 	require.Equal(t, exitSetup, r.code, r.stderr)
 	msg := lines(r.stderr)
@@ -106,7 +106,7 @@ func TestMissingOutputDirectoriesAreCreated(t *testing.T) {
 	for _, dest := range []string{h.sqlite(filepath.Join("out", "sqlite", "bc.db")), "jsonl:" + filepath.Join(h.dir, "out", "jsonl")} {
 		r := h.run("--entities", "customers", "--out", dest)
 		require.Equal(t, 0, r.code, r.stderr)
-		h.requireSynced(dest, h.plan("", plan.Ref{Name: "customers", Route: plan.StandardRoute}))
+		h.requireSynced(dest, h.plan("", bcsync.Ref{Name: "customers", Route: bcsync.StandardRoute}))
 	}
 }
 

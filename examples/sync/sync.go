@@ -13,11 +13,11 @@ import (
 	"strings"
 
 	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bcsync"
+	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/bctest"
 	"github.com/bcsdk/bc/examples/sync/internal/config"
-	"github.com/bcsdk/bc/examples/sync/internal/engine"
 	"github.com/bcsdk/bc/examples/sync/internal/progress"
-	"github.com/bcsdk/bc/examples/sync/internal/store"
 )
 
 // version is sent in the User-Agent, so BC's telemetry shows the sync.
@@ -94,13 +94,13 @@ func runSync(ctx, stop context.Context, cfg *config.Config, stdout, stderr io.Wr
 
 	tracker := progress.New(stderr, logger, bars)
 	stopShown := onStop(stop, tracker.Stopping)
-	opts := engine.Options{
+	opts := bcsync.Options{
 		Companies: cfg.Companies, Profile: cfg.PlanProfile(), Entities: cfg.Entities,
 		Full: cfg.Full, Since: cfg.Since, Overlap: cfg.Overlap, Reconcile: cfg.Reconcile, MarkDeleted: cfg.MarkDeleted,
 		Workers: cfg.Concurrency, PageSize: cfg.PageSize, NoSplit: !cfg.Split,
 	}
-	eng := engine.New(opts, client, st, logger, tracker)
-	var summary *engine.Summary
+	eng := bcsync.New(opts, client, st, logger, tracker)
+	var summary *bcsync.Summary
 	if err = eng.Prepare(ctx); err == nil && stop.Err() == nil {
 		if err = st.Open(ctx); err != nil {
 			err = &openError{err}
@@ -119,7 +119,7 @@ func runSync(ctx, stop context.Context, cfg *config.Config, stdout, stderr io.Wr
 			logger.Info("stored", "in", where, "tables", tables)
 		}
 	}
-	var setup *engine.SetupError
+	var setup *bcsync.SetupError
 	var open *openError
 	switch {
 	case ctx.Err() != nil:
@@ -182,7 +182,7 @@ type openError struct{ err error }
 
 func (e *openError) Error() string { return e.err.Error() }
 
-func companyNames(s *engine.Summary) map[string]string { return s.CompanyNames }
+func companyNames(s *bcsync.Summary) map[string]string { return s.CompanyNames }
 
 // location says where --out writes, for people: an absolute path, or the
 // PostgreSQL server, database and schema — never the password.

@@ -10,11 +10,11 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bcsync"
+	"github.com/bcsdk/bc/bcsync/store"
+	"github.com/bcsdk/bc/bcsync/watch"
 	"github.com/bcsdk/bc/bctest"
 	"github.com/bcsdk/bc/examples/sync/internal/config"
-	"github.com/bcsdk/bc/examples/sync/internal/engine"
-	"github.com/bcsdk/bc/examples/sync/internal/store"
-	"github.com/bcsdk/bc/examples/sync/internal/watch"
 )
 
 // preopened are listeners opened before the run, by address. Tests open
@@ -35,7 +35,7 @@ func listen(addr string) (net.Listener, error) {
 // SIGINT/SIGTERM, and returns the exit code: 0 when stopped, 2 when
 // watching could not start (BC refused every subscription).
 func watchAfter(ctx, stop context.Context, cfg *config.Config, ln net.Listener, client *bc.Client, st store.Store,
-	opts engine.Options, summary *engine.Summary, logger *slog.Logger, stderr io.Writer) int {
+	opts bcsync.Options, summary *bcsync.Summary, logger *slog.Logger, stderr io.Writer) int {
 	w := watch.New(watch.Options{
 		Listener: ln, PublicURL: cfg.PublicURL, Poll: cfg.Poll, Debounce: cfg.Debounce,
 		Sync: opts, Companies: summary.CompanyNames,

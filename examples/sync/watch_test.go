@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bcsync"
 	"github.com/bcsdk/bc/bctest"
 	"github.com/bcsdk/bc/entities"
-	"github.com/bcsdk/bc/examples/sync/internal/plan"
 	"github.com/stretchr/testify/require"
 )
 
@@ -140,9 +140,9 @@ func (w *watched) subscriptions() []entities.Subscriptions {
 
 // watchPlan is what startWatch syncs: two sets with webhooks, one without
 // (the mosaic profile without its time entries, which are re-read whole).
-func watchPlan(h *harness) []*plan.Set {
-	return h.plan("", plan.Ref{Name: "customers", Route: plan.StandardRoute}, plan.Ref{Name: "employees", Route: plan.StandardRoute},
-		plan.Ref{Name: "projects", Route: plan.StandardRoute})
+func watchPlan(h *harness) []*bcsync.Set {
+	return h.plan("", bcsync.Ref{Name: "customers", Route: bcsync.StandardRoute}, bcsync.Ref{Name: "employees", Route: bcsync.StandardRoute},
+		bcsync.Ref{Name: "projects", Route: bcsync.StandardRoute})
 }
 
 // num reads a number of a JSON log record.

@@ -20,9 +20,9 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bcsync"
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/examples/internal/cli"
-	"github.com/bcsdk/bc/examples/sync/internal/plan"
 )
 
 // Config is the parsed command line.
@@ -31,7 +31,7 @@ type Config struct {
 	BaseURL, TokenURL             string
 	Companies                     []string
 	Profile                       string
-	Entities                      []plan.Ref
+	Entities                      []bcsync.Ref
 	Out                           string
 	Full                          bool
 	Since                         time.Time
@@ -96,7 +96,7 @@ func Parse(args []string, getenv func(string) string, help io.Writer) (*Config, 
 	c.explicitProfile = fs.Source("profile") != cli.Default
 	var err error
 	c.Companies = list(companies)
-	if c.Entities, err = plan.ParseRefs(entitiesList); err != nil {
+	if c.Entities, err = bcsync.ParseRefs(entitiesList); err != nil {
 		return nil, usage("%v", err)
 	}
 	if err := refuseContradictions(c, fs); err != nil {
@@ -127,7 +127,7 @@ func list(s string) []string {
 // validate checks what can be checked without the network.
 func (c *Config) validate(fs *cli.Set) error {
 	for _, r := range c.Entities {
-		if r.Route == plan.StandardRoute && r.Name != "companies" {
+		if r.Route == bcsync.StandardRoute && r.Name != "companies" {
 			if _, ok := entities.Schema.EntitySet(r.Name); !ok {
 				return usage("--entities: %q is not an entity set of API v2.0 (see the README for the list; custom APIs are written set@/api/publisher/group/version)", r.Name)
 			}
@@ -173,7 +173,7 @@ func (c *Config) PlanProfile() string {
 		return c.Profile
 	}
 	for _, r := range c.Entities {
-		if r.Route == plan.StandardRoute {
+		if r.Route == bcsync.StandardRoute {
 			return ""
 		}
 	}

@@ -4,9 +4,9 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bcsync"
 	"github.com/bcsdk/bc/bctest"
 	"github.com/bcsdk/bc/examples/internal/cli"
-	"github.com/bcsdk/bc/examples/sync/internal/plan"
 )
 
 // synopsis is printed above the flags in --help.
@@ -32,7 +32,7 @@ func (c *Config) flags(getenv func(string) string, companies, entities *string) 
 	fs.String(&c.TokenURL, "token-url", bc.DefaultTokenURL, "token endpoint; {tenant} is replaced").As("url")
 	fs.String(companies, "companies", "", "company names or ids, comma-separated; all companies when not given").As("list")
 	fs.String(&c.Profile, "profile", "mosaic", "what to sync: mosaic, finance or all").
-		Must("mosaic, finance or all", func() bool { _, ok := plan.Profiles[c.Profile]; return ok })
+		Must("mosaic, finance or all", func() bool { _, ok := bcsync.Profiles[c.Profile]; return ok })
 	fs.String(entities, "entities", "", "entity sets, comma-separated; set@/api/publisher/group/version for a custom API").As("list")
 	fs.String(&c.Out, "out", "sqlite:bc.db", "destination: sqlite:PATH, postgres://…, or jsonl:DIR").As("dest")
 	fs.Bool(&c.Full, "full", false, "ignore watermarks and read everything")

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/bcsdk/bc/examples/sync/internal/store"
+	"github.com/bcsdk/bc/bcsync/store"
 )
 
 // unitState is the progress of one company × set.
@@ -88,7 +88,7 @@ func (t *Tracker) unit(company, set string) *unitState {
 	return u
 }
 
-// Planned implements engine.Reporter.
+// Planned implements bcsync.Reporter.
 func (t *Tracker) Planned(company, set string, estimate int64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -98,7 +98,7 @@ func (t *Tracker) Planned(company, set string, estimate int64) {
 	}
 }
 
-// Fetched implements engine.Reporter.
+// Fetched implements bcsync.Reporter.
 func (t *Tracker) Fetched(company, set string, rows int64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -107,7 +107,7 @@ func (t *Tracker) Fetched(company, set string, rows int64) {
 	u.pages++
 }
 
-// Finished implements engine.Reporter.
+// Finished implements bcsync.Reporter.
 func (t *Tracker) Finished(company, set string, r store.SetResult) {
 	t.mu.Lock()
 	u := t.unit(company, set)

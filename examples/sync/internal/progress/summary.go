@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bcsdk/bc/examples/sync/internal/engine"
-	"github.com/bcsdk/bc/examples/sync/internal/store"
+	"github.com/bcsdk/bc/bcsync"
+	"github.com/bcsdk/bc/bcsync/store"
 )
 
 const (
@@ -45,7 +45,7 @@ func Summary(w io.Writer, results []store.SetResult, companyNames map[string]str
 			flush()
 		}
 		add(&tot, r)
-		if engine.Unfinished(r) {
+		if bcsync.Unfinished(r) {
 			unfinished.CompanyID = r.CompanyID
 			add(&unfinished, r)
 			n++

@@ -1,0 +1,142 @@
+package bcsync
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bcsync/store"
+	"github.com/bcsdk/bc/entities"
+	"github.com/bcsdk/bc/schema"
+)
+
+func builtinSchema() *schema.Service { return entities.Schema }
+
+// companiesTable is the companies table: every company property, no
+// companyId column, keyed by id.
+func companiesTable(std *schema.Service) *store.Table {
+	typ, ok := std.EntityType("company")
+	if !ok {
+		typ, _ = entities.Schema.EntityType("company")
+	}
+	t := &store.Table{Name: "companies", Key: []string{"id"}}
+	for _, c := range Columns(typ) {
+		t.Columns = append(t.Columns, c.Column)
+	}
+	return t
+}
+
+// discover lists the companies, keeps those asked for, and reads BC's clock
+// from the response (the watermark of this run).
+func (e *Engine) discover(ctx context.Context, std *schema.Service) ([]company, time.Time, []store.Row, error) {
+	typ, ok := std.EntityType("company")
+	if !ok {
+		typ, _ = entities.Schema.EntityType("company")
+	}
+	t := companiesTable(std)
+	d := newDecoder(t, Columns(typ), 0, "id")
+	idCol, nameCol := colIndex(t, "id"), colIndex(t, "name")
+	p := bc.Set[json.RawMessage](e.client.StandardAPI(), "companies").List(nil)
+	var all []company
+	var rows []store.Row
+	serverStart := time.Time{}
+	for p.More() {
+		page, err := p.NextPage(ctx)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if errors.Is(err, bc.ErrNotFound) {
+			return nil, time.Time{}, nil, &SetupError{fmt.Errorf("the environment %q does not exist in tenant %s: check --environment against the BC admin center (%w)", e.client.Environment(), e.client.TenantID(), err)}
+		}
+		if err != nil {
+			return nil, time.Time{}, nil, &SetupError{fmt.Errorf("listing companies: %w", err)}
+		}
+		if serverStart.IsZero() {
+			serverStart = serverTime(page.Response.Header)
+		}
+		for _, raw := range page.Items {
+			var out pageRows
+			if err := d.decode(raw, "", &out); err != nil {
+				return nil, time.Time{}, nil, fmt.Errorf("decoding a company: %w", err)
+			}
+			row := out.rows[0]
+			all = append(all, company{id: row[idCol].Text, name: row[nameCol].Text})
+			rows = append(rows, row)
+		}
+	}
+	if len(all) == 0 {
+		return nil, time.Time{}, nil, &SetupError{errors.New("BC lists no companies in this environment: check --environment, and that the app's permission sets cover the companies (a blank company on the \"Microsoft Entra Applications\" page means all)")}
+	}
+	keep, err := selectCompanies(all, e.opts.Companies)
+	if err != nil {
+		return nil, time.Time{}, nil, &SetupError{err}
+	}
+	var kept []store.Row
+	for i, co := range all {
+		if contains(keep, co) {
+			kept = append(kept, rows[i])
+		}
+	}
+	return keep, serverStart, kept, nil
+}
+
+func colIndex(t *store.Table, name string) int {
+	for i, c := range t.Columns {
+		if c.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func contains(list []company, c company) bool {
+	for _, x := range list {
+		if x.id == c.id {
+			return true
+		}
+	}
+	return false
+}
+
+// selectCompanies keeps the companies named (by name or id) in want.
+func selectCompanies(all []company, want []string) ([]company, error) {
+	if len(want) == 0 {
+		return all, nil
+	}
+	var keep []company
+	for _, w := range want {
+		found := false
+		for _, c := range all {
+			if strings.EqualFold(c.id, w) || c.name == w {
+				if !contains(keep, c) {
+					keep = append(keep, c)
+				}
+				found = true
+			}
+		}
+		if !found {
+			names := make([]string, len(all))
+			for i, c := range all {
+				names[i] = fmt.Sprintf("%q (%s)", c.name, c.id)
+			}
+			sort.Strings(names)
+			return nil, fmt.Errorf("--companies: no company named or with id %q; the environment has %s", w, strings.Join(names, ", "))
+		}
+	}
+	return keep, nil
+}
+
+// serverTime reads BC's clock from a response's Date header.
+func serverTime(h http.Header) time.Time {
+	if t, err := http.ParseTime(h.Get("Date")); err == nil {
+		return t.UTC()
+	}
+	return time.Now().UTC().Truncate(time.Second)
+}

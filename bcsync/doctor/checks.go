@@ -1,0 +1,480 @@
+package doctor
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/automation"
+	"github.com/bcsdk/bc/bcsync"
+	"github.com/bcsdk/bc/entities"
+	"github.com/bcsdk/bc/odata"
+	"github.com/bcsdk/bc/schema"
+)
+
+// check is one step of the setup guide: its name, the check that must pass
+// (or warn) before it runs (1-based, 0 for none), how to run it, and the fix
+// when run gives none.
+type check struct {
+	name  string
+	needs int
+	run   func(ctx context.Context, s *session) outcome
+	fix   func(s *session) string
+}
+
+type outcome struct {
+	status      Status
+	detail, fix string
+}
+
+func pass(detail string) outcome         { return outcome{status: OK, detail: detail} }
+func fail(detail, fix string) outcome    { return outcome{status: Fail, detail: detail, fix: fix} }
+func warning(detail, fix string) outcome { return outcome{status: Warn, detail: detail, fix: fix} }
+
+// The application permissions (roles) of the Dynamics 365 Business Central
+// API in Entra.
+const (
+	apiRole        = "API.ReadWrite.All"
+	automationRole = "Automation.ReadWrite.All"
+)
+
+// The fixes, in the words of the setup guide.
+const (
+	consentFix = "in the app registration's API permissions, add Dynamics 365 Business Central → Application permissions → " +
+		apiRole + " and " + automationRole + `, then click "Grant admin consent"`
+	automationRoleFix = "to use the Automation API, add the application permission " + automationRole +
+		` (Dynamics 365 Business Central) and click "Grant admin consent"; the sync itself does not need it`
+	d365AutomationFix = `on the "Microsoft Entra Applications" page in Business Central, assign the permission set D365 AUTOMATION to the app`
+	environmentFix    = "use the environment name exactly as the Business Central admin center shows it (--environment, e.g. Production or Sandbox)"
+	companyScopeFix   = `on the "Microsoft Entra Applications" page in Business Central, leave the Company of the app's permission sets blank ` +
+		"(all companies) or add the permission sets for each company the sync reads"
+	networkFix = "check --base-url and the network, then run --doctor again"
+)
+
+func entraAppsFix(clientID string) string {
+	return `in Business Central, open the "Microsoft Entra Applications" page (older name "Azure Active Directory Applications"), ` +
+		"add the app with client ID " + clientID + " if it is missing, set State = Enabled, and assign the permission sets " +
+		"D365 AUTOMATION, LOCAL and LOGIN"
+}
+
+// tokenStages maps what Entra refused to the check that covers it: the
+// tenant (1), the client ID (2) or the secret (3); anything else is check 4.
+var tokenStages = map[bc.AuthProblem]int{
+	bc.ProblemMalformedTenant: 1, bc.ProblemUnknownTenant: 1, bc.ProblemUnreachable: 1,
+	bc.ProblemMalformedClient: 2, bc.ProblemUnknownClient: 2,
+	bc.ProblemMissingSecret: 3, bc.ProblemInvalidSecret: 3, bc.ProblemExpiredSecret: 3,
+}
+
+// checks are the steps of the guide, in its order.
+var checks = []check{
+	{name: "Tenant exists", run: tokenStep(1, func(s *session) string {
+		return "Microsoft Entra knows tenant " + s.cfg.TenantID
+	})},
+	{name: "Client ID is registered in the tenant", needs: 1, run: tokenStep(2, func(s *session) string {
+		return "app " + s.cfg.ClientID + " is registered in the tenant"
+	})},
+	{name: "Client secret is valid and not expired", needs: 2, run: tokenStep(3, func(*session) string {
+		return "Microsoft Entra accepted the secret"
+	})},
+	{name: "Entra issues a token", needs: 3, run: tokenStep(4, func(s *session) string {
+		if s.claims.Aud == "" {
+			return "token issued"
+		}
+		return "token issued for " + s.claims.Aud
+	})},
+	{name: "Token has the Business Central API permissions", needs: 4, run: tokenRoles},
+	{name: "Business Central accepts the app", needs: 5, run: bcAccepts,
+		fix: func(s *session) string { return entraAppsFix(s.cfg.ClientID) }},
+	{name: "Environment exists", needs: 6, run: environmentExists},
+	{name: "Companies are visible", needs: 7, run: companiesVisible},
+	{name: "Entity sets are readable", needs: 8, run: setsReadable},
+	{name: "Automation API is reachable", needs: 8, run: automationReachable},
+}
+
+// session is what the checks learn and share.
+type session struct {
+	cfg       Config
+	token     func() (string, error)
+	client    *bc.Client
+	clientErr error
+
+	tokenFetched bool
+	tokenErr     error
+	jwt          bool
+	claims       claims
+
+	companiesListed bool
+	companies       []entities.Company
+	companiesErr    error
+	selected        []entities.Company
+}
+
+func newSession(cfg Config) *session {
+	s := &session{cfg: cfg}
+	tokenURL := cfg.TokenURL
+	if tokenURL == "" {
+		tokenURL = bc.DefaultTokenURL
+	}
+	ts := bc.ClientCredentials(cfg.TenantID, cfg.ClientID, cfg.Secret, bc.WithTokenURL(tokenURL),
+		bc.WithTokenHTTPClient(&http.Client{Timeout: 30 * time.Second}))
+	s.token = func() (string, error) {
+		t, err := ts.Token()
+		if err != nil {
+			return "", err
+		}
+		return t.AccessToken, nil
+	}
+	conc := cfg.Concurrency
+	if conc < 1 {
+		conc = bc.DefaultMaxConcurrency
+	}
+	opts := []bc.Option{bc.WithTokenSource(ts), bc.WithMaxConcurrency(conc)}
+	if cfg.BaseURL != "" {
+		opts = append(opts, bc.WithBaseURL(cfg.BaseURL))
+	}
+	if cfg.UserAgent != "" {
+		opts = append(opts, bc.WithUserAgent(cfg.UserAgent))
+	}
+	s.client, s.clientErr = bc.NewClient(cfg.TenantID, cfg.Environment, opts...)
+	return s
+}
+
+// tokenStep is checks 1–4: one token request, whose failure belongs to the
+// check of the value or step Entra refused.
+func tokenStep(stage int, passed func(*session) string) func(context.Context, *session) outcome {
+	return func(_ context.Context, s *session) outcome {
+		s.fetchToken()
+		if s.tokenErr == nil {
+			return pass(passed(s))
+		}
+		at, detail, fix := 4, s.tokenErr.Error(), "check --token-url and the network, then run --doctor again"
+		var ae *bc.AuthError
+		if errors.As(s.tokenErr, &ae) {
+			if st, ok := tokenStages[ae.Problem]; ok {
+				at = st
+			}
+			detail, fix = describeAuth(ae), ae.Problem.Fix()
+		}
+		if at != stage {
+			return pass(passed(s))
+		}
+		return fail(detail, fix)
+	}
+}
+
+func describeAuth(ae *bc.AuthError) string {
+	switch {
+	case ae.Code != "" && ae.Description != "":
+		return ae.Code + ": " + ae.Description
+	case ae.Description != "":
+		return ae.Description
+	case ae.Code != "":
+		return ae.Code
+	case ae.Err != nil:
+		return "the token endpoint could not be reached: " + ae.Err.Error()
+	}
+	return ae.Problem.String()
+}
+
+func (s *session) fetchToken() {
+	if s.tokenFetched {
+		return
+	}
+	s.tokenFetched = true
+	tok, err := s.token()
+	s.tokenErr = err
+	if err == nil {
+		s.claims, s.jwt = decodeClaims(tok)
+	}
+}
+
+// claims are the parts of the access token the doctor reads.
+type claims struct {
+	Aud   string   `json:"aud"`
+	Roles []string `json:"roles"`
+}
+
+// decodeClaims reads a JWT's payload without verifying it: BC verifies the
+// token; the doctor only reads which roles Entra put in it.
+func decodeClaims(token string) (claims, bool) {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return claims{}, false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return claims{}, false
+	}
+	var c claims
+	if json.Unmarshal(raw, &c) != nil {
+		var loose struct {
+			Roles []string `json:"roles"`
+		}
+		if json.Unmarshal(raw, &loose) != nil {
+			return claims{}, false
+		}
+		c.Roles = loose.Roles
+	}
+	return c, true
+}
+
+func tokenRoles(_ context.Context, s *session) outcome {
+	if !s.jwt {
+		return warning("the token is not a JWT, so its roles cannot be read; check the API permissions by hand", consentFix)
+	}
+	roles := s.claims.Roles
+	switch {
+	case len(roles) == 0:
+		return fail("the token carries no roles: "+apiRole+" has no admin consent", consentFix)
+	case !slices.Contains(roles, apiRole):
+		return fail("the token's roles are "+strings.Join(roles, ", ")+": "+apiRole+" has no admin consent", consentFix)
+	case !slices.Contains(roles, automationRole):
+		return warning("roles: "+strings.Join(roles, ", ")+"; "+automationRole+" is not granted (needed only for the Automation API)", automationRoleFix)
+	}
+	return pass("roles: " + strings.Join(roles, ", "))
+}
+
+// listCompanies reads the companies once; checks 6, 7 and 8 judge the answer.
+func (s *session) listCompanies(ctx context.Context) {
+	if s.companiesListed {
+		return
+	}
+	s.companiesListed = true
+	if s.clientErr != nil {
+		s.companiesErr = s.clientErr
+		return
+	}
+	s.companies, s.companiesErr = s.client.Companies().List(nil).Collect(ctx)
+}
+
+// apiText is an error as BC gave it, without correlation ids.
+func apiText(err error) string {
+	var ae *bc.APIError
+	if errors.As(err, &ae) {
+		s := fmt.Sprintf("%d", ae.StatusCode)
+		if ae.Code != "" {
+			s += " " + ae.Code
+		}
+		if ae.Message != "" {
+			s += ": " + ae.Message
+		}
+		return s
+	}
+	return err.Error()
+}
+
+func bcAccepts(ctx context.Context, s *session) outcome {
+	s.listCompanies(ctx)
+	err := s.companiesErr
+	switch {
+	case err == nil, errors.Is(err, bc.ErrNotFound):
+		return pass("Business Central accepted the token")
+	case errors.Is(err, bc.ErrUnauthorized):
+		return fail("Business Central rejected the token: "+apiText(err), "")
+	case s.clientErr != nil:
+		return fail(err.Error(), "check --environment and --base-url")
+	}
+	return fail("Business Central did not answer as expected: "+apiText(err), networkFix)
+}
+
+func environmentExists(ctx context.Context, s *session) outcome {
+	s.listCompanies(ctx)
+	if errors.Is(s.companiesErr, bc.ErrNotFound) {
+		return fail("environment "+s.cfg.Environment+" not found: "+apiText(s.companiesErr), environmentFix)
+	}
+	return pass("environment " + s.cfg.Environment + " answers")
+}
+
+func companiesVisible(ctx context.Context, s *session) outcome {
+	s.listCompanies(ctx)
+	if len(s.companies) == 0 {
+		return fail("Business Central lists no companies in environment "+s.cfg.Environment, companyScopeFix)
+	}
+	s.selected = nil
+	for _, w := range s.cfg.Companies {
+		found := false
+		for _, co := range s.companies {
+			if strings.EqualFold(co.ID, w) || co.Name == w {
+				found = true
+				if !slices.ContainsFunc(s.selected, func(c entities.Company) bool { return c.ID == co.ID }) {
+					s.selected = append(s.selected, co)
+				}
+			}
+		}
+		if !found {
+			return fail(fmt.Sprintf("no company named or with id %q; the environment has %s", w, companyNames(s.companies)),
+				"give --companies names or ids of the companies listed, or leave it out to read them all")
+		}
+	}
+	if len(s.cfg.Companies) == 0 {
+		s.selected = s.companies
+	}
+	what := companiesCount(len(s.selected))
+	if len(s.selected) < len(s.companies) {
+		what = fmt.Sprintf("%d of %d companies", len(s.selected), len(s.companies))
+	}
+	return pass(what + ": " + companyNames(s.selected))
+}
+
+func companyNames(cos []entities.Company) string {
+	names := make([]string, len(cos))
+	for i, co := range cos {
+		names[i] = co.Name
+	}
+	return strings.Join(names, "; ")
+}
+
+// readTarget is one set the sync reads, on its route.
+type readTarget struct{ route, set string }
+
+// targets are the sets of the profile and --entities, as the sync plans them.
+func (s *session) targets() ([]readTarget, error) {
+	var std, custom []bcsync.Ref
+	for _, r := range s.cfg.Entities {
+		if r.Route == bcsync.StandardRoute {
+			std = append(std, r)
+		} else {
+			custom = append(custom, r)
+		}
+	}
+	var out []readTarget
+	if s.cfg.Profile != "" || len(std) > 0 {
+		sets, err := bcsync.Build(s.cfg.Profile, std, map[string]*schema.Service{bcsync.StandardRoute: entities.Schema})
+		if err != nil {
+			return nil, err
+		}
+		for _, set := range sets {
+			out = append(out, readTarget{set.Route, set.Name})
+		}
+	}
+	for _, r := range custom {
+		out = append(out, readTarget{r.Route, r.Name})
+	}
+	return out, nil
+}
+
+// tableData reads the object BC names in a permission error.
+var tableData = regexp.MustCompile(`\(TableData (.+?) (Read|Insert|Modify|Delete):`)
+
+func setsReadable(ctx context.Context, s *session) outcome {
+	targets, err := s.targets()
+	if err != nil {
+		return fail(err.Error(), "check --profile and --entities")
+	}
+	cos := s.selected
+	errs := make([][]error, len(targets))
+	for i := range errs {
+		errs[i] = make([]error, len(cos))
+	}
+	conc := s.cfg.Concurrency
+	if conc < 1 {
+		conc = bc.DefaultMaxConcurrency
+	}
+	sem := make(chan struct{}, conc)
+	var wg sync.WaitGroup
+	for i, t := range targets {
+		route, err := s.client.RouteAt("/" + t.route)
+		if err != nil {
+			return fail(err.Error(), "check --entities")
+		}
+		for j, co := range cos {
+			wg.Go(func() {
+				sem <- struct{}{}
+				defer func() { <-sem }()
+				_, errs[i][j] = bc.Set[json.RawMessage](route.Company(co.ID), t.set).List(odata.New().Top(1)).NextPage(ctx)
+			})
+		}
+	}
+	wg.Wait()
+
+	var details, objects []string
+	permission := false
+	for i, t := range targets {
+		failed, first := 0, error(nil)
+		for _, err := range errs[i] {
+			if err != nil {
+				failed++
+				if first == nil {
+					first = err
+				}
+			}
+		}
+		if failed == 0 {
+			continue
+		}
+		msg := apiText(first)
+		var ae *bc.APIError
+		if errors.Is(first, bc.ErrForbidden) && errors.As(first, &ae) {
+			permission = true
+			msg = ae.Message
+			if m := tableData.FindStringSubmatch(ae.Message); m != nil && !slices.Contains(objects, "TableData "+m[1]) {
+				objects = append(objects, "TableData "+m[1])
+			}
+		}
+		details = append(details, fmt.Sprintf("%s is not readable in %d of %d companies: %s", t.set, failed, len(cos), msg))
+	}
+	if len(details) > 0 {
+		fix := "check that these sets exist in this Business Central version (--profile, --entities), then run --doctor again"
+		if permission {
+			grant := "the data of these sets"
+			if len(objects) > 0 {
+				grant = strings.Join(objects, ", ")
+			}
+			fix = `on the "Microsoft Entra Applications" page in Business Central, give the app a permission set that grants Read on ` +
+				grant + " (for example D365 BUS FULL ACCESS, or D365 READ to read only) for every company the sync reads"
+		}
+		return fail(strings.Join(details, "; "), fix)
+	}
+	names := make([]string, len(targets))
+	for i, t := range targets {
+		names[i] = t.set
+	}
+	detail := fmt.Sprintf("%s readable in %s", plural(len(targets), "set"), companiesCount(len(cos)))
+	if len(names) <= 8 {
+		detail += ": " + strings.Join(names, ", ")
+	}
+	return pass(detail)
+}
+
+func companiesCount(n int) string {
+	if n == 1 {
+		return "1 company"
+	}
+	return fmt.Sprintf("%d companies", n)
+}
+
+func automationReachable(ctx context.Context, s *session) outcome {
+	a := automation.New(s.client, s.selected[0].ID)
+	_, err := a.Companies().List(odata.New().Top(1)).NextPage(ctx)
+	if err == nil {
+		_, err = a.Users().List(odata.New().Top(1)).NextPage(ctx)
+	}
+	switch {
+	case err == nil:
+		return pass("companies and users are readable on /api/microsoft/automation/v2.0")
+	case errors.Is(err, bc.ErrUnauthorized) && !slices.Contains(s.claims.Roles, automationRole):
+		return warning("Business Central refused the Automation API: the token lacks "+automationRole, automationRoleFix)
+	case errors.Is(err, bc.ErrForbidden):
+		var ae *bc.APIError
+		msg := apiText(err)
+		if errors.As(err, &ae) {
+			msg = ae.Message
+		}
+		return fail("the app may not use the Automation API: "+msg, d365AutomationFix)
+	case errors.Is(err, bc.ErrUnauthorized):
+		return fail("Business Central rejected the token on the Automation API: "+apiText(err), entraAppsFix(s.cfg.ClientID))
+	case errors.Is(err, bc.ErrNotFound):
+		return fail("the server does not offer /api/microsoft/automation/v2.0: "+apiText(err),
+			"the Automation API comes with Business Central online (and on-premises from version 17); check --base-url")
+	}
+	return fail("the Automation API did not answer as expected: "+apiText(err), networkFix)
+}

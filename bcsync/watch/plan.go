@@ -1,0 +1,53 @@
+package watch
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/bcsdk/bc/bcsync"
+	"github.com/bcsdk/bc/entities"
+	"github.com/bcsdk/bc/schema"
+)
+
+// plan is the sync's plan, built from the same live $metadata the engine
+// used to create the tables, so the tables deletes are written to have
+// exactly the store's columns.
+func (w *Watcher) plan(ctx context.Context) ([]*bcsync.Set, error) {
+	if len(w.opts.Companies) == 0 {
+		return nil, errNoCompanies
+	}
+	routes := []string{bcsync.StandardRoute}
+	for _, r := range w.opts.Sync.Entities {
+		if !slices.Contains(routes, r.Route) {
+			routes = append(routes, r.Route)
+		}
+	}
+	schemas := map[string]*schema.Service{}
+	for _, route := range routes {
+		svc, err := w.metadata(ctx, route)
+		switch {
+		case err == nil:
+			schemas[route] = svc
+		case route == bcsync.StandardRoute:
+			schemas[route] = entities.Schema // as the engine does when $metadata cannot be read
+		default:
+			return nil, fmt.Errorf("watch: reading the $metadata of /%s: %w", route, err)
+		}
+	}
+	return bcsync.Build(w.opts.Sync.Profile, w.opts.Sync.Entities, schemas)
+}
+
+func (w *Watcher) metadata(ctx context.Context, route string) (*schema.Service, error) {
+	req, err := w.client.NewRequest(ctx, "GET", route+"/$metadata", nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Accept", "application/xml")
+	var buf strings.Builder
+	if _, err := w.client.Do(req, &buf); err != nil {
+		return nil, err
+	}
+	return schema.Parse(strings.NewReader(buf.String()))
+}

@@ -1,0 +1,175 @@
+// Package watch keeps a synced store current after the sync: BC's webhooks
+// say which company × set changed, deletes are applied from the
+// notification itself (an incremental read cannot see a row that is gone),
+// and changed sets are read again with the engine's incremental sync. Sets
+// BC has no webhooks for are polled, and every set is polled when BC has
+// been silent for a poll interval, in case BC dropped a subscription.
+//
+// Everything that writes runs on the one goroutine of Run, because a store
+// takes one writer at a time.
+package watch
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bcsync"
+	"github.com/bcsdk/bc/bcsync/store"
+)
+
+// Options configure a Watcher.
+type Options struct {
+	// Listener receives BC's calls; PublicURL is how BC reaches it (the
+	// subscriptions' notificationUrl).
+	Listener  net.Listener
+	PublicURL string
+	// Poll is how often the sets without webhooks are read, and how long a
+	// silence from BC makes every set read.
+	Poll time.Duration
+	// Debounce is how long notifications are collected before one
+	// incremental sync reads what they name (BC sends a burst per change).
+	Debounce time.Duration
+	// Sync are the options of the sync that filled the store; each
+	// incremental run narrows its Companies and Entities.
+	Sync bcsync.Options
+	// Companies are the ids of the synced companies, mapped to their names.
+	Companies map[string]string
+}
+
+// Watcher follows the changes of the synced companies until stopped.
+type Watcher struct {
+	opts   Options
+	client *bc.Client
+	store  store.Store
+	log    *slog.Logger
+
+	sets    []*bcsync.Set
+	watched map[target]bool // company × set with a subscription
+	polled  []*bcsync.Set   // sets BC has no webhooks for
+	rounds  int
+}
+
+// target is one company × set.
+type target struct {
+	company string // lower-case id
+	route   string
+	set     string
+}
+
+// New returns a Watcher; it does no I/O.
+func New(opts Options, c *bc.Client, st store.Store, log *slog.Logger) *Watcher {
+	if opts.Debounce <= 0 {
+		opts.Debounce = 2 * time.Second
+	}
+	if opts.Poll <= 0 {
+		opts.Poll = 15 * time.Minute
+	}
+	companies := make(map[string]string, len(opts.Companies))
+	for id, name := range opts.Companies {
+		companies[strings.ToLower(id)] = name // notifications write GUIDs in lower case
+	}
+	opts.Companies = companies
+	return &Watcher{opts: opts, client: c, store: st, log: log, watched: map[target]bool{}}
+}
+
+// Run serves the notifications, subscribes, and keeps the store current
+// until stop ends (a first SIGINT); then it deletes its subscriptions. ctx
+// aborts everything at once. It returns an error only when watching could
+// not start.
+func (w *Watcher) Run(ctx, stop context.Context) error {
+	sets, err := w.plan(ctx)
+	if err != nil {
+		return err
+	}
+	w.sets = sets
+	state, err := clientState()
+	if err != nil {
+		return err
+	}
+	h := bc.NewWebhookHandler(state, bc.WebhookLogger(w.log))
+	// Every path gets the handler: a 404 to BC would delete the subscriptions.
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(w.log.Handler(), slog.LevelWarn)}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(w.opts.Listener) }()
+	defer func() {
+		h.Close()
+		shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shut)
+		<-served
+	}()
+	w.log.Info("watch: receiving BC's notifications", "listen", w.opts.Listener.Addr().String(), "publicUrl", w.opts.PublicURL)
+
+	renewer, err := w.subscribe(ctx, state)
+	if err != nil {
+		return err
+	}
+	renewCtx, stopRenewing := context.WithCancel(ctx)
+	renewed := make(chan struct{})
+	go func() { defer close(renewed); _ = renewer.Run(renewCtx) }()
+	defer func() {
+		stopRenewing()
+		<-renewed
+		w.unsubscribe(ctx)
+	}()
+	w.loop(ctx, stop, h.Events())
+	return nil
+}
+
+// loop collects notifications and polls until stop ends.
+func (w *Watcher) loop(ctx, stop context.Context, events <-chan bc.WebhookEvent) {
+	w.log.Info("watch: waiting for changes", "subscriptions", len(w.watched), "polledSets", len(w.polled),
+		"poll", w.opts.Poll.String(), "debounce", w.opts.Debounce.String())
+	poll := time.NewTicker(w.opts.Poll)
+	defer poll.Stop()
+	pending := newChanges()
+	var debounce <-chan time.Time
+	heard := time.Now()
+	for {
+		select {
+		case <-stop.Done():
+			return
+		case ev, ok := <-events:
+			if !ok {
+				return
+			}
+			heard = time.Now()
+			w.note(pending, ev)
+			if debounce == nil {
+				debounce = time.After(w.opts.Debounce)
+			}
+		case <-debounce:
+			debounce = nil
+			w.apply(ctx, stop, pending)
+			pending = newChanges()
+		case now := <-poll.C:
+			sets, why := w.polled, "sets without webhooks"
+			if now.Sub(heard) >= w.opts.Poll {
+				sets, why = w.sets, "no notification for a poll interval"
+			}
+			w.poll(ctx, stop, sets, why)
+		}
+	}
+}
+
+// clientState is a fresh secret for this run's subscriptions: BC echoes it
+// in every notification, so forged posts are told apart.
+func clientState() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("watch: making a client state: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// errNoCompanies is returned when there is nothing to watch.
+var errNoCompanies = errors.New("watch: the sync found no company to watch")

@@ -61,3 +61,23 @@ func TestPoolSchemasSideBySide(t *testing.T) {
 	server := strings.TrimSuffix(sa.where, " (schema "+a+")") // postgres://USER@HOST:PORT/DATABASE
 	require.EqualError(t, err, server+` (schema bcsync_no_such_schema): schema "bcsync_no_such_schema" does not exist: create it with CREATE SCHEMA "bcsync_no_such_schema"`)
 }
+
+// TestPostgresOlderStoreAdoptsTheSource: a schema made before _source
+// existed gets the table at Open and records the next run's source.
+func TestPostgresOlderStoreAdoptsTheSource(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	pool, schema := testPool(t, 0)
+	s := New(pool, Schema(schema))
+	require.NoError(t, s.Open(ctx))
+	require.NoError(t, s.Close())
+	_, err := pool.Exec(ctx, `DROP TABLE `+pgIdent(schema)+`."_source"`)
+	require.NoError(t, err)
+
+	s = New(pool, Schema(schema))
+	require.NoError(t, s.Open(ctx))
+	defer s.Close()
+	src := store.Source{Tenant: "t", Environment: "Production", ServiceRoot: "https://bc.example/v2.0/t/Production"}
+	require.NoError(t, s.CheckSource(ctx, src))
+	require.ErrorIs(t, s.CheckSource(ctx, store.Source{Tenant: "t", Environment: "Sandbox", ServiceRoot: "https://bc.example/v2.0/t/Sandbox"}), store.ErrOtherSource)
+}

@@ -116,3 +116,27 @@ func TestSQLiteKeyMismatch(t *testing.T) {
 	_, err = s.Apply(context.Background(), []store.Batch{{Table: tb, Upserts: []store.Row{{fixture.V(fixture.Co1)}}}}, nil)
 	require.ErrorContains(t, err, "row has 1 values for 10 columns")
 }
+
+// TestSQLiteOlderStoreAdoptsTheSource: a file made before _source existed
+// gets the table at Open and records the next run's source, no step for
+// the user.
+func TestSQLiteOlderStoreAdoptsTheSource(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "bc.db")
+	s := New(path)
+	require.NoError(t, s.Open(ctx))
+	require.NoError(t, s.Close())
+	l, err := lite.Open(ctx, "setup", path, "NORMAL")
+	require.NoError(t, err)
+	_, err = l.Exec(ctx, `DROP TABLE "_source"`)
+	require.NoError(t, err)
+	require.NoError(t, l.Close())
+
+	s = New(path)
+	require.NoError(t, s.Open(ctx))
+	defer s.Close()
+	src := store.Source{Tenant: "t", Environment: "Production", ServiceRoot: "https://bc.example/v2.0/t/Production"}
+	require.NoError(t, s.CheckSource(ctx, src))
+	require.ErrorIs(t, s.CheckSource(ctx, store.Source{Tenant: "t", Environment: "Sandbox", ServiceRoot: "https://bc.example/v2.0/t/Sandbox"}), store.ErrOtherSource)
+}

@@ -12,6 +12,9 @@ import (
 
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bcsync"
+	_ "github.com/bcsdk/bc/bcsync/store/jsonl"
+	_ "github.com/bcsdk/bc/bcsync/store/postgres"
+	_ "github.com/bcsdk/bc/bcsync/store/sqlite"
 	"github.com/bcsdk/bc/bcsync/store/storetest"
 	"github.com/bcsdk/bc/bctest"
 	"github.com/bcsdk/bc/entities"

@@ -265,6 +265,10 @@ func (e *Engine) planText(companies []company, sets []*Set) string {
 // beginRun resumes the last run if it was interrupted with the same plan,
 // or starts a new one.
 func (e *Engine) beginRun(ctx context.Context, companies []company, sets []*Set, serverStart, started time.Time) (store.Run, []store.Checkpoint, bool, error) {
+	src := store.Source{Tenant: e.client.TenantID(), Environment: e.client.Environment(), ServiceRoot: e.client.ServiceRoot()}
+	if err := e.store.CheckSource(ctx, src); err != nil {
+		return store.Run{}, nil, false, &SetupError{err}
+	}
 	text := e.planText(companies, sets)
 	last, ok, err := e.store.LastRun(ctx)
 	if err != nil {

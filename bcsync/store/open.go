@@ -2,32 +2,56 @@ package store
 
 import (
 	"fmt"
-	"net/url"
-	"regexp"
 	"strings"
+	"sync"
 )
 
 // outForms is the help shown for a malformed --out value.
 const outForms = "write sqlite:PATH (e.g. sqlite:bc.db), postgres://USER:PASSWORD@HOST:PORT/DATABASE, or jsonl:DIR"
 
+// Kinds of destination New knows, each provided by its dialect package.
+const (
+	KindSQLite   = "sqlite"   // bcsync/store/sqlite: target is the file path
+	KindPostgres = "postgres" // bcsync/store/postgres: target is the whole URL
+	KindJSONL    = "jsonl"    // bcsync/store/jsonl: target is the directory
+)
+
+var (
+	registryMu sync.RWMutex
+	registry   = map[string]func(target string) (Store, error){}
+)
+
+// Register makes New hand destinations of kind (KindSQLite, KindPostgres or
+// KindJSONL) to open. Each dialect package registers itself when imported,
+// so a program links only the stores it imports: one that writes to its own
+// PostgreSQL pool never links SQLite. An error of open is shown after
+// "--out ", followed by the forms New accepts.
+func Register(kind string, open func(target string) (Store, error)) {
+	registryMu.Lock()
+	defer registryMu.Unlock()
+	registry[kind] = open
+}
+
 // New returns the store for an --out value: sqlite:PATH, a PostgreSQL URL
-// (postgres://… or postgresql://…, any pgx DSN) or jsonl:DIR. It does no
-// I/O; Open checks the destination.
+// (postgres://… or postgresql://…, any pgx DSN) or jsonl:DIR, from the
+// dialect package registered for it (import it, e.g. with
+// `import _ "github.com/bcsdk/bc/bcsync/store/sqlite"`). It does no I/O;
+// Open checks the destination.
 func New(dest string) (Store, error) {
 	kind, rest, _ := strings.Cut(dest, ":")
 	switch {
-	case kind == "sqlite":
+	case kind == KindSQLite:
 		if rest == "" {
 			return nil, fmt.Errorf("--out sqlite: needs a file path: %s", outForms)
 		}
-		return newSQLite(rest), nil
-	case kind == "jsonl":
+		return open(kind, rest)
+	case kind == KindJSONL:
 		if rest == "" {
 			return nil, fmt.Errorf("--out jsonl: needs a directory: %s", outForms)
 		}
-		return newJSONL(rest), nil
+		return open(kind, rest)
 	case strings.HasPrefix(dest, "postgres://") || strings.HasPrefix(dest, "postgresql://"):
-		return newPostgres(dest)
+		return open(KindPostgres, dest)
 	case kind == "postgres" || kind == "postgresql":
 		return nil, fmt.Errorf("--out %s:…: a PostgreSQL destination is a URL; %s", kind, outForms)
 	case dest == "":
@@ -39,51 +63,17 @@ func New(dest string) (Store, error) {
 	return nil, fmt.Errorf("--out %s:…: unknown kind %q: %s", kind, kind, outForms)
 }
 
-// errBusy is the error of a destination another sync holds: the store
-// refuses at once rather than wait for it and fail on a timeout.
-func errBusy(where string) error {
-	return fmt.Errorf("%s: another sync is writing to it; wait for that one to finish, or choose another destination", where)
-}
-
-var kvPassword = regexp.MustCompile(`(?i)(password\s*=\s*)('[^']*'|\S*)`)
-
-// redactDSN hides the password of a PostgreSQL DSN, in URL or key=value form.
-func redactDSN(dsn string) string {
-	if u, err := url.Parse(dsn); err == nil && u.Scheme != "" {
-		q := u.Query()
-		for k := range q {
-			if strings.EqualFold(k, "password") || strings.EqualFold(k, "sslpassword") {
-				q.Set(k, "xxxxx")
-			}
-		}
-		u.RawQuery = q.Encode()
-		if u.User != nil {
-			if _, has := u.User.Password(); has {
-				u.User = url.UserPassword(u.User.Username(), "xxxxx")
-			}
-		}
-		return u.String()
+// open hands target to the dialect registered for kind.
+func open(kind, target string) (Store, error) {
+	registryMu.RLock()
+	fn := registry[kind]
+	registryMu.RUnlock()
+	if fn == nil {
+		return nil, fmt.Errorf("--out %s:…: this program has no %s store: import github.com/bcsdk/bc/bcsync/store/%s", kind, kind, kind)
 	}
-	if i := strings.Index(dsn, "://"); i >= 0 {
-		// An unparsable URL: hide everything between the scheme and the host.
-		if at := strings.LastIndex(dsn, "@"); at > i {
-			return dsn[:i+3] + "xxxxx" + dsn[at:]
-		}
+	s, err := fn(target)
+	if err != nil {
+		return nil, fmt.Errorf("--out %w: %s", err, outForms)
 	}
-	return kvPassword.ReplaceAllString(dsn, "${1}xxxxx")
-}
-
-// scrub removes secret from msg.
-func scrub(msg, secret string) string {
-	if secret == "" {
-		return msg
-	}
-	msg = strings.ReplaceAll(msg, secret, "xxxxx")
-	if esc := url.QueryEscape(secret); esc != secret {
-		msg = strings.ReplaceAll(msg, esc, "xxxxx")
-	}
-	if esc := url.PathEscape(secret); esc != secret {
-		msg = strings.ReplaceAll(msg, esc, "xxxxx")
-	}
-	return msg
+	return s, nil
 }

@@ -12,7 +12,8 @@
 //     PostgreSQL, number text in JSONL); dates YYYY-MM-DD; datetimes RFC 3339
 //     UTC, as text with three fractional digits at least; BC's empty sentinels (0001-01-01, the all-zero GUID, the blank
 //     enum member) are NULL;
-//   - sync bookkeeping lives in tables whose names start with "_".
+//   - sync bookkeeping lives in tables whose names start with "_", among
+//     them _source: the BC environment (Source) the store is filled from.
 //
 // Every write of rows is one transaction together with the checkpoint that
 // records it, so a sync killed at any moment resumes from what was
@@ -22,6 +23,12 @@ package store
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -194,6 +201,12 @@ type Store interface {
 	// they reached _counts with the rows, through Batch.Tally.
 	SaveResult(ctx context.Context, r SetResult) error
 
+	// CheckSource records src as the BC environment the store is filled
+	// from on its first call and, on every later one, refuses another with
+	// an error wrapping ErrOtherSource. A store made before sources were
+	// recorded adopts src.
+	CheckSource(ctx context.Context, src Source) error
+
 	// Reconcile deletes rows of t for companyID whose key is not in keys,
 	// or marks them when mark is true (column _deleted set to the time), and
 	// returns how many. keys is consumed as a stream so memory stays flat;
@@ -205,4 +218,82 @@ type Store interface {
 	// Close releases the destination; JSONL files are finalised here (and
 	// by Open, for what a killed run committed).
 	Close() error
+}
+
+// String names the type in error messages.
+func (t ColType) String() string {
+	switch t {
+	case Text:
+		return "text"
+	case GUID:
+		return "GUID"
+	case Decimal:
+		return "decimal"
+	case Int:
+		return "integer"
+	case Bool:
+		return "boolean"
+	case Date:
+		return "date"
+	case DateTime:
+		return "datetime"
+	case Float:
+		return "float"
+	}
+	return "ColType(" + strconv.Itoa(int(t)) + ")"
+}
+
+// ErrLocked is wrapped by the error of a store whose destination another
+// writer holds (a SQLite file, a JSONL directory, a PostgreSQL schema): a
+// second sync is refused at once instead of failing later on a lock
+// timeout.
+var ErrLocked = errors.New("another sync is writing to it")
+
+// ErrOtherSource is wrapped by the error of CheckSource for a store filled
+// from another BC environment: its watermarks and rows belong to that one.
+var ErrOtherSource = errors.New("the store holds the data of another BC environment")
+
+// Source is the BC environment a store is filled from.
+type Source struct {
+	Tenant, Environment string
+	// ServiceRoot is the URL the /api routes live under,
+	// {base}/{tenant}/{environment} (bc.Client.ServiceRoot).
+	ServiceRoot string
+}
+
+// String names s for messages: tenant, environment and service root
+// (without any user info it may carry).
+func (s Source) String() string {
+	return fmt.Sprintf("tenant %q, environment %q at %s", s.Tenant, s.Environment, s.Root())
+}
+
+// Root returns the service root without user info, as a store records it.
+func (s Source) Root() string {
+	u, err := url.Parse(s.ServiceRoot)
+	if err != nil || u.User == nil {
+		return s.ServiceRoot
+	}
+	u.User = nil
+	return u.String()
+}
+
+// Same reports whether s and o name the same environment: tenant and
+// environment names compare without case, as BC does, and service roots
+// without case, trailing slash, user info and — on a loopback host (the fake
+// BC of tests and --demo, on a new port every run) — port.
+func (s Source) Same(o Source) bool {
+	return strings.EqualFold(s.Tenant, o.Tenant) && strings.EqualFold(s.Environment, o.Environment) &&
+		strings.EqualFold(s.rootKey(), o.rootKey())
+}
+
+func (s Source) rootKey() string {
+	u, err := url.Parse(strings.TrimRight(s.ServiceRoot, "/"))
+	if err != nil {
+		return s.ServiceRoot
+	}
+	u.User = nil
+	if ip := net.ParseIP(u.Hostname()); u.Hostname() == "localhost" || ip != nil && ip.IsLoopback() {
+		u.Host = u.Hostname()
+	}
+	return u.String()
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"database/sql"
+	"fmt"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"github.com/bcsdk/bc/bcsync"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/bcsync/store/storetest"
+	"github.com/bcsdk/bc/bctest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -201,4 +203,33 @@ func TestREADMEMoneyQuery(t *testing.T) {
 	require.Greater(t, textual, len(wantText), "comparing the text is wrong, as the README says")
 	require.NoError(t, db.QueryRow(`SELECT count(*) FROM customers WHERE length(lastModifiedDateTime) <> 24`).Scan(&odd))
 	require.Zero(t, odd, "every datetime is YYYY-MM-DDTHH:MM:SS.fffZ")
+}
+
+// TestOtherEnvironmentIsRefused syncs every kind of store from one
+// environment, then points it at another: the sync exits 2 with one line
+// naming both and writes nothing; the first environment, even served on
+// another port (as --demo is on every run), still syncs into it.
+func TestOtherEnvironmentIsRefused(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	sandbox := newHarness(t, bctest.WithEnvironment("Sandbox"))
+	again := newHarness(t)
+	tenant, _, _ := h.srv.Credentials()
+	root := func(h *harness, env string) string { return h.srv.BaseURL() + "/" + tenant + "/" + env }
+	for _, dest := range destinations(t, h, "source") {
+		r := h.run("--entities", "customers", "--out", dest)
+		require.Equal(t, 0, r.code, r.stderr)
+
+		r = sandbox.run("--entities", "customers", "--out", dest)
+		require.Equal(t, exitSetup, r.code, r.stderr)
+		msg := lines(r.stderr)
+		require.Len(t, msg, 1, r.stderr)
+		require.True(t, strings.HasPrefix(msg[0], "sync: "), msg[0])
+		require.True(t, strings.HasSuffix(msg[0], fmt.Sprintf(`: the store holds the data of another BC environment: it was filled from tenant %q, environment "Production" at %s, `+
+			`but this sync reads tenant %q, environment "Sandbox" at %s; choose another destination for this environment`,
+			tenant, root(h, "Production"), tenant, root(sandbox, "Sandbox"))), msg[0])
+
+		r = again.run("--entities", "customers", "--out", dest)
+		require.Equal(t, 0, r.code, r.stderr)
+	}
 }

@@ -1,0 +1,325 @@
+package layout
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bcsdk/bc/bcsync/store"
+)
+
+// Names the layout reserves.
+const (
+	CompanyIDCol = "companyId"
+	// DeletedCol is the column Reconcile adds when it marks rows instead of
+	// deleting them.
+	DeletedCol = "_deleted"
+)
+
+// BookTables are the sync's bookkeeping tables, described like output tables
+// so every store creates, checks and (JSONL) publishes them the same way.
+// _runs.id is assigned by the store.
+var BookTables = []*store.Table{
+	{Name: "_runs", Key: []string{"id"}, Columns: []store.Column{
+		{Name: "id", Type: store.Int}, {Name: "started", Type: store.DateTime}, {Name: "serverStart", Type: store.DateTime}, {Name: "finished", Type: store.DateTime},
+		{Name: "mode", Type: store.Text}, {Name: "status", Type: store.Text}, {Name: "plan", Type: store.Text}}},
+	{Name: "_watermarks", Key: []string{"companyId", "set"}, Columns: []store.Column{
+		{Name: "companyId", Type: store.Text}, {Name: "set", Type: store.Text}, {Name: "at", Type: store.DateTime}}},
+	{Name: "_counts", Key: []string{"runId", "companyId", "set"}, Columns: []store.Column{
+		{Name: "runId", Type: store.Int}, {Name: "companyId", Type: store.Text}, {Name: "set", Type: store.Text},
+		{Name: "inserted", Type: store.Int}, {Name: "updated", Type: store.Int}, {Name: "unchanged", Type: store.Int}, {Name: "deleted", Type: store.Int},
+		{Name: "requests", Type: store.Int}, {Name: "retries", Type: store.Int}, {Name: "throttled", Type: store.Int}, {Name: "durationMs", Type: store.Int}}},
+	{Name: "_errors", Key: []string{"runId", "companyId", "set"}, Columns: []store.Column{
+		{Name: "runId", Type: store.Int}, {Name: "companyId", Type: store.Text}, {Name: "set", Type: store.Text}, {Name: "message", Type: store.Text}}},
+	{Name: "_checkpoints", Key: []string{"runId", "companyId", "set", "partition"}, Columns: []store.Column{
+		{Name: "runId", Type: store.Int}, {Name: "companyId", Type: store.Text}, {Name: "set", Type: store.Text}, {Name: "partition", Type: store.Text},
+		{Name: "next", Type: store.Text}, {Name: "done", Type: store.Bool}, {Name: "rows", Type: store.Int}}},
+	{Name: SourceTable, Key: []string{"tenant", "environment", "serviceRoot"}, Columns: []store.Column{
+		{Name: "tenant", Type: store.Text}, {Name: "environment", Type: store.Text}, {Name: "serviceRoot", Type: store.Text}}},
+}
+
+// bookNames lists the bookkeeping tables for error messages.
+func bookNames() string {
+	names := make([]string, len(BookTables))
+	for i, t := range BookTables {
+		names[i] = t.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// ForeignSchemaError explains a bookkeeping table the sync did not create.
+func ForeignSchemaError(where, table string, have []string, want *store.Table) error {
+	wantNames := make([]string, len(want.Columns))
+	for i, c := range want.Columns {
+		wantNames[i] = c.Name
+	}
+	return fmt.Errorf("%s: table %q has columns (%s) but the sync expects (%s): use another destination, or drop the sync's tables (%s) to start over",
+		where, table, strings.Join(have, ", "), strings.Join(wantNames, ", "), bookNames())
+}
+
+// SameColumns reports whether have holds exactly the columns of t.
+func SameColumns(have []string, t *store.Table) bool {
+	if len(have) != len(t.Columns) {
+		return false
+	}
+	for _, c := range t.Columns {
+		if !Contains(have, c.Name) {
+			return false
+		}
+	}
+	return true
+}
+
+func Contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Shape is a Table checked against the layout rules, with the positions of
+// its key, parent and companyId columns resolved.
+type Shape struct {
+	Table      *store.Table
+	KeyIdx     []int
+	ParentIdx  int // -1 when t.Parent is ""
+	CompanyIdx int // -1 when t has no companyId column
+	// sig identifies the column set (names and types) for statement caches.
+	Sig string
+}
+
+// Resolve validates t and returns its Shape.
+func Resolve(t *store.Table) (*Shape, error) {
+	if t == nil {
+		return nil, errors.New("store: nil table")
+	}
+	if t.Name == "" || strings.ContainsRune(t.Name, 0) {
+		return nil, fmt.Errorf("store: invalid table name %q", t.Name)
+	}
+	for _, b := range BookTables {
+		if t.Name == b.Name {
+			return nil, fmt.Errorf("store: table name %q is reserved for the sync's bookkeeping", t.Name)
+		}
+	}
+	if len(t.Columns) == 0 {
+		return nil, fmt.Errorf("store: table %q has no columns", t.Name)
+	}
+	if len(t.Key) == 0 {
+		return nil, fmt.Errorf("store: table %q has no key", t.Name)
+	}
+	sh := &Shape{Table: t, ParentIdx: -1, CompanyIdx: -1}
+	var sig strings.Builder
+	pos := make(map[string]int, len(t.Columns))
+	for i, c := range t.Columns {
+		if c.Name == "" || strings.ContainsRune(c.Name, 0) {
+			return nil, fmt.Errorf("store: table %q: invalid column name %q", t.Name, c.Name)
+		}
+		if c.Name == DeletedCol {
+			return nil, fmt.Errorf("store: table %q: column name %q is reserved for delete marks", t.Name, c.Name)
+		}
+		if c.Type < store.Text || c.Type > store.Float {
+			return nil, fmt.Errorf("store: table %q: column %q has unknown type %d", t.Name, c.Name, c.Type)
+		}
+		if _, dup := pos[c.Name]; dup {
+			return nil, fmt.Errorf("store: table %q: duplicate column %q", t.Name, c.Name)
+		}
+		pos[c.Name] = i
+		sig.WriteString(c.Name)
+		sig.WriteByte(0)
+		sig.WriteByte(byte('a' + c.Type))
+	}
+	for _, k := range t.Key {
+		i, ok := pos[k]
+		if !ok {
+			return nil, fmt.Errorf("store: table %q: key column %q is not a column", t.Name, k)
+		}
+		if Contains(t.Key[:len(sh.KeyIdx)], k) {
+			return nil, fmt.Errorf("store: table %q: key column %q repeated", t.Name, k)
+		}
+		sh.KeyIdx = append(sh.KeyIdx, i)
+	}
+	if t.Parent != "" {
+		i, ok := pos[t.Parent]
+		if !ok {
+			return nil, fmt.Errorf("store: table %q: parent column %q is not a column", t.Name, t.Parent)
+		}
+		sh.ParentIdx = i
+	}
+	if i, ok := pos[CompanyIDCol]; ok {
+		if !Contains(t.Key, CompanyIDCol) {
+			return nil, fmt.Errorf("store: table %q: %s must be part of the key", t.Name, CompanyIDCol)
+		}
+		sh.CompanyIdx = i
+	}
+	sh.Sig = sig.String()
+	return sh, nil
+}
+
+// IsKey reports whether column i is a key column.
+func (sh *Shape) IsKey(i int) bool {
+	for _, k := range sh.KeyIdx {
+		if k == i {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckRow validates the length of r and the key values.
+func (sh *Shape) CheckRow(r store.Row) error {
+	if len(r) != len(sh.Table.Columns) {
+		return fmt.Errorf("store: table %q: row has %d values for %d columns", sh.Table.Name, len(r), len(sh.Table.Columns))
+	}
+	for _, k := range sh.KeyIdx {
+		if !r[k].Valid {
+			return fmt.Errorf("store: table %q: key column %q is NULL", sh.Table.Name, sh.Table.Columns[k].Name)
+		}
+	}
+	return nil
+}
+
+// CheckKey validates one key of Batch.Deletes or Reconcile.
+func (sh *Shape) CheckKey(key []string) error {
+	if len(key) != len(sh.KeyIdx) {
+		return fmt.Errorf("store: table %q: key has %d values for key (%s)", sh.Table.Name, len(key), strings.Join(sh.Table.Key, ", "))
+	}
+	return nil
+}
+
+// Norm returns the stored text of a value of type typ: GUIDs in lower case,
+// booleans true/false, everything else as given.
+func Norm(typ store.ColType, s string) string {
+	switch typ {
+	case store.GUID:
+		return strings.ToLower(s) // no allocation when already lower case
+	case store.Bool:
+		if b, ok := ParseBool(s); ok {
+			return strconv.FormatBool(b)
+		}
+	case store.DateTime:
+		return fixedDateTime(s)
+	}
+	return s
+}
+
+// fixedDateTime writes an RFC 3339 datetime in UTC with three fractional
+// digits at least, "2025-05-16T15:37:40.400Z", so that in SQLite and JSONL
+// text order is time order. BC keeps milliseconds and sends 0–3 digits,
+// dropping trailing zeros ("…:40.4Z", "…:46.46Z", "…:35Z"); finer digits,
+// which BC does not send, are kept rather than lost, less trailing zeros.
+func fixedDateTime(s string) string {
+	if !strings.HasSuffix(s, "Z") {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return s // checkValue's concern, not the layout's
+		}
+		s = t.UTC().Format(time.RFC3339Nano)
+	}
+	body := s[:len(s)-1]
+	frac := ""
+	if dot := strings.LastIndexByte(body, '.'); dot >= 0 {
+		body, frac = body[:dot], body[dot+1:]
+	}
+	if len(frac) == 3 {
+		return s
+	}
+	if frac = strings.TrimRight(frac, "0"); len(frac) < 3 {
+		frac += "000"[len(frac):]
+	}
+	return body + "." + frac + "Z"
+}
+
+// CheckValue reports a value that cannot be stored as typ, so every store
+// rejects the same inputs with the same message.
+func CheckValue(table, col string, typ store.ColType, s string) error {
+	ok := true
+	switch typ {
+	case store.Int:
+		_, err := strconv.ParseInt(s, 10, 64)
+		ok = err == nil
+	case store.Bool:
+		_, ok = ParseBool(s)
+	case store.Decimal:
+		ok = IsNumber(s)
+	case store.Float:
+		_, err := strconv.ParseFloat(s, 64)
+		ok = err == nil || IsNumber(s)
+	}
+	if !ok {
+		return fmt.Errorf("store: table %q column %q: %q is not a valid %s", table, col, s, typ)
+	}
+	return nil
+}
+
+func ParseBool(s string) (v, ok bool) {
+	switch s {
+	case "true", "1":
+		return true, true
+	case "false", "0":
+		return false, true
+	}
+	return false, false
+}
+
+// IsNumber reports whether s is a JSON number: the form BC sends decimals in.
+func IsNumber(s string) bool {
+	i := 0
+	if i < len(s) && s[i] == '-' {
+		i++
+	}
+	start := i
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	if i == start || (s[start] == '0' && i-start > 1) {
+		return false
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
+		f := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == f {
+			return false
+		}
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		e := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		if i == e {
+			return false
+		}
+	}
+	return i == len(s)
+}
+
+// AppendKey appends an unambiguous encoding of vals (length-prefixed) to b,
+// for use as a map key.
+func AppendKey(b []byte, vals ...string) []byte {
+	for _, v := range vals {
+		b = strconv.AppendInt(b, int64(len(v)), 10)
+		b = append(b, ':')
+		b = append(b, v...)
+	}
+	return b
+}
+
+// ColumnNames lists the names of t's columns.
+func ColumnNames(t *store.Table) []string {
+	n := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		n[i] = c.Name
+	}
+	return n
+}

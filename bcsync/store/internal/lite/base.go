@@ -1,0 +1,116 @@
+package lite
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/bcsdk/bc/bcsync/store"
+)
+
+// Base is what the SQLite and JSONL stores share: one SQLite connection
+// under a mutex, and the bookkeeping kept in it.
+type Base struct {
+	Where string // the destination, for error messages
+	Mu    sync.Mutex
+	L     *Conn
+	Book  Book
+}
+
+// Bookkeeping gives a store the Store methods of the bookkeeping kept in a
+// Base; a store embeds it, so the Base itself stays out of its API.
+type Bookkeeping struct{ b *Base }
+
+// Bookkeeping returns the bookkeeping methods of b.
+func (b *Base) Bookkeeping() Bookkeeping { return Bookkeeping{b} }
+
+// Attach makes l the connection of b and its bookkeeping.
+func (b *Base) Attach(l *Conn) { b.L, b.Book = l, NewBook(l) }
+
+func (b *Base) Ready() error {
+	if b.L == nil {
+		return fmt.Errorf("%s: store is not open", b.Where)
+	}
+	return nil
+}
+
+func (k Bookkeeping) LastRun(ctx context.Context) (store.Run, bool, error) {
+	b := k.b
+	b.Mu.Lock()
+	defer b.Mu.Unlock()
+	if err := b.Ready(); err != nil {
+		return store.Run{}, false, err
+	}
+	return b.Book.lastRun(ctx)
+}
+
+func (k Bookkeeping) BeginRun(ctx context.Context, r store.Run) (store.Run, error) {
+	b := k.b
+	b.Mu.Lock()
+	defer b.Mu.Unlock()
+	if err := b.Ready(); err != nil {
+		return store.Run{}, err
+	}
+	return b.Book.beginRun(ctx, r)
+}
+
+func (k Bookkeeping) UpdateRun(ctx context.Context, r store.Run) error {
+	b := k.b
+	b.Mu.Lock()
+	defer b.Mu.Unlock()
+	if err := b.Ready(); err != nil {
+		return err
+	}
+	return b.Book.updateRun(ctx, r)
+}
+
+func (k Bookkeeping) Checkpoints(ctx context.Context, runID int64) ([]store.Checkpoint, error) {
+	b := k.b
+	b.Mu.Lock()
+	defer b.Mu.Unlock()
+	if err := b.Ready(); err != nil {
+		return nil, err
+	}
+	return b.Book.checkpoints(ctx, runID)
+}
+
+func (k Bookkeeping) Watermark(ctx context.Context, companyID, set string) (store.Watermark, bool, error) {
+	b := k.b
+	b.Mu.Lock()
+	defer b.Mu.Unlock()
+	if err := b.Ready(); err != nil {
+		return store.Watermark{}, false, err
+	}
+	return b.Book.watermark(ctx, companyID, set)
+}
+
+func (k Bookkeeping) SaveWatermark(ctx context.Context, w store.Watermark) error {
+	b := k.b
+	b.Mu.Lock()
+	defer b.Mu.Unlock()
+	if err := b.Ready(); err != nil {
+		return err
+	}
+	return b.Book.saveWatermark(ctx, w)
+}
+
+func (k Bookkeeping) SaveResult(ctx context.Context, r store.SetResult) error {
+	b := k.b
+	b.Mu.Lock()
+	defer b.Mu.Unlock()
+	if err := b.Ready(); err != nil {
+		return err
+	}
+	return b.Book.saveResult(ctx, r)
+}
+
+// CheckSource records src on the first run and refuses another later.
+func (k Bookkeeping) CheckSource(ctx context.Context, src store.Source) error {
+	b := k.b
+	b.Mu.Lock()
+	defer b.Mu.Unlock()
+	if err := b.Ready(); err != nil {
+		return err
+	}
+	return b.Book.checkSource(ctx, src)
+}

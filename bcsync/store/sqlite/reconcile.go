@@ -1,0 +1,99 @@
+package sqlite
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/bcsdk/bc/bcsync/store"
+	"github.com/bcsdk/bc/bcsync/store/internal/layout"
+	"github.com/bcsdk/bc/bcsync/store/internal/lite"
+)
+
+func (s *Store) reconcile(ctx context.Context, t *store.Table, companyID string, keys func(yield func(key []string) bool), mark bool, tally *store.Tally) (int64, error) {
+	sh, err := layout.Resolve(t)
+	if err != nil {
+		return 0, err
+	}
+	lt, ok := s.tables[t.Name]
+	if !ok {
+		return 0, layout.ErrNotEnsured
+	}
+	if mark && !lt.hasDeleted {
+		q := "ALTER TABLE " + lite.Ident(t.Name) + " ADD COLUMN " + lite.Ident(layout.DeletedCol) + " TEXT"
+		if _, err := s.base.L.Exec(ctx, q); err != nil {
+			return 0, err
+		}
+		if err := s.load(ctx, t.Name); err != nil {
+			return 0, err
+		}
+	}
+	const rk = `temp."_reconcile"`
+	kt := &store.Table{Name: "_reconcile", Key: t.Key}
+	for _, i := range sh.KeyIdx {
+		kt.Columns = append(kt.Columns, t.Columns[i])
+	}
+	var total int64
+	err = s.base.L.Tx(ctx, func() error {
+		if _, err := s.base.L.Exec(ctx, "DROP TABLE IF EXISTS "+rk); err != nil {
+			return err
+		}
+		if _, err := s.base.L.Exec(ctx, lite.Create("temp", kt, true)); err != nil {
+			return err
+		}
+		defer s.base.L.Exec(context.Background(), "DROP TABLE IF EXISTS "+rk)
+		marks := strings.TrimSuffix(strings.Repeat("?, ", len(kt.Columns)), ", ")
+		ins, err := s.base.L.Prepare(ctx, "INSERT OR IGNORE INTO "+rk+" VALUES ("+marks+")")
+		if err != nil {
+			return err
+		}
+		defer ins.Close()
+		args := lite.Ordinals(len(kt.Columns))
+		var kerr error
+		n := 0
+		for key := range keys {
+			if n++; n&1023 == 0 {
+				if kerr = ctx.Err(); kerr != nil {
+					break
+				}
+			}
+			if kerr = s.keyArgs(sh, key, args); kerr != nil {
+				break
+			}
+			if _, kerr = lite.RunStmt(ins, args); kerr != nil {
+				break
+			}
+		}
+		if kerr != nil {
+			return kerr
+		}
+		scope, scopeArgs := "1", []any(nil)
+		if sh.CompanyIdx >= 0 {
+			scope = "t." + lite.Ident(layout.CompanyIDCol) + " = ?"
+			scopeArgs = []any{layout.Norm(t.Columns[sh.CompanyIdx].Type, companyID)}
+		}
+		present := "EXISTS (SELECT 1 FROM " + rk + " AS k WHERE " + keyMatch(t.Key, "k", "t") + ")"
+		name := lite.Ident(t.Name)
+		if !mark {
+			if total, err = s.base.L.Exec(ctx, "DELETE FROM "+name+" AS t WHERE "+scope+" AND NOT "+present, scopeArgs...); err != nil {
+				return err
+			}
+			return s.base.Book.AddTallies(ctx, layout.Reconciled(tally, total))
+		}
+		del := lite.Ident(layout.DeletedCol)
+		at := s.now().UTC().Format(time.RFC3339Nano)
+		total, err = s.base.L.Exec(ctx, "UPDATE "+name+" AS t SET "+del+" = ? WHERE "+scope+" AND t."+del+" IS NULL AND NOT "+present,
+			append([]any{at}, scopeArgs...)...)
+		if err != nil {
+			return err
+		}
+		if _, err = s.base.L.Exec(ctx, "UPDATE "+name+" AS t SET "+del+" = NULL WHERE "+scope+" AND t."+del+" IS NOT NULL AND "+present, scopeArgs...); err != nil {
+			return err
+		}
+		return s.base.Book.AddTallies(ctx, layout.Reconciled(tally, total))
+	})
+	if err != nil {
+		return 0, err
+	}
+	return total, nil
+}

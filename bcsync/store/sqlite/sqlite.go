@@ -1,0 +1,192 @@
+// Package sqlite is the store of one SQLite file (--out sqlite:PATH), in
+// the layout of package store.
+package sqlite
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/bcsdk/bc/bcsync/store"
+	"github.com/bcsdk/bc/bcsync/store/internal/layout"
+	"github.com/bcsdk/bc/bcsync/store/internal/lite"
+)
+
+// Store writes to one SQLite file (modernc.org/sqlite, pure Go) in WAL
+// mode with synchronous=NORMAL: a killed process loses nothing committed; a
+// power cut may lose the last transactions, which the next run re-reads
+// from its checkpoints.
+type Store struct {
+	lite.Bookkeeping
+	base   lite.Base
+	path   string
+	now    func() time.Time
+	tables map[string]*liteTable
+}
+
+// liteTable is what the store knows of an output table in the database.
+type liteTable struct {
+	cols       []string // present in the database
+	hasDeleted bool
+	plans      map[string]*litePlan // by layout.Shape.Sig
+}
+
+// New returns the store of the SQLite file at path, created with its
+// directory if missing. It does no I/O; Open checks the file.
+func New(path string) *Store {
+	s := &Store{base: lite.Base{Where: "sqlite:" + path}, path: path, now: time.Now, tables: map[string]*liteTable{}}
+	s.Bookkeeping = s.base.Bookkeeping()
+	return s
+}
+
+func init() {
+	store.Register(store.KindSQLite, func(path string) (store.Store, error) { return New(path), nil })
+}
+
+// Open opens (creating it if needed) and locks the file, checks it, and
+// creates the bookkeeping tables.
+func (s *Store) Open(ctx context.Context) error {
+	s.base.Mu.Lock()
+	defer s.base.Mu.Unlock()
+	if s.base.L != nil {
+		return fmt.Errorf("%s: already open", s.base.Where)
+	}
+	l, err := lite.Open(ctx, s.base.Where, s.path, "NORMAL")
+	if err != nil {
+		return err
+	}
+	if err := lite.NewBook(l).Ensure(ctx); err != nil {
+		l.Close()
+		return err
+	}
+	s.base.Attach(l)
+	return nil
+}
+
+// Close closes the file and releases its lock.
+func (s *Store) Close() error {
+	s.base.Mu.Lock()
+	defer s.base.Mu.Unlock()
+	if s.base.L == nil {
+		return nil
+	}
+	err := s.base.L.Close()
+	s.base.L = nil
+	s.tables = map[string]*liteTable{}
+	return err
+}
+
+// EnsureTable creates t, or adds the columns it lacks. An existing table
+// with another primary key is an error: its rows could not be upserted.
+func (s *Store) EnsureTable(ctx context.Context, t *store.Table) error {
+	s.base.Mu.Lock()
+	defer s.base.Mu.Unlock()
+	if err := s.base.Ready(); err != nil {
+		return err
+	}
+	if _, err := layout.Resolve(t); err != nil {
+		return err
+	}
+	err := s.ensure(ctx, t)
+	if err != nil {
+		return fmt.Errorf("%s: table %q: %w", s.base.Where, t.Name, err)
+	}
+	return nil
+}
+
+func (s *Store) ensure(ctx context.Context, t *store.Table) error {
+	have, _, pk, err := s.base.L.Columns(ctx, "main", t.Name)
+	if err != nil {
+		return err
+	}
+	var ddl []string
+	if have == nil {
+		ddl = append(ddl, lite.Create("", t, false))
+	} else {
+		if !slices.Equal(pk, t.Key) {
+			return fmt.Errorf("exists with primary key (%s) but the sync needs (%s): drop the table or use another file", lite.List(pk), lite.List(t.Key))
+		}
+		for _, c := range t.Columns {
+			if !layout.Contains(have, c.Name) {
+				ddl = append(ddl, "ALTER TABLE "+lite.Ident(t.Name)+" ADD COLUMN "+lite.Ident(c.Name)+" "+lite.Type(c.Type))
+			}
+		}
+	}
+	if t.Parent != "" {
+		cols := []string{t.Parent}
+		if layout.Contains(t.Key, layout.CompanyIDCol) {
+			cols = []string{layout.CompanyIDCol, t.Parent}
+		}
+		ddl = append(ddl, "CREATE INDEX IF NOT EXISTS "+lite.Ident(t.Name+"/parent")+" ON "+lite.Ident(t.Name)+" ("+lite.List(cols)+")")
+	}
+	if len(ddl) > 0 {
+		err := s.base.L.Tx(ctx, func() error {
+			for _, q := range ddl {
+				if _, err := s.base.L.Exec(ctx, q); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return s.load(ctx, t.Name)
+}
+
+// load (re)reads the columns of table and drops its cached statements.
+func (s *Store) load(ctx context.Context, table string) error {
+	have, _, _, err := s.base.L.Columns(ctx, "main", table)
+	if err != nil {
+		return err
+	}
+	s.base.L.Forget(lite.Ident(table))
+	s.tables[table] = &liteTable{cols: have, hasDeleted: layout.Contains(have, layout.DeletedCol), plans: map[string]*litePlan{}}
+	return nil
+}
+
+// Apply writes batches and checkpoints in one transaction.
+func (s *Store) Apply(ctx context.Context, batches []store.Batch, checkpoints []store.Checkpoint) (store.Counts, error) {
+	s.base.Mu.Lock()
+	defer s.base.Mu.Unlock()
+	if err := s.base.Ready(); err != nil {
+		return store.Counts{}, err
+	}
+	var total store.Counts
+	err := s.base.L.Tx(ctx, func() error {
+		for i := range batches {
+			c, err := s.applyBatch(ctx, &batches[i])
+			if err != nil {
+				return err
+			}
+			batches[i].Counts = c
+			total.Add(c)
+		}
+		if err := s.base.Book.AddTallies(ctx, layout.Tallies(batches)); err != nil {
+			return err
+		}
+		return s.base.Book.SaveCheckpoints(ctx, checkpoints)
+	})
+	if err != nil {
+		return store.Counts{}, fmt.Errorf("%s: %w", s.base.Where, err)
+	}
+	return total, nil
+}
+
+// Reconcile deletes or marks the rows of companyID that keys lacks. Keys go
+// to a temporary table, so memory stays flat however many there are; rows
+// marked earlier that keys has again lose their mark.
+func (s *Store) Reconcile(ctx context.Context, t *store.Table, companyID string, keys func(yield func(key []string) bool), mark bool, tally *store.Tally) (int64, error) {
+	s.base.Mu.Lock()
+	defer s.base.Mu.Unlock()
+	if err := s.base.Ready(); err != nil {
+		return 0, err
+	}
+	n, err := s.reconcile(ctx, t, companyID, keys, mark, tally)
+	if err != nil {
+		return 0, fmt.Errorf("%s: reconciling %q: %w", s.base.Where, t.Name, err)
+	}
+	return n, nil
+}

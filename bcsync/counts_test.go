@@ -3,7 +3,6 @@ package bcsync_test
 import (
 	"context"
 	"errors"
-	"log/slog"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,11 +16,9 @@ import (
 	_ "github.com/bcsdk/bc/bcsync/store/sqlite"
 	"github.com/bcsdk/bc/bcsync/store/storetest"
 	"github.com/bcsdk/bc/bctest"
-	"github.com/bcsdk/bc/entities"
 
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/bcsync/synctest"
-	"github.com/bcsdk/bc/schema"
 	"github.com/stretchr/testify/require"
 )
 
@@ -92,12 +89,6 @@ func (k *killedStore) Reconcile(ctx context.Context, t *store.Table, companyID s
 	return k.Store.Reconcile(ctx, t, companyID, keys, mark, tally)
 }
 
-type quiet struct{}
-
-func (quiet) Planned(string, string, int64)            {}
-func (quiet) Fetched(string, string, int64)            {}
-func (quiet) Finished(string, string, store.SetResult) {}
-
 // counts is the _counts columns the test reads.
 var counts = &store.Table{Name: "_counts", Key: []string{"runId", "companyId", "set"}, Columns: []store.Column{
 	{Name: "runId", Type: store.Int}, {Name: "companyId", Type: store.Text}, {Name: "set", Type: store.Text}, {Name: "inserted", Type: store.Int}}}
@@ -153,11 +144,10 @@ func TestCountsOfAKilledAndResumedRunAreWhatItWrote(t *testing.T) {
 			client, err := bc.NewClient(tenant, srv.Environment(), bc.WithBaseURL(srv.BaseURL()),
 				bc.WithTokenSource(bc.ClientCredentials(tenant, clientID, secret, bc.WithTokenURL(srv.TokenURL()))))
 			require.NoError(t, err)
-			refs := []bcsync.Ref{{Name: "generalLedgerEntries", Route: bcsync.StandardRoute}, {Name: "customers", Route: bcsync.StandardRoute},
-				{Name: "salesInvoices", Route: bcsync.StandardRoute}}
-			sets, err := bcsync.Build("", refs, map[string]*schema.Service{bcsync.StandardRoute: entities.Schema})
+			refs := []bcsync.SetRef{{Name: "generalLedgerEntries"}, {Name: "customers"}, {Name: "salesInvoices"}}
+			sets, err := synctest.PlanSets("", refs...)
 			require.NoError(t, err)
-			tables := bcsync.Tables(sets)
+			tables := sets.Tables()
 			var ids []string
 			for _, co := range srv.Tenant().Companies() {
 				ids = append(ids, co.ID)
@@ -166,8 +156,9 @@ func TestCountsOfAKilledAndResumedRunAreWhatItWrote(t *testing.T) {
 			require.NoError(t, err)
 
 			sync := func(st store.Store) (*bcsync.Summary, error) {
-				opts := bcsync.Options{Entities: refs, Full: true, PageSize: 100}
-				return bcsync.New(opts, client, st, slog.New(slog.DiscardHandler), quiet{}).Run(t.Context(), t.Context())
+				eng, err := bcsync.New(client, st, bcsync.Options{Sets: refs, Full: true, PageSize: 100})
+				require.NoError(t, err)
+				return eng.Run(t.Context())
 			}
 			requireCountsMatchRows := func() map[string]synctest.Table {
 				t.Helper()
@@ -182,10 +173,8 @@ func TestCountsOfAKilledAndResumedRunAreWhatItWrote(t *testing.T) {
 
 			st, err := store.New(dest)
 			require.NoError(t, err)
-			require.NoError(t, st.Open(t.Context()))
 			_, err = sync(&killedStore{Store: st, kill: "generalLedgerEntries"})
 			require.ErrorIs(t, err, errKilled)
-			require.NoError(t, st.Close())
 			got := requireCountsMatchRows()
 			gl := got["generalLedgerEntries"].Count()
 			require.Positive(t, gl, "the kill came after a commit of G/L entries")
@@ -193,12 +182,10 @@ func TestCountsOfAKilledAndResumedRunAreWhatItWrote(t *testing.T) {
 
 			st, err = store.New(dest)
 			require.NoError(t, err)
-			require.NoError(t, st.Open(t.Context()))
 			summary, err := sync(st)
 			require.NoError(t, err)
-			require.NoError(t, st.Close())
 			require.True(t, summary.Resumed)
-			require.Equal(t, "ok", summary.Run.Status)
+			require.Equal(t, bcsync.StatusOK, summary.Status)
 			require.Empty(t, synctest.Diff(want, requireCountsMatchRows()))
 		})
 	}

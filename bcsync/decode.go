@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"github.com/bcsdk/bc/bcsync/internal/plan"
 	"strconv"
 	"strings"
 	"time"
@@ -20,7 +21,7 @@ import (
 // (the caller hands over each entity in memory it never writes again).
 type decoder struct {
 	table    *store.Table
-	cols     []Column
+	cols     []plan.Column
 	scope    int // leading columns set by the caller: companyId (and parentId)
 	index    map[string]int
 	key      int // row index of the (first) key column
@@ -30,13 +31,13 @@ type decoder struct {
 
 type childDecoder struct {
 	*decoder
-	child *Child
+	child *plan.Child
 	// link is the row index, in the child's row, of the column holding the
 	// parent's id (documentId, or the parentId scope column).
 	link int
 }
 
-func newDecoder(t *store.Table, cols []Column, scope int, key string) *decoder {
+func newDecoder(t *store.Table, cols []plan.Column, scope int, key string) *decoder {
 	d := &decoder{table: t, cols: cols, scope: scope, index: make(map[string]int, len(cols)), key: -1, parentAt: -1}
 	for i, c := range cols {
 		d.index[c.Name] = scope + i
@@ -48,7 +49,7 @@ func newDecoder(t *store.Table, cols []Column, scope int, key string) *decoder {
 }
 
 // newSetDecoder builds the decoder of a planned set and its children.
-func newSetDecoder(s *Set) *decoder {
+func newSetDecoder(s *plan.Set) *decoder {
 	key := ""
 	if len(s.Type.Key) > 0 {
 		key = s.Type.Key[0]

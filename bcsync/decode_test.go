@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/bcsdk/bc/bcsync/internal/plan"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/internal/realbc"
@@ -14,9 +15,9 @@ import (
 )
 
 // planned returns the planned set name with the standard API's schema.
-func planned(t testing.TB, name string) *Set {
+func planned(t testing.TB, name string) *plan.Set {
 	t.Helper()
-	sets, err := Build("", []Ref{{Name: name, Route: StandardRoute}}, map[string]*schema.Service{StandardRoute: entities.Schema})
+	sets, err := plan.Build("", []plan.Ref{{Name: name, Route: StandardRoute}}, map[string]*schema.Service{StandardRoute: entities.Schema})
 	require.NoError(t, err)
 	for _, s := range sets {
 		if s.Name == name {
@@ -138,11 +139,11 @@ func TestDecodeRefusesMalformedEntities(t *testing.T) {
 // exactly as encoding/json reads it.
 func textDecoder(names ...string) *decoder {
 	tbl := &store.Table{Name: "t", Columns: []store.Column{{Name: "companyId", Type: store.Text}}}
-	var cols []Column
+	var cols []plan.Column
 	for _, n := range names {
 		c := store.Column{Name: n, Type: store.Text}
 		tbl.Columns = append(tbl.Columns, c)
-		cols = append(cols, Column{Column: c})
+		cols = append(cols, plan.Column{Column: c})
 	}
 	return newDecoder(tbl, cols, 1, "id")
 }

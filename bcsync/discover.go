@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bcsync/internal/plan"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/schema"
@@ -27,7 +28,7 @@ func companiesTable(std *schema.Service) *store.Table {
 		typ, _ = entities.Schema.EntityType("company")
 	}
 	t := &store.Table{Name: "companies", Key: []string{"id"}}
-	for _, c := range Columns(typ) {
+	for _, c := range plan.Columns(typ) {
 		t.Columns = append(t.Columns, c.Column)
 	}
 	return t
@@ -41,7 +42,7 @@ func (e *Engine) discover(ctx context.Context, std *schema.Service) ([]company, 
 		typ, _ = entities.Schema.EntityType("company")
 	}
 	t := companiesTable(std)
-	d := newDecoder(t, Columns(typ), 0, "id")
+	d := newDecoder(t, plan.Columns(typ), 0, "id")
 	idCol, nameCol := colIndex(t, "id"), colIndex(t, "name")
 	p := bc.Set[json.RawMessage](e.client.StandardAPI(), "companies").List(nil)
 	var all []company
@@ -52,14 +53,19 @@ func (e *Engine) discover(ctx context.Context, std *schema.Service) ([]company, 
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		if errors.Is(err, bc.ErrNotFound) {
-			return nil, time.Time{}, nil, &SetupError{fmt.Errorf("the environment %q does not exist in tenant %s: check --environment against the BC admin center (%w)", e.client.Environment(), e.client.TenantID(), err)}
-		}
-		if err != nil {
-			return nil, time.Time{}, nil, &SetupError{fmt.Errorf("listing companies: %w", err)}
+		switch {
+		case err == nil:
+		case ctx.Err() != nil:
+			return nil, time.Time{}, nil, ctx.Err()
+		case isSetupFailure(err):
+			return nil, time.Time{}, nil, &SetupError{StepCredentials, fmt.Errorf("listing companies: %w", err)}
+		case errors.Is(err, bc.ErrNotFound):
+			return nil, time.Time{}, nil, &SetupError{StepEnvironment, fmt.Errorf("the environment %q does not exist in tenant %s (%w)", e.client.Environment(), e.client.TenantID(), err)}
+		default:
+			return nil, time.Time{}, nil, &SetupError{StepCompanies, fmt.Errorf("listing companies: %w", err)}
 		}
 		if serverStart.IsZero() {
-			serverStart = serverTime(page.Response.Header)
+			serverStart = serverTime(page.Response.Header, e.clock.Now())
 		}
 		for _, raw := range page.Items {
 			var out pageRows
@@ -72,11 +78,11 @@ func (e *Engine) discover(ctx context.Context, std *schema.Service) ([]company, 
 		}
 	}
 	if len(all) == 0 {
-		return nil, time.Time{}, nil, &SetupError{errors.New("BC lists no companies in this environment: check --environment, and that the app's permission sets cover the companies (a blank company on the \"Microsoft Entra Applications\" page means all)")}
+		return nil, time.Time{}, nil, &SetupError{StepCompanies, errors.New("BC lists no companies in this environment: check the environment, and that the app's permission sets cover the companies (a blank company on the \"Microsoft Entra Applications\" page means all)")}
 	}
 	keep, err := selectCompanies(all, e.opts.Companies)
 	if err != nil {
-		return nil, time.Time{}, nil, &SetupError{err}
+		return nil, time.Time{}, nil, &SetupError{StepCompanySelection, err}
 	}
 	var kept []store.Row
 	for i, co := range all {
@@ -127,16 +133,17 @@ func selectCompanies(all []company, want []string) ([]company, error) {
 				names[i] = fmt.Sprintf("%q (%s)", c.name, c.id)
 			}
 			sort.Strings(names)
-			return nil, fmt.Errorf("--companies: no company named or with id %q; the environment has %s", w, strings.Join(names, ", "))
+			return nil, fmt.Errorf("no company named or with id %q; the environment has %s", w, strings.Join(names, ", "))
 		}
 	}
 	return keep, nil
 }
 
-// serverTime reads BC's clock from a response's Date header.
-func serverTime(h http.Header) time.Time {
+// serverTime reads BC's clock from a response's Date header, or takes the
+// time now when there is none.
+func serverTime(h http.Header, now time.Time) time.Time {
 	if t, err := http.ParseTime(h.Get("Date")); err == nil {
 		return t.UTC()
 	}
-	return time.Now().UTC().Truncate(time.Second)
+	return now.UTC().Truncate(time.Second)
 }

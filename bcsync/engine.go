@@ -1,7 +1,13 @@
-// Package engine runs one sync: discover companies, plan company × set,
-// split big sets into partitions, fetch pages in parallel under the client's
-// shared concurrency budget, decode rows and hand them to a single writer
-// that commits each page with its checkpoint.
+// Package bcsync copies Business Central data one way into a store
+// (SQLite, PostgreSQL or JSON Lines files; see package store): it discovers
+// the companies, plans company × set, splits big sets into partitions,
+// fetches pages in parallel under the client's shared concurrency budget,
+// and hands the rows to a single writer that commits each page with its
+// checkpoint, so a run killed at any moment resumes from what was
+// committed.
+//
+// New makes an Engine from a *bc.Client, a store and Options; Plan shows
+// what a run reads; Run syncs.
 package bcsync
 
 import (
@@ -9,98 +15,37 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bcsync/internal/plan"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/schema"
 )
 
-// Options are what the command line asked for.
-type Options struct {
-	// Companies are names or ids; empty means all.
-	Companies []string
-	Profile   string
-	Entities  []Ref
-	// Full ignores watermarks; Since, when set, reads changes since then.
-	Full  bool
-	Since time.Time
-	// Overlap is re-read before the watermark, so rows whose change committed
-	// late (SystemModifiedAt is set before commit) are not lost.
-	Overlap     time.Duration
-	Reconcile   bool
-	MarkDeleted bool
-	// Workers is how many requests are kept in flight (the client's gate
-	// enforces the same number).
-	Workers int
-	// PageSize caps the rows of one request; it bounds memory per request.
-	PageSize int
-	// NoSplit reads every set as one chain of pages: no partitions, no
-	// counting requests (the plain pager the bench compares against).
-	NoSplit bool
-}
-
-// Reporter receives progress; the command shows bars or logs from it.
-type Reporter interface {
-	// Planned announces a company × set; estimate is -1 when unknown.
-	Planned(company, set string, estimate int64)
-	// Fetched reports rows read in one page.
-	Fetched(company, set string, rows int64)
-	// Finished reports the end of a company × set.
-	Finished(company, set string, r store.SetResult)
-}
-
-// Summary is the outcome of a run.
-type Summary struct {
-	Run store.Run
-	// CompanyNames maps company ids to names, for display.
-	CompanyNames map[string]string
-	Results      []store.SetResult
-	Stats        bc.Stats
-	Resumed      bool
-	Duration     time.Duration
-}
-
-// Failed returns the results of sets that failed.
-func (s *Summary) Failed() []store.SetResult {
-	var out []store.SetResult
-	for _, r := range s.Results {
-		if r.Error != "" {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// SetupError is a failure caused by the setup (credentials, app
-// registration, permissions, bad input) rather than by one set; the command
-// exits with 2 and the message names what to change.
-type SetupError struct{ Err error }
-
-func (e *SetupError) Error() string { return e.Err.Error() }
-func (e *SetupError) Unwrap() error { return e.Err }
-
-// Engine runs syncs.
+// Engine runs syncs of one BC environment into one store.
 type Engine struct {
 	opts   Options
 	client *bc.Client
 	store  store.Store
 	log    *slog.Logger
-	report Reporter
-	prep   *prepared // set by Prepare
+	clock  bc.Clock
+	next   *prepared // set by Plan, used by the next Run
 }
 
-// New returns an engine; it does no I/O.
-func New(opts Options, c *bc.Client, st store.Store, log *slog.Logger, rep Reporter) *Engine {
-	if opts.Workers <= 0 {
-		opts.Workers = bc.DefaultMaxConcurrency
+// New returns an engine that syncs what o asks for from c into st. It does
+// no I/O: it checks o and fills in its defaults. Run opens st and closes it
+// before it returns.
+func New(c *bc.Client, st store.Store, o Options) (*Engine, error) {
+	if c == nil || st == nil {
+		return nil, errors.New("bcsync.New needs a client and a store")
 	}
-	if opts.PageSize <= 0 {
-		opts.PageSize = 5000
+	o, err := o.withDefaults()
+	if err != nil {
+		return nil, err
 	}
-	return &Engine{opts: opts, client: c, store: st, log: log, report: rep}
+	return &Engine{opts: o, client: c, store: st, log: o.Logger, clock: o.Clock}, nil
 }
 
 // company is a company being synced.
@@ -108,97 +53,108 @@ type company struct {
 	id, name string
 }
 
-// Run syncs. stop (a first SIGINT/SIGTERM) ends scheduling and abandons the
-// requests in flight: the pages fetched are committed, and the run is
-// recorded as interrupted so the next one resumes it and reads the
-// abandoned pages again. ctx (a second signal) aborts everything at once;
-// the run is recorded as interrupted too.
-func (e *Engine) Run(ctx, stop context.Context) (*Summary, error) {
-	if err := e.Prepare(ctx); err != nil {
-		return nil, err
+// Run syncs: it plans (unless Plan was just called), opens the store, and
+// reads every company × set into it, resuming the last run if that was
+// interrupted with the same plan. A failed setup returns a *SetupError, and
+// nothing is written before the steps up to StepStore have passed.
+//
+// Cancelling ctx stops the run: no more requests start, those in flight get
+// Options.DrainTimeout to finish, and what was fetched is committed. The
+// run is recorded as interrupted at once, and Run returns the summary and
+// ErrInterrupted; the next Run resumes it.
+//
+// When some sets failed and the others synced, Run returns the summary and
+// an error joining a *SetError per failed set.
+func (e *Engine) Run(ctx context.Context) (summary *Summary, err error) {
+	started := e.clock.Now()
+	p := e.next
+	e.next = nil
+	if p == nil {
+		if p, err = e.plan(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil, ErrInterrupted
+			}
+			return nil, err
+		}
 	}
-	started, companies, serverStart, rows, sets := e.prep.started, e.prep.companies, e.prep.serverStart, e.prep.companyRows, e.prep.sets
-	companiesTable, err := e.ensureTables(ctx, e.prep.schemas[StandardRoute], sets)
+	if err := e.store.Open(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil, ErrInterrupted
+		}
+		return nil, &SetupError{StepStore, err}
+	}
+	defer func() {
+		if cerr := e.store.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("closing the store: %w", cerr)
+		}
+	}()
+	summary, err = e.run(ctx, p, started)
+	if err != nil && summary == nil && ctx.Err() != nil {
+		return nil, ErrInterrupted
+	}
+	return summary, err
+}
+
+// run syncs into the open store. Commits use commit, which outlives ctx, so
+// that what was fetched before a cancel is kept.
+func (e *Engine) run(ctx context.Context, p *prepared, started time.Time) (*Summary, error) {
+	companies, sets := p.companies, p.sets
+	companiesTable, err := e.ensureTables(ctx, p.schemas[StandardRoute], sets)
 	if err != nil {
 		return nil, err
 	}
-	run, cps, resumed, err := e.beginRun(ctx, companies, sets, serverStart, started)
+	run, cps, resumed, err := e.beginRun(ctx, companies, sets, p.serverStart, started)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := e.store.Apply(ctx, []store.Batch{{Table: companiesTable, Upserts: rows}}, nil); err != nil {
+	commit := context.WithoutCancel(ctx)
+	if _, err := e.store.Apply(commit, []store.Batch{{Table: companiesTable, Upserts: p.companyRows}}, nil); err != nil {
 		return nil, fmt.Errorf("writing companies: %w", err)
 	}
 	r := newRunner(e, run, cps)
 	for _, co := range companies {
 		for _, s := range sets {
-			if err := r.plan(ctx, co, s); err != nil {
+			if err := r.plan(commit, co, s); err != nil {
 				return nil, err
 			}
 		}
 	}
-	r.execute(ctx, stop)
-	if e.opts.Reconcile && r.fatal == nil && stop.Err() == nil {
-		reconcileCtx, cancel := untilStopped(ctx, stop)
-		r.reconcileAll(reconcileCtx)
-		cancel()
+	r.execute(ctx, commit)
+	if e.opts.Reconcile && r.fatal == nil && ctx.Err() == nil {
+		r.reconcileAll(ctx, commit)
 	}
-	summary := &Summary{Run: run, Results: r.results(), Stats: e.client.Stats(), Resumed: resumed, Duration: time.Since(started), CompanyNames: map[string]string{}}
+	summary := &Summary{RunID: run.ID, Full: e.opts.Full, Resumed: resumed, Results: r.results(), Stats: e.client.Stats(), Duration: e.clock.Now().Sub(started)}
 	for _, co := range companies {
-		summary.CompanyNames[co.id] = co.name
+		summary.Companies = append(summary.Companies, Company{co.id, co.name})
 	}
-	run.Finished = time.Now().UTC()
-	aborted := ctx.Err() != nil
+	interrupted := ctx.Err() != nil
 	switch {
-	case aborted:
-		// What failed after an abort failed because of it; the run resumes
+	case interrupted:
+		// What failed after a cancel failed because of it; the run resumes
 		// like any interrupted one.
-		run.Status = "interrupted"
+		summary.Status = StatusInterrupted
 	case r.fatal != nil:
-		run.Status = "failed"
-	case stop.Err() != nil:
-		run.Status = "interrupted"
+		summary.Status = StatusFailed
 	case len(summary.Failed()) > 0:
-		run.Status = "partial"
+		summary.Status = StatusPartial
 	default:
-		run.Status = "ok"
+		summary.Status = StatusOK
 	}
-	summary.Run = run
-	if err := e.store.UpdateRun(context.WithoutCancel(ctx), run); err != nil && r.fatal == nil {
+	run.Status, run.Finished = string(summary.Status), e.clock.Now().UTC()
+	if err := e.store.UpdateRun(commit, run); err != nil && r.fatal == nil {
 		return summary, fmt.Errorf("recording the run: %w", err)
 	}
-	if r.fatal != nil && !aborted {
+	switch {
+	case interrupted:
+		return summary, ErrInterrupted
+	case r.fatal != nil:
 		return summary, r.fatal
 	}
-	return summary, nil
-}
-
-// schemas reads the live $metadata of every route in use, so the store
-// gets new properties as columns; the built-in registry serves when BC's
-// document cannot be read.
-func (e *Engine) schemas(ctx context.Context) (map[string]*schema.Service, error) {
-	routes := []string{StandardRoute}
-	for _, r := range e.opts.Entities {
-		if !slices.Contains(routes, r.Route) {
-			routes = append(routes, r.Route)
-		}
+	var errs []error
+	for _, f := range summary.Failed() {
+		errs = append(errs, f.Err)
 	}
-	out := map[string]*schema.Service{}
-	for _, route := range routes {
-		svc, err := e.metadata(ctx, route)
-		switch {
-		case err == nil:
-			out[route] = svc
-		case route == StandardRoute && !isSetupFailure(err):
-			e.log.Warn("using the built-in v26 schema: BC's $metadata could not be read", "error", err)
-			out[route] = builtinSchema()
-		case isSetupFailure(err):
-			return nil, &SetupError{err}
-		default:
-			return nil, &SetupError{fmt.Errorf("reading the $metadata of /%s: %w (check the route in --entities)", route, err)}
-		}
-	}
-	return out, nil
+	return summary, errors.Join(errs...)
 }
 
 func (e *Engine) metadata(ctx context.Context, route string) (*schema.Service, error) {
@@ -214,20 +170,14 @@ func (e *Engine) metadata(ctx context.Context, route string) (*schema.Service, e
 	return schema.Parse(strings.NewReader(buf.String()))
 }
 
-// isSetupFailure reports errors that no retry or other set can avoid.
-func isSetupFailure(err error) bool {
-	var ae *bc.AuthError
-	return errors.As(err, &ae) || errors.Is(err, bc.ErrUnauthorized)
-}
-
 // ensureTables creates the output tables (adding new columns) before any
 // row is written.
-func (e *Engine) ensureTables(ctx context.Context, std *schema.Service, sets []*Set) (*store.Table, error) {
+func (e *Engine) ensureTables(ctx context.Context, std *schema.Service, sets []*plan.Set) (*store.Table, error) {
 	ct := companiesTable(std)
 	if err := e.store.EnsureTable(ctx, ct); err != nil {
 		return nil, err
 	}
-	for _, t := range Tables(sets) {
+	for _, t := range plan.Tables(sets) {
 		if err := e.store.EnsureTable(ctx, t); err != nil {
 			return nil, err
 		}
@@ -236,7 +186,7 @@ func (e *Engine) ensureTables(ctx context.Context, std *schema.Service, sets []*
 }
 
 // planText describes what a run reads; a run resumes only the same plan.
-func (e *Engine) planText(companies []company, sets []*Set) string {
+func (e *Engine) planText(companies []company, sets []*plan.Set) string {
 	var b strings.Builder
 	mode := "incremental"
 	if e.opts.Full {
@@ -264,17 +214,17 @@ func (e *Engine) planText(companies []company, sets []*Set) string {
 
 // beginRun resumes the last run if it was interrupted with the same plan,
 // or starts a new one.
-func (e *Engine) beginRun(ctx context.Context, companies []company, sets []*Set, serverStart, started time.Time) (store.Run, []store.Checkpoint, bool, error) {
+func (e *Engine) beginRun(ctx context.Context, companies []company, sets []*plan.Set, serverStart, started time.Time) (store.Run, []store.Checkpoint, bool, error) {
 	src := store.Source{Tenant: e.client.TenantID(), Environment: e.client.Environment(), ServiceRoot: e.client.ServiceRoot()}
 	if err := e.store.CheckSource(ctx, src); err != nil {
-		return store.Run{}, nil, false, &SetupError{err}
+		return store.Run{}, nil, false, &SetupError{StepStore, err}
 	}
 	text := e.planText(companies, sets)
 	last, ok, err := e.store.LastRun(ctx)
 	if err != nil {
 		return store.Run{}, nil, false, err
 	}
-	if ok && (last.Status == "running" || last.Status == "interrupted") && last.Plan == text {
+	if ok && (last.Status == string(StatusRunning) || last.Status == string(StatusInterrupted)) && last.Plan == text {
 		cps, err := e.store.Checkpoints(ctx, last.ID)
 		if err != nil {
 			return store.Run{}, nil, false, err
@@ -282,13 +232,13 @@ func (e *Engine) beginRun(ctx context.Context, companies []company, sets []*Set,
 		if bad := checkCheckpoints(cps, e.client.ServiceRoot()); bad != nil {
 			// Set the run aside so the next one starts afresh; its rows are
 			// upserts, so nothing it committed is lost or doubled.
-			last.Status = "abandoned"
+			last.Status = string(StatusAbandoned)
 			if err := e.store.UpdateRun(ctx, last); err != nil {
 				return store.Run{}, nil, false, err
 			}
-			return store.Run{}, nil, false, &SetupError{fmt.Errorf("the interrupted run %d cannot be resumed: %w; it is set aside and the next run starts afresh", last.ID, bad)}
+			return store.Run{}, nil, false, &SetupError{StepResume, fmt.Errorf("the interrupted run %d cannot be resumed: %w; it is set aside and the next run starts afresh", last.ID, bad)}
 		}
-		last.Status = "running"
+		last.Status = string(StatusRunning)
 		if err := e.store.UpdateRun(ctx, last); err != nil {
 			return store.Run{}, nil, false, err
 		}
@@ -299,18 +249,18 @@ func (e *Engine) beginRun(ctx context.Context, companies []company, sets []*Set,
 	if e.opts.Full {
 		mode = "full"
 	}
-	run, err := e.store.BeginRun(ctx, store.Run{Started: started.UTC(), ServerStart: serverStart, Mode: mode, Status: "running", Plan: text})
+	run, err := e.store.BeginRun(ctx, store.Run{Started: started.UTC(), ServerStart: serverStart, Mode: mode, Status: string(StatusRunning), Plan: text})
 	return run, nil, false, err
 }
 
 // results collects the per-set results of a run.
-func (r *runner) results() []store.SetResult {
+func (r *runner) results() []SetResult {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	var out []store.SetResult
+	var out []SetResult
 	for _, u := range r.units {
 		u.mu.Lock()
-		out = append(out, u.results()...)
+		out = append(out, u.outcome()...)
 		u.mu.Unlock()
 	}
 	return out

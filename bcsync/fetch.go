@@ -52,7 +52,7 @@ func (r *runner) fetch(ctx context.Context, t *task) {
 		return
 	}
 	n := int64(len(out.rows))
-	job := writeJob{u: u, final: true, requests: 1}
+	job := writeJob{u: u, final: true, requests: 1, page: true, fetched: n}
 	if page.Response != nil {
 		job.retries = int64(page.Response.Attempts - 1)
 		job.throttled = int64(page.Response.Throttled)
@@ -70,7 +70,6 @@ func (r *runner) fetch(ctx context.Context, t *task) {
 		u.open++
 		u.mu.Unlock()
 	}
-	r.e.report.Fetched(u.co.name, u.set.Name, n)
 	r.jobs <- job
 	r.sched.done(cont)
 }
@@ -120,7 +119,7 @@ func (r *runner) failed(ctx context.Context, t *task, err error) {
 		r.sched.done(nil)
 		return
 	case isSetupFailure(err):
-		r.setFatal(&SetupError{err})
+		r.setFatal(&SetupError{StepCredentials, err})
 	default:
 		r.e.log.Error("reading a set failed", "company", u.co.name, "set", u.set.Name, "error", err)
 		u.mu.Lock()
@@ -155,7 +154,7 @@ func (r *runner) planPartitions(ctx context.Context, t *task) {
 			u.mu.Lock()
 			u.carver = c
 			u.mu.Unlock()
-			r.e.report.Planned(u.co.name, u.set.Name, hi-lo+1)
+			r.e.opts.Observer.SetPlanned(u.key(u.set.Name), hi-lo+1)
 			r.sched.addCarver(c)
 		}
 		r.jobs <- job
@@ -168,7 +167,7 @@ func (r *runner) planPartitions(ctx context.Context, t *task) {
 		r.failed(ctx, t, err)
 		return
 	}
-	r.e.report.Planned(u.co.name, u.set.Name, n)
+	r.e.opts.Observer.SetPlanned(u.key(u.set.Name), n)
 	var parts []*task
 	if n > 2*size {
 		from, to, err := r.modifiedBounds(ctx, u)

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bcsync/internal/plan"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/odata"
 )
@@ -16,7 +17,7 @@ import (
 // keys only ($select of the key, children's keys expanded) and removes (or
 // marks) the stored rows BC no longer has. Keys go to a temporary file
 // first, so a failure halfway deletes nothing and memory stays flat.
-func (r *runner) reconcileAll(ctx context.Context) {
+func (r *runner) reconcileAll(ctx, commit context.Context) {
 	for _, u := range r.units {
 		if u.isFailed() || len(u.set.Type.Key) != 1 {
 			continue
@@ -27,18 +28,18 @@ func (r *runner) reconcileAll(ctx context.Context) {
 		}
 		u.mu.Lock()
 		if err != nil {
-			u.result.Error = "reconcile: " + describeFailure(err)
+			u.fail(fmt.Errorf("reconcile: %w", describeFailure(err)))
 		}
 		results := u.results()
 		u.mu.Unlock()
 		for _, res := range results {
-			if err := r.e.store.SaveResult(ctx, res); err != nil {
+			if err := r.e.store.SaveResult(commit, res); err != nil {
 				r.setFatal(err)
 				return
 			}
 		}
 		if isSetupFailure(err) {
-			r.setFatal(&SetupError{err})
+			r.setFatal(&SetupError{StepCredentials, err})
 			return
 		}
 	}
@@ -51,8 +52,8 @@ type keyFile struct {
 	n int64
 }
 
-func newKeyFile() (*keyFile, error) {
-	f, err := os.CreateTemp("", "bcsync-keys-*.jsonl")
+func newKeyFile(dir string) (*keyFile, error) {
+	f, err := os.CreateTemp(dir, "bcsync-keys-*.jsonl")
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +107,7 @@ func (r *runner) reconcile(ctx context.Context, u *unit) error {
 		tables = append(tables, c.Table)
 	}
 	for _, t := range tables {
-		f, err := newKeyFile()
+		f, err := newKeyFile(r.e.opts.TempDir)
 		if err != nil {
 			return err
 		}
@@ -153,7 +154,7 @@ func (r *runner) reconcile(ctx context.Context, u *unit) error {
 	return nil
 }
 
-func addChildKeys(f *keyFile, c *Child, companyID, parentID string, raw json.RawMessage) error {
+func addChildKeys(f *keyFile, c *plan.Child, companyID, parentID string, raw json.RawMessage) error {
 	var children []map[string]json.RawMessage
 	if len(raw) > 0 {
 		if err := json.Unmarshal(raw, &children); err != nil {

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bcsdk/bc/bcsync/internal/plan"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/odata"
 )
@@ -12,7 +13,7 @@ import (
 // A unit is one company × set: its mode, its tasks in flight, its counts.
 type unit struct {
 	co    company
-	set   *Set
+	set   *plan.Set
 	dec   *decoder
 	full  bool      // read everything (no watermark)
 	since time.Time // incremental: lastModifiedDateTime after this (minus overlap)
@@ -29,6 +30,7 @@ type unit struct {
 	resumed bool // continued from an interrupted run
 	started time.Time
 	result  store.SetResult
+	err     error // why the unit failed or stopped, nil while it has not
 	// children are the results of the child tables read with the set.
 	children map[string]*store.SetResult
 }
@@ -63,6 +65,28 @@ func (u *unit) results() []store.SetResult {
 			r.Requests, r.Retries, r.Throttled = u.result.Requests, u.result.Retries, u.result.Throttled
 		}
 		out = append(out, r)
+	}
+	return out
+}
+
+// key names the unit's table t for an Observer.
+func (u *unit) key(t string) SetKey { return SetKey{Company{u.co.id, u.co.name}, t} }
+
+// fail records why the unit failed.
+func (u *unit) fail(err error) {
+	u.err = err
+	u.result.Error = err.Error()
+}
+
+// outcome is results() for a Summary or an Observer; the caller holds mu.
+func (u *unit) outcome() []SetResult {
+	var out []SetResult
+	for _, r := range u.results() {
+		res := SetResult{SetKey: u.key(r.Set), Counts: r.Counts, Requests: r.Requests, Retries: r.Retries, Throttled: r.Throttled, Duration: r.Duration}
+		if u.err != nil {
+			res.Err = &SetError{Company: res.Company, Set: r.Set, Err: u.err}
+		}
+		out = append(out, res)
 	}
 	return out
 }
@@ -151,42 +175,55 @@ func (r *runner) setFatal(err error) {
 	r.sched.close()
 }
 
-// execute runs the workers and the writer until all work is done, stop is
-// cancelled or ctx is. A stop abandons the requests in flight rather than
-// waiting for them (a BC page can take a minute): their rows were never
-// committed, so the next run reads them again, while the pages already
-// fetched are still committed. ctx ends the writer too.
-func (r *runner) execute(ctx, stop context.Context) {
+// execute runs the workers and the writer until all work is done or ctx
+// ends. Once it ends no request starts, and those in flight get the drain
+// timeout to finish — by default none: a BC page can take a minute, and
+// what was not committed the next run reads again. The pages fetched are
+// committed with commit, which outlives ctx. Every goroutine it starts has
+// ended when it returns.
+func (r *runner) execute(ctx, commit context.Context) {
 	// A short queue: a page waiting for the writer holds memory, and the
 	// writer gathers what waits into one transaction anyway.
 	r.jobs = make(chan writeJob, 2)
 	var writer sync.WaitGroup
-	writer.Go(func() { r.write(ctx) })
+	writer.Go(func() { r.write(ctx, commit) })
 	for _, u := range r.idle {
 		r.jobs <- writeJob{u: u}
 	}
-	fetchCtx, abandon := untilStopped(ctx, stop)
+	fetchCtx, abandon := context.WithCancel(commit)
 	defer abandon()
-	defer r.sched.until(fetchCtx)()
+	defer r.sched.until(ctx)()
+	fetched := make(chan struct{})
+	var drain sync.WaitGroup
+	drain.Go(func() { r.drain(ctx, fetched, abandon) })
 	var workers sync.WaitGroup
 	for range r.e.opts.Workers {
 		workers.Go(func() { r.work(fetchCtx) })
 	}
 	workers.Wait()
+	close(fetched)
+	drain.Wait()
 	close(r.jobs)
 	writer.Wait()
 	r.finishStopped()
 }
 
-// untilStopped returns a context that ends with ctx or when stop does: the
-// context of work a first interrupt abandons.
-func untilStopped(ctx, stop context.Context) (context.Context, context.CancelFunc) {
-	c, cancel := context.WithCancel(ctx)
-	unhook := context.AfterFunc(stop, cancel)
-	return c, func() {
-		unhook()
-		cancel()
+// drain abandons the requests in flight once ctx has ended and the drain
+// timeout has passed, unless they are all done first.
+func (r *runner) drain(ctx context.Context, fetched <-chan struct{}, abandon func()) {
+	select {
+	case <-fetched:
+		return
+	case <-ctx.Done():
 	}
+	if r.e.opts.DrainTimeout > 0 {
+		select {
+		case <-fetched:
+			return
+		case <-r.e.clock.After(r.e.opts.DrainTimeout):
+		}
+	}
+	abandon()
 }
 
 // work takes tasks until there are none.
@@ -200,14 +237,7 @@ func (r *runner) work(ctx context.Context) {
 	}
 }
 
-// interrupted is the error of a result a stop left unfinished.
-const interrupted = "interrupted before the set was complete; the next run resumes it"
-
-// Unfinished reports whether a result is of a company × set that an
-// interrupt left unfinished — not failed: the next run resumes it.
-func Unfinished(r store.SetResult) bool { return r.Error == interrupted }
-
-// finishStopped records the units a stop left unfinished.
+// finishStopped records the units a cancel left unfinished.
 func (r *runner) finishStopped() {
 	r.mu.Lock()
 	units := append([]*unit(nil), r.units...)
@@ -215,8 +245,8 @@ func (r *runner) finishStopped() {
 	for _, u := range units {
 		u.mu.Lock()
 		if !u.done && !u.failed {
-			u.result.Error = interrupted
-			u.result.Duration = time.Since(u.started)
+			u.err = ErrInterrupted
+			u.result.Duration = r.e.clock.Now().Sub(u.started)
 		}
 		u.mu.Unlock()
 	}

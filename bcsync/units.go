@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bcsdk/bc/bcsync/internal/plan"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/odata"
 )
@@ -96,20 +97,21 @@ var sentinelTime = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // plan creates the unit for one company × set and queues its first work,
 // resuming from checkpoints when the run is being resumed.
-func (r *runner) plan(ctx context.Context, co company, s *Set) error {
-	u := &unit{co: co, set: s, dec: newSetDecoder(s), started: time.Now()}
+func (r *runner) plan(ctx context.Context, co company, s *plan.Set) error {
+	u := &unit{co: co, set: s, dec: newSetDecoder(s), started: r.e.clock.Now()}
 	u.result = store.SetResult{RunID: r.run.ID, CompanyID: co.id, Set: s.Name}
 	r.mu.Lock()
 	r.units = append(r.units, u)
 	r.mu.Unlock()
-	r.e.report.Planned(co.name, s.Name, -1)
+	r.e.opts.Observer.SetPlanned(u.key(s.Name), -1)
 
 	cps := r.cps[co.id+"/"+s.Name]
 	for _, cp := range cps {
 		if cp.Partition == partUnitDone && cp.Done {
 			u.done = true
-			u.result.Error = ""
-			r.e.report.Finished(co.name, s.Name, u.result)
+			for _, res := range u.outcome() {
+				r.e.opts.Observer.SetFinished(res)
+			}
 			return nil // finished before the interruption
 		}
 	}

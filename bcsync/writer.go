@@ -2,12 +2,9 @@ package bcsync
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
-	"time"
 
-	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bcsync/store"
 )
 
@@ -18,7 +15,10 @@ type writeJob struct {
 	checkpoints []store.Checkpoint
 	keys        []string
 	// final: the task that produced the job is over.
-	final                        bool
+	final bool
+	// page: the job is a page of the set, of fetched rows.
+	page                         bool
+	fetched                      int64
 	requests, retries, throttled int64
 	err                          error // the unit failed with this
 }
@@ -34,9 +34,28 @@ const groupRows = 5000
 
 // write is the single writer: it commits jobs in arrival order — the pages
 // already waiting together, in one transaction — and finishes units whose
-// work is all committed.
-func (r *runner) write(ctx context.Context) {
-	for job := range r.jobs {
+// work is all committed. Once ctx ends it records the run as interrupted,
+// so that a process killed while the run drains is resumed too; it commits
+// with commit.
+func (r *runner) write(ctx, commit context.Context) {
+	cancelled := ctx.Done()
+	for {
+		var job writeJob
+		var ok bool
+		select {
+		case job, ok = <-r.jobs:
+		case <-cancelled:
+			cancelled = nil
+			run := r.run
+			run.Status = string(StatusInterrupted)
+			if err := r.e.store.UpdateRun(commit, run); err != nil {
+				r.e.log.Warn("recording the run as interrupted failed", "error", err)
+			}
+			continue
+		}
+		if !ok {
+			return
+		}
 		group := []writeJob{job}
 		rows := job.rows()
 	gather:
@@ -66,7 +85,7 @@ func (r *runner) write(ctx context.Context) {
 		}
 		cps = latest(cps)
 		if len(batches) > 0 || len(cps) > 0 {
-			if _, err := r.e.store.Apply(ctx, batches, cps); err != nil {
+			if _, err := r.e.store.Apply(commit, batches, cps); err != nil {
 				r.setFatal(fmt.Errorf("writing %s of %s to the store: %w", job.u.set.Name, job.u.co.name, err))
 				continue
 			}
@@ -74,7 +93,7 @@ func (r *runner) write(ctx context.Context) {
 		i := 0
 		for _, j := range group {
 			n := len(j.batches)
-			r.account(ctx, j, batches[i:i+n])
+			r.account(commit, j, batches[i:i+n])
 			i += n
 		}
 	}
@@ -146,13 +165,16 @@ func (r *runner) account(ctx context.Context, job writeJob, committed []store.Ba
 	u.result.Throttled += job.throttled
 	u.keys = append(u.keys, job.keys...)
 	if job.err != nil {
-		u.result.Error = describeFailure(job.err)
+		u.fail(describeFailure(job.err))
 	}
 	if job.final {
 		u.open--
 	}
 	settle := u.open <= 0 && u.carver == nil && !u.done
 	u.mu.Unlock()
+	if job.page {
+		r.e.opts.Observer.PageCommitted(u.key(u.set.Name), job.fetched)
+	}
 	if settle {
 		r.finish(ctx, u)
 	}
@@ -172,7 +194,7 @@ func (r *runner) finish(ctx context.Context, u *unit) {
 	failed := u.failed || r.hasFatal()
 	keys := u.keys
 	u.keys = nil
-	u.result.Duration = time.Since(u.started)
+	u.result.Duration = r.e.clock.Now().Sub(u.started)
 	u.mu.Unlock()
 	if !failed && u.rereads() {
 		n, err := r.e.store.Reconcile(ctx, u.set.Table, u.co.id, func(yield func([]string) bool) {
@@ -204,22 +226,15 @@ func (r *runner) finish(ctx context.Context, u *unit) {
 		}
 	}
 	u.mu.Lock()
-	results := u.results()
+	results, outcome := u.results(), u.outcome()
 	u.mu.Unlock()
 	for _, res := range results {
 		if err := r.e.store.SaveResult(ctx, res); err != nil {
 			r.setFatal(err)
 			return
 		}
-		r.e.report.Finished(u.co.name, res.Set, res)
 	}
-}
-
-// describeFailure says what went wrong with a set and what to do about it.
-func describeFailure(err error) string {
-	var apiErr *bc.APIError
-	if errors.As(err, &apiErr) && errors.Is(err, bc.ErrForbidden) {
-		return fmt.Sprintf("BC refused to read it (%s: %s) — assign a permission set covering it to the app on the \"Microsoft Entra Applications\" page in BC", apiErr.Code, apiErr.Message)
+	for _, res := range outcome {
+		r.e.opts.Observer.SetFinished(res)
 	}
-	return err.Error()
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/automation"
 	"github.com/bcsdk/bc/bcsync"
+	"github.com/bcsdk/bc/bcsync/internal/plan"
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/odata"
 	"github.com/bcsdk/bc/schema"
@@ -338,8 +339,8 @@ type readTarget struct{ route, set string }
 
 // targets are the sets of the profile and --entities, as the sync plans them.
 func (s *session) targets() ([]readTarget, error) {
-	var std, custom []bcsync.Ref
-	for _, r := range s.cfg.Entities {
+	var std, custom []plan.Ref
+	for _, r := range plan.RefsOf(s.cfg.Entities) {
 		if r.Route == bcsync.StandardRoute {
 			std = append(std, r)
 		} else {
@@ -348,7 +349,7 @@ func (s *session) targets() ([]readTarget, error) {
 	}
 	var out []readTarget
 	if s.cfg.Profile != "" || len(std) > 0 {
-		sets, err := bcsync.Build(s.cfg.Profile, std, map[string]*schema.Service{bcsync.StandardRoute: entities.Schema})
+		sets, err := plan.Build(s.cfg.Profile, std, map[string]*schema.Service{bcsync.StandardRoute: entities.Schema})
 		if err != nil {
 			return nil, err
 		}

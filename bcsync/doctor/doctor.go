@@ -45,7 +45,7 @@ type Config struct {
 	// Profile and Entities choose the sets, as for the sync (Profile "" with
 	// Entities: exactly those sets).
 	Profile  string
-	Entities []bcsync.Ref
+	Entities []bcsync.SetRef
 	// Concurrency is how many requests are in flight (default 5).
 	Concurrency int
 	// UserAgent is put in front of the SDK's User-Agent.

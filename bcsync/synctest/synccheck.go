@@ -14,8 +14,11 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc/bcsync"
+	"github.com/bcsdk/bc/bcsync/internal/plan"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/bctest"
+	"github.com/bcsdk/bc/entities"
+	"github.com/bcsdk/bc/schema"
 )
 
 // Table is a table reduced to its rows in canonical form.
@@ -108,11 +111,26 @@ func sentinel(t store.ColType, enum bool, v string) bool {
 	return false
 }
 
-// Expected builds, from the fake's data, the tables the plan's sets should
+// Sets are the sets a run plans, built from the built-in schemas of the
+// standard API and of bctest's job tasks API.
+type Sets struct{ sets []*plan.Set }
+
+// PlanSets plans the sets of profile and refs as a run against bctest
+// does (see bcsync.Options for how they combine).
+func PlanSets(profile string, refs ...bcsync.SetRef) (Sets, error) {
+	schemas := map[string]*schema.Service{bcsync.StandardRoute: entities.Schema, bctest.JobTasksRoute: bctest.JobTasksAPI()}
+	sets, err := plan.Build(profile, plan.RefsOf(refs), schemas)
+	return Sets{sets}, err
+}
+
+// Tables lists the output tables of the sets.
+func (s Sets) Tables() []*store.Table { return plan.Tables(s.sets) }
+
+// Expected builds, from the fake's data, the tables the sets should
 // produce for the companies (ids) given.
-func Expected(srv *bctest.Server, sets []*bcsync.Set, companies []string) (map[string]Table, error) {
+func Expected(srv *bctest.Server, sets Sets, companies []string) (map[string]Table, error) {
 	out := map[string]Table{}
-	for _, s := range sets {
+	for _, s := range sets.sets {
 		for _, id := range companies {
 			co, ok := srv.Tenant().Company(id)
 			if !ok {
@@ -153,8 +171,8 @@ func Expected(srv *bctest.Server, sets []*bcsync.Set, companies []string) (map[s
 	return out, nil
 }
 
-func expectedRow(t *store.Table, cols []bcsync.Column, companyID, parentID string, row map[string]string) string {
-	byName := map[string]bcsync.Column{}
+func expectedRow(t *store.Table, cols []plan.Column, companyID, parentID string, row map[string]string) string {
+	byName := map[string]plan.Column{}
 	for _, c := range cols {
 		byName[c.Name] = c
 	}

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/bcsdk/bc"
-	"github.com/bcsdk/bc/bcsync"
+	"github.com/bcsdk/bc/bcsync/internal/plan"
 	"github.com/bcsdk/bc/bcsync/store"
 )
 
@@ -70,7 +70,7 @@ func (w *Watcher) targetOf(r bc.Resource) (target, bool) {
 }
 
 // setOf is the plan's set of a target.
-func (w *Watcher) setOf(t target) *bcsync.Set {
+func (w *Watcher) setOf(t target) *plan.Set {
 	for _, s := range w.sets {
 		if s.Route == t.route && s.Name == t.set {
 			return s
@@ -95,7 +95,7 @@ func (w *Watcher) apply(ctx, stop context.Context, c *changes) {
 	// listed set in every listed company.
 	type group struct {
 		companies []string
-		sets      []*bcsync.Set
+		sets      []*plan.Set
 		reconcile bool
 	}
 	byCompany := map[string]*group{}
@@ -167,7 +167,7 @@ func (w *Watcher) delete(ctx context.Context, c *changes) {
 // deleteBatches are the deletes of keys of set s in a company: the rows,
 // and the children stored in their own tables. ok is false when the keys
 // do not map to the tables (a set keyed by more than one property).
-func deleteBatches(s *bcsync.Set, company string, keys []string) ([]store.Batch, bool) {
+func deleteBatches(s *plan.Set, company string, keys []string) ([]store.Batch, bool) {
 	if s == nil || len(s.Table.Key) != 2 || s.Table.Key[0] != "companyId" {
 		return nil, false
 	}
@@ -201,7 +201,7 @@ func boolKey(b bool) string {
 	return "i:"
 }
 
-func setList(sets []*bcsync.Set) string {
+func setList(sets []*plan.Set) string {
 	var b strings.Builder
 	for _, s := range sets {
 		b.WriteString(s.Route + "/" + s.Name + ",")

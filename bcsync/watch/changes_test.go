@@ -6,6 +6,7 @@ import (
 
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bcsync"
+	"github.com/bcsdk/bc/bcsync/internal/plan"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/schema"
@@ -17,13 +18,13 @@ const (
 	coB = "b7f1c0de-0000-4000-8000-000000000002"
 )
 
-func testPlan(t *testing.T, names ...string) []*bcsync.Set {
+func testPlan(t *testing.T, names ...string) []*plan.Set {
 	t.Helper()
-	var refs []bcsync.Ref
+	var refs []plan.Ref
 	for _, n := range names {
-		refs = append(refs, bcsync.Ref{Name: n, Route: bcsync.StandardRoute})
+		refs = append(refs, plan.Ref{Name: n, Route: bcsync.StandardRoute})
 	}
-	sets, err := bcsync.Build("", refs, map[string]*schema.Service{bcsync.StandardRoute: entities.Schema})
+	sets, err := plan.Build("", refs, map[string]*schema.Service{bcsync.StandardRoute: entities.Schema})
 	require.NoError(t, err)
 	return sets
 }
@@ -109,7 +110,7 @@ func TestNoteMergesAWindow(t *testing.T) {
 func TestDeleteBatchesTakeDocumentLines(t *testing.T) {
 	t.Parallel()
 	sets := testPlan(t, "salesInvoices", "customers")
-	var invoices, customers *bcsync.Set
+	var invoices, customers *plan.Set
 	for _, s := range sets {
 		switch s.Name {
 		case "salesInvoices":

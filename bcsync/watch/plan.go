@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/bcsdk/bc/bcsync"
+	"github.com/bcsdk/bc/bcsync/internal/plan"
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/schema"
 )
@@ -14,12 +15,13 @@ import (
 // plan is the sync's plan, built from the same live $metadata the engine
 // used to create the tables, so the tables deletes are written to have
 // exactly the store's columns.
-func (w *Watcher) plan(ctx context.Context) ([]*bcsync.Set, error) {
+func (w *Watcher) plan(ctx context.Context) ([]*plan.Set, error) {
 	if len(w.opts.Companies) == 0 {
 		return nil, errNoCompanies
 	}
 	routes := []string{bcsync.StandardRoute}
-	for _, r := range w.opts.Sync.Entities {
+	refs := plan.RefsOf(w.opts.Sync.Sets)
+	for _, r := range refs {
 		if !slices.Contains(routes, r.Route) {
 			routes = append(routes, r.Route)
 		}
@@ -36,7 +38,7 @@ func (w *Watcher) plan(ctx context.Context) ([]*bcsync.Set, error) {
 			return nil, fmt.Errorf("watch: reading the $metadata of /%s: %w", route, err)
 		}
 	}
-	return bcsync.Build(w.opts.Sync.Profile, w.opts.Sync.Entities, schemas)
+	return plan.Build(w.opts.Sync.Profile, refs, schemas)
 }
 
 func (w *Watcher) metadata(ctx context.Context, route string) (*schema.Service, error) {

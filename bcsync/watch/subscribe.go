@@ -12,6 +12,7 @@ import (
 
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bcsync"
+	"github.com/bcsdk/bc/bcsync/internal/plan"
 )
 
 // webhookSets are the API v2.0 sets BC documents webhooks for
@@ -30,7 +31,7 @@ var webhookSets = map[string]bool{
 // subscribable reports whether s may get a subscription: a set stored in its
 // own table, with lastModifiedDateTime so an incremental read finds what a
 // notification names, and webhooks on BC's side.
-func subscribable(s *bcsync.Set) bool {
+func subscribable(s *plan.Set) bool {
 	if !s.Store || !s.LastModified {
 		return false
 	}

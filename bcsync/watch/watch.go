@@ -23,6 +23,7 @@ import (
 
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bcsync"
+	"github.com/bcsdk/bc/bcsync/internal/plan"
 	"github.com/bcsdk/bc/bcsync/store"
 )
 
@@ -39,7 +40,7 @@ type Options struct {
 	// incremental sync reads what they name (BC sends a burst per change).
 	Debounce time.Duration
 	// Sync are the options of the sync that filled the store; each
-	// incremental run narrows its Companies and Entities.
+	// incremental run narrows its Companies and Sets.
 	Sync bcsync.Options
 	// Companies are the ids of the synced companies, mapped to their names.
 	Companies map[string]string
@@ -52,9 +53,9 @@ type Watcher struct {
 	store  store.Store
 	log    *slog.Logger
 
-	sets    []*bcsync.Set
+	sets    []*plan.Set
 	watched map[target]bool // company × set with a subscription
-	polled  []*bcsync.Set   // sets BC has no webhooks for
+	polled  []*plan.Set     // sets BC has no webhooks for
 	rounds  int
 }
 
@@ -89,6 +90,12 @@ func (w *Watcher) Run(ctx, stop context.Context) error {
 	sets, err := w.plan(ctx)
 	if err != nil {
 		return err
+	}
+	// The deletes of notifications are written to these tables directly.
+	for _, t := range plan.Tables(sets) {
+		if err := w.store.EnsureTable(ctx, t); err != nil {
+			return err
+		}
 	}
 	w.sets = sets
 	state, err := clientState()

@@ -135,7 +135,7 @@ func TestKilledRunsResumeToTheCleanResult(t *testing.T) {
 				}
 				// A table the killed runs had not got to create yet is
 				// missing, truthfully; once created it stays.
-				for _, tb := range tablesOf(sets) {
+				for _, tb := range sets.Tables() {
 					_, err := synctest.Actual(context.Background(), dest, []*store.Table{tb})
 					if errors.Is(err, synctest.ErrNoTable) && !seen[tb.Name] {
 						continue

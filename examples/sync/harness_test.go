@@ -10,11 +10,8 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc/bcsync"
-	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/bcsync/synctest"
 	"github.com/bcsdk/bc/bctest"
-	"github.com/bcsdk/bc/entities"
-	"github.com/bcsdk/bc/schema"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 )
@@ -62,15 +59,12 @@ func (h *harness) runCtx(ctx context.Context, args ...string) result {
 func (h *harness) sqlite(name string) string { return "sqlite:" + filepath.Join(h.dir, name) }
 
 // plan is what a run with these arguments syncs.
-func (h *harness) plan(profile string, refs ...bcsync.Ref) []*bcsync.Set {
+func (h *harness) plan(profile string, refs ...bcsync.SetRef) synctest.Sets {
 	h.t.Helper()
-	schemas := map[string]*schema.Service{bcsync.StandardRoute: entities.Schema, bctest.JobTasksRoute: bctest.JobTasksAPI()}
-	sets, err := bcsync.Build(profile, refs, schemas)
+	sets, err := synctest.PlanSets(profile, refs...)
 	require.NoError(h.t, err)
 	return sets
 }
-
-func tablesOf(sets []*bcsync.Set) []*store.Table { return bcsync.Tables(sets) }
 
 // companies are the ids of the fake's companies.
 func (h *harness) companies() []string {
@@ -82,11 +76,11 @@ func (h *harness) companies() []string {
 }
 
 // requireSynced checks that dest holds exactly the fake's data for sets.
-func (h *harness) requireSynced(dest string, sets []*bcsync.Set) {
+func (h *harness) requireSynced(dest string, sets synctest.Sets) {
 	h.t.Helper()
 	want, err := synctest.Expected(h.srv, sets, h.companies())
 	require.NoError(h.t, err)
-	got, err := synctest.Actual(context.Background(), dest, tablesOf(sets))
+	got, err := synctest.Actual(context.Background(), dest, sets.Tables())
 	require.NoError(h.t, err)
 	require.Empty(h.t, synctest.Diff(want, got))
 	for name, tbl := range want {
@@ -96,9 +90,9 @@ func (h *harness) requireSynced(dest string, sets []*bcsync.Set) {
 
 // snapshot reads the tables of sets from dest, to prove a failed run left
 // them alone.
-func (h *harness) snapshot(dest string, sets []*bcsync.Set) map[string]synctest.Table {
+func (h *harness) snapshot(dest string, sets synctest.Sets) map[string]synctest.Table {
 	h.t.Helper()
-	got, err := synctest.Actual(context.Background(), dest, tablesOf(sets))
+	got, err := synctest.Actual(context.Background(), dest, sets.Tables())
 	require.NoError(h.t, err)
 	return got
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"github.com/bcsdk/bc/bcsync/store/storetest"
+	"github.com/jackc/pgx/v5"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -149,24 +151,63 @@ func lastLine(s string) string {
 	return ls[len(ls)-1]
 }
 
-// TestSecondInterruptAborts: a second interrupt ends what the first lets
-// finish (here the setup, whose companies request BC never answers) with
-// one line saying so, and creates nothing.
-func TestSecondInterruptAborts(t *testing.T) {
+// TestInterruptDuringSetupCreatesNothing: an interrupt while the setup
+// waits for BC (here for the companies, which BC never lists) ends the run
+// at once with one line saying so, and creates nothing.
+func TestInterruptDuringSetupCreatesNothing(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
-	dest := h.sqlite("abort.db")
+	dest := h.sqlite("setup.db")
 	arrived, _ := held(t, h, func(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/companies") })
 
 	signals, done := h.start(t.Context(), "--out", dest)
 	waitHeld(t, arrived, done)
 	signals <- os.Interrupt
-	signals <- os.Interrupt
-	r := ended(t, done, "the second interrupt does not abort")
+	r := ended(t, done, "the interrupt does not end the setup")
 	require.Equal(t, 1, r.code, r.stderr)
 	require.Len(t, lines(r.stderr), 2, "the stopping record, then one line: %s", r.stderr)
-	require.Equal(t, abortedLine, lastLine(r.stderr))
+	require.Equal(t, interruptedLine, lastLine(r.stderr))
 	require.NoFileExists(t, strings.TrimPrefix(dest, "sqlite:"))
+}
+
+// TestSecondInterruptAborts: after a first interrupt the run still commits
+// what it fetched and records itself; when that hangs on the store (here
+// PostgreSQL waits for a lock another session holds on _runs), a second
+// interrupt ends it at once with one line saying so, and the next run
+// resumes to exactly the fake's rows.
+func TestSecondInterruptAborts(t *testing.T) {
+	t.Parallel()
+	dsn := os.Getenv(storetest.PostgresDSNEnv)
+	if dsn == "" {
+		t.Skipf("set %s to run this test", storetest.PostgresDSNEnv)
+	}
+	h := newHarness(t)
+	dest := freshPostgres(t, dsn, "abort")
+	args := []string{"--out", dest, "--full"}
+	require.Equal(t, 0, h.run(args...).code, "the first run creates the tables")
+	arrived, holding := held(t, h, func(r *http.Request) bool { return strings.HasSuffix(r.URL.Path, "/employees") })
+
+	signals, done := h.start(t.Context(), args...)
+	waitHeld(t, arrived, done)
+	conn, err := pgx.Connect(t.Context(), dest)
+	require.NoError(t, err)
+	defer conn.Close(context.Background())
+	tx, err := conn.Begin(t.Context())
+	require.NoError(t, err)
+	_, err = tx.Exec(t.Context(), `LOCK TABLE "_runs" IN ACCESS EXCLUSIVE MODE`)
+	require.NoError(t, err)
+	signals <- os.Interrupt
+	signals <- os.Interrupt
+	r := ended(t, done, "the second interrupt does not abort")
+	require.NoError(t, tx.Rollback(t.Context()))
+	require.Equal(t, 1, r.code, r.stderr)
+	require.Equal(t, abortedLine, lastLine(r.stderr))
+
+	holding.Store(false)
+	r = h.run(args...)
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Contains(t, r.stderr, "resuming the interrupted run")
+	h.requireSynced(dest, h.plan("mosaic"))
 }
 
 // TestAbortedRunIsRecordedAsInterrupted aborts a run (what a second

@@ -70,17 +70,18 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return runDoctor(ctx, cfg, stdout, stderr)
 	}
 
-	// A first SIGINT/SIGTERM stops the run: no more requests are made, the
+	// A first SIGINT/SIGTERM cancels the run: no more requests are made, the
 	// ones in flight are abandoned (the next run reads them again) and the
-	// pages already fetched are committed. A second one aborts at once.
+	// pages already fetched are committed. A second one aborts: it ends the
+	// store's work in progress too (see abortable).
 	ctx, abort := context.WithCancel(ctx)
 	defer abort()
-	stop, stopCancel := context.WithCancel(ctx)
-	defer stopCancel()
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
 	go func() {
 		select {
 		case <-signals:
-			stopCancel()
+			stop()
 		case <-ctx.Done():
 			return
 		}
@@ -113,7 +114,7 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		}()
 	}
 	bars := !cfg.Quiet && cfg.LogFormat == "text" && isTerminal(stderr)
-	return runSync(ctx, stop, cfg, stdout, stderr, logger, bars)
+	return runSync(ctx, runCtx, cfg, stdout, stderr, logger, bars)
 }
 
 func isTerminal(w io.Writer) bool {

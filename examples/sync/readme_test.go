@@ -38,6 +38,6 @@ func TestREADMEDemoCustomAPICommandWorks(t *testing.T) {
 	dest := h.sqlite("readme.db")
 	r := h.run(append(args, "--out", dest)...)
 	require.Equal(t, 0, r.code, r.stderr)
-	h.requireSynced(dest, h.plan("mosaic", bcsync.Ref{Name: "jobTasks", Route: bctest.JobTasksRoute}))
+	h.requireSynced(dest, h.plan("mosaic", bcsync.SetRef{Name: "jobTasks", Route: bctest.JobTasksRoute}))
 	require.Contains(t, r.stdout, "jobTasks")
 }

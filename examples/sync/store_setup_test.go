@@ -108,7 +108,7 @@ func TestMissingOutputDirectoriesAreCreated(t *testing.T) {
 	for _, dest := range []string{h.sqlite(filepath.Join("out", "sqlite", "bc.db")), "jsonl:" + filepath.Join(h.dir, "out", "jsonl")} {
 		r := h.run("--entities", "customers", "--out", dest)
 		require.Equal(t, 0, r.code, r.stderr)
-		h.requireSynced(dest, h.plan("", bcsync.Ref{Name: "customers", Route: bcsync.StandardRoute}))
+		h.requireSynced(dest, h.plan("", bcsync.SetRef{Name: "customers", Route: bcsync.StandardRoute}))
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
-	"slices"
 	"strings"
 
 	"github.com/bcsdk/bc"
@@ -63,9 +62,10 @@ func (t target) client(cfg *config.Config, logger *slog.Logger) (*bc.Client, err
 }
 
 // runSync runs one sync and returns the exit code. Nothing is created
-// before the setup checks pass: --out is only parsed until BC has accepted
-// the credentials and listed the companies.
-func runSync(ctx, stop context.Context, cfg *config.Config, stdout, stderr io.Writer, logger *slog.Logger, bars bool) int {
+// before the setup checks pass: the engine opens --out only once BC has
+// accepted the credentials and listed the companies. runCtx ends with a
+// first interrupt, ctx with a second one.
+func runSync(ctx, runCtx context.Context, cfg *config.Config, stdout, stderr io.Writer, logger *slog.Logger, bars bool) int {
 	var ln net.Listener
 	if cfg.Watch {
 		var err error
@@ -93,55 +93,49 @@ func runSync(ctx, stop context.Context, cfg *config.Config, stdout, stderr io.Wr
 	}
 
 	tracker := progress.New(stderr, logger, bars)
-	stopShown := onStop(stop, tracker.Stopping)
+	stopShown := onStop(runCtx, tracker.Stopping)
 	opts := bcsync.Options{
-		Companies: cfg.Companies, Profile: cfg.PlanProfile(), Entities: cfg.Entities,
+		Companies: cfg.Companies, Profile: cfg.PlanProfile(), Sets: cfg.Entities,
 		Full: cfg.Full, Since: cfg.Since, Overlap: cfg.Overlap, Reconcile: cfg.Reconcile, MarkDeleted: cfg.MarkDeleted,
-		Workers: cfg.Concurrency, PageSize: cfg.PageSize, NoSplit: !cfg.Split,
+		Workers: cfg.Concurrency, PageSize: cfg.PageSize, NoSplit: !cfg.Split, Logger: logger, Observer: tracker,
 	}
-	eng := bcsync.New(opts, client, st, logger, tracker)
 	var summary *bcsync.Summary
-	if err = eng.Prepare(ctx); err == nil && stop.Err() == nil {
-		if err = st.Open(ctx); err != nil {
-			err = &openError{err}
-		} else {
-			defer st.Close()
-			summary, err = eng.Run(ctx, stop)
-		}
+	eng, err := bcsync.New(client, abortable{st, ctx}, opts)
+	if err == nil {
+		summary, err = eng.Run(runCtx)
 	}
 	stopShown()
 	tracker.Close()
 	if summary != nil && len(summary.Results) > 0 {
-		progress.Summary(stdout, summary.Results, companyNames(summary), summary.Duration)
-		where, tables := location(cfg.Out), tableNames(summary.Results)
-		progress.Stored(stdout, where, tables)
+		progress.Summary(stdout, summary.Results, summary.Duration)
+		where := location(cfg.Out)
+		progress.Stored(stdout, where, summary.Tables())
 		if !bars {
-			logger.Info("stored", "in", where, "tables", tables)
+			logger.Info("stored", "in", where, "tables", summary.Tables())
 		}
 	}
 	var setup *bcsync.SetupError
-	var open *openError
 	switch {
 	case ctx.Err() != nil:
 		fmt.Fprintf(stderr, "sync: aborted; what was committed stays, and the next run resumes from there\n")
 		return exitPartial
-	case errors.As(err, &open):
-		fmt.Fprintf(stderr, "sync: --out: %v\n", open.err)
-		return exitSetup
 	case errors.As(err, &setup):
-		fmt.Fprintf(stderr, "sync: %s\n", oneLine(setup.Error()))
-		explain(ctx, cfg, tgt, err, nil, stderr)
+		flag := setupFlags[setup.Step]
+		fmt.Fprintf(stderr, "sync: %s%s%s\n", flag.prefix, oneLine(setup.Error()), flag.suffix)
+		if setup.Step != bcsync.StepStore {
+			explain(ctx, cfg, tgt, err, nil, stderr)
+		}
 		return exitSetup
-	case err != nil:
-		fmt.Fprintf(stderr, "sync: %s\n", oneLine(err.Error()))
+	case errors.Is(err, bcsync.ErrInterrupted):
+		fmt.Fprintf(stderr, "sync: %v\n", err)
 		return exitPartial
-	case summary == nil || summary.Run.Status == "interrupted":
-		fmt.Fprintf(stderr, "sync: interrupted; what was committed stays, and the next run resumes from there\n")
+	case summary == nil || summary.Status == bcsync.StatusFailed:
+		fmt.Fprintf(stderr, "sync: %s\n", oneLine(err.Error()))
 		return exitPartial
 	}
 	if failed := summary.Failed(); len(failed) > 0 {
 		for _, f := range failed {
-			fmt.Fprintf(stderr, "sync: %s: %s\n", f.Set, oneLine(f.Error))
+			fmt.Fprintf(stderr, "sync: %s: %s\n", f.Set, oneLine(progress.Reason(f)))
 		}
 		fmt.Fprintf(stderr, "sync: %d of %d sets failed; the others are synced\n", len(failed), len(summary.Results))
 		explain(ctx, cfg, tgt, nil, failed, stderr)
@@ -150,15 +144,18 @@ func runSync(ctx, stop context.Context, cfg *config.Config, stdout, stderr io.Wr
 		}
 	}
 	if cfg.Watch {
-		if tgt.fake != nil {
-			defer demoEdits(tgt.fake, logger)()
-		}
-		defer onStop(stop, func() {
-			logger.Warn("stopping the watch: its subscriptions are deleted; interrupt again to abort")
-		})()
-		return watchAfter(ctx, stop, cfg, ln, client, st, opts, summary, logger, stderr)
+		return watchAfter(ctx, runCtx, cfg, ln, client, st, opts, summary, logger, stderr, tgt.fake)
 	}
 	return exitOK
+}
+
+// setupFlags put a setup error in the command's terms: the flag to change.
+var setupFlags = map[bcsync.SetupStep]struct{ prefix, suffix string }{
+	bcsync.StepEnvironment:      {"", "; check --environment against the BC admin center"},
+	bcsync.StepCompanySelection: {"--companies: ", ""},
+	bcsync.StepMetadata:         {"", " (check the route in --entities)"},
+	bcsync.StepPlan:             {"--entities: ", ""},
+	bcsync.StepStore:            {"--out: ", ""},
 }
 
 // onStop calls f once stop ends. The returned function unhooks f, or waits
@@ -176,13 +173,6 @@ func onStop(stop context.Context, f func()) (settle func()) {
 		}
 	}
 }
-
-// openError is a destination that could not be opened: bad input (exit 2).
-type openError struct{ err error }
-
-func (e *openError) Error() string { return e.err.Error() }
-
-func companyNames(s *bcsync.Summary) map[string]string { return s.CompanyNames }
 
 // location says where --out writes, for people: an absolute path, or the
 // PostgreSQL server, database and schema — never the password.
@@ -210,19 +200,6 @@ func absolute(path string) string {
 		return abs
 	}
 	return path
-}
-
-// tableNames lists the tables a run wrote: companies, then the sets' and
-// their children's tables by name.
-func tableNames(results []store.SetResult) []string {
-	var names []string
-	for _, r := range results {
-		if !slices.Contains(names, r.Set) {
-			names = append(names, r.Set)
-		}
-	}
-	slices.Sort(names)
-	return append([]string{"companies"}, names...)
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

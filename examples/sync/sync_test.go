@@ -48,7 +48,7 @@ func TestCustomRouteAddsToTheProfile(t *testing.T) {
 	dest := h.sqlite("jobs.db")
 	r := h.run("--out", dest, "--entities", "jobTasks@/api/bcsdk/demo/v1.0")
 	require.Equal(t, 0, r.code, r.stderr)
-	sets := h.plan("mosaic", bcsync.Ref{Name: "jobTasks", Route: bctest.JobTasksRoute})
+	sets := h.plan("mosaic", bcsync.SetRef{Name: "jobTasks", Route: bctest.JobTasksRoute})
 	h.requireSynced(dest, sets)
 	require.Contains(t, r.stdout, "jobTasks")
 	require.Contains(t, r.stdout, "timeRegistrationEntries")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/bcsdk/bc/bcsync/synctest"
 	"net"
 	"os"
 	"strings"
@@ -140,9 +141,9 @@ func (w *watched) subscriptions() []entities.Subscriptions {
 
 // watchPlan is what startWatch syncs: two sets with webhooks, one without
 // (the mosaic profile without its time entries, which are re-read whole).
-func watchPlan(h *harness) []*bcsync.Set {
-	return h.plan("", bcsync.Ref{Name: "customers", Route: bcsync.StandardRoute}, bcsync.Ref{Name: "employees", Route: bcsync.StandardRoute},
-		bcsync.Ref{Name: "projects", Route: bcsync.StandardRoute})
+func watchPlan(h *harness) synctest.Sets {
+	return h.plan("", bcsync.SetRef{Name: "customers", Route: bcsync.StandardRoute}, bcsync.SetRef{Name: "employees", Route: bcsync.StandardRoute},
+		bcsync.SetRef{Name: "projects", Route: bcsync.StandardRoute})
 }
 
 // num reads a number of a JSON log record.

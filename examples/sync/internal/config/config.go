@@ -31,7 +31,7 @@ type Config struct {
 	BaseURL, TokenURL             string
 	Companies                     []string
 	Profile                       string
-	Entities                      []bcsync.Ref
+	Entities                      []bcsync.SetRef
 	Out                           string
 	Full                          bool
 	Since                         time.Time
@@ -96,8 +96,8 @@ func Parse(args []string, getenv func(string) string, help io.Writer) (*Config, 
 	c.explicitProfile = fs.Source("profile") != cli.Default
 	var err error
 	c.Companies = list(companies)
-	if c.Entities, err = bcsync.ParseRefs(entitiesList); err != nil {
-		return nil, usage("%v", err)
+	if c.Entities, err = bcsync.ParseSetRefs(entitiesList); err != nil {
+		return nil, usage("--entities: %v", err)
 	}
 	if err := refuseContradictions(c, fs); err != nil {
 		return nil, err

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"slices"
 	"time"
 
 	"github.com/bcsdk/bc"
@@ -32,7 +33,7 @@ func (c *Config) flags(getenv func(string) string, companies, entities *string) 
 	fs.String(&c.TokenURL, "token-url", bc.DefaultTokenURL, "token endpoint; {tenant} is replaced").As("url")
 	fs.String(companies, "companies", "", "company names or ids, comma-separated; all companies when not given").As("list")
 	fs.String(&c.Profile, "profile", "mosaic", "what to sync: mosaic, finance or all").
-		Must("mosaic, finance or all", func() bool { _, ok := bcsync.Profiles[c.Profile]; return ok })
+		Must("mosaic, finance or all", func() bool { return slices.Contains(bcsync.Profiles(), c.Profile) })
 	fs.String(entities, "entities", "", "entity sets, comma-separated; set@/api/publisher/group/version for a custom API").As("list")
 	fs.String(&c.Out, "out", "sqlite:bc.db", "destination: sqlite:PATH, postgres://…, or jsonl:DIR").As("dest")
 	fs.Bool(&c.Full, "full", false, "ignore watermarks and read everything")

@@ -11,7 +11,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/bcsdk/bc/bcsync/store"
+	"github.com/bcsdk/bc/bcsync"
 )
 
 // unitState is the progress of one company × set.
@@ -24,8 +24,8 @@ type unitState struct {
 	finished     bool
 }
 
-// Tracker collects progress from the engine. With a terminal it redraws
-// bars; otherwise it logs each finished set.
+// Tracker is the run's bcsync.Observer. With a terminal it redraws bars;
+// otherwise it logs each finished set.
 type Tracker struct {
 	out     io.Writer
 	log     *slog.Logger
@@ -34,8 +34,8 @@ type Tracker struct {
 	started time.Time
 
 	mu       sync.Mutex
-	units    map[string]*unitState
-	order    []string
+	units    map[bcsync.SetKey]*unitState
+	order    []bcsync.SetKey
 	drawn    int  // lines drawn last time
 	stopping bool // a first interrupt came: the run is ending
 	closed   bool
@@ -57,7 +57,7 @@ func New(out io.Writer, log *slog.Logger, bars bool) *Tracker {
 // newTracker returns a tracker that reads the time from now and draws only
 // when told.
 func newTracker(out io.Writer, log *slog.Logger, bars bool, now func() time.Time) *Tracker {
-	return &Tracker{out: out, log: log, bars: bars, now: now, started: now(), units: map[string]*unitState{}, stop: make(chan struct{}), done: make(chan struct{})}
+	return &Tracker{out: out, log: log, bars: bars, now: now, started: now(), units: map[bcsync.SetKey]*unitState{}, stop: make(chan struct{}), done: make(chan struct{})}
 }
 
 // Stopping shows that the run is ending after a first interrupt: the bars
@@ -77,48 +77,47 @@ func (t *Tracker) Stopping() {
 	t.draw(false)
 }
 
-func (t *Tracker) unit(company, set string) *unitState {
-	k := company + "\x00" + set
+func (t *Tracker) unit(k bcsync.SetKey) *unitState {
 	u, ok := t.units[k]
 	if !ok {
-		u = &unitState{company: company, set: set, estimate: -1, started: t.now()}
+		u = &unitState{company: k.Company.Name, set: k.Set, estimate: -1, started: t.now()}
 		t.units[k] = u
 		t.order = append(t.order, k)
 	}
 	return u
 }
 
-// Planned implements bcsync.Reporter.
-func (t *Tracker) Planned(company, set string, estimate int64) {
+// SetPlanned implements bcsync.Observer.
+func (t *Tracker) SetPlanned(k bcsync.SetKey, estimate int64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	u := t.unit(company, set)
+	u := t.unit(k)
 	if estimate >= 0 {
 		u.estimate = estimate
 	}
 }
 
-// Fetched implements bcsync.Reporter.
-func (t *Tracker) Fetched(company, set string, rows int64) {
+// PageCommitted implements bcsync.Observer.
+func (t *Tracker) PageCommitted(k bcsync.SetKey, rows int64) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	u := t.unit(company, set)
+	u := t.unit(k)
 	u.rows += rows
 	u.pages++
 }
 
-// Finished implements bcsync.Reporter.
-func (t *Tracker) Finished(company, set string, r store.SetResult) {
+// SetFinished implements bcsync.Observer.
+func (t *Tracker) SetFinished(r bcsync.SetResult) {
 	t.mu.Lock()
-	u := t.unit(company, set)
+	u := t.unit(r.SetKey)
 	u.finished = true
 	t.mu.Unlock()
-	attrs := []any{"company", company, "set", set, "inserted", r.Counts.Inserted, "updated", r.Counts.Updated,
+	attrs := []any{"company", r.Company.Name, "set", r.Set, "inserted", r.Counts.Inserted, "updated", r.Counts.Updated,
 		"unchanged", r.Counts.Unchanged, "deleted", r.Counts.Deleted, "requests", r.Requests, "retries", r.Retries,
 		"throttled", r.Throttled, "duration", r.Duration.Round(time.Millisecond)}
 	switch {
-	case r.Error != "":
-		t.log.Error("set failed", append(attrs, "error", r.Error)...)
+	case r.Err != nil:
+		t.log.Error("set failed", append(attrs, "error", Reason(r))...)
 	case !t.bars:
 		t.log.Info("set synced", attrs...)
 	}

@@ -2,6 +2,7 @@ package progress
 
 import (
 	"bytes"
+	"github.com/bcsdk/bc/bcsync"
 	"log/slog"
 	"testing"
 	"time"
@@ -19,10 +20,12 @@ func TestBarsShowTheStoppingStateWithoutETA(t *testing.T) {
 	var out, logs bytes.Buffer
 	c := &clock{t: time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)}
 	tr := newTracker(&out, slog.New(slog.NewTextHandler(&logs, nil)), true, c.now)
-	tr.Planned("CRONUS USA, Inc.", "generalLedgerEntries", 1000)
-	tr.Fetched("CRONUS USA, Inc.", "generalLedgerEntries", 400)
-	tr.Planned("CRONUS USA, Inc.", "timeRegistrationEntries", -1)
-	tr.Fetched("CRONUS USA, Inc.", "timeRegistrationEntries", 50)
+	cronus := bcsync.Company{ID: "c0", Name: "CRONUS USA, Inc."}
+	gl, tre := bcsync.SetKey{Company: cronus, Set: "generalLedgerEntries"}, bcsync.SetKey{Company: cronus, Set: "timeRegistrationEntries"}
+	tr.SetPlanned(gl, 1000)
+	tr.PageCommitted(gl, 400)
+	tr.SetPlanned(tre, -1)
+	tr.PageCommitted(tre, 50)
 	c.t = c.t.Add(10 * time.Second)
 
 	tr.draw(false)

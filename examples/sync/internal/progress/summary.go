@@ -1,6 +1,7 @@
 package progress
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -8,7 +9,6 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc/bcsync"
-	"github.com/bcsdk/bc/bcsync/store"
 )
 
 const (
@@ -19,15 +19,15 @@ const (
 // Summary writes the end-of-run table: one line per company × set, and per
 // company one line for the sets an interrupt left unfinished (which the
 // next run resumes), with what they committed so far.
-func Summary(w io.Writer, results []store.SetResult, companyNames map[string]string, elapsed time.Duration) {
+func Summary(w io.Writer, results []bcsync.SetResult, elapsed time.Duration) {
 	sort.SliceStable(results, func(i, j int) bool {
-		if results[i].CompanyID != results[j].CompanyID {
-			return companyNames[results[i].CompanyID] < companyNames[results[j].CompanyID]
+		if results[i].Company != results[j].Company {
+			return results[i].Company.Name < results[j].Company.Name
 		}
 		return results[i].Set < results[j].Set
 	})
 	fmt.Fprintf(w, summaryHead, "COMPANY", "SET", "INSERTED", "UPDATED", "UNCHANGED", "DELETED", "REQUESTS", "RETRIES", "429s", "DURATION", "STATUS")
-	var tot, unfinished store.SetResult
+	var tot, unfinished bcsync.SetResult
 	n := 0
 	flush := func() {
 		if n == 0 {
@@ -37,25 +37,25 @@ func Summary(w io.Writer, results []store.SetResult, companyNames map[string]str
 		if n == 1 {
 			what = "1 set unfinished"
 		}
-		summaryLine(w, companyNames[unfinished.CompanyID], what, unfinished, "", "interrupted; the next run resumes them")
-		unfinished, n = store.SetResult{}, 0
+		summaryLine(w, unfinished.Company.Name, what, unfinished, "", "interrupted; the next run resumes them")
+		unfinished, n = bcsync.SetResult{}, 0
 	}
 	for _, r := range results {
-		if n > 0 && r.CompanyID != unfinished.CompanyID {
+		if n > 0 && r.Company != unfinished.Company {
 			flush()
 		}
 		add(&tot, r)
-		if bcsync.Unfinished(r) {
-			unfinished.CompanyID = r.CompanyID
+		if r.Interrupted() {
+			unfinished.Company = r.Company
 			add(&unfinished, r)
 			n++
 			continue
 		}
 		status := "ok"
-		if r.Error != "" {
-			status = "FAILED: " + r.Error
+		if r.Err != nil {
+			status = "FAILED: " + Reason(r)
 		}
-		summaryLine(w, companyNames[r.CompanyID], r.Set, r, r.Duration.Round(time.Millisecond).String(), status)
+		summaryLine(w, r.Company.Name, r.Set, r, r.Duration.Round(time.Millisecond).String(), status)
 	}
 	flush()
 	line := fmt.Sprintf(summaryRow, "TOTAL", "", thousands(tot.Counts.Inserted), thousands(tot.Counts.Updated),
@@ -63,17 +63,25 @@ func Summary(w io.Writer, results []store.SetResult, companyNames map[string]str
 	fmt.Fprintln(w, strings.TrimRight(line, " \n"))
 }
 
-func summaryLine(w io.Writer, company, set string, r store.SetResult, duration, status string) {
+func summaryLine(w io.Writer, company, set string, r bcsync.SetResult, duration, status string) {
 	fmt.Fprintf(w, summaryRow, company, set, thousands(r.Counts.Inserted), thousands(r.Counts.Updated),
 		thousands(r.Counts.Unchanged), thousands(r.Counts.Deleted), r.Requests, r.Retries, r.Throttled, duration, status)
 }
 
 // add adds r's counts and requests to sum.
-func add(sum *store.SetResult, r store.SetResult) {
+func add(sum *bcsync.SetResult, r bcsync.SetResult) {
 	sum.Counts.Add(r.Counts)
 	sum.Requests += r.Requests
 	sum.Retries += r.Retries
 	sum.Throttled += r.Throttled
+}
+
+// Reason is why a set failed, without the set and company its line names.
+func Reason(r bcsync.SetResult) string {
+	if err := errors.Unwrap(r.Err); err != nil {
+		return err.Error()
+	}
+	return r.Err.Error()
 }
 
 // Stored writes where the run's tables are, after the summary.

@@ -1,0 +1,167 @@
+package bcsync
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bcsync/internal/plan"
+)
+
+// StandardRoute is BC's standard API, the route of the sets of a profile.
+const StandardRoute = plan.StandardRoute
+
+// Profiles are the names Options.Profile accepts: mosaic (what Mosaic's
+// resource planning reads), finance (actuals by dimension for FP&A) and all
+// (every readable company set).
+func Profiles() []string { return []string{"mosaic", "finance", "all"} }
+
+// Options say what a run reads and how. The zero values of the knobs are
+// the defaults.
+type Options struct {
+	// Companies are names or ids; empty means all.
+	Companies []string
+	// Profile names a set list (see Profiles); Sets are read with it. With
+	// Sets and no Profile, exactly Sets are read.
+	Profile string
+	Sets    []SetRef
+	// Full ignores watermarks; Since, when set, reads changes since then.
+	Full  bool
+	Since time.Time
+	// Overlap is re-read before the watermark, so rows whose change committed
+	// late (SystemModifiedAt is set before commit) are not lost.
+	Overlap time.Duration
+	// Reconcile finds rows deleted in BC by comparing keys; MarkDeleted sets
+	// their _deleted column instead of removing them (also for sets without
+	// change times, which are re-read in full).
+	Reconcile, MarkDeleted bool
+	// Workers is how many requests are kept in flight (default
+	// bc.DefaultMaxConcurrency; the client's gate enforces its own limit).
+	Workers int
+	// PageSize caps the rows of one request, 1 to 20000 (default 5000); it
+	// bounds memory per request.
+	PageSize int
+	// NoSplit reads every set as one chain of pages: no partitions, no
+	// counting requests.
+	NoSplit bool
+	// DrainTimeout is how long requests in flight may still finish, to be
+	// committed, once Run's context is cancelled; 0 abandons them at once
+	// (the next run reads them again).
+	DrainTimeout time.Duration
+	// Logger receives the run's log lines (nil: none).
+	Logger *slog.Logger
+	// Observer receives progress (nil: none).
+	Observer Observer
+	// TempDir holds the key files of a reconcile ("": os.TempDir()).
+	TempDir string
+	// Clock dates the run and times its sets and its drain (nil: the
+	// system's).
+	Clock bc.Clock
+}
+
+// maxPageSize is BC's largest page.
+const maxPageSize = 20000
+
+// withDefaults checks o and fills in its defaults.
+func (o Options) withDefaults() (Options, error) {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if o.Profile != "" && !slices.Contains(Profiles(), o.Profile) {
+		bad("Profile %q is not one of %s", o.Profile, strings.Join(Profiles(), ", "))
+	}
+	if o.Profile == "" && len(o.Sets) == 0 {
+		bad("neither Profile nor Sets say what to sync")
+	}
+	for _, r := range o.Sets {
+		if err := r.check(); err != nil {
+			bad("Sets: %v", err)
+		}
+	}
+	if o.Full && !o.Since.IsZero() {
+		bad("Full and Since contradict each other: a full read reads everything")
+	}
+	if o.Overlap < 0 || o.DrainTimeout < 0 {
+		bad("Overlap and DrainTimeout cannot be negative")
+	}
+	if o.Workers < 0 {
+		bad("Workers %d cannot be negative", o.Workers)
+	}
+	if o.PageSize < 0 || o.PageSize > maxPageSize {
+		bad("PageSize %d is not from 1 to %d (BC's largest page)", o.PageSize, maxPageSize)
+	}
+	if o.Workers == 0 {
+		o.Workers = bc.DefaultMaxConcurrency
+	}
+	if o.PageSize == 0 {
+		o.PageSize = 5000
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.Observer == nil {
+		o.Observer = noObserver{}
+	}
+	if o.TempDir == "" {
+		o.TempDir = os.TempDir()
+	}
+	if o.Clock == nil {
+		o.Clock = systemClock{}
+	}
+	return o, errors.Join(errs...)
+}
+
+// systemClock is real time.
+type systemClock struct{}
+
+func (systemClock) Now() time.Time                         { return time.Now() }
+func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
+
+// SetRef names an entity set on a route: {Name: "customers"} on the
+// standard API, or {Name: "jobTasks", Route: "api/contoso/mosaic/v1.0"}.
+type SetRef struct {
+	Name string
+	// Route is "" or StandardRoute for BC's standard API, else a custom API
+	// route api/{publisher}/{group}/{version}.
+	Route string
+}
+
+// ParseSetRefs reads a comma-separated list of sets, each "customers" or
+// "jobTasks@/api/contoso/mosaic/v1.0".
+func ParseSetRefs(list string) ([]SetRef, error) {
+	var refs []SetRef
+	for _, item := range strings.Split(list, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		name, route, custom := strings.Cut(item, "@")
+		r := SetRef{Name: name, Route: StandardRoute}
+		if custom {
+			r.Route = strings.Trim(route, "/")
+		}
+		if err := r.check(); err != nil {
+			return nil, fmt.Errorf("%q: %w", item, err)
+		}
+		refs = append(refs, r)
+	}
+	return refs, nil
+}
+
+func (r SetRef) check() error {
+	if r.Name == "" {
+		return errors.New("has no entity set name")
+	}
+	if r.Route == "" || r.Route == StandardRoute {
+		return nil
+	}
+	parts := strings.Split(r.Route, "/")
+	if len(parts) != 4 || parts[0] != "api" || parts[1] == "" || parts[2] == "" || parts[3] == "" {
+		return errors.New("a custom route is written set@/api/{publisher}/{group}/{version}")
+	}
+	return nil
+}

@@ -16,7 +16,7 @@ import (
 var updateReadme = flag.Bool("update-readme", false, "rewrite README.md's Go blocks from the regions in readme_*_test.go")
 
 // readmeMarker precedes every Go block of the README and names the region of
-// a readme_*_test.go file the block is a copy of.
+// a readme_*_test.go (or bcsync example) file the block is a copy of.
 var readmeMarker = regexp.MustCompile(`^<!-- go: ([a-zA-Z]+) -->$`)
 
 // TestREADMEGoBlocksCompile keeps every Go snippet of the README compiling:
@@ -77,11 +77,17 @@ func TestREADMEGoBlocksCompile(t *testing.T) {
 }
 
 // readmeRegions reads the // readme:NAME … // readme:end regions of the
-// readme_*_test.go files, dedented by their first line's indentation.
+// readme_*_test.go files and of the bcsync module's example files (its own
+// module, compiled and run by its own tests), dedented by their first
+// line's indentation.
 func readmeRegions(t *testing.T) map[string]string {
 	t.Helper()
-	files, err := filepath.Glob("readme_*_test.go")
-	require.NoError(t, err)
+	var files []string
+	for _, pattern := range []string{"readme_*_test.go", "bcsync/example_test.go", "bcsync/*/*/example_test.go"} {
+		matches, err := filepath.Glob(pattern)
+		require.NoError(t, err)
+		files = append(files, matches...)
+	}
 	regions := map[string]string{}
 	for _, f := range files {
 		src, err := os.ReadFile(f)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"log"
 
+	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bcsync"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/bcsync/store/postgres"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -12,6 +14,8 @@ import (
 
 // A service writes each tenant to a schema of its own on one shared pool.
 func ExampleNew() {
+	var client *bc.Client // the tenant's client, made with bc.NewClient
+	// readme:postgresPool
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, "postgres://sync:secret@db:5432/mosaic")
 	if err != nil {
@@ -20,12 +24,15 @@ func ExampleNew() {
 	defer pool.Close() // the store never closes a pool it was given
 
 	st := postgres.New(pool, postgres.Schema("tenant_42"))
-	if err := st.Open(ctx); errors.Is(err, store.ErrLocked) {
+	engine, err := bcsync.New(client, st, bcsync.Options{Profile: "finance"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	_, err = engine.Run(ctx) // opens the store (one pooled connection), gives it back at the end
+	if errors.Is(err, store.ErrLocked) {
 		log.Print("tenant_42 is being synced already; try later")
-		return
 	} else if err != nil {
 		log.Fatal(err)
 	}
-	defer st.Close() // gives the connection back, lock released
-	// … bcsync.New(client, st, …) and Run.
+	// readme:end
 }

@@ -1,4 +1,4 @@
-// Package synccheck compares a sync destination with the fake BC's data:
+// Package synctest compares a sync destination with a bctest tenant's data:
 // per table, the row count and an order-independent checksum of canonical
 // rows, plus the rows themselves for a readable diff. It reads the data on
 // both sides on its own terms (the fake's wire text, the store's tables or

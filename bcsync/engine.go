@@ -185,7 +185,11 @@ func (e *Engine) schemas(ctx context.Context) (map[string]*schema.Service, error
 	}
 	out := map[string]*schema.Service{}
 	for _, route := range routes {
-		svc, err := e.metadata(ctx, route)
+		r, err := e.client.RouteAt(route)
+		if err != nil {
+			return nil, &SetupError{err}
+		}
+		svc, err := r.Metadata(ctx)
 		switch {
 		case err == nil:
 			out[route] = svc
@@ -199,19 +203,6 @@ func (e *Engine) schemas(ctx context.Context) (map[string]*schema.Service, error
 		}
 	}
 	return out, nil
-}
-
-func (e *Engine) metadata(ctx context.Context, route string) (*schema.Service, error) {
-	req, err := e.client.NewRequest(ctx, "GET", route+"/$metadata", nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Accept", "application/xml")
-	var buf strings.Builder
-	if _, err := e.client.Do(req, &buf); err != nil {
-		return nil, err
-	}
-	return schema.Parse(strings.NewReader(buf.String()))
 }
 
 // isSetupFailure reports errors that no retry or other set can avoid.

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bcsdk/bc/bcsync/internal/decode"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/odata"
 )
@@ -13,7 +14,7 @@ import (
 type unit struct {
 	co    company
 	set   *Set
-	dec   *decoder
+	dec   *decode.Decoder
 	full  bool      // read everything (no watermark)
 	since time.Time // incremental: lastModifiedDateTime after this (minus overlap)
 	// sentinels: a first load from --since also reads rows whose change

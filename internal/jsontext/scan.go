@@ -127,43 +127,60 @@ func (s *Scanner) literal(word string) bool {
 	return false
 }
 
-// number passes over a number in JSON's grammar:
-// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+// number passes over a number; see numberEnd.
 func (s *Scanner) number() bool {
-	if s.i < len(s.b) && s.b[s.i] == '-' {
-		s.i++
-	}
-	switch {
-	case s.i < len(s.b) && s.b[s.i] == '0':
-		s.i++
-	case !s.digits():
-		return false
-	}
-	if s.i < len(s.b) && s.b[s.i] == '.' {
-		s.i++
-		if !s.digits() {
-			return false
-		}
-	}
-	if s.i < len(s.b) && (s.b[s.i] == 'e' || s.b[s.i] == 'E') {
-		s.i++
-		if s.i < len(s.b) && (s.b[s.i] == '+' || s.b[s.i] == '-') {
-			s.i++
-		}
-		if !s.digits() {
-			return false
-		}
-	}
-	return true
+	end, ok := numberEnd(s.b, s.i)
+	s.i = end
+	return ok
 }
 
-// digits passes over one or more decimal digits.
-func (s *Scanner) digits() bool {
-	start := s.i
-	for s.i < len(s.b) && '0' <= s.b[s.i] && s.b[s.i] <= '9' {
-		s.i++
+// IsNumber reports whether s is exactly one JSON number.
+func IsNumber(s string) bool {
+	end, ok := numberEnd(s, 0)
+	return ok && end == len(s)
+}
+
+// numberEnd scans the number at b[i:] in JSON's grammar,
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, and returns where it
+// stopped: after the number, or at the byte that broke the grammar (len(b)
+// when the input ended first).
+func numberEnd[T string | []byte](b T, i int) (int, bool) {
+	if i < len(b) && b[i] == '-' {
+		i++
 	}
-	return s.i > start
+	if i < len(b) && b[i] == '0' {
+		i++
+	} else if i = digits(b, i); i < 0 {
+		return -i - 1, false
+	}
+	if i < len(b) && b[i] == '.' {
+		if i = digits(b, i+1); i < 0 {
+			return -i - 1, false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		if i = digits(b, i); i < 0 {
+			return -i - 1, false
+		}
+	}
+	return i, true
+}
+
+// digits passes over one or more decimal digits from i and returns the
+// position after them, or -i-1 when there is none.
+func digits[T string | []byte](b T, i int) int {
+	start := i
+	for i < len(b) && '0' <= b[i] && b[i] <= '9' {
+		i++
+	}
+	if i == start {
+		return -i - 1
+	}
+	return i
 }
 
 // Skip passes over one value of any kind, checking its syntax.

@@ -159,3 +159,13 @@ func FuzzScanner(f *testing.F) {
 		}
 	})
 }
+
+func TestIsNumber(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"0": true, "-0": true, "12.50": true, "-1.5e-3": true, "1E+9": true,
+		"": false, "-": false, "01": false, "1.": false, ".5": false, "1e": false, "+1": false, "1 ": false, "NaN": false, "0x1p3": false,
+	} {
+		require.Equal(t, want, IsNumber(s), "%q", s)
+	}
+}

@@ -312,7 +312,10 @@ func (s *pageScanner) value() ([]byte, error) {
 		if s.eof {
 			return nil, io.ErrUnexpectedEOF
 		}
-		if err := s.fill(2 * (len(s.buf) - s.pos)); err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		// Running short at the body's end is the rescan's to judge; any
+		// other failure (a body cut short reads as io.ErrUnexpectedEOF
+		// too) is the connection's.
+		if err := s.fill(2 * (len(s.buf) - s.pos)); err != nil && !s.eof {
 			return nil, err
 		}
 	}

@@ -59,7 +59,7 @@ func (r *runner) fetch(ctx context.Context, t *task) {
 		job.throttled = int64(page.Response.Throttled)
 	}
 	job.batches = r.batches(u, &out)
-	cp := store.Checkpoint{RunID: r.run.ID, CompanyID: u.co.id, Set: u.set.Name, Partition: t.part, Next: page.NextLink, Done: page.NextLink == "", Rows: t.rows + n}
+	cp := store.Checkpoint{RunID: r.run.ID, CompanyID: u.co.id, Set: u.set.Name, Partition: t.part.String(), Next: page.NextLink, Done: page.NextLink == "", Rows: t.rows + n}
 	job.checkpoints = []store.Checkpoint{cp}
 	if u.rereads() {
 		job.keys = keysOf(u, out.Rows)
@@ -151,7 +151,7 @@ func (r *runner) planPartitions(ctx context.Context, t *task) {
 		}
 		job := writeJob{u: u, final: true, requests: 2}
 		if ok {
-			job.checkpoints = []store.Checkpoint{{RunID: r.run.ID, CompanyID: u.co.id, Set: u.set.Name, Partition: partRange, Next: fmt.Sprintf("%d-%d", lo, hi), Done: false}}
+			job.checkpoints = []store.Checkpoint{{RunID: r.run.ID, CompanyID: u.co.id, Set: u.set.Name, Partition: rangePartition.String(), Next: fmt.Sprintf("%d-%d", lo, hi), Done: false}}
 			c := &carver{u: u, ranges: [][2]int64{{lo, hi}}}
 			u.mu.Lock()
 			u.carver = c
@@ -180,7 +180,7 @@ func (r *runner) planPartitions(ctx context.Context, t *task) {
 		parts = r.modifiedSlices(u, from, to, int((n+size-1)/size))
 	}
 	if len(parts) == 0 {
-		parts = []*task{{u: u, part: partAll, query: u.query(nil).MaxPageSize(int(size)), est: n}}
+		parts = []*task{{u: u, part: allPartition, query: u.query(nil).MaxPageSize(int(size)), est: n}}
 	}
 	u.mu.Lock()
 	u.open += len(parts)
@@ -189,7 +189,7 @@ func (r *runner) planPartitions(ctx context.Context, t *task) {
 	for _, p := range parts {
 		// Each partition is recorded before it is read, so a resumed run
 		// also reads the ones an interruption kept from starting.
-		job.checkpoints = append(job.checkpoints, store.Checkpoint{RunID: r.run.ID, CompanyID: u.co.id, Set: u.set.Name, Partition: p.part})
+		job.checkpoints = append(job.checkpoints, store.Checkpoint{RunID: r.run.ID, CompanyID: u.co.id, Set: u.set.Name, Partition: p.part.String()})
 	}
 	r.jobs <- job
 	r.sched.add(parts...)
@@ -244,8 +244,8 @@ func (r *runner) modifiedSlices(u *unit, from, to time.Time, k int) []*task {
 		if i < k {
 			next = from.Add(step * time.Duration(i)).UTC().Format(time.RFC3339Nano)
 		}
-		part := partModified + prev + "|" + next
-		f, _ := modifiedFilter(prev + "|" + next)
+		part := modifiedPartition(prev, next)
+		f, _ := part.modifiedFilter()
 		out = append(out, &task{u: u, part: part, query: u.query(f).MaxPageSize(r.e.opts.PageSize), est: int64(r.e.opts.PageSize)})
 		prev = next
 	}

@@ -90,7 +90,7 @@ func (u *unit) requestTables() []*store.Table {
 // continuation (next).
 type task struct {
 	u     *unit
-	part  string // checkpoint partition id
+	part  partition
 	query *odata.Query
 	next  string
 	// est is the expected rows, for scheduling (largest first).

@@ -1,15 +1,15 @@
 package bc
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 
+	"github.com/bcsdk/bc/internal/jsontext"
 	"github.com/bcsdk/bc/odata"
 )
 
@@ -136,9 +136,13 @@ func scanPage(r io.Reader, item func([]byte) error) (nextLink string, count int6
 			if err != nil {
 				return "", count, err
 			}
-			if json.Unmarshal(raw, &nextLink) != nil {
+			sc := jsontext.NewScanner(raw)
+			link, ok := sc.String()
+			if !ok || sc.Peek() != 0 {
 				return "", count, errors.New("bc: malformed page: @odata.nextLink is not a string")
 			}
+			nextLink = strings.Clone(link) // link shares the window's memory
+
 		case "@odata.count":
 			raw, err := s.value()
 			if err != nil {
@@ -246,17 +250,19 @@ func (s *pageScanner) end(err error) error {
 	return nil
 }
 
-// key reads an object key and the colon after it.
+// key reads an object key and the colon after it. The key is copied: the
+// window it was read from moves on.
 func (s *pageScanner) key() (string, error) {
 	raw, err := s.value()
 	if err != nil {
 		return "", err
 	}
-	var k string
-	if len(raw) == 0 || raw[0] != '"' || json.Unmarshal(raw, &k) != nil {
+	sc := jsontext.NewScanner(raw)
+	k, ok := sc.String()
+	if !ok || sc.Peek() != 0 {
 		return "", fmt.Errorf("bc: malformed page: expected a key, found %.20q", raw)
 	}
-	return k, s.expect(':')
+	return strings.Clone(k), s.expect(':')
 }
 
 // items hands each element of an array to item.
@@ -285,77 +291,32 @@ func (s *pageScanner) items(item func([]byte) error) error {
 }
 
 // value scans one JSON value and returns its bytes, valid until the next
-// call. Strings, nesting and escapes are tracked; the contents are checked
-// for well-formedness only where the end of the value depends on them.
+// call. A value that runs to the end of the window (a number may go on) is
+// scanned again after reading as much again, so a value is scanned O(1)
+// times on average however the body arrives.
 func (s *pageScanner) value() ([]byte, error) {
-	c, err := s.peek()
-	if err != nil {
+	if _, err := s.peek(); err != nil {
 		return nil, err
 	}
-	start := s.pos
-	i := s.pos
-	depth := 0
-	inString := false
 	for {
-		if i >= len(s.buf) {
-			off := i - start
-			s.pos = start
-			if err := s.fill(off + 1); err != nil {
-				return nil, err
-			}
-			start, i = s.pos, s.pos+off
-		}
-		b := s.buf[i]
-		switch {
-		case inString:
-			switch b {
-			case '\\':
-				i++
-			case '"':
-				inString = false
-				if depth == 0 {
-					s.pos = i + 1
-					return s.buf[start:s.pos], nil
-				}
-			}
-		case b == '"':
-			inString = true
-		case b == '{' || b == '[':
-			depth++
-		case b == '}' || b == ']':
-			if depth == 0 { // the end of a scalar that closes its container
-				if i == start {
-					return nil, fmt.Errorf("bc: malformed page: unexpected %q", b)
-				}
-				s.pos = i
-				return checked(s.buf[start:i], c)
-			}
-			depth--
-			if depth == 0 {
-				s.pos = i + 1
-				return checked(s.buf[start:s.pos], c)
-			}
-		case depth == 0 && (b == ',' || b == ' ' || b == '\n' || b == '\r' || b == '\t'):
-			s.pos = i
-			return checked(s.buf[start:i], c)
-		}
-		i++
-	}
-}
-
-// checked rejects scalars that are not JSON literals or numbers.
-func checked(raw []byte, first byte) ([]byte, error) {
-	switch first {
-	case '{', '[', '"':
-		return raw, nil
-	case 't', 'f', 'n':
-		if bytes.Equal(raw, []byte("true")) || bytes.Equal(raw, []byte("false")) || bytes.Equal(raw, []byte("null")) {
+		sc := jsontext.NewScanner(s.buf[s.pos:])
+		ok := sc.Skip()
+		if n := sc.Offset(); ok && (n < len(s.buf)-s.pos || s.eof) {
+			raw := s.buf[s.pos : s.pos+n]
+			s.pos += n
 			return raw, nil
 		}
-	default:
-		if _, err := strconv.ParseFloat(string(raw), 64); err == nil {
-			return raw, nil
+		if !ok && !sc.Truncated() {
+			return nil, fmt.Errorf("bc: malformed page: %.20q is not a JSON value", s.buf[s.pos:])
+		}
+		if s.eof {
+			return nil, io.ErrUnexpectedEOF
+		}
+		// Running short at the body's end is the rescan's to judge; any
+		// other failure (a body cut short reads as io.ErrUnexpectedEOF
+		// too) is the connection's.
+		if err := s.fill(2 * (len(s.buf) - s.pos)); err != nil && !s.eof {
+			return nil, err
 		}
 	}
-	return nil, fmt.Errorf("bc: malformed page: %.20q is not a JSON value", raw)
 }

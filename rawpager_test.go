@@ -3,6 +3,7 @@ package bc
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"strings"
 	"testing"
@@ -109,4 +110,22 @@ func FuzzScanPage(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestScanPageBodyCutShortFails checks that a connection that breaks inside
+// an item fails the scan with the read error (which the client retries)
+// instead of waiting for bytes that never come: net/http reports a body cut
+// short as io.ErrUnexpectedEOF, the same error the window uses for "the body
+// ended".
+func TestScanPageBodyCutShortFails(t *testing.T) {
+	t.Parallel()
+	for _, prefix := range []string{`{"value":[{"a":1},{"b":"xy`, `{"value":[12`, `{"value":[{"a":1}`} {
+		r := io.MultiReader(strings.NewReader(prefix), iotest.ErrReader(io.ErrUnexpectedEOF))
+		_, _, _, err := scanAll(t, "", r)
+		require.ErrorIs(t, err, io.ErrUnexpectedEOF, prefix)
+	}
+	broken := errors.New("connection reset")
+	r := io.MultiReader(strings.NewReader(`{"value":[{"a":1},{"b":`), iotest.ErrReader(broken))
+	_, _, _, err := scanAll(t, "", r)
+	require.ErrorIs(t, err, broken)
 }

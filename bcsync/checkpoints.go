@@ -27,23 +27,17 @@ func checkCheckpoints(cps []store.Checkpoint, serviceRoot string) error {
 }
 
 func checkCheckpoint(cp store.Checkpoint, root *url.URL) error {
-	var err error
-	switch p := cp.Partition; {
-	case p == partUnitDone:
+	p, err := parsePartition(cp.Partition)
+	switch {
+	case err != nil:
+		return err
+	case p.kind == partUnitDone:
 		return nil
-	case p == partRange:
+	case p.kind == partRange:
 		_, _, err = parseRange(cp.Next)
 		return err
-	case p == partAll || strings.HasPrefix(p, partSince):
-	case strings.HasPrefix(p, partEntries):
-		_, _, err = parseRange(strings.TrimPrefix(p, partEntries))
-	case strings.HasPrefix(p, partModified):
-		_, err = modifiedFilter(strings.TrimPrefix(p, partModified))
-	default:
-		err = fmt.Errorf("unknown partition %q", p)
-	}
-	if err != nil || cp.Done || cp.Next == "" {
-		return err
+	case cp.Done || cp.Next == "":
+		return nil
 	}
 	next, err := url.Parse(cp.Next)
 	if err != nil || next.Scheme != root.Scheme || !strings.EqualFold(next.Host, root.Host) {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bcsync/internal/decode"
 	"github.com/bcsdk/bc/bctest"
 )
 
@@ -43,13 +44,13 @@ func BenchmarkDecode(b *testing.B) {
 			}
 			b.SetBytes(int64(size / len(raws)))
 			b.ReportAllocs()
-			var out pageRows
+			var out decode.Rows
 			i := 0
 			for b.Loop() {
 				if i == len(raws) {
-					i, out = 0, pageRows{}
+					i, out = 0, decode.Rows{}
 				}
-				if err := dec.decode(raws[i], co, &out); err != nil {
+				if err := dec.Decode(raws[i], co, &out); err != nil {
 					b.Fatal(err)
 				}
 				i++

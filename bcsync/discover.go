@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bcsync/internal/decode"
 	"github.com/bcsdk/bc/bcsync/internal/plan"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/entities"
@@ -42,7 +43,7 @@ func (e *Engine) discover(ctx context.Context, std *schema.Service) ([]company, 
 		typ, _ = entities.Schema.EntityType("company")
 	}
 	t := companiesTable(std)
-	d := newDecoder(t, plan.Columns(typ), 0, "id")
+	d := decode.New(decode.Table{Fields: fields(plan.Columns(typ)), Key: "id"}, "", nil)
 	idCol, nameCol := colIndex(t, "id"), colIndex(t, "name")
 	p := bc.Set[json.RawMessage](e.client.StandardAPI(), "companies").List(nil)
 	var all []company
@@ -68,11 +69,11 @@ func (e *Engine) discover(ctx context.Context, std *schema.Service) ([]company, 
 			serverStart = serverTime(page.Response.Header, e.clock.Now())
 		}
 		for _, raw := range page.Items {
-			var out pageRows
-			if err := d.decode(raw, "", &out); err != nil {
+			var out decode.Rows
+			if err := d.Decode(raw, "", &out); err != nil {
 				return nil, time.Time{}, nil, fmt.Errorf("decoding a company: %w", err)
 			}
-			row := out.rows[0]
+			row := out.Rows[0]
 			all = append(all, company{id: row[idCol].Text, name: row[nameCol].Text})
 			rows = append(rows, row)
 		}

@@ -157,17 +157,13 @@ func (e *Engine) run(ctx context.Context, p *prepared, started time.Time) (*Summ
 	return summary, errors.Join(errs...)
 }
 
+// metadata reads the $metadata of a route (api/v2.0 or a custom API's).
 func (e *Engine) metadata(ctx context.Context, route string) (*schema.Service, error) {
-	req, err := e.client.NewRequest(ctx, "GET", route+"/$metadata", nil)
+	r, err := e.client.RouteAt(route)
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Accept", "application/xml")
-	var buf strings.Builder
-	if _, err := e.client.Do(req, &buf); err != nil {
-		return nil, err
-	}
-	return schema.Parse(strings.NewReader(buf.String()))
+	return r.Metadata(ctx)
 }
 
 // ensureTables creates the output tables (adding new columns) before any

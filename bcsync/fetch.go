@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bcsync/internal/decode"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/odata"
 )
@@ -30,15 +31,15 @@ func (r *runner) fetch(ctx context.Context, t *task) {
 	}
 	// Each entity is copied into an arena that its row's strings then point
 	// into: one allocation per 256 KiB of JSON instead of dozens per row.
-	var out pageRows
+	var out decode.Rows
 	var arena []byte
-	page, err := pager.NextPage(ctx, func() { out = pageRows{} }, func(raw []byte) error {
+	page, err := pager.NextPage(ctx, func() { out = decode.Rows{} }, func(raw []byte) error {
 		if cap(arena)-len(arena) < len(raw) {
 			arena = make([]byte, 0, max(256<<10, len(raw)))
 		}
 		start := len(arena)
 		arena = append(arena, raw...)
-		if err := u.dec.decode(arena[start:], u.co.id, &out); err != nil {
+		if err := u.dec.Decode(arena[start:], u.co.id, &out); err != nil {
 			return fmt.Errorf("decoding a %s entity: %w", u.set.Name, err)
 		}
 		return nil
@@ -51,17 +52,17 @@ func (r *runner) fetch(ctx context.Context, t *task) {
 		r.failed(ctx, t, err)
 		return
 	}
-	n := int64(len(out.rows))
+	n := int64(len(out.Rows))
 	job := writeJob{u: u, final: true, requests: 1, page: true, fetched: n}
 	if page.Response != nil {
 		job.retries = int64(page.Response.Attempts - 1)
 		job.throttled = int64(page.Response.Throttled)
 	}
 	job.batches = r.batches(u, &out)
-	cp := store.Checkpoint{RunID: r.run.ID, CompanyID: u.co.id, Set: u.set.Name, Partition: t.part, Next: page.NextLink, Done: page.NextLink == "", Rows: t.rows + n}
+	cp := store.Checkpoint{RunID: r.run.ID, CompanyID: u.co.id, Set: u.set.Name, Partition: t.part.String(), Next: page.NextLink, Done: page.NextLink == "", Rows: t.rows + n}
 	job.checkpoints = []store.Checkpoint{cp}
 	if u.rereads() {
-		job.keys = keysOf(u, out.rows)
+		job.keys = keysOf(u, out.Rows)
 	}
 	var cont *task
 	if page.NextLink != "" {
@@ -85,13 +86,13 @@ func (r *runner) scope(u *unit) *bc.Company {
 
 // batches turns a page's rows into store batches: the set's rows and, for
 // each child table, the replacement of the page's parents' children.
-func (r *runner) batches(u *unit, out *pageRows) []store.Batch {
+func (r *runner) batches(u *unit, out *decode.Rows) []store.Batch {
 	var bs []store.Batch
 	if u.set.Store {
-		bs = append(bs, store.Batch{Table: u.set.Table, Upserts: out.rows, CompanyID: u.co.id})
+		bs = append(bs, store.Batch{Table: u.set.Table, Upserts: out.Rows, CompanyID: u.co.id})
 	}
 	for _, c := range u.set.Children {
-		bs = append(bs, store.Batch{Table: c.Table, Upserts: out.children[c.Nav], CompanyID: u.co.id, ReplaceParents: out.parents})
+		bs = append(bs, store.Batch{Table: c.Table, Upserts: out.Children[c.Nav], CompanyID: u.co.id, ReplaceParents: out.Parents})
 	}
 	return bs
 }
@@ -101,8 +102,8 @@ func (r *runner) batches(u *unit, out *pageRows) []store.Batch {
 func keysOf(u *unit, rows []store.Row) []string {
 	keys := make([]string, 0, len(rows))
 	for _, row := range rows {
-		if u.dec.key >= 0 {
-			keys = append(keys, row[u.dec.key].Text)
+		if k := u.dec.KeyIndex(); k >= 0 {
+			keys = append(keys, row[k].Text)
 		}
 	}
 	return keys
@@ -149,7 +150,7 @@ func (r *runner) planPartitions(ctx context.Context, t *task) {
 		}
 		job := writeJob{u: u, final: true, requests: 2}
 		if ok {
-			job.checkpoints = []store.Checkpoint{{RunID: r.run.ID, CompanyID: u.co.id, Set: u.set.Name, Partition: partRange, Next: fmt.Sprintf("%d-%d", lo, hi), Done: false}}
+			job.checkpoints = []store.Checkpoint{{RunID: r.run.ID, CompanyID: u.co.id, Set: u.set.Name, Partition: rangePartition.String(), Next: fmt.Sprintf("%d-%d", lo, hi), Done: false}}
 			c := &carver{u: u, ranges: [][2]int64{{lo, hi}}}
 			u.mu.Lock()
 			u.carver = c
@@ -178,7 +179,7 @@ func (r *runner) planPartitions(ctx context.Context, t *task) {
 		parts = r.modifiedSlices(u, from, to, int((n+size-1)/size))
 	}
 	if len(parts) == 0 {
-		parts = []*task{{u: u, part: partAll, query: u.query(nil).MaxPageSize(int(size)), est: n}}
+		parts = []*task{{u: u, part: allPartition, query: u.query(nil).MaxPageSize(int(size)), est: n}}
 	}
 	u.mu.Lock()
 	u.open += len(parts)
@@ -187,7 +188,7 @@ func (r *runner) planPartitions(ctx context.Context, t *task) {
 	for _, p := range parts {
 		// Each partition is recorded before it is read, so a resumed run
 		// also reads the ones an interruption kept from starting.
-		job.checkpoints = append(job.checkpoints, store.Checkpoint{RunID: r.run.ID, CompanyID: u.co.id, Set: u.set.Name, Partition: p.part})
+		job.checkpoints = append(job.checkpoints, store.Checkpoint{RunID: r.run.ID, CompanyID: u.co.id, Set: u.set.Name, Partition: p.part.String()})
 	}
 	r.jobs <- job
 	r.sched.add(parts...)
@@ -242,8 +243,8 @@ func (r *runner) modifiedSlices(u *unit, from, to time.Time, k int) []*task {
 		if i < k {
 			next = from.Add(step * time.Duration(i)).UTC().Format(time.RFC3339Nano)
 		}
-		part := partModified + prev + "|" + next
-		f, _ := modifiedFilter(prev + "|" + next)
+		part := modifiedPartition(prev, next)
+		f, _ := part.modifiedFilter()
 		out = append(out, &task{u: u, part: part, query: u.query(f).MaxPageSize(r.e.opts.PageSize), est: int64(r.e.opts.PageSize)})
 		prev = next
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bcsync/internal/decode"
 	"github.com/bcsdk/bc/bcsync/internal/plan"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/odata"
@@ -180,20 +181,10 @@ func addChildKeys(f *keyFile, c *plan.Child, companyID, parentID string, raw jso
 func text(raw json.RawMessage) string {
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		if len(s) == 36 && hasUpper(s) {
-			return toLower(s)
+		if bc.IsGUID(s) {
+			return decode.Stored(store.GUID, s)
 		}
 		return s
 	}
 	return string(raw)
-}
-
-func toLower(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'A' <= c && c <= 'Z' {
-			b[i] = c + 32
-		}
-	}
-	return string(b)
 }

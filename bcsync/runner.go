@@ -5,6 +5,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bcsdk/bc/bcsync/internal/decode"
 	"github.com/bcsdk/bc/bcsync/internal/plan"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/odata"
@@ -14,7 +15,7 @@ import (
 type unit struct {
 	co    company
 	set   *plan.Set
-	dec   *decoder
+	dec   *decode.Decoder
 	full  bool      // read everything (no watermark)
 	since time.Time // incremental: lastModifiedDateTime after this (minus overlap)
 	// sentinels: a first load from --since also reads rows whose change
@@ -113,7 +114,7 @@ func (u *unit) requestTables() []*store.Table {
 // continuation (next).
 type task struct {
 	u     *unit
-	part  string // checkpoint partition id
+	part  partition
 	query *odata.Query
 	next  string
 	// est is the expected rows, for scheduling (largest first).

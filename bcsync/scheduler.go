@@ -2,7 +2,6 @@ package bcsync
 
 import (
 	"context"
-	"strings"
 	"sync"
 )
 
@@ -138,7 +137,7 @@ func (t *task) class() taskClass {
 	switch {
 	case t.counting:
 		return sizing
-	case t.next == "" && (strings.HasPrefix(t.part, partModified) || strings.HasPrefix(t.part, partEntries)):
+	case t.next == "" && t.part.bulk():
 		return bulk
 	}
 	return chain

@@ -3,25 +3,11 @@ package bcsync
 import (
 	"context"
 	"fmt"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/bcsdk/bc/bcsync/internal/plan"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/odata"
-)
-
-// Partition ids recorded in checkpoints. They are parsed back on resume, so
-// a resumed run rebuilds exactly the same requests.
-const (
-	partAll       = "all"             // the whole set, one chain of pages
-	partSince     = "since:"          // incremental: changes after a time
-	partEntries   = "entryNumber:"    // a ledger chunk: entryNumber:lo-hi
-	partRange     = "entryNumber-all" // a ledger's full range, Next = "lo-hi"
-	partModified  = "modified:"       // a slice of a big set by lastModifiedDateTime: modified:from|to
-	partUnitDone  = "done"            // the company × set finished
-	sentinelStamp = "0001-01-01T00:00:00Z"
 )
 
 func (u *unit) isFailed() bool {
@@ -47,7 +33,7 @@ func (u *unit) ledgerTask(lo, hi int64) *task {
 	u.mu.Lock()
 	u.open++
 	u.mu.Unlock()
-	return &task{u: u, part: fmt.Sprintf("%s%d-%d", partEntries, lo, hi), query: u.query(entryRange(lo, hi)).MaxPageSize(int(hi - lo + 1)), est: hi - lo + 1}
+	return &task{u: u, part: entriesPartition(lo, hi), query: u.query(entryRange(lo, hi)).MaxPageSize(int(hi - lo + 1)), est: hi - lo + 1}
 }
 
 func entryRange(lo, hi int64) odata.Expr {
@@ -107,7 +93,7 @@ func (r *runner) plan(ctx context.Context, co company, s *plan.Set) error {
 
 	cps := r.cps[co.id+"/"+s.Name]
 	for _, cp := range cps {
-		if cp.Partition == partUnitDone && cp.Done {
+		if cp.Partition == unitDonePartition.String() && cp.Done {
 			u.done = true
 			for _, res := range u.outcome() {
 				r.e.opts.Observer.SetFinished(res)
@@ -124,15 +110,15 @@ func (r *runner) plan(ctx context.Context, co company, s *plan.Set) error {
 	}
 	switch {
 	case r.e.opts.NoSplit && u.full:
-		r.queue(u, &task{u: u, part: partAll, query: u.query(nil).MaxPageSize(r.e.opts.PageSize), est: int64(r.e.opts.PageSize)})
+		r.queue(u, &task{u: u, part: allPartition, query: u.query(nil).MaxPageSize(r.e.opts.PageSize), est: int64(r.e.opts.PageSize)})
 	case u.full && s.Ledger:
-		r.queue(u, &task{u: u, part: partRange, est: int64(r.e.opts.PageSize) * 1000, counting: true})
+		r.queue(u, &task{u: u, part: rangePartition, est: int64(r.e.opts.PageSize) * 1000, counting: true})
 	case u.full && s.LastModified && s.Store:
-		r.queue(u, &task{u: u, part: partAll, query: u.query(nil).MaxPageSize(r.e.opts.PageSize), est: int64(r.e.opts.PageSize) * 100, counting: true})
+		r.queue(u, &task{u: u, part: allPartition, query: u.query(nil).MaxPageSize(r.e.opts.PageSize), est: int64(r.e.opts.PageSize) * 100, counting: true})
 	case u.full:
-		r.queue(u, &task{u: u, part: partAll, query: u.query(nil).MaxPageSize(r.e.opts.PageSize), est: int64(r.e.opts.PageSize)})
+		r.queue(u, &task{u: u, part: allPartition, query: u.query(nil).MaxPageSize(r.e.opts.PageSize), est: int64(r.e.opts.PageSize)})
 	default:
-		r.queue(u, &task{u: u, part: partSince + u.since.Format(time.RFC3339Nano), query: u.query(nil).MaxPageSize(r.e.opts.PageSize), est: int64(r.e.opts.PageSize)})
+		r.queue(u, &task{u: u, part: sincePartition(u.since), query: u.query(nil).MaxPageSize(r.e.opts.PageSize), est: int64(r.e.opts.PageSize)})
 	}
 	return nil
 }
@@ -176,24 +162,28 @@ func (r *runner) queue(u *unit, ts ...*task) {
 
 // resume rebuilds the unit's remaining work from its checkpoints.
 func (r *runner) resume(u *unit, cps []store.Checkpoint) error {
-	done := map[string]bool{}
+	done := map[partition]bool{}
 	var rng string
 	var tasks []*task
 	for _, cp := range cps {
+		part, err := parsePartition(cp.Partition)
+		if err != nil {
+			return fmt.Errorf("checkpoint of %s: %w: the bookkeeping is from another version", u.set.Name, err)
+		}
 		switch {
-		case cp.Partition == partRange:
+		case part.kind == partRange:
 			rng = cp.Next
 		case cp.Done:
-			done[cp.Partition] = true
+			done[part] = true
 		default: // continued from its nextLink, or planned and never started
-			q, err := r.partitionQuery(u, cp.Partition)
+			q, err := r.partitionQuery(u, part)
 			if err != nil {
 				return err
 			}
-			tasks = append(tasks, &task{u: u, part: cp.Partition, query: q, next: cp.Next, est: int64(r.e.opts.PageSize), rows: cp.Rows})
+			tasks = append(tasks, &task{u: u, part: part, query: q, next: cp.Next, est: int64(r.e.opts.PageSize), rows: cp.Rows})
 		}
 	}
-	inFlight := map[string]bool{}
+	inFlight := map[partition]bool{}
 	for _, t := range tasks {
 		inFlight[t.part] = true
 	}
@@ -224,7 +214,7 @@ func (r *runner) resume(u *unit, cps []store.Checkpoint) error {
 		return nil
 	}
 	// Nothing committed yet for this unit: start it.
-	r.queue(u, &task{u: u, part: partAll, query: u.query(nil).MaxPageSize(r.e.opts.PageSize), est: int64(r.e.opts.PageSize)})
+	r.queue(u, &task{u: u, part: allPartition, query: u.query(nil).MaxPageSize(r.e.opts.PageSize), est: int64(r.e.opts.PageSize)})
 	return nil
 }
 
@@ -238,21 +228,15 @@ func allDone(cps []store.Checkpoint) bool {
 }
 
 // partitionQuery rebuilds the query of a checkpointed partition.
-func (r *runner) partitionQuery(u *unit, part string) (*odata.Query, error) {
+func (r *runner) partitionQuery(u *unit, part partition) (*odata.Query, error) {
 	size := r.e.opts.PageSize
-	switch {
-	case part == partAll:
+	switch part.kind {
+	case partAll, partSince:
 		return u.query(nil).MaxPageSize(size), nil
-	case strings.HasPrefix(part, partSince):
-		return u.query(nil).MaxPageSize(size), nil
-	case strings.HasPrefix(part, partEntries):
-		lo, hi, err := parseRange(strings.TrimPrefix(part, partEntries))
-		if err != nil {
-			return nil, err
-		}
-		return u.query(entryRange(lo, hi)).MaxPageSize(int(hi - lo + 1)), nil
-	case strings.HasPrefix(part, partModified):
-		f, err := modifiedFilter(strings.TrimPrefix(part, partModified))
+	case partEntries:
+		return u.query(entryRange(part.lo, part.hi)).MaxPageSize(int(part.hi - part.lo + 1)), nil
+	case partModified:
+		f, err := part.modifiedFilter()
 		if err != nil {
 			return nil, err
 		}
@@ -261,28 +245,14 @@ func (r *runner) partitionQuery(u *unit, part string) (*odata.Query, error) {
 	return nil, fmt.Errorf("checkpoint of %s has an unknown partition %q: the bookkeeping is from another version", u.set.Name, part)
 }
 
-func parseRange(s string) (lo, hi int64, err error) {
-	a, b, ok := strings.Cut(s, "-")
-	if ok {
-		lo, err = strconv.ParseInt(a, 10, 64)
-		if err == nil {
-			hi, err = strconv.ParseInt(b, 10, 64)
-		}
-	}
-	if !ok || err != nil {
-		return 0, 0, fmt.Errorf("a checkpoint holds the range %q, not lo-hi", s)
-	}
-	return lo, hi, nil
-}
-
 // gaps returns the parts of [lo, hi] not covered by done or in-flight chunks.
-func gaps(lo, hi int64, done, inFlight map[string]bool) [][2]int64 {
+func gaps(lo, hi int64, done, inFlight map[partition]bool) [][2]int64 {
 	type span struct{ a, b int64 }
 	var covered []span
-	for _, m := range []map[string]bool{done, inFlight} {
+	for _, m := range []map[partition]bool{done, inFlight} {
 		for part := range m {
-			if a, b, err := parseRange(strings.TrimPrefix(part, partEntries)); err == nil && strings.HasPrefix(part, partEntries) {
-				covered = append(covered, span{a, b})
+			if part.kind == partEntries {
+				covered = append(covered, span{part.lo, part.hi})
 			}
 		}
 	}
@@ -304,31 +274,4 @@ func gaps(lo, hi int64, done, inFlight map[string]bool) [][2]int64 {
 		out = next
 	}
 	return out
-}
-
-// modifiedFilter parses "from|to" (either may be empty) into a range filter.
-func modifiedFilter(s string) (odata.Expr, error) {
-	a, b, ok := strings.Cut(s, "|")
-	if !ok {
-		return nil, fmt.Errorf("a checkpoint holds the range %q, not from|to", s)
-	}
-	var parts []odata.Expr
-	if a != "" {
-		t, err := time.Parse(time.RFC3339Nano, a)
-		if err != nil {
-			return nil, err
-		}
-		parts = append(parts, odata.Ge("lastModifiedDateTime", t))
-	}
-	if b != "" {
-		t, err := time.Parse(time.RFC3339Nano, b)
-		if err != nil {
-			return nil, err
-		}
-		parts = append(parts, odata.Lt("lastModifiedDateTime", t))
-	}
-	if len(parts) == 0 {
-		return nil, nil
-	}
-	return odata.And(parts...), nil
 }

@@ -219,7 +219,7 @@ func (r *runner) finish(ctx context.Context, u *unit) {
 				return
 			}
 		}
-		done := store.Checkpoint{RunID: r.run.ID, CompanyID: u.co.id, Set: u.set.Name, Partition: partUnitDone, Done: true}
+		done := store.Checkpoint{RunID: r.run.ID, CompanyID: u.co.id, Set: u.set.Name, Partition: unitDonePartition.String(), Done: true}
 		if _, err := r.e.store.Apply(ctx, nil, []store.Checkpoint{done}); err != nil {
 			r.setFatal(err)
 			return

@@ -166,6 +166,7 @@ func appendGUID(b []byte, hi uint64, g4 uint16, node uint64) []byte {
 }
 
 func appendHex(b []byte, v uint64, digits int) []byte {
+	const hexDigits = "0123456789abcdef"
 	for i := digits - 1; i >= 0; i-- {
 		b = append(b, hexDigits[v>>(4*uint(i))&0xf])
 	}

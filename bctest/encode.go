@@ -5,7 +5,8 @@ import (
 	"math/big"
 	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"github.com/bcsdk/bc/internal/jsontext"
 )
 
 // etagOf renders a row version as BC does: a weak ETag over base64 of
@@ -20,14 +21,14 @@ func etagOf(version int64) string {
 // (all when sel is nil) in property order.
 func (t *table) appendRow(b []byte, r *row, sel []int) []byte {
 	b = append(b, `{"@odata.etag":`...)
-	b = appendJSONString(b, etagOf(r.version))
+	b = jsontext.AppendString(b, etagOf(r.version))
 	write := func(i int) {
 		c := t.cols[i]
 		b = append(b, ',', '"')
 		b = append(b, c.name...)
 		b = append(b, '"', ':')
 		if c.quoted {
-			b = appendJSONString(b, r.vals[i])
+			b = jsontext.AppendString(b, r.vals[i])
 		} else {
 			b = append(b, r.vals[i]...)
 		}
@@ -42,55 +43,6 @@ func (t *table) appendRow(b []byte, r *row, sel []int) []byte {
 		}
 	}
 	return b
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendJSONString quotes s for JSON; non-ASCII text stays UTF-8, as BC sends it.
-func appendJSONString(b []byte, s string) []byte {
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c >= utf8.RuneSelf {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
-				b = append(b, s[start:i]...)
-				if r == utf8.RuneError {
-					b = append(b, `\ufffd`...)
-				} else {
-					b = append(b, `\u202`...)
-					b = append(b, hexDigits[r&0xf])
-				}
-				i += size
-				start = i
-				continue
-			}
-			i += size
-			continue
-		}
-		b = append(b, s[start:i]...)
-		switch c {
-		case '"', '\\':
-			b = append(b, '\\', c)
-		case '\n':
-			b = append(b, '\\', 'n')
-		case '\r':
-			b = append(b, '\\', 'r')
-		case '\t':
-			b = append(b, '\\', 't')
-		default:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-		}
-		i++
-		start = i
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
 }
 
 // compareDecimalText orders two decimal texts by value.

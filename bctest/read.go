@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/bcsdk/bc/internal/jsontext"
 )
 
 func (c *reqContext) writeJSONHeader(status int) {
@@ -76,7 +78,7 @@ func (c *reqContext) list(n *node) {
 	}
 	buf := make([]byte, 0, 64<<10)
 	buf = append(buf, `{"@odata.context":`...)
-	buf = appendJSONString(buf, c.contextURL(c.contextFragment(n)))
+	buf = jsontext.AppendString(buf, c.contextURL(c.contextFragment(n)))
 	if q.count {
 		buf = append(buf, `,"@odata.count":`...)
 		buf = strconv.AppendInt(buf, int64(c.countMatches(n, q)), 10)
@@ -95,7 +97,7 @@ func (c *reqContext) list(n *node) {
 	buf = append(buf, ']')
 	if more {
 		buf = append(buf, `,"@odata.nextLink":`...)
-		buf = appendJSONString(buf, c.nextLink(last))
+		buf = jsontext.AppendString(buf, c.nextLink(last))
 	}
 	buf = append(buf, '}')
 	_, _ = c.w.Write(buf)
@@ -325,7 +327,7 @@ func (c *reqContext) entity(n *node) {
 func (c *reqContext) writeEntity(status int, n *node, r *row, q *query) {
 	c.writeJSONHeader(status)
 	buf := []byte(`{"@odata.context":`)
-	buf = appendJSONString(buf, c.contextURL(c.contextFragment(n)+"/$entity"))
+	buf = jsontext.AppendString(buf, c.contextURL(c.contextFragment(n)+"/$entity"))
 	buf = append(buf, ',')
 	body := c.appendEntity(nil, n.co, n.t, r, q)
 	buf = append(buf, body[1:]...) // drop the entity's opening brace
@@ -468,7 +470,7 @@ func (c *reqContext) listCompanies() {
 	}
 	c.writeJSONHeader(http.StatusOK)
 	buf := []byte(`{"@odata.context":`)
-	buf = appendJSONString(buf, c.contextURL("companies"))
+	buf = jsontext.AppendString(buf, c.contextURL("companies"))
 	buf = append(buf, `,"value":[`...)
 	for i, r := range rows {
 		if i > 0 {
@@ -479,7 +481,7 @@ func (c *reqContext) listCompanies() {
 	buf = append(buf, ']')
 	if more {
 		buf = append(buf, `,"@odata.nextLink":`...)
-		buf = appendJSONString(buf, c.nextLink(last))
+		buf = jsontext.AppendString(buf, c.nextLink(last))
 	}
 	_, _ = c.w.Write(append(buf, '}'))
 }
@@ -499,7 +501,7 @@ func (c *reqContext) getCompany(co *Company) {
 			}
 			c.writeJSONHeader(http.StatusOK)
 			buf := []byte(`{"@odata.context":`)
-			buf = appendJSONString(buf, c.contextURL("companies/$entity"))
+			buf = jsontext.AppendString(buf, c.contextURL("companies/$entity"))
 			buf = append(buf, ',')
 			_, _ = c.w.Write(append(append(buf, t.appendRow(nil, r, q.sel)[1:]...), '}'))
 			return
@@ -541,16 +543,16 @@ func (c *reqContext) companiesTable() *table {
 func (c *reqContext) serviceDocument() {
 	c.writeJSONHeader(http.StatusOK)
 	buf := []byte(`{"@odata.context":`)
-	buf = appendJSONString(buf, c.baseURL()+"/"+c.route+"/$metadata")
+	buf = jsontext.AppendString(buf, c.baseURL()+"/"+c.route+"/$metadata")
 	buf = append(buf, `,"value":[`...)
 	for i, s := range c.svc().EntitySets {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
 		buf = append(buf, `{"name":`...)
-		buf = appendJSONString(buf, s.Name)
+		buf = jsontext.AppendString(buf, s.Name)
 		buf = append(buf, `,"kind":"EntitySet","url":`...)
-		buf = appendJSONString(buf, url.PathEscape(s.Name))
+		buf = jsontext.AppendString(buf, url.PathEscape(s.Name))
 		buf = append(buf, '}')
 	}
 	_, _ = c.w.Write(append(buf, ']', '}'))

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc/bcsync"
+	"github.com/bcsdk/bc/bcsync/internal/decode"
 	"github.com/bcsdk/bc/bcsync/internal/plan"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/bctest"
@@ -96,21 +97,6 @@ func normalize(t store.ColType, v string) string {
 	return v
 }
 
-// sentinel reports BC's empty values, which the layout stores as NULL.
-func sentinel(t store.ColType, enum bool, v string) bool {
-	switch {
-	case t == store.GUID:
-		return v == "00000000-0000-0000-0000-000000000000"
-	case t == store.Date:
-		return v == "0001-01-01"
-	case t == store.DateTime:
-		return strings.HasPrefix(v, "0001-01-01T")
-	case enum:
-		return v == "_x0020_"
-	}
-	return false
-}
-
 // Sets are the sets a run plans, built from the built-in schemas of the
 // standard API and of bctest's job tasks API.
 type Sets struct{ sets []*plan.Set }
@@ -187,7 +173,7 @@ func expectedRow(t *store.Table, cols []plan.Column, companyID, parentID string,
 		}
 		v, ok := row[name]
 		c := byName[name]
-		if !ok || sentinel(c.Type, c.Enum, v) {
+		if !ok || decode.Sentinel(c.Type, c.Enum, v) {
 			return "", false
 		}
 		return v, true

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/bcsdk/bc/bcsync"
 	"github.com/bcsdk/bc/bcsync/internal/plan"
@@ -28,7 +27,11 @@ func (w *Watcher) plan(ctx context.Context) ([]*plan.Set, error) {
 	}
 	schemas := map[string]*schema.Service{}
 	for _, route := range routes {
-		svc, err := w.metadata(ctx, route)
+		r, err := w.client.RouteAt(route)
+		if err != nil {
+			return nil, fmt.Errorf("watch: %w", err)
+		}
+		svc, err := r.Metadata(ctx)
 		switch {
 		case err == nil:
 			schemas[route] = svc
@@ -39,17 +42,4 @@ func (w *Watcher) plan(ctx context.Context) ([]*plan.Set, error) {
 		}
 	}
 	return plan.Build(w.opts.Sync.Profile, refs, schemas)
-}
-
-func (w *Watcher) metadata(ctx context.Context, route string) (*schema.Service, error) {
-	req, err := w.client.NewRequest(ctx, "GET", route+"/$metadata", nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("Accept", "application/xml")
-	var buf strings.Builder
-	if _, err := w.client.Do(req, &buf); err != nil {
-		return nil, err
-	}
-	return schema.Parse(strings.NewReader(buf.String()))
 }

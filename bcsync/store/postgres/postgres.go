@@ -155,7 +155,7 @@ func (s *Store) connect(ctx context.Context) error {
 	}
 	dead := s.conn // nil on Open
 	s.conn, s.pooled = conn, pooled
-	if err := s.claim(ctx); err != nil {
+	if err := s.claim(ctx, dead != nil); err != nil {
 		s.hangUp()
 		s.conn = dead // the next call tries again
 		return err
@@ -194,8 +194,10 @@ func (s *Store) connectTimeout() time.Duration {
 // claim checks the session has a schema to write to and takes the
 // session's advisory lock on it, so a second sync into the same schema is
 // refused at once. The lock lasts as long as the session (or until the
-// connection goes back to the pool); a reconnect takes it again.
-func (s *Store) claim(ctx context.Context) error {
+// connection goes back to the pool); a reconnect takes it again, waiting a
+// little for it: the server releases a dropped session's lock only once
+// that session's backend has noticed the hang-up and exited.
+func (s *Store) claim(ctx context.Context, reconnect bool) error {
 	if s.schema != "" {
 		if _, err := s.conn.Exec(ctx, "SET search_path TO "+pgIdent(s.schema)); err != nil {
 			return s.fail("setting the schema: %v", err)
@@ -212,16 +214,43 @@ func (s *Store) claim(ctx context.Context) error {
 	case schema == nil:
 		return s.fail("%s", missingSchema(path))
 	}
+	const key = `hashtextextended('bcsync ' || current_database() || '.' || current_schema(), 0)`
 	var locked bool
-	err := s.conn.QueryRow(ctx, `SELECT k, pg_try_advisory_lock(k) FROM (SELECT hashtextextended('bcsync ' || current_database() || '.' || current_schema(), 0) AS k) AS lock`).
+	err := s.conn.QueryRow(ctx, `SELECT k, pg_try_advisory_lock(k) FROM (SELECT `+key+` AS k) AS lock`).
 		Scan(&s.lockKey, &locked)
 	if err != nil {
 		return s.fail("locking the schema: %v", err)
+	}
+	if !locked && reconnect {
+		locked, err = s.awaitLock(ctx)
+		if err != nil {
+			return s.fail("locking the schema: %v", err)
+		}
 	}
 	if !locked {
 		return layout.Locked(scrub(s.where, s.secret))
 	}
 	return nil
+}
+
+// reclaimTimeout bounds the wait for the lock a dropped session held.
+const reclaimTimeout = "10s"
+
+// awaitLock waits up to reclaimTimeout for the schema's advisory lock;
+// false when another session still holds it then.
+func (s *Store) awaitLock(ctx context.Context) (bool, error) {
+	if _, err := s.conn.Exec(ctx, "SET lock_timeout = '"+reclaimTimeout+"'"); err != nil {
+		return false, err
+	}
+	_, err := s.conn.Exec(ctx, "SELECT pg_advisory_lock($1)", s.lockKey)
+	if _, rerr := s.conn.Exec(ctx, "RESET lock_timeout"); rerr != nil && err == nil {
+		return false, rerr
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "55P03" { // lock_not_available
+		return false, nil
+	}
+	return err == nil, err
 }
 
 // hangUp ends the store's session: it closes its own connection, or gives
@@ -231,6 +260,11 @@ func (s *Store) hangUp() error {
 	conn, pooled := s.conn, s.pooled
 	s.conn, s.pooled = nil, nil
 	if pooled == nil {
+		// Unlock first: the server frees a closed session's locks only
+		// once its backend has exited, which a reopen could outrun.
+		if !conn.IsClosed() {
+			_, _ = conn.Exec(context.Background(), "SELECT pg_advisory_unlock($1)", s.lockKey)
+		}
 		return conn.Close(context.Background())
 	}
 	defer pooled.Release()

@@ -1,0 +1,218 @@
+// Package decode turns BC's JSON entities into store rows and holds BC's
+// value rules (sentinels → NULL, GUID case, datetime form) in one place: the
+// engine's decoder, the stores and synctest all apply these.
+package decode
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/bcsdk/bc/bcsync/store"
+	"github.com/bcsdk/bc/internal/jsontext"
+)
+
+// Field is one property column the decoder fills.
+type Field struct {
+	Name string
+	Type store.ColType
+	// Enum marks enum columns, whose blank member (_x0020_) is stored as NULL.
+	Enum bool
+}
+
+// Table describes the rows of one table: Scope leading columns the caller
+// sets (companyId, and parentId for nested children), then Fields.
+type Table struct {
+	Fields []Field
+	Scope  int
+	// Key is the entity's (first) key property, "" if none.
+	Key string
+}
+
+// Child is a navigation expanded with the parent and stored in its own table.
+type Child struct {
+	Table
+	// Nav is the navigation property ("dimensionSetLines").
+	Nav string
+	// Nested children have no set of their own: the parent's id goes into
+	// the scope column parentId.
+	Nested bool
+	// ParentColumn is the child column holding the parent's id when BC may
+	// leave it out (documentId); ignored when Nested.
+	ParentColumn string
+}
+
+// Rows collects the rows of one page: the set's, and each child table's.
+type Rows struct {
+	Rows     []store.Row
+	Children map[string][]store.Row // by navigation
+	Parents  []string               // parent ids whose children the page replaces
+}
+
+// A Decoder turns BC's JSON entities into store rows. It is the sync's hot
+// path, so it scans the bytes itself: one pass, no reflection, and strings
+// without escapes point into the entity's bytes instead of being copied
+// (the caller hands over each entity in memory it never writes again).
+type Decoder struct {
+	fields   []Field
+	scope    int
+	index    map[string]int
+	key      int // row index of the key column, -1 if none
+	parentAt int // row index of the column children point to, -1 if none
+	children map[string]*childDecoder
+}
+
+type childDecoder struct {
+	*Decoder
+	nav    string
+	nested bool
+	// link is the row index, in the child's row, of the column holding the
+	// parent's id (the parentId scope column, or ParentColumn).
+	link int
+}
+
+// New returns the decoder of a table whose children are read with it;
+// parentProp is the parent's property the children point to ("id").
+func New(t Table, parentProp string, children []Child) *Decoder {
+	d := newDecoder(t)
+	for _, ch := range children {
+		if d.children == nil {
+			d.children = map[string]*childDecoder{}
+		}
+		cd := &childDecoder{Decoder: newDecoder(ch.Table), nav: ch.Nav, nested: ch.Nested}
+		if ch.Nested {
+			cd.link = 1
+		} else {
+			cd.link = cd.index[ch.ParentColumn]
+		}
+		if i, ok := d.index[parentProp]; ok {
+			d.parentAt = i
+		}
+		d.children[ch.Nav] = cd
+	}
+	return d
+}
+
+func newDecoder(t Table) *Decoder {
+	d := &Decoder{fields: t.Fields, scope: t.Scope, index: make(map[string]int, len(t.Fields)), key: -1, parentAt: -1}
+	for i, f := range t.Fields {
+		d.index[f.Name] = t.Scope + i
+	}
+	if i, ok := d.index[t.Key]; ok {
+		d.key = i
+	}
+	return d
+}
+
+// KeyIndex is the row index of the key column, -1 if the table has none.
+func (d *Decoder) KeyIndex() int { return d.key }
+
+// ErrMalformed is returned for an entity that is not a JSON object of the
+// shape BC sends.
+var ErrMalformed = errors.New("malformed entity")
+
+var errContainer = errors.New("expected a value, found an object or array")
+
+// Decode appends the row for one entity (and its expanded children) to out.
+func (d *Decoder) Decode(b []byte, companyID string, out *Rows) error {
+	row := make(store.Row, d.scope+len(d.fields))
+	if d.scope > 0 {
+		row[0] = store.Value{Text: companyID, Valid: true}
+	}
+	var pending []pendingChildren
+	s := jsontext.NewScanner(b)
+	if !s.Consume('{') {
+		return ErrMalformed
+	}
+	if !s.Consume('}') {
+		for {
+			key, ok := s.String()
+			if !ok || !s.Consume(':') {
+				return ErrMalformed
+			}
+			if i, ok := d.index[key]; ok {
+				if c := s.Peek(); c == '{' || c == '[' {
+					return fmt.Errorf("%s: %w", key, errContainer)
+				}
+				text, valid, ok := s.Scalar()
+				if !ok {
+					return fmt.Errorf("%s: %w", key, ErrMalformed)
+				}
+				f := d.fields[i-d.scope]
+				row[i] = Value(f.Type, f.Enum, store.Value{Text: text, Valid: valid})
+			} else if cd, ok := d.children[key]; ok && s.Peek() == '[' {
+				start := s.Offset()
+				if !s.Skip() {
+					return ErrMalformed
+				}
+				pending = append(pending, pendingChildren{cd, b[start:s.Offset()]})
+			} else if !s.Skip() {
+				return ErrMalformed
+			}
+			if s.Consume(',') {
+				continue
+			}
+			if s.Consume('}') {
+				break
+			}
+			return ErrMalformed
+		}
+	}
+	out.Rows = append(out.Rows, row)
+	if d.children != nil {
+		parent := ""
+		if d.parentAt >= 0 {
+			parent = row[d.parentAt].Text
+		}
+		out.Parents = append(out.Parents, parent)
+		for _, p := range pending {
+			if err := p.cd.decodeArray(p.raw, companyID, parent, out); err != nil {
+				return fmt.Errorf("%s: %w", p.cd.nav, err)
+			}
+		}
+	}
+	return nil
+}
+
+type pendingChildren struct {
+	cd  *childDecoder
+	raw []byte
+}
+
+// decodeArray decodes an expanded collection into child rows.
+func (cd *childDecoder) decodeArray(b []byte, companyID, parentID string, out *Rows) error {
+	if out.Children == nil {
+		out.Children = map[string][]store.Row{}
+	}
+	s := jsontext.NewScanner(b)
+	if !s.Consume('[') {
+		return ErrMalformed
+	}
+	if s.Consume(']') {
+		return nil
+	}
+	for {
+		s.SkipSpace()
+		start := s.Offset()
+		if !s.Skip() {
+			return ErrMalformed
+		}
+		var tmp Rows
+		if err := cd.Decode(b[start:s.Offset()], companyID, &tmp); err != nil {
+			return err
+		}
+		r := tmp.Rows[0]
+		if cd.nested {
+			r[1] = store.Value{Text: parentID, Valid: parentID != ""}
+		} else if cd.link > 0 && !r[cd.link].Valid {
+			r[cd.link] = store.Value{Text: parentID, Valid: parentID != ""}
+		}
+		out.Children[cd.nav] = append(out.Children[cd.nav], r)
+		if s.Consume(',') {
+			continue
+		}
+		if s.Consume(']') {
+			return nil
+		}
+		return ErrMalformed
+	}
+}

@@ -9,9 +9,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bcsdk/bc/bcsync/internal/decode"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/bcsync/store/internal/layout"
 	"github.com/bcsdk/bc/bcsync/store/internal/lite"
+	"github.com/bcsdk/bc/internal/jsontext"
 )
 
 // jsonlSQL is the SQL on one index table.
@@ -123,7 +125,7 @@ func newJSONLRow(t *jTable, sh *layout.Shape) (*jsonlRow, error) {
 		pos[c.Name] = i
 	}
 	for u, c := range t.cols {
-		e.names[u] = appendJSONString(nil, c.Name)
+		e.names[u] = jsontext.AppendString(nil, c.Name)
 		e.src[u] = -1
 		if i, ok := pos[c.Name]; ok {
 			e.src[u] = i
@@ -151,7 +153,7 @@ func (e *jsonlRow) encode(r store.Row) error {
 			e.line = append(e.line, "null"...)
 			continue
 		}
-		if err := layout.CheckValue(e.t.name, c.Name, c.Type, r[i].Text); err != nil {
+		if err := decode.Check(e.t.name, c.Name, c.Type, r[i].Text); err != nil {
 			return err
 		}
 		start := len(e.line)
@@ -163,7 +165,7 @@ func (e *jsonlRow) encode(r store.Row) error {
 	e.line = append(e.line, '}', '\n')
 	e.kb = e.kb[:0]
 	for j, i := range e.sh.KeyIdx {
-		k := layout.Norm(e.sh.Table.Columns[i].Type, r[i].Text)
+		k := decode.Stored(e.sh.Table.Columns[i].Type, r[i].Text)
 		e.keys[j] = k
 		e.kb = layout.AppendKey(e.kb, k)
 	}
@@ -223,9 +225,9 @@ func (s *Store) applyBatch(ctx context.Context, b *store.Batch, touched map[*jTa
 		if sh.ParentIdx >= 0 {
 			company := ""
 			if sh.CompanyIdx >= 0 {
-				company = layout.Norm(sh.Table.Columns[sh.CompanyIdx].Type, r[sh.CompanyIdx].Text)
+				company = decode.Stored(sh.Table.Columns[sh.CompanyIdx].Type, r[sh.CompanyIdx].Text)
 			}
-			scope = jsonlScope(company, layout.Norm(sh.Table.Columns[sh.ParentIdx].Type, r[sh.ParentIdx].Text))
+			scope = jsonlScope(company, decode.Stored(sh.Table.Columns[sh.ParentIdx].Type, r[sh.ParentIdx].Text))
 		}
 		at := t.staged + int64(len(t.pending))
 		for j, k := range e.keys {
@@ -281,7 +283,7 @@ func (s *Store) applyBatch(ctx context.Context, b *store.Batch, touched map[*jTa
 		}
 		args := make([]any, len(key))
 		for j, i := range sh.KeyIdx {
-			args[j] = layout.Norm(sh.Table.Columns[i].Type, key[j])
+			args[j] = decode.Stored(sh.Table.Columns[i].Type, key[j])
 		}
 		n, err := s.execCached(ctx, q.tomb, args...)
 		if err != nil {
@@ -312,12 +314,12 @@ func (s *Store) queryCached(ctx context.Context, q string, args []any, fn func(r
 func (s *Store) dropOthers(ctx context.Context, t *jTable, sh *layout.Shape, q jsonlSQL, b *store.Batch, keep map[string]bool) (int64, error) {
 	company := ""
 	if sh.CompanyIdx >= 0 {
-		company = layout.Norm(sh.Table.Columns[sh.CompanyIdx].Type, b.CompanyID)
+		company = decode.Stored(sh.Table.Columns[sh.CompanyIdx].Type, b.CompanyID)
 	}
 	var gone [][]any
 	var kb []byte
 	for _, parent := range b.ReplaceParents {
-		scope := jsonlScope(company, layout.Norm(sh.Table.Columns[sh.ParentIdx].Type, parent))
+		scope := jsonlScope(company, decode.Stored(sh.Table.Columns[sh.ParentIdx].Type, parent))
 		err := s.queryCached(ctx, q.kids, []any{scope}, func(row []driver.Value) error {
 			kb = kb[:0]
 			key := make([]any, len(row))

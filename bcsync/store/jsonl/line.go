@@ -4,55 +4,11 @@ import (
 	"bytes"
 	"errors"
 	"strconv"
-	"unicode/utf8"
 
+	"github.com/bcsdk/bc/bcsync/internal/decode"
 	"github.com/bcsdk/bc/bcsync/store"
-	"github.com/bcsdk/bc/bcsync/store/internal/layout"
+	"github.com/bcsdk/bc/internal/jsontext"
 )
-
-// appendJSONString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD,
-// as encoding/json does, so every line is valid JSON.
-func appendJSONString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
 
 // appendJSONValue appends one cell as JSON: numbers as the text BC sent,
 // booleans as true/false, NULL as null, everything else as a string.
@@ -64,17 +20,17 @@ func appendJSONValue(b []byte, t store.ColType, v store.Value) []byte {
 	case store.Decimal, store.Int:
 		return append(b, v.Text...)
 	case store.Float:
-		if layout.IsNumber(v.Text) {
+		if decode.IsNumber(v.Text) {
 			return append(b, v.Text...)
 		}
-		return appendJSONString(b, v.Text) // NaN, INF: not JSON numbers
+		return jsontext.AppendString(b, v.Text) // NaN, INF: not JSON numbers
 	case store.Bool:
-		if on, _ := layout.ParseBool(v.Text); on {
+		if on, _ := decode.ParseBool(v.Text); on {
 			return append(b, "true"...)
 		}
 		return append(b, "false"...)
 	}
-	return appendJSONString(b, layout.Norm(t, v.Text))
+	return jsontext.AppendString(b, decode.Stored(t, v.Text))
 }
 
 var errLine = errors.New("not a line the sync wrote")

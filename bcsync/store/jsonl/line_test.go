@@ -7,6 +7,7 @@ import (
 
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/bcsync/store/internal/fixture"
+	"github.com/bcsdk/bc/internal/jsontext"
 	"github.com/stretchr/testify/require"
 )
 
@@ -22,10 +23,10 @@ func FuzzJSONLine(f *testing.F) {
 			return // column names come from BC's metadata
 		}
 		line := []byte{'{'}
-		line = append(appendJSONString(line, name), ':')
+		line = append(jsontext.AppendString(line, name), ':')
 		line = appendJSONValue(line, store.Text, fixture.V(text))
 		line = append(line, ',')
-		line = append(appendJSONString(line, name+"2"), ':')
+		line = append(jsontext.AppendString(line, name+"2"), ':')
 		line = append(appendJSONValue(line, store.Decimal, fixture.V("-1.50")), '}', '\n')
 		require.True(t, json.Valid(line), "%q", line)
 
@@ -46,13 +47,13 @@ func FuzzJSONLine(f *testing.F) {
 			texts = append(texts, string(x))
 			return true
 		}))
-		require.Equal(t, []string{string(appendJSONString(nil, name)), string(appendJSONString(nil, name+"2"))}, names)
+		require.Equal(t, []string{string(jsontext.AppendString(nil, name)), string(jsontext.AppendString(nil, name+"2"))}, names)
 		require.Equal(t, []string{got, "-1.50"}, texts)
 
-		set, err := setMember(line, appendJSONString(nil, name+"2"), []byte("null"))
+		set, err := setMember(line, jsontext.AppendString(nil, name+"2"), []byte("null"))
 		require.NoError(t, err)
 		require.True(t, json.Valid(set))
-		padded := padLine(nil, line, [][]byte{appendJSONString(nil, name+"3")}, []byte("null"))
+		padded := padLine(nil, line, [][]byte{jsontext.AppendString(nil, name+"3")}, []byte("null"))
 		require.True(t, json.Valid(padded), "%q", padded)
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/bcsync/store/internal/layout"
 	"github.com/bcsdk/bc/bcsync/store/internal/lite"
+	"github.com/bcsdk/bc/internal/jsontext"
 )
 
 // finalize publishes every table with unpublished changes, then the
@@ -102,7 +103,7 @@ func (s *Store) merge(ctx context.Context, t *jTable) (err error) {
 	kc := jsonlKeyCols(len(t.key))
 	q := "SELECT " + strings.Join(kc, ", ") + ", st, n, h IS NULL, mm, m FROM " + jsonlIndex(t) +
 		" WHERE " + jsonlChanged + " ORDER BY " + strings.Join(kc, ", ")
-	delName := appendJSONString(nil, layout.DeletedCol)
+	delName := jsontext.AppendString(nil, layout.DeletedCol)
 	var staged []byte
 	emit := func(ch *change, oldLine []byte) error {
 		var line []byte
@@ -146,7 +147,7 @@ func (s *Store) merge(ctx context.Context, t *jTable) (err error) {
 		if mm, _ := row[nk+3].(int64); mm == 1 {
 			ch.mark = []byte("null")
 			if m, ok := row[nk+4].(string); ok {
-				ch.mark = appendJSONString(nil, m)
+				ch.mark = jsontext.AppendString(nil, m)
 			}
 		}
 		for old.line != nil && cmpKey(old.key, ch.key) < 0 {
@@ -221,10 +222,10 @@ type oldFile struct {
 func newOldFile(path string, t *jTable) (*oldFile, error) {
 	o := &oldFile{t: t, key: make([][]byte, len(t.key)), scratch: make([][]byte, len(t.key))}
 	for _, k := range t.key {
-		o.keyName = append(o.keyName, appendJSONString(nil, k))
+		o.keyName = append(o.keyName, jsontext.AppendString(nil, k))
 	}
 	for _, c := range t.cols[min(t.published, len(t.cols)):] {
-		o.missing = append(o.missing, appendJSONString(nil, c.Name))
+		o.missing = append(o.missing, jsontext.AppendString(nil, c.Name))
 	}
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -306,7 +307,7 @@ func (s *Store) publishBook(ctx context.Context, t *store.Table) error {
 	q := "SELECT " + lite.List(layout.ColumnNames(t)) + " FROM " + lite.Ident(t.Name) + " ORDER BY " + lite.List(t.Key)
 	names := make([][]byte, len(t.Columns))
 	for i, c := range t.Columns {
-		names[i] = appendJSONString(nil, c.Name)
+		names[i] = jsontext.AppendString(nil, c.Name)
 	}
 	var line []byte
 	err = s.base.L.Query(ctx, q, nil, func(row []driver.Value) error {

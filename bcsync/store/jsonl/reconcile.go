@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bcsdk/bc/bcsync/internal/decode"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/bcsync/store/internal/layout"
 	"github.com/bcsdk/bc/bcsync/store/internal/lite"
@@ -71,7 +72,7 @@ func (s *Store) reconcile(ctx context.Context, t *store.Table, companyID string,
 				break
 			}
 			for j, i := range sh.KeyIdx {
-				args[j].Value = layout.Norm(t.Columns[i].Type, key[j])
+				args[j].Value = decode.Stored(t.Columns[i].Type, key[j])
 			}
 			if _, kerr = lite.RunStmt(ins, args); kerr != nil {
 				break
@@ -86,7 +87,7 @@ func (s *Store) reconcile(ctx context.Context, t *store.Table, companyID string,
 			for j, k := range jt.key {
 				if k == layout.CompanyIDCol {
 					scope += " AND i.k" + strconv.Itoa(j) + " = ?"
-					scopeArgs = append(scopeArgs, layout.Norm(t.Columns[sh.CompanyIdx].Type, companyID))
+					scopeArgs = append(scopeArgs, decode.Stored(t.Columns[sh.CompanyIdx].Type, companyID))
 				}
 			}
 		}

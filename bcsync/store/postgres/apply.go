@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bcsdk/bc/bcsync/internal/decode"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/bcsync/store/internal/layout"
 	"github.com/jackc/pgx/v5"
@@ -161,7 +162,7 @@ func dedupe(sh *layout.Shape, rows []store.Row, c *store.Counts) ([]store.Row, e
 		for i, v := range r {
 			if v.Valid {
 				col := sh.Table.Columns[i]
-				if err := layout.CheckValue(sh.Table.Name, col.Name, col.Type, v.Text); err != nil {
+				if err := decode.Check(sh.Table.Name, col.Name, col.Type, v.Text); err != nil {
 					return nil, err
 				}
 			}
@@ -176,7 +177,7 @@ func dedupe(sh *layout.Shape, rows []store.Row, c *store.Counts) ([]store.Row, e
 	for _, r := range rows {
 		kb = kb[:0]
 		for _, i := range sh.KeyIdx {
-			kb = layout.AppendKey(kb, layout.Norm(sh.Table.Columns[i].Type, r[i].Text))
+			kb = layout.AppendKey(kb, decode.Stored(sh.Table.Columns[i].Type, r[i].Text))
 		}
 		if j, dup := seen[string(kb)]; dup {
 			if sameRow(out[j], r) {
@@ -236,7 +237,7 @@ func (s *Store) applyBatch(ctx context.Context, tx pgx.Tx, b *store.Batch, used 
 			}
 			for i, v := range rows[n] {
 				if v.Valid {
-					vals[i] = layout.Norm(sh.Table.Columns[i].Type, v.Text)
+					vals[i] = decode.Stored(sh.Table.Columns[i].Type, v.Text)
 				} else {
 					vals[i] = nil
 				}
@@ -321,7 +322,7 @@ func (s *Store) Reconcile(ctx context.Context, t *store.Table, companyID string,
 					return nil, err
 				}
 				for j, i := range sh.KeyIdx {
-					vals[j] = layout.Norm(t.Columns[i].Type, key[j])
+					vals[j] = decode.Stored(t.Columns[i].Type, key[j])
 				}
 				return vals, nil
 			})

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bcsdk/bc/bcsync/internal/decode"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/bcsync/store/internal/layout"
 	"github.com/bcsdk/bc/bcsync/store/internal/lite"
@@ -124,13 +125,13 @@ func liteValue(sh *layout.Shape, i int, v store.Value) (driver.Value, error) {
 	case store.Int:
 		n, err := strconv.ParseInt(v.Text, 10, 64)
 		if err != nil {
-			return nil, layout.CheckValue(sh.Table.Name, c.Name, c.Type, v.Text)
+			return nil, decode.Check(sh.Table.Name, c.Name, c.Type, v.Text)
 		}
 		return n, nil
 	case store.Bool:
-		b, ok := layout.ParseBool(v.Text)
+		b, ok := decode.ParseBool(v.Text)
 		if !ok {
-			return nil, layout.CheckValue(sh.Table.Name, c.Name, c.Type, v.Text)
+			return nil, decode.Check(sh.Table.Name, c.Name, c.Type, v.Text)
 		}
 		if b {
 			return int64(1), nil
@@ -139,15 +140,15 @@ func liteValue(sh *layout.Shape, i int, v store.Value) (driver.Value, error) {
 	case store.Float:
 		f, err := strconv.ParseFloat(v.Text, 64)
 		if err != nil {
-			return nil, layout.CheckValue(sh.Table.Name, c.Name, c.Type, v.Text)
+			return nil, decode.Check(sh.Table.Name, c.Name, c.Type, v.Text)
 		}
 		return f, nil
 	case store.Decimal:
-		if !layout.IsNumber(v.Text) {
-			return nil, layout.CheckValue(sh.Table.Name, c.Name, c.Type, v.Text)
+		if !decode.IsNumber(v.Text) {
+			return nil, decode.Check(sh.Table.Name, c.Name, c.Type, v.Text)
 		}
 	}
-	return layout.Norm(c.Type, v.Text), nil
+	return decode.Stored(c.Type, v.Text), nil
 }
 
 func (s *Store) applyBatch(ctx context.Context, b *store.Batch) (store.Counts, error) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"strings"
 
+	"github.com/bcsdk/bc/bcsync/internal/decode"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/bcsync/store/internal/layout"
 	"github.com/bcsdk/bc/bcsync/store/internal/lite"
@@ -47,7 +48,7 @@ func (s *Store) hasChildren(ctx context.Context, sh *layout.Shape, b *store.Batc
 	}
 	parents := make([]string, len(b.ReplaceParents))
 	for i, p := range b.ReplaceParents {
-		parents[i] = layout.Norm(sh.Table.Columns[sh.ParentIdx].Type, p)
+		parents[i] = decode.Stored(sh.Table.Columns[sh.ParentIdx].Type, p)
 	}
 	list, err := json.Marshal(parents)
 	if err != nil {
@@ -57,7 +58,7 @@ func (s *Store) hasChildren(ctx context.Context, sh *layout.Shape, b *store.Batc
 	args := []any{string(list)}
 	if sh.CompanyIdx >= 0 {
 		q += " AND " + lite.Ident(layout.CompanyIDCol) + " = ?"
-		args = append(args, layout.Norm(sh.Table.Columns[sh.CompanyIdx].Type, b.CompanyID))
+		args = append(args, decode.Stored(sh.Table.Columns[sh.CompanyIdx].Type, b.CompanyID))
 	}
 	st, err := s.base.L.Stmt(ctx, q+" LIMIT 1")
 	if err != nil {
@@ -103,7 +104,7 @@ func (s *Store) dropOthers(ctx context.Context, p *litePlan, b *store.Batch) (in
 		}
 		args := []any{v}
 		if sh.CompanyIdx >= 0 {
-			args = append(args, layout.Norm(sh.Table.Columns[sh.CompanyIdx].Type, b.CompanyID))
+			args = append(args, decode.Stored(sh.Table.Columns[sh.CompanyIdx].Type, b.CompanyID))
 		}
 		n, err := lite.RunStmt(st, lite.Named(args))
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bcsdk/bc/bcsync/internal/decode"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/bcsync/store/internal/layout"
 	"github.com/bcsdk/bc/bcsync/store/internal/lite"
@@ -70,7 +71,7 @@ func (s *Store) reconcile(ctx context.Context, t *store.Table, companyID string,
 		scope, scopeArgs := "1", []any(nil)
 		if sh.CompanyIdx >= 0 {
 			scope = "t." + lite.Ident(layout.CompanyIDCol) + " = ?"
-			scopeArgs = []any{layout.Norm(t.Columns[sh.CompanyIdx].Type, companyID)}
+			scopeArgs = []any{decode.Stored(t.Columns[sh.CompanyIdx].Type, companyID)}
 		}
 		present := "EXISTS (SELECT 1 FROM " + rk + " AS k WHERE " + keyMatch(t.Key, "k", "t") + ")"
 		name := lite.Ident(t.Name)

@@ -3,6 +3,7 @@ package layout
 import (
 	"testing"
 
+	"github.com/bcsdk/bc/bcsync/internal/decode"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/stretchr/testify/require"
 )
@@ -22,6 +23,6 @@ func TestDateTimesAreFixedWidth(t *testing.T) {
 		"2025-05-16T17:37:35.5+02:00":    "2025-05-16T15:37:35.500Z",
 		"2025-05-16T15:37:35.000000000Z": "2025-05-16T15:37:35.000Z",
 	} {
-		require.Equal(t, want, Norm(store.DateTime, in), in)
+		require.Equal(t, want, decode.Stored(store.DateTime, in), in)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/bcsdk/bc/bcsync/store"
 )
@@ -188,120 +187,6 @@ func (sh *Shape) CheckKey(key []string) error {
 		return fmt.Errorf("store: table %q: key has %d values for key (%s)", sh.Table.Name, len(key), strings.Join(sh.Table.Key, ", "))
 	}
 	return nil
-}
-
-// Norm returns the stored text of a value of type typ: GUIDs in lower case,
-// booleans true/false, everything else as given.
-func Norm(typ store.ColType, s string) string {
-	switch typ {
-	case store.GUID:
-		return strings.ToLower(s) // no allocation when already lower case
-	case store.Bool:
-		if b, ok := ParseBool(s); ok {
-			return strconv.FormatBool(b)
-		}
-	case store.DateTime:
-		return fixedDateTime(s)
-	}
-	return s
-}
-
-// fixedDateTime writes an RFC 3339 datetime in UTC with three fractional
-// digits at least, "2025-05-16T15:37:40.400Z", so that in SQLite and JSONL
-// text order is time order. BC keeps milliseconds and sends 0–3 digits,
-// dropping trailing zeros ("…:40.4Z", "…:46.46Z", "…:35Z"); finer digits,
-// which BC does not send, are kept rather than lost, less trailing zeros.
-func fixedDateTime(s string) string {
-	if !strings.HasSuffix(s, "Z") {
-		t, err := time.Parse(time.RFC3339Nano, s)
-		if err != nil {
-			return s // checkValue's concern, not the layout's
-		}
-		s = t.UTC().Format(time.RFC3339Nano)
-	}
-	body := s[:len(s)-1]
-	frac := ""
-	if dot := strings.LastIndexByte(body, '.'); dot >= 0 {
-		body, frac = body[:dot], body[dot+1:]
-	}
-	if len(frac) == 3 {
-		return s
-	}
-	if frac = strings.TrimRight(frac, "0"); len(frac) < 3 {
-		frac += "000"[len(frac):]
-	}
-	return body + "." + frac + "Z"
-}
-
-// CheckValue reports a value that cannot be stored as typ, so every store
-// rejects the same inputs with the same message.
-func CheckValue(table, col string, typ store.ColType, s string) error {
-	ok := true
-	switch typ {
-	case store.Int:
-		_, err := strconv.ParseInt(s, 10, 64)
-		ok = err == nil
-	case store.Bool:
-		_, ok = ParseBool(s)
-	case store.Decimal:
-		ok = IsNumber(s)
-	case store.Float:
-		_, err := strconv.ParseFloat(s, 64)
-		ok = err == nil || IsNumber(s)
-	}
-	if !ok {
-		return fmt.Errorf("store: table %q column %q: %q is not a valid %s", table, col, s, typ)
-	}
-	return nil
-}
-
-func ParseBool(s string) (v, ok bool) {
-	switch s {
-	case "true", "1":
-		return true, true
-	case "false", "0":
-		return false, true
-	}
-	return false, false
-}
-
-// IsNumber reports whether s is a JSON number: the form BC sends decimals in.
-func IsNumber(s string) bool {
-	i := 0
-	if i < len(s) && s[i] == '-' {
-		i++
-	}
-	start := i
-	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-		i++
-	}
-	if i == start || (s[start] == '0' && i-start > 1) {
-		return false
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		f := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == f {
-			return false
-		}
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		e := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		if i == e {
-			return false
-		}
-	}
-	return i == len(s)
 }
 
 // AppendKey appends an unambiguous encoding of vals (length-prefixed) to b,

@@ -49,6 +49,18 @@ type SetResult struct {
 // failed, the next run resumes it.
 func (r SetResult) Interrupted() bool { return errors.Is(r.Err, ErrInterrupted) }
 
+// Reason is why the set failed without the set and company its SetError
+// names, for a line that names them already; "" when it did not fail.
+func (r SetResult) Reason() string {
+	if r.Err == nil {
+		return ""
+	}
+	if err := errors.Unwrap(r.Err); err != nil {
+		return err.Error()
+	}
+	return r.Err.Error()
+}
+
 // Summary is the outcome of a run.
 type Summary struct {
 	RunID  int64

@@ -194,17 +194,18 @@ func run(ctx context.Context, cfg Config, stopAtFailure bool) *Report {
 	return rep
 }
 
-// Explain runs the checks when the sync failed in a way a setup step
+// Explain runs the checks when a sync failed in a way a setup step
 // explains — a token that could not be obtained (bc.AuthError), BC refusing
-// the app (bc.ErrUnauthorized) or a permission error (bc.ErrForbidden), as
-// err or in the messages of failed sets — and writes the first failing
-// check with its fix to w. It reports whether it wrote anything.
-func Explain(ctx context.Context, cfg Config, err error, failedSets []string, w io.Writer) bool {
-	if ctx.Err() != nil || !explains(err, failedSets) {
+// the app (bc.ErrUnauthorized) or a permission error (bc.ErrForbidden) — as
+// Run's err or as the error of one of its failed sets (Summary.Failed), and
+// writes the first failing check with its fix to w. It reports whether it
+// wrote anything.
+func Explain(ctx context.Context, cfg Config, err error, failed []bcsync.SetResult, w io.Writer) bool {
+	if ctx.Err() != nil || !explains(err, failed) {
 		return false
 	}
-	res, failed := FirstFailure(ctx, cfg)
-	if !failed {
+	res, found := FirstFailure(ctx, cfg)
+	if !found {
 		return false
 	}
 	fmt.Fprintln(w, "sync: the setup step to fix (run --doctor to check them all):")
@@ -214,10 +215,11 @@ func Explain(ctx context.Context, cfg Config, err error, failedSets []string, w 
 	return true
 }
 
-// permissionText is how a permission refusal reads in a set's error.
+// permissionText is how a permission refusal reads in a set's error when
+// BC answers it with another status than 403.
 var permissionText = regexp.MustCompile(`current permissions prevented the action|: 403 `)
 
-func explains(err error, failedSets []string) bool {
+func explains(err error, failed []bcsync.SetResult) bool {
 	var ae *bc.AuthError
 	switch {
 	// A token endpoint that is not there is named, with what to check, in
@@ -226,8 +228,8 @@ func explains(err error, failedSets []string) bool {
 		errors.Is(err, bc.ErrUnauthorized), errors.Is(err, bc.ErrForbidden):
 		return true
 	}
-	for _, msg := range failedSets {
-		if permissionText.MatchString(msg) {
+	for _, f := range failed {
+		if errors.Is(f.Err, bc.ErrForbidden) || permissionText.MatchString(f.Reason()) {
 			return true
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bcsync"
 	"github.com/stretchr/testify/require"
 )
 
@@ -45,7 +46,7 @@ func TestExplainsOnlySetupFailures(t *testing.T) {
 	tests := []struct {
 		name   string
 		err    error
-		failed []string
+		failed []string // the failed sets' reasons
 		want   bool
 	}{
 		{"token refused", fmt.Errorf("listing companies: %w", &bc.AuthError{Problem: bc.ProblemInvalidSecret}), nil, true},
@@ -58,8 +59,14 @@ func TestExplainsOnlySetupFailures(t *testing.T) {
 		{"other", errors.New("disk full"), nil, false},
 	}
 	for _, tt := range tests {
-		require.Equal(t, tt.want, explains(tt.err, tt.failed), tt.name)
+		var failed []bcsync.SetResult
+		for _, reason := range tt.failed {
+			failed = append(failed, bcsync.SetResult{Err: &bcsync.SetError{Set: "generalLedgerEntries", Err: errors.New(reason)}})
+		}
+		require.Equal(t, tt.want, explains(tt.err, failed), tt.name)
 	}
+	refused := bcsync.SetResult{Err: &bcsync.SetError{Set: "generalLedgerEntries", Err: fmt.Errorf("page 1: %w", forbidden)}}
+	require.True(t, explains(nil, []bcsync.SetResult{refused}), "a set BC refused with a 403, whatever its message")
 }
 
 func TestReportText(t *testing.T) {

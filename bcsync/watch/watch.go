@@ -6,7 +6,9 @@
 // been silent for a poll interval, in case BC dropped a subscription.
 //
 // Everything that writes runs on the one goroutine of Run, because a store
-// takes one writer at a time.
+// takes one writer at a time. A Watcher follows a sync: give it the store
+// the sync filled (closed again, as Engine.Run leaves it) and the companies
+// of its Summary.
 package watch
 
 import (
@@ -82,11 +84,20 @@ func New(opts Options, c *bc.Client, st store.Store, log *slog.Logger) *Watcher 
 	return &Watcher{opts: opts, client: c, store: st, log: log, watched: map[target]bool{}}
 }
 
-// Run serves the notifications, subscribes, and keeps the store current
-// until stop ends (a first SIGINT); then it deletes its subscriptions. ctx
-// aborts everything at once. It returns an error only when watching could
-// not start.
-func (w *Watcher) Run(ctx, stop context.Context) error {
+// Run opens the store, serves the notifications, subscribes, and keeps the
+// store current until stop ends (a first SIGINT); then it deletes its
+// subscriptions and closes the store. ctx aborts everything at once, store
+// calls included. It returns an error only when watching could not start:
+// a *bcsync.SetupError with StepStore when the store could not be opened.
+func (w *Watcher) Run(ctx, stop context.Context) (err error) {
+	if err := w.store.Open(ctx); err != nil {
+		return &bcsync.SetupError{Step: bcsync.StepStore, Err: err}
+	}
+	defer func() {
+		if cerr := w.store.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("watch: closing the store: %w", cerr)
+		}
+	}()
 	sets, err := w.plan(ctx)
 	if err != nil {
 		return err

@@ -8,7 +8,6 @@ import (
 	"github.com/bcsdk/bc/bcsync"
 	"github.com/bcsdk/bc/bcsync/doctor"
 	"github.com/bcsdk/bc/examples/sync/internal/config"
-	"github.com/bcsdk/bc/examples/sync/internal/progress"
 )
 
 // doctorConfig is what the doctor checks for this command line and target.
@@ -42,9 +41,5 @@ func runDoctor(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer
 
 // explain prints the setup check that explains a failed sync, if one does.
 func explain(ctx context.Context, cfg *config.Config, tgt target, err error, failed []bcsync.SetResult, stderr io.Writer) {
-	msgs := make([]string, len(failed))
-	for i, f := range failed {
-		msgs[i] = progress.Reason(f)
-	}
-	doctor.Explain(ctx, doctorConfig(cfg, tgt), err, msgs, stderr)
+	doctor.Explain(ctx, doctorConfig(cfg, tgt), err, failed, stderr)
 }

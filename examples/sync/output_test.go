@@ -57,20 +57,6 @@ func TestRunSaysWhereTheTablesAre(t *testing.T) {
 	}
 }
 
-func TestLocationIsAbsoluteAndHasNoPassword(t *testing.T) {
-	t.Parallel()
-	wd, err := os.Getwd()
-	require.NoError(t, err)
-	for out, want := range map[string]string{
-		"sqlite:bc.db":    filepath.Join(wd, "bc.db") + " (SQLite)",
-		"jsonl:out/../bc": filepath.Join(wd, "bc") + " (JSON Lines, a <table>.jsonl each)",
-		"postgres://u:secretpw@db.example:5432/bc?search_path=s&password=x": "postgres://db.example:5432/bc, schema s (PostgreSQL)",
-		"postgresql://db.example/bc?sslmode=disable":                        "postgresql://db.example/bc (PostgreSQL)",
-	} {
-		require.Equal(t, want, location(out), out)
-	}
-}
-
 // TestSetupFailureCreatesNothing: a run whose credentials BC refuses exits 2
 // before the destination is created.
 func TestSetupFailureCreatesNothing(t *testing.T) {

@@ -7,8 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/url"
-	"path/filepath"
 	"strings"
 
 	"github.com/bcsdk/bc"
@@ -108,7 +106,7 @@ func runSync(ctx, runCtx context.Context, cfg *config.Config, stdout, stderr io.
 	tracker.Close()
 	if summary != nil && len(summary.Results) > 0 {
 		progress.Summary(stdout, summary.Results, summary.Duration)
-		where := location(cfg.Out)
+		where := store.Describe(cfg.Out)
 		progress.Stored(stdout, where, summary.Tables())
 		if !bars {
 			logger.Info("stored", "in", where, "tables", summary.Tables())
@@ -135,7 +133,7 @@ func runSync(ctx, runCtx context.Context, cfg *config.Config, stdout, stderr io.
 	}
 	if failed := summary.Failed(); len(failed) > 0 {
 		for _, f := range failed {
-			fmt.Fprintf(stderr, "sync: %s: %s\n", f.Set, oneLine(progress.Reason(f)))
+			fmt.Fprintf(stderr, "sync: %s: %s\n", f.Set, oneLine(f.Reason()))
 		}
 		fmt.Fprintf(stderr, "sync: %d of %d sets failed; the others are synced\n", len(failed), len(summary.Results))
 		explain(ctx, cfg, tgt, nil, failed, stderr)
@@ -172,34 +170,6 @@ func onStop(stop context.Context, f func()) (settle func()) {
 			<-done
 		}
 	}
-}
-
-// location says where --out writes, for people: an absolute path, or the
-// PostgreSQL server, database and schema — never the password.
-func location(out string) string {
-	kind, rest, _ := strings.Cut(out, ":")
-	switch kind {
-	case "sqlite":
-		return absolute(rest) + " (SQLite)"
-	case "jsonl":
-		return absolute(rest) + " (JSON Lines, a <table>.jsonl each)"
-	}
-	u, err := url.Parse(out)
-	if err != nil {
-		return "the PostgreSQL database of --out"
-	}
-	where := u.Scheme + "://" + u.Host + u.Path
-	if schema := u.Query().Get("search_path"); schema != "" {
-		where += ", schema " + schema
-	}
-	return where + " (PostgreSQL)"
-}
-
-func absolute(path string) string {
-	if abs, err := filepath.Abs(path); err == nil {
-		return abs
-	}
-	return path
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -33,15 +34,9 @@ func listen(addr string) (net.Listener, error) {
 
 // watchAfter follows BC's changes after the sync (--watch) until the first
 // SIGINT/SIGTERM, and returns the exit code: 0 when stopped, 2 when
-// watching could not start (BC refused every subscription). The sync
-// closed the store; the watch opens it again for as long as it runs.
+// watching could not start (the store, or BC refused every subscription).
 func watchAfter(ctx, stop context.Context, cfg *config.Config, ln net.Listener, client *bc.Client, st store.Store,
 	opts bcsync.Options, summary *bcsync.Summary, logger *slog.Logger, stderr io.Writer, fake *bctest.Server) int {
-	if err := st.Open(ctx); err != nil {
-		fmt.Fprintf(stderr, "sync: --out: %v\n", err)
-		return exitSetup
-	}
-	defer st.Close()
 	if fake != nil {
 		defer demoEdits(fake, logger)()
 	}
@@ -52,12 +47,15 @@ func watchAfter(ctx, stop context.Context, cfg *config.Config, ln net.Listener, 
 	for _, co := range summary.Companies {
 		companies[co.ID] = co.Name
 	}
-	opts.Observer = nil
 	w := watch.New(watch.Options{
 		Listener: ln, PublicURL: cfg.PublicURL, Poll: cfg.Poll, Debounce: cfg.Debounce,
 		Sync: opts, Companies: companies,
 	}, client, abortable{st, ctx}, logger)
-	if err := w.Run(ctx, stop); err != nil {
+	var setup *bcsync.SetupError
+	if err := w.Run(ctx, stop); errors.As(err, &setup) {
+		fmt.Fprintf(stderr, "sync: --out: %v\n", err)
+		return exitSetup
+	} else if err != nil {
 		fmt.Fprintf(stderr, "sync: --watch: %s\n", oneLine(err.Error()))
 		return exitSetup
 	}

@@ -73,6 +73,11 @@ func New(dir string) *Store {
 	return s
 }
 
+// Location implements store.Locator: the directory's absolute path.
+func (s *Store) Location() string {
+	return lite.Absolute(s.dir) + " (JSON Lines, a <table>.jsonl each)"
+}
+
 func init() {
 	store.Register(store.KindJSONL, func(dir string) (store.Store, error) { return New(dir), nil })
 }

@@ -39,6 +39,7 @@ type Store struct {
 	pool   *pgxpool.Pool   // the caller's pool, nil for a DSN
 	schema string          // set by Schema; "" keeps the session's search_path
 	where  string          // the destination without its password
+	server string          // scheme://host/database, for Location
 	secret string
 	now    func() time.Time
 
@@ -72,7 +73,10 @@ func Schema(name string) Option { return func(s *Store) { s.schema = name } }
 func New(pool *pgxpool.Pool, opts ...Option) *Store {
 	cfg := pool.Config().ConnConfig
 	u := url.URL{Scheme: "postgres", User: url.User(cfg.User), Host: net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))), Path: "/" + cfg.Database}
-	return newStore(cfg, pool, u.String(), opts)
+	s := newStore(cfg, pool, u.String(), opts)
+	u.User = nil
+	s.server = u.String()
+	return s
 }
 
 // FromDSN returns a store on its own connection to dsn, a PostgreSQL URL
@@ -94,7 +98,27 @@ func FromDSN(dsn string, opts ...Option) (*Store, error) {
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = pgConnectTimeout
 	}
-	return newStore(cfg, nil, redactDSN(dsn), opts), nil
+	s := newStore(cfg, nil, redactDSN(dsn), opts)
+	if u, err := url.Parse(dsn); err == nil && u.Scheme != "" {
+		s.server = u.Scheme + "://" + u.Host + u.Path // as the user wrote it
+	} else {
+		s.server = (&url.URL{Scheme: "postgres", Host: net.JoinHostPort(cfg.Host, strconv.Itoa(int(cfg.Port))), Path: "/" + cfg.Database}).String()
+	}
+	return s, nil
+}
+
+// Location implements store.Locator: the server, database and schema,
+// without the user or password.
+func (s *Store) Location() string {
+	where := s.server
+	schema := s.schema
+	if schema == "" {
+		schema = s.cfg.RuntimeParams["search_path"]
+	}
+	if schema != "" {
+		where += ", schema " + schema
+	}
+	return where + " (PostgreSQL)"
 }
 
 func newStore(cfg *pgx.ConnConfig, pool *pgxpool.Pool, where string, opts []Option) *Store {

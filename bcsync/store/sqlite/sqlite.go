@@ -40,6 +40,9 @@ func New(path string) *Store {
 	return s
 }
 
+// Location implements store.Locator: the file's absolute path.
+func (s *Store) Location() string { return lite.Absolute(s.path) + " (SQLite)" }
+
 func init() {
 	store.Register(store.KindSQLite, func(path string) (store.Store, error) { return New(path), nil })
 }

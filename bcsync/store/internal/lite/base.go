@@ -3,6 +3,7 @@ package lite
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"sync"
 
 	"github.com/bcsdk/bc/bcsync/store"
@@ -15,6 +16,14 @@ type Base struct {
 	Mu    sync.Mutex
 	L     *Conn
 	Book  Book
+}
+
+// Absolute is path made absolute for a Location, or path when it cannot be.
+func Absolute(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
 }
 
 // Bookkeeping gives a store the Store methods of the bookkeeping kept in a

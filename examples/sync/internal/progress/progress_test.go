@@ -13,13 +13,14 @@ import (
 // clock is a fake time source the test moves by hand.
 type clock struct{ t time.Time }
 
-func (c *clock) now() time.Time { return c.t }
+func (c *clock) Now() time.Time                       { return c.t }
+func (c *clock) After(time.Duration) <-chan time.Time { return nil }
 
 func TestBarsShowTheStoppingStateWithoutETA(t *testing.T) {
 	t.Parallel()
 	var out, logs bytes.Buffer
 	c := &clock{t: time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)}
-	tr := newTracker(&out, slog.New(slog.NewTextHandler(&logs, nil)), true, c.now)
+	tr := newTracker(&out, slog.New(slog.NewTextHandler(&logs, nil)), true, c)
 	cronus := bcsync.Company{ID: "c0", Name: "CRONUS USA, Inc."}
 	gl, tre := bcsync.SetKey{Company: cronus, Set: "generalLedgerEntries"}, bcsync.SetKey{Company: cronus, Set: "timeRegistrationEntries"}
 	tr.SetPlanned(gl, 1000)
@@ -60,7 +61,7 @@ func TestStoppingIsLoggedWithoutBars(t *testing.T) {
 		}
 		return a
 	}
-	tr := newTracker(&out, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{ReplaceAttr: noTime})), false, c.now)
+	tr := newTracker(&out, slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{ReplaceAttr: noTime})), false, c)
 	tr.Stopping()
 	tr.Stopping()
 	require.Equal(t, `level=WARN msg="stopping: requests in flight are abandoned and read again by the next run; interrupt again to abort"`+"\n", logs.String())

@@ -1,7 +1,6 @@
 package progress
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"sort"
@@ -53,7 +52,7 @@ func Summary(w io.Writer, results []bcsync.SetResult, elapsed time.Duration) {
 		}
 		status := "ok"
 		if r.Err != nil {
-			status = "FAILED: " + Reason(r)
+			status = "FAILED: " + r.Reason()
 		}
 		summaryLine(w, r.Company.Name, r.Set, r, r.Duration.Round(time.Millisecond).String(), status)
 	}
@@ -74,14 +73,6 @@ func add(sum *bcsync.SetResult, r bcsync.SetResult) {
 	sum.Requests += r.Requests
 	sum.Retries += r.Retries
 	sum.Throttled += r.Throttled
-}
-
-// Reason is why a set failed, without the set and company its line names.
-func Reason(r bcsync.SetResult) string {
-	if err := errors.Unwrap(r.Err); err != nil {
-		return err.Error()
-	}
-	return r.Err.Error()
 }
 
 // Stored writes where the run's tables are, after the summary.

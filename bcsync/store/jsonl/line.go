@@ -36,71 +36,50 @@ func appendJSONValue(b []byte, t store.ColType, v store.Value) []byte {
 var errLine = errors.New("not a line the sync wrote")
 
 // members calls fn with the raw name (quoted, as written) and raw value of
-// each member of a JSON object line as the sync writes them: flat, without
-// whitespace. fn returns false to stop.
+// each member of a JSON object line as the sync writes them. fn returns
+// false to stop.
 func members(line []byte, fn func(name, raw []byte) bool) error {
 	line = bytes.TrimRight(line, "\n")
-	if len(line) < 2 || line[0] != '{' || line[len(line)-1] != '}' {
+	s := jsontext.NewScanner(line)
+	if !s.Consume('{') {
 		return errLine
 	}
-	i := 1
-	if line[i] == '}' {
-		return nil
+	if s.Consume('}') {
+		return lineEnd(&s, line)
 	}
 	for {
-		end, err := stringEnd(line, i)
-		if err != nil {
-			return err
-		}
-		name := line[i:end]
-		if end >= len(line) || line[end] != ':' {
+		s.SkipSpace()
+		start := s.Offset()
+		if s.Peek() != '"' || !s.Skip() {
 			return errLine
 		}
-		i = end + 1
-		if i >= len(line) {
+		name := line[start:s.Offset()]
+		if !s.Consume(':') {
 			return errLine
 		}
-		if line[i] == '"' {
-			end, err = stringEnd(line, i)
-			if err != nil {
-				return err
-			}
-		} else {
-			end = i
-			for end < len(line) && line[end] != ',' && line[end] != '}' {
-				end++
-			}
+		s.SkipSpace()
+		start = s.Offset()
+		if !s.Skip() {
+			return errLine
 		}
-		if !fn(name, line[i:end]) {
+		if !fn(name, line[start:s.Offset()]) {
 			return nil
 		}
-		if end >= len(line) {
+		if s.Consume('}') {
+			return lineEnd(&s, line)
+		}
+		if !s.Consume(',') {
 			return errLine
 		}
-		if line[end] == '}' {
-			if end != len(line)-1 {
-				return errLine
-			}
-			return nil
-		}
-		i = end + 1
 	}
 }
 
-// stringEnd returns the index after the JSON string starting at b[i].
-func stringEnd(b []byte, i int) (int, error) {
-	if i >= len(b) || b[i] != '"' {
-		return 0, errLine
+// lineEnd refuses anything after a line's object.
+func lineEnd(s *jsontext.Scanner, line []byte) error {
+	if s.SkipSpace(); s.Offset() != len(line) {
+		return errLine
 	}
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1, nil
-		}
-	}
-	return 0, errLine
+	return nil
 }
 
 // rawText returns the text of a raw JSON value as the store was given it:

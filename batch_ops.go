@@ -96,17 +96,17 @@ func (s *EntitySet[T]) In(b *Batch) *BatchSet[T] { return &BatchSet[T]{set: s, b
 
 // Create queues the insert of v (POST); the result is the entity BC created.
 func (bs *BatchSet[T]) Create(v T, opts ...RequestOption) *BatchOp[T] {
-	body, err := writableJSON(v, true, nil)
+	body, err := writableJSON(v, writeCreate, nil)
 	return addOp(bs.b, bs.set, http.MethodPost, bs.set.Path(), nil, body, err, decodeEntity[T], opts)
 }
 
 // Update queues a PATCH of v's writable fields (or only those named with
 // Fields) with If-Match set to v's @odata.etag; the result is the updated entity.
 func (bs *BatchSet[T]) Update(v T, opts ...RequestOption) *BatchOp[T] {
-	key, etag, err := entityKeyAndETag(v)
+	key, etag, err := entityKey(v)
 	var body []byte
 	if err == nil {
-		body, err = writableJSON(v, false, collectOptions(opts).fields)
+		body, err = writableJSON(v, writeUpdate, collectOptions(opts).fields)
 	}
 	opts = append([]RequestOption{IfMatch(etag)}, opts...)
 	return addOp(bs.b, bs.set, http.MethodPatch, bs.set.keyPath(key), nil, body, err, decodeEntity[T], opts)

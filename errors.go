@@ -3,6 +3,7 @@ package bc
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -158,7 +159,7 @@ func (e *APIError) Is(target error) bool {
 	return false
 }
 
-// errorEnvelope is BC's (and OData's) error body: {"error":{"code":…,"message":…}}.
+// errorEnvelope is BC's (and OData's) JSON error body: {"error":{"code":…,"message":…}}.
 type errorEnvelope struct {
 	Error struct {
 		Code    string `json:"code"`
@@ -166,18 +167,34 @@ type errorEnvelope struct {
 	} `json:"error"`
 }
 
+// xmlError is OData's XML error body, which BC's front door answers with
+// for a request it does not route, e.g. a missing environment (404):
+// <error xmlns="http://docs.oasis-open.org/odata/ns/metadata"><code>NoEnvironment</code><message>…</message></error>.
+// Element names match in any namespace (error or m:error).
+type xmlError struct {
+	XMLName xml.Name
+	Code    string `xml:"code"`
+	Message string `xml:"message"`
+}
+
 var correlationInMessage = regexp.MustCompile(`\s*CorrelationId:\s*([0-9A-Fa-f-]{8,})\.?\s*$`)
 
 // ParseErrorBody extracts BC's error code, the message and the correlation id
-// that BC online appends to messages ("…  CorrelationId:  <guid>."). It accepts
-// any bytes and never fails: a body that is not BC's envelope yields a message
-// made of its first line.
+// that BC online appends to messages ("…  CorrelationId:  <guid>."). It reads
+// OData's JSON and XML error bodies, accepts any other bytes and never fails:
+// a body that is neither yields a message made of its first line.
 func ParseErrorBody(body []byte) (code, message, correlationID string) {
+	trimmed := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\ufeff")))
 	var env errorEnvelope
-	if err := json.Unmarshal(body, &env); err == nil && (env.Error.Code != "" || env.Error.Message != "") {
+	var xe xmlError
+	switch {
+	case json.Unmarshal(trimmed, &env) == nil && (env.Error.Code != "" || env.Error.Message != ""):
 		code, message = env.Error.Code, env.Error.Message
-	} else {
-		message = firstLine(body, 200)
+	case bytes.HasPrefix(trimmed, []byte("<")) && xml.Unmarshal(trimmed, &xe) == nil &&
+		xe.XMLName.Local == "error" && (xe.Code != "" || xe.Message != ""):
+		code, message = strings.TrimSpace(xe.Code), strings.TrimSpace(xe.Message)
+	default:
+		message = firstLine(trimmed, 200)
 	}
 	if m := correlationInMessage.FindStringSubmatchIndex(message); m != nil {
 		correlationID = message[m[2]:m[3]]

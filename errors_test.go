@@ -25,6 +25,13 @@ func TestParseErrorBody(t *testing.T) {
 		{"html from a gateway", "<html>\r\n<body>502 Bad Gateway</body></html>", "", "<html>", ""},
 		{"empty", "", "", "", ""},
 		{"json but not the envelope", `{"message":"x"}`, "", `{"message":"x"}`, ""},
+		{"xml from BC's front door (missing environment)",
+			`<error xmlns="http://docs.oasis-open.org/odata/ns/metadata"><code>NoEnvironment</code><message>Environment does not exist.</message></error>`,
+			"NoEnvironment", "Environment does not exist.", ""},
+		{"xml with a namespace prefix and declaration",
+			"<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<m:error xmlns:m=\"http://docs.oasis-open.org/odata/ns/metadata\">\n  <m:code>BadRequest</m:code>\n  <m:message>Bad request.  CorrelationId:  c32f628c-0e3c-4e8a-9b5e-1234567890ab.</m:message>\n</m:error>",
+			"BadRequest", "Bad request.", "c32f628c-0e3c-4e8a-9b5e-1234567890ab"},
+		{"plain text", "Service Unavailable\r\nretry later", "", "Service Unavailable", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,6 +151,7 @@ func FuzzParseErrorBody(f *testing.F) {
 	f.Add([]byte(`{"error":{"code":"X","message":"m  CorrelationId:  c32f628c-0e3c-4e8a-9b5e-1234567890ab."}}`))
 	f.Add([]byte(`{"error":{"code":1}}`))
 	f.Add([]byte("\xff\xfe"))
+	f.Add([]byte(`<error xmlns="http://docs.oasis-open.org/odata/ns/metadata"><code>NoEnvironment</code><message>Environment does not exist.</message></error>`))
 	f.Add([]byte(""))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		code, msg, corr := ParseErrorBody(body)

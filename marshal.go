@@ -5,28 +5,36 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 
-	"github.com/shopspring/decimal"
+	"github.com/bcsdk/bc/entities"
+	"github.com/bcsdk/bc/odata"
 )
 
 // Entity models carry their wire rules in struct tags, written by the
 // generator (and by hand for custom types):
 //
 //	json:"<property>"              the JSON property
-//	bc:"key"                       part of the entity key; never written
-//	bc:"readonly"                  computed by BC; never written
+//	bc:"key"                       part of the entity key: in the URL of an update, in the body of a create
+//	bc:"readonly"                  computed or assigned by BC; never written
 //	bc:"guid"                      an Edm.Guid held in a string
 //	bc:"nav"                       a navigation property; only collections, on create (deep insert)
 //	bc:"media"                     a media link annotation; never written
 //
-// writableJSON and entityKeyAndETag read them through a per-type cache.
+// An embedded entities.Record holds the entity as read and the properties
+// the model does not declare (Extra). writableJSON and entityKey read all of
+// this through a per-type cache.
 
 const zeroGUID = "00000000-0000-0000-0000-000000000000"
 
-var stringType = reflect.TypeFor[string]()
+var (
+	stringType = reflect.TypeFor[string]()
+	recordType = reflect.TypeFor[entities.Record]()
+)
 
 type fieldInfo struct {
 	index    int
@@ -43,7 +51,9 @@ type modelInfo struct {
 	fields []fieldInfo
 	byName map[string]int
 	keys   []int
-	etag   int // -1 if none
+	etag   int  // -1 if none
+	record int  // index of the embedded entities.Record, -1 if none
+	tagged bool // some field carries a bc tag: the struct is an entity model
 }
 
 var modelCache sync.Map // reflect.Type → *modelInfo
@@ -52,9 +62,13 @@ func modelOf(t reflect.Type) *modelInfo {
 	if mi, ok := modelCache.Load(t); ok {
 		return mi.(*modelInfo)
 	}
-	mi := &modelInfo{byName: map[string]int{}, etag: -1}
+	mi := &modelInfo{byName: map[string]int{}, etag: -1, record: -1}
 	for i := 0; i < t.NumField(); i++ {
 		sf := t.Field(i)
+		if sf.Type == recordType && sf.Anonymous {
+			mi.record, mi.tagged = i, true
+			continue
+		}
 		if !sf.IsExported() {
 			continue
 		}
@@ -66,6 +80,9 @@ func modelOf(t reflect.Type) *modelInfo {
 			name = sf.Name
 		}
 		f := fieldInfo{index: i, name: name, etag: name == "@odata.etag"}
+		if sf.Tag.Get("bc") != "" {
+			mi.tagged = true
+		}
 		for _, flag := range strings.Split(sf.Tag.Get("bc"), ",") {
 			switch strings.TrimSpace(flag) {
 			case "key":
@@ -104,111 +121,228 @@ func structValue(v any) (reflect.Value, bool) {
 	return rv, rv.Kind() == reflect.Struct
 }
 
-// writableJSON encodes what BC may be sent for v. Values that are not structs
-// (maps, raw JSON) are encoded unchanged. For a create, empty values are left
-// out so BC applies its defaults, and collection navigations with items are
-// included (deep insert). For an update, only names is sent if given, else
-// every writable property.
-func writableJSON(v any, create bool, names []string) ([]byte, error) {
+// writeMode says which request a body is for.
+type writeMode int
+
+const (
+	// writeCreate (POST): keys the client supplies, non-empty properties,
+	// collection navigations with items (deep insert).
+	writeCreate writeMode = iota
+	// writeUpdate (PATCH of a model): the properties that differ from the
+	// entity as it was read — or, for a model not read from BC, the non-empty
+	// ones — or exactly the Fields named.
+	writeUpdate
+	// writePatch (PATCH of a value given as is): a model's non-empty writable
+	// properties; anything else encoded unchanged.
+	writePatch
+)
+
+// writableJSON encodes what BC may be sent for v. Values that are not
+// structs (maps, raw JSON) and, for Patch, structs that are not entity
+// models are encoded unchanged.
+func writableJSON(v any, mode writeMode, names []string) ([]byte, error) {
 	rv, ok := structValue(v)
 	if !ok {
-		return json.Marshal(v)
+		return encodeJSON(v)
 	}
 	mi := modelOf(rv.Type())
-	var only map[string]bool
-	if len(names) > 0 {
-		only = map[string]bool{}
-		for _, n := range names {
-			i, ok := mi.byName[n]
-			switch {
-			case !ok:
-				return nil, fmt.Errorf("bc: %s has no property %q to update", rv.Type().Name(), n)
-			case mi.fields[i].key || mi.fields[i].readOnly || mi.fields[i].nav || mi.fields[i].media:
-				return nil, fmt.Errorf("bc: property %q of %s is read-only in BC", n, rv.Type().Name())
+	if mode == writePatch && !mi.tagged {
+		return encodeJSON(v)
+	}
+	w := modelWriter{rv: rv, mi: mi, mode: mode}
+	if err := w.prepare(names); err != nil {
+		return nil, err
+	}
+	return w.encode()
+}
+
+// modelWriter encodes one model.
+type modelWriter struct {
+	rv    reflect.Value
+	mi    *modelInfo
+	mode  writeMode
+	only  map[string]bool            // the Fields named, nil for none
+	extra map[string]json.RawMessage // the Record's undeclared properties
+	read  map[string]json.RawMessage // the entity as read, for an update
+}
+
+func (w *modelWriter) typeName() string { return w.rv.Type().Name() }
+
+func (w *modelWriter) prepare(names []string) error {
+	if w.mi.record >= 0 {
+		rec := w.rv.Field(w.mi.record).Interface().(entities.Record)
+		w.extra = rec.Extra
+		if w.mode == writeUpdate && len(rec.ReadJSON()) > 0 {
+			if err := json.Unmarshal(rec.ReadJSON(), &w.read); err != nil {
+				return fmt.Errorf("bc: %s: the entity as read is not a JSON object: %w", w.typeName(), err)
 			}
-			only[n] = true
 		}
 	}
+	for name := range w.extra {
+		if i, ok := w.mi.byName[name]; ok {
+			return fmt.Errorf("bc: %s.Extra holds %q, which is the declared field %s: set the field instead", w.typeName(), name, w.rv.Type().Field(w.mi.fields[i].index).Name)
+		}
+		if w.isMedia(name) {
+			return fmt.Errorf("bc: %s.Extra holds the media %q: BC takes media content as a stream; upload it with Media(…).Upload or CreateWithMedia", w.typeName(), name)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	w.only = map[string]bool{}
+	for _, n := range names {
+		i, ok := w.mi.byName[n]
+		switch {
+		case !ok && w.extra[n] == nil:
+			return fmt.Errorf("bc: %s has no property %q to update", w.typeName(), n)
+		case ok && (w.mi.fields[i].key || w.mi.fields[i].readOnly || w.mi.fields[i].nav || w.mi.fields[i].media):
+			return fmt.Errorf("bc: property %q of %s is read-only in BC", n, w.typeName())
+		}
+		w.only[n] = true
+	}
+	return nil
+}
+
+// isMedia reports whether name is a stream property the model holds the
+// read link of ("attachmentContent" for "attachmentContent@odata.mediaReadLink").
+func (w *modelWriter) isMedia(name string) bool {
+	i, ok := w.mi.byName[name+"@odata.mediaReadLink"]
+	return ok && w.mi.fields[i].media
+}
+
+func (w *modelWriter) encode() ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteByte('{')
 	first := true
-	for _, f := range mi.fields {
-		if f.readOnly || f.media || f.etag || f.key && !create {
-			continue // keys are in the URL of an update; a key that is not read-only is set on create
-		}
-		fv := rv.Field(f.index)
-		var val any
-		switch {
-		case f.nav:
-			if !create || fv.Kind() != reflect.Slice || fv.Len() == 0 {
-				continue
-			}
-			items := make([]json.RawMessage, fv.Len())
-			for i := range items {
-				b, err := writableJSON(fv.Index(i).Interface(), true, nil)
-				if err != nil {
-					return nil, err
-				}
-				items[i] = b
-			}
-			val = items
-		case only != nil:
-			if !only[f.name] {
-				continue
-			}
-			val = fv.Interface()
-			if f.guid && fv.Kind() == reflect.String && fv.Len() == 0 {
-				val = zeroGUID // clearing a GUID field means the empty GUID
-			}
-		case create:
-			if fv.IsZero() {
-				continue
-			}
-			val = fv.Interface()
-		default:
-			if fv.Kind() == reflect.String && fv.Type() != stringType && fv.Len() == 0 {
-				continue // an enum left empty: "" is never a valid member
-			}
-			val = fv.Interface()
-			if f.guid && fv.Kind() == reflect.String && fv.Len() == 0 {
-				val = zeroGUID
-			}
-		}
-		b, err := marshalValue(val)
-		if err != nil {
-			return nil, fmt.Errorf("bc: encoding %s.%s: %w", rv.Type().Name(), f.name, err)
-		}
+	add := func(name string, b []byte) {
 		if !first {
 			buf.WriteByte(',')
 		}
 		first = false
-		nb, _ := json.Marshal(f.name)
-		buf.Write(nb)
-		buf.WriteByte(':')
+		appendName(&buf, name)
 		buf.Write(b)
+	}
+	for _, f := range w.mi.fields {
+		b, send, err := w.property(f)
+		if err != nil {
+			return nil, fmt.Errorf("bc: encoding %s.%s: %w", w.typeName(), f.name, err)
+		}
+		if send {
+			add(f.name, b)
+		}
+	}
+	for _, name := range sortedKeys(w.extra) {
+		raw := w.extra[name]
+		switch {
+		case w.only != nil && !w.only[name]:
+			continue
+		case w.only == nil && w.mode == writeUpdate && w.read != nil && jsonEqual(raw, w.read[name]):
+			continue // unchanged since read
+		}
+		add(name, raw)
 	}
 	buf.WriteByte('}')
 	return buf.Bytes(), nil
 }
 
-// marshalValue encodes one property value. Decimals are written as JSON
-// numbers, as BC sends and expects Edm.Decimal, never as quoted strings.
-func marshalValue(v any) ([]byte, error) {
-	if d, ok := v.(decimal.Decimal); ok {
-		return []byte(d.String()), nil
+// property decides whether one declared property is sent, and encodes it.
+func (w *modelWriter) property(f fieldInfo) ([]byte, bool, error) {
+	if f.readOnly || f.media || f.etag || f.key && w.mode != writeCreate {
+		return nil, false, nil // keys are in the URL of an update
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
+	fv := w.rv.Field(f.index)
+	if f.nav {
+		if w.mode != writeCreate || fv.Kind() != reflect.Slice || fv.Len() == 0 {
+			return nil, false, nil
+		}
+		items := make([]json.RawMessage, fv.Len())
+		for i := range items {
+			b, err := writableJSON(fv.Index(i).Interface(), writeCreate, nil)
+			if err != nil {
+				return nil, false, err
+			}
+			items[i] = b
+		}
+		b, err := encodeJSON(items)
+		return b, true, err
 	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+	val := fv.Interface()
+	if f.guid && fv.Kind() == reflect.String && fv.Len() == 0 {
+		val = zeroGUID // clearing a GUID field means the empty GUID
+	}
+	switch {
+	case w.only != nil:
+		if !w.only[f.name] {
+			return nil, false, nil
+		}
+	case fv.Kind() == reflect.String && fv.Type() != stringType && fv.Len() == 0:
+		return nil, false, nil // an enum left empty: "" is never a valid member
+	case w.mode == writeUpdate && w.read != nil:
+		b, err := encodeJSON(val)
+		if err != nil {
+			return nil, false, err
+		}
+		base, err := w.readValue(f, fv.Type())
+		if err != nil || bytes.Equal(b, base) {
+			return nil, false, err
+		}
+		return b, true, nil
+	case fv.IsZero():
+		return nil, false, nil
+	}
+	b, err := encodeJSON(val)
+	return b, true, err
 }
 
-// entityKeyAndETag reads the key (the `bc:"key"` fields; several make a
-// composite key "a=…,b=…") and @odata.etag of a model.
-func entityKeyAndETag(v any) (key, etag string, err error) {
+// readValue encodes the property's value as it was read, decoded into the
+// field's type so that 1000.00 and 1000 compare equal; a property the read
+// did not select counts as the zero value.
+func (w *modelWriter) readValue(f fieldInfo, t reflect.Type) ([]byte, error) {
+	p := reflect.New(t)
+	if raw, ok := w.read[f.name]; ok {
+		if err := json.Unmarshal(raw, p.Interface()); err != nil {
+			return nil, fmt.Errorf("the value read, %s, does not decode: %w", raw, err)
+		}
+	}
+	if f.guid && t.Kind() == reflect.String && p.Elem().Len() == 0 {
+		return encodeJSON(zeroGUID)
+	}
+	return encodeJSON(p.Elem().Interface())
+}
+
+func jsonEqual(a, b json.RawMessage) bool {
+	var ca, cb bytes.Buffer
+	if json.Compact(&ca, a) != nil || json.Compact(&cb, b) != nil {
+		return bytes.Equal(a, b)
+	}
+	return bytes.Equal(ca.Bytes(), cb.Bytes())
+}
+
+func sortedKeys(m map[string]json.RawMessage) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// marshalValue encodes a body given as is (Patch, Action parameters): raw
+// JSON unchanged, a model as its non-empty writable properties, anything
+// else with encodeJSON.
+func marshalValue(v any) ([]byte, error) {
+	switch b := v.(type) {
+	case json.RawMessage:
+		return b, nil
+	case []byte:
+		return b, nil
+	}
+	return writableJSON(v, writePatch, nil)
+}
+
+// entityKey reads the key of a model as the id its set's methods take (one
+// value, or "a='x',b=1" for a composite key) and its @odata.etag.
+func entityKey(v any) (key, etag string, err error) {
 	rv, ok := structValue(v)
 	if !ok {
 		return "", "", errors.New("bc: Update needs an entity struct with `bc:\"key\"` fields; use Patch for maps")
@@ -228,5 +362,50 @@ func entityKeyAndETag(v any) (key, etag string, err error) {
 		}
 		return key, etag, nil
 	}
-	return "", "", fmt.Errorf("bc: %s has a composite key; address it with Patch and a key segment", rv.Type().Name())
+	var pairs []any
+	for _, k := range mi.keys {
+		f := mi.fields[k]
+		val := rv.Field(f.index).Interface()
+		if f.guid {
+			val = odata.GUID(rv.Field(f.index).String())
+		}
+		pairs = append(pairs, f.name, val)
+	}
+	key, err = Key(pairs...)
+	return key, etag, err
+}
+
+// Key renders a composite key, given as property names and values in key
+// order, as the id that Get, Patch, Delete, Action, Entity and Media of a set
+// whose model has several `bc:"key"` fields take:
+//
+//	bc.Key("Document_Type", "Order", "Document_No", "101001", "Line_No", 10000)
+//	// Document_Type='Order',Document_No='101001',Line_No=10000
+//
+// Each value is a typed literal, as in filters: strings and enums quoted,
+// numbers bare, odata.GUID bare.
+func Key(namesAndValues ...any) (string, error) {
+	if len(namesAndValues) < 4 || len(namesAndValues)%2 != 0 {
+		return "", errors.New("bc: Key takes pairs of property name and value, at least two pairs")
+	}
+	parts := make([]string, 0, len(namesAndValues)/2)
+	for i := 0; i < len(namesAndValues); i += 2 {
+		name, ok := namesAndValues[i].(string)
+		if !ok || validName("key property", name) != nil {
+			return "", fmt.Errorf("bc: Key: %v is not a property name", namesAndValues[i])
+		}
+		lit, err := odata.FormatLiteral(namesAndValues[i+1])
+		if err != nil {
+			return "", fmt.Errorf("bc: Key: %s: %w", name, err)
+		}
+		parts = append(parts, name+"="+lit)
+	}
+	return strings.Join(parts, ","), nil
+}
+
+// compositeSegment renders a composite key made by Key as a path segment,
+// escaping what a path cannot hold but keeping the ',' and '=' BC reads.
+func compositeSegment(key string) string {
+	esc := url.PathEscape(key)
+	return "(" + strings.NewReplacer("%2C", ",", "%3D", "=").Replace(esc) + ")"
 }

@@ -167,13 +167,11 @@ func (c *Client) newRequest(method, path string, q *odata.Query, body any, opts 
 		r.body = b
 		h.Set("Content-Type", "application/octet-stream")
 	default:
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(body); err != nil {
+		b, err := encodeJSON(body)
+		if err != nil {
 			return nil, fmt.Errorf("bc: encoding the request body: %w", err)
 		}
-		r.body = bytes.TrimRight(buf.Bytes(), "\n")
+		r.body = b
 		h.Set("Content-Type", "application/json")
 	}
 	for k, v := range o.header {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -21,6 +22,7 @@ type EntitySet[T any] struct {
 	scope     Scope
 	name      string
 	stringKey bool
+	composite bool // T has several `bc:"key"` fields: ids are made by Key
 	err       error
 }
 
@@ -40,7 +42,11 @@ func Set[T any](scope Scope, name string, opts ...SetOption) *EntitySet[T] {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	return &EntitySet[T]{scope: scope, name: name, stringKey: cfg.stringKey, err: validName("entity set", name)}
+	s := &EntitySet[T]{scope: scope, name: name, stringKey: cfg.stringKey, err: validName("entity set", name)}
+	if t := reflect.TypeFor[T](); t.Kind() == reflect.Struct {
+		s.composite = len(modelOf(t).keys) > 1
+	}
+	return s
 }
 
 // Name returns the entity set's name.
@@ -53,6 +59,9 @@ func (s *EntitySet[T]) Path() string { return s.scope.Path() + "/" + s.name }
 func (s *EntitySet[T]) Client() *Client { return s.scope.Client() }
 
 func (s *EntitySet[T]) keyPath(id string) string {
+	if s.composite {
+		return s.Path() + compositeSegment(id)
+	}
 	if s.stringKey {
 		return s.Path() + StringKeySegment(id)
 	}
@@ -112,7 +121,7 @@ func (s *EntitySet[T]) Create(ctx context.Context, v T, opts ...RequestOption) (
 	if s.err != nil {
 		return out, s.err
 	}
-	body, err := writableJSON(v, true, nil)
+	body, err := writableJSON(v, writeCreate, nil)
 	if err != nil {
 		return out, err
 	}
@@ -133,12 +142,12 @@ func (s *EntitySet[T]) Update(ctx context.Context, v T, opts ...RequestOption) (
 	if s.err != nil {
 		return out, s.err
 	}
-	key, etag, err := entityKeyAndETag(v)
+	key, etag, err := entityKey(v)
 	if err != nil {
 		return out, err
 	}
 	o := collectOptions(opts)
-	body, err := writableJSON(v, false, o.fields)
+	body, err := writableJSON(v, writeUpdate, o.fields)
 	if err != nil {
 		return out, err
 	}
@@ -149,14 +158,18 @@ func (s *EntitySet[T]) Update(ctx context.Context, v T, opts ...RequestOption) (
 // given key and ETag. An empty etag is refused unless IfMatchAny is passed,
 // because BC requires If-Match on every PATCH.
 func (s *EntitySet[T]) Patch(ctx context.Context, id, etag string, patch any, opts ...RequestOption) (T, error) {
+	var out T
 	if s.err != nil {
-		var out T
 		return out, s.err
 	}
-	return s.patch(ctx, id, etag, patch, opts)
+	body, err := marshalValue(patch)
+	if err != nil {
+		return out, err
+	}
+	return s.patch(ctx, id, etag, body, opts)
 }
 
-func (s *EntitySet[T]) patch(ctx context.Context, id, etag string, body any, opts []RequestOption) (T, error) {
+func (s *EntitySet[T]) patch(ctx context.Context, id, etag string, body []byte, opts []RequestOption) (T, error) {
 	var out T
 	r, err := s.Client().newRequest(http.MethodPatch, s.keyPath(id), nil, body, append([]RequestOption{IfMatch(etag)}, opts...))
 	if err != nil {
@@ -196,7 +209,15 @@ func (s *EntitySet[T]) Action(ctx context.Context, id, action string, body any, 
 	if err := validName("action", action); err != nil {
 		return err
 	}
-	r, err := s.Client().newRequest(http.MethodPost, s.keyPath(id)+"/Microsoft.NAV."+action, nil, body, opts)
+	var payload any // nil: no body
+	if body != nil {
+		raw, err := marshalValue(body)
+		if err != nil {
+			return err
+		}
+		payload = raw
+	}
+	r, err := s.Client().newRequest(http.MethodPost, s.keyPath(id)+"/Microsoft.NAV."+action, nil, payload, opts)
 	if err != nil {
 		return err
 	}
@@ -237,4 +258,25 @@ func (s *EntitySet[T]) Count(ctx context.Context, q *odata.Query, opts ...Reques
 // invoices.Media(id, "pdfDocument/pdfDocumentContent").
 func (s *EntitySet[T]) Media(id, property string) *Media {
 	return s.Entity(id).Media(property)
+}
+
+// CreateWithMedia inserts v and uploads content to its stream property (an
+// attachment's "attachmentContent", an item picture's "content"): BC takes
+// media only as a stream, PATCHed after the entity exists, so this is the
+// one call for BC's two. It returns the entity read again after the upload,
+// with the ETag the upload gave it. If the upload fails, the entity BC
+// created is returned with the error, so the caller can delete or retry it.
+func (s *EntitySet[T]) CreateWithMedia(ctx context.Context, v T, property string, content io.ReadSeeker, contentType string, opts ...RequestOption) (T, error) {
+	created, err := s.Create(ctx, v, opts...)
+	if err != nil {
+		return created, err
+	}
+	key, _, err := entityKey(created)
+	if err != nil {
+		return created, err
+	}
+	if err := s.Media(key, property).Upload(ctx, content, contentType, opts...); err != nil {
+		return created, fmt.Errorf("bc: %s %s was created, but uploading its %s failed: %w", s.name, key, property, err)
+	}
+	return s.Get(ctx, key, nil, opts...)
 }

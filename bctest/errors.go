@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -28,6 +29,16 @@ func writeError(w http.ResponseWriter, e *apiError) {
 	w.WriteHeader(e.status)
 	body := map[string]map[string]string{"error": {"code": e.code, "message": e.message + "  CorrelationId:  " + corr + "."}}
 	_ = json.NewEncoder(w).Encode(body)
+}
+
+// writeXMLError answers the way BC's front door does for a request it
+// routes to no environment: OData's XML error body, not the JSON envelope.
+func writeXMLError(w http.ResponseWriter, e *apiError) {
+	w.Header().Set("Content-Type", "application/xml; charset=utf-8")
+	w.WriteHeader(e.status)
+	esc := strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+	_, _ = fmt.Fprintf(w, `<error xmlns="http://docs.oasis-open.org/odata/ns/metadata"><code>%s</code><message>%s</message></error>`,
+		esc.Replace(e.code), esc.Replace(e.message))
 }
 
 func newID() string {

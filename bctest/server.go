@@ -187,7 +187,7 @@ func (s *Server) serveBC(w http.ResponseWriter, r *http.Request, tenantID, env s
 		return
 	}
 	if !strings.EqualFold(env, s.cfg.environment) {
-		writeError(w, &apiError{status: http.StatusNotFound, code: "NoEnvironment",
+		writeXMLError(w, &apiError{status: http.StatusNotFound, code: "NoEnvironment",
 			message: "The environment '" + env + "' does not exist in this tenant."})
 		return
 	}

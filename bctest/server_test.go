@@ -516,3 +516,23 @@ func TestVirtualRowsServeBothOrders(t *testing.T) {
 	_, err = gl.List(odata.New().OrderBy("description")).Collect(t.Context())
 	require.ErrorContains(t, err, "not supported by the fake")
 }
+
+// TestUnknownEnvironmentAnswersInXML: BC's front door answers a missing
+// environment with OData's XML error body, which the client reads like the
+// JSON envelope.
+func TestUnknownEnvironmentAnswersInXML(t *testing.T) {
+	t.Parallel()
+	srv, _ := newCustomers(t, 1)
+	tenant, client, secret := srv.Credentials()
+	c, err := bc.NewClient(tenant, "Sandbox2", bc.WithBaseURL(srv.BaseURL()), bc.WithRetryPolicy(fastPolicy()),
+		bc.WithTokenSource(bc.ClientCredentials(tenant, client, secret, bc.WithTokenURL(srv.TokenURL()))))
+	require.NoError(t, err)
+	_, err = c.Companies().List(nil).Collect(t.Context())
+	var apiErr *bc.APIError
+	require.ErrorAs(t, err, &apiErr)
+	require.Equal(t, 404, apiErr.StatusCode)
+	require.Equal(t, "application/xml; charset=utf-8", apiErr.Header.Get("Content-Type"))
+	require.Equal(t, `<error xmlns="http://docs.oasis-open.org/odata/ns/metadata"><code>NoEnvironment</code><message>The environment 'Sandbox2' does not exist in this tenant.</message></error>`, string(apiErr.Body))
+	require.Equal(t, "NoEnvironment", apiErr.Code)
+	require.Equal(t, "The environment 'Sandbox2' does not exist in this tenant.", apiErr.Message)
+}

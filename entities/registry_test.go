@@ -95,7 +95,7 @@ func TestEveryEntitySetHasAModel(t *testing.T) {
 					require.Equal(t, reflect.Pointer, f.Type.Kind(), n.Name)
 				}
 			}
-			require.Len(t, fields, 1+len(typ.Properties)+len(typ.Navigation))
+			require.Len(t, fields, 2+len(typ.Properties)+len(typ.Navigation), "ETag, Record, the properties and the navigation")
 		})
 	}
 	_, ok := entities.NewModel("nope")

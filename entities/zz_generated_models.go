@@ -10,7 +10,8 @@ import (
 
 // Account is an entry of the accounts entity set.
 type Account struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Number holds at most 20 characters.
@@ -38,9 +39,17 @@ type Account struct {
 	TrialBalance *TrialBalance `json:"trialBalance,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *Account) UnmarshalJSON(b []byte) error {
+	type plain Account
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // AccountingPeriod is an entry of the accountingPeriods entity set.
 type AccountingPeriod struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID           string `json:"id" bc:"key,readonly,guid"`
 	StartingDate Date   `json:"startingDate"`
@@ -53,9 +62,17 @@ type AccountingPeriod struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime" bc:"readonly"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *AccountingPeriod) UnmarshalJSON(b []byte) error {
+	type plain AccountingPeriod
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // AgedAccountsPayable is an entry of the agedAccountsPayables entity set.
 type AgedAccountsPayable struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// VendorID is the key.
 	VendorID string `json:"vendorId" bc:"key,readonly,guid"`
 	// VendorNumber holds at most 20 characters.
@@ -76,9 +93,17 @@ type AgedAccountsPayable struct {
 	Vendor *Vendor `json:"vendor,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *AgedAccountsPayable) UnmarshalJSON(b []byte) error {
+	type plain AgedAccountsPayable
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // AgedAccountsReceivable is an entry of the agedAccountsReceivables entity set.
 type AgedAccountsReceivable struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// CustomerID is the key.
 	CustomerID string `json:"customerId" bc:"key,readonly,guid"`
 	// CustomerNumber holds at most 20 characters.
@@ -105,9 +130,17 @@ type AgedAccountsReceivable struct {
 	Customer *Customer `json:"customer,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *AgedAccountsReceivable) UnmarshalJSON(b []byte) error {
+	type plain AgedAccountsReceivable
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // Apicategoryroutes is an entry of the apicategoryroutes entity set.
 type Apicategoryroutes struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// Route is the key.
 	Route string `json:"route" bc:"key,readonly"`
 	// Publisher holds at most 40 characters.
@@ -118,9 +151,17 @@ type Apicategoryroutes struct {
 	Version string `json:"version"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *Apicategoryroutes) UnmarshalJSON(b []byte) error {
+	type plain Apicategoryroutes
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // ApplyVendorEntry is an entry of the applyVendorEntries entity set.
 type ApplyVendorEntry struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID      string `json:"id" bc:"key,readonly,guid"`
 	Applied bool   `json:"applied"`
@@ -144,9 +185,17 @@ type ApplyVendorEntry struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime" bc:"readonly"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *ApplyVendorEntry) UnmarshalJSON(b []byte) error {
+	type plain ApplyVendorEntry
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // Attachment is an entry of the attachments entity set.
 type Attachment struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID       string `json:"id" bc:"key,readonly,guid"`
 	ParentID string `json:"parentId" bc:"guid"`
@@ -180,9 +229,17 @@ type Attachment struct {
 	PurchaseCreditMemo *PurchaseCreditMemo `json:"purchaseCreditMemo,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *Attachment) UnmarshalJSON(b []byte) error {
+	type plain Attachment
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // BalanceSheet is an entry of the balanceSheets entity set.
 type BalanceSheet struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID         string `json:"id" bc:"key,readonly,guid"`
 	LineNumber int32  `json:"lineNumber"`
@@ -195,9 +252,17 @@ type BalanceSheet struct {
 	DateFilter  Date   `json:"dateFilter"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *BalanceSheet) UnmarshalJSON(b []byte) error {
+	type plain BalanceSheet
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // BankAccount is an entry of the bankAccounts entity set.
 type BankAccount struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Number holds at most 20 characters.
@@ -216,9 +281,17 @@ type BankAccount struct {
 	IntercompanyEnabled bool   `json:"intercompanyEnabled"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *BankAccount) UnmarshalJSON(b []byte) error {
+	type plain BankAccount
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // CashFlowStatement is an entry of the cashFlowStatements entity set.
 type CashFlowStatement struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID         string `json:"id" bc:"key,readonly,guid"`
 	LineNumber int32  `json:"lineNumber"`
@@ -231,9 +304,17 @@ type CashFlowStatement struct {
 	DateFilter  Date   `json:"dateFilter"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *CashFlowStatement) UnmarshalJSON(b []byte) error {
+	type plain CashFlowStatement
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // Company is an entry of the companies entity set.
 type Company struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID            string `json:"id" bc:"key,readonly,guid"`
 	SystemVersion string `json:"systemVersion"`
@@ -438,9 +519,17 @@ type Company struct {
 	VendorPurchases []VendorPurchase `json:"vendorPurchases,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *Company) UnmarshalJSON(b []byte) error {
+	type plain Company
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // CompanyInformation is an entry of the companyInformation entity set.
 type CompanyInformation struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// DisplayName holds at most 100 characters.
@@ -480,9 +569,17 @@ type CompanyInformation struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime" bc:"readonly"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *CompanyInformation) UnmarshalJSON(b []byte) error {
+	type plain CompanyInformation
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // Contact is an entry of the contacts entity set.
 type Contact struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Number holds at most 20 characters.
@@ -532,9 +629,17 @@ type Contact struct {
 	Picture *Picture `json:"picture,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *Contact) UnmarshalJSON(b []byte) error {
+	type plain Contact
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // ContactInformation is an entry of the contactsInformation entity set.
 type ContactInformation struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ContactID is the key.
 	ContactID string `json:"contactId" bc:"key,readonly,guid"`
 	// ContactNumber holds at most 20 characters.
@@ -554,9 +659,17 @@ type ContactInformation struct {
 	Vendor *Vendor `json:"vendor,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *ContactInformation) UnmarshalJSON(b []byte) error {
+	type plain ContactInformation
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // CountryRegion is an entry of the countriesRegions entity set.
 type CountryRegion struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Code holds at most 10 characters.
@@ -569,9 +682,17 @@ type CountryRegion struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime" bc:"readonly"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *CountryRegion) UnmarshalJSON(b []byte) error {
+	type plain CountryRegion
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // Currency is an entry of the currencies entity set.
 type Currency struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Code holds at most 10 characters.
@@ -587,9 +708,17 @@ type Currency struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime" bc:"readonly"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *Currency) UnmarshalJSON(b []byte) error {
+	type plain Currency
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // CurrencyExchangeRate is an entry of the currencyExchangeRates entity set.
 type CurrencyExchangeRate struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// CurrencyCode holds at most 10 characters.
@@ -603,9 +732,17 @@ type CurrencyExchangeRate struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime" bc:"readonly"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *CurrencyExchangeRate) UnmarshalJSON(b []byte) error {
+	type plain CurrencyExchangeRate
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // Customer is an entry of the customers entity set.
 type Customer struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Number holds at most 20 characters.
@@ -677,9 +814,17 @@ type Customer struct {
 	DocumentAttachments []DocumentAttachment `json:"documentAttachments,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *Customer) UnmarshalJSON(b []byte) error {
+	type plain Customer
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // CustomerContact is an entry of the customerContacts entity set.
 type CustomerContact struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Email holds at most 80 characters.
@@ -698,10 +843,18 @@ type CustomerContact struct {
 	PDFDocument *PDFDocument `json:"pdfDocument,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *CustomerContact) UnmarshalJSON(b []byte) error {
+	type plain CustomerContact
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // CustomerFinancialDetail is an entry of the customerFinancialDetails entity
 // set.
 type CustomerFinancialDetail struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Number is read-only and holds at most 20 characters.
@@ -718,9 +871,17 @@ type CustomerFinancialDetail struct {
 	Customer *Customer `json:"customer,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *CustomerFinancialDetail) UnmarshalJSON(b []byte) error {
+	type plain CustomerFinancialDetail
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // CustomerPayment is an entry of the customerPayments entity set.
 type CustomerPayment struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID        string `json:"id" bc:"key,readonly,guid"`
 	JournalID string `json:"journalId" bc:"guid"`
@@ -753,9 +914,17 @@ type CustomerPayment struct {
 	DimensionSetLines []DimensionSetLine `json:"dimensionSetLines,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *CustomerPayment) UnmarshalJSON(b []byte) error {
+	type plain CustomerPayment
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // CustomerPaymentJournal is an entry of the customerPaymentJournals entity set.
 type CustomerPaymentJournal struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Code holds at most 10 characters.
@@ -771,9 +940,17 @@ type CustomerPaymentJournal struct {
 	CustomerPayments []CustomerPayment `json:"customerPayments,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *CustomerPaymentJournal) UnmarshalJSON(b []byte) error {
+	type plain CustomerPaymentJournal
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // CustomerReturnReason is an entry of the customerReturnReasons entity set.
 type CustomerReturnReason struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Code holds at most 10 characters.
@@ -784,9 +961,17 @@ type CustomerReturnReason struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime" bc:"readonly"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *CustomerReturnReason) UnmarshalJSON(b []byte) error {
+	type plain CustomerReturnReason
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // CustomerSale is an entry of the customerSales entity set.
 type CustomerSale struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// CustomerID is part of the key.
 	CustomerID string `json:"customerId" bc:"key,readonly,guid"`
 	// CustomerNumber is part of the key and holds at most 20 characters.
@@ -797,9 +982,17 @@ type CustomerSale struct {
 	DateFilterFilterOnly Date            `json:"dateFilter_FilterOnly"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *CustomerSale) UnmarshalJSON(b []byte) error {
+	type plain CustomerSale
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // DefaultDimension is an entry of the defaultDimensions entity set.
 type DefaultDimension struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// ParentType takes DefaultDimensionParentType values.
@@ -831,9 +1024,17 @@ type DefaultDimension struct {
 	Employee *Employee `json:"employee,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *DefaultDimension) UnmarshalJSON(b []byte) error {
+	type plain DefaultDimension
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // Dimension is an entry of the dimensions entity set.
 type Dimension struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Code holds at most 20 characters.
@@ -848,9 +1049,17 @@ type Dimension struct {
 	DimensionValues []DimensionValue `json:"dimensionValues,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *Dimension) UnmarshalJSON(b []byte) error {
+	type plain Dimension
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // DimensionSetLine is an entry of the dimensionSetLines entity set.
 type DimensionSetLine struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,guid"`
 	// Code holds at most 20 characters.
@@ -922,9 +1131,17 @@ type DimensionSetLine struct {
 	PurchaseCreditMemoLine *PurchaseCreditMemoLine `json:"purchaseCreditMemoLine,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *DimensionSetLine) UnmarshalJSON(b []byte) error {
+	type plain DimensionSetLine
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // DimensionValue is an entry of the dimensionValues entity set.
 type DimensionValue struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Code holds at most 20 characters.
@@ -940,9 +1157,17 @@ type DimensionValue struct {
 	Dimension *Dimension `json:"dimension,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *DimensionValue) UnmarshalJSON(b []byte) error {
+	type plain DimensionValue
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // DisputeStatus is an entry of the disputeStatus entity set.
 type DisputeStatus struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Code holds at most 10 characters.
@@ -951,9 +1176,17 @@ type DisputeStatus struct {
 	DisplayName string `json:"displayName"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *DisputeStatus) UnmarshalJSON(b []byte) error {
+	type plain DisputeStatus
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // DocumentAttachment is an entry of the documentAttachments entity set.
 type DocumentAttachment struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// FileName holds at most 250 characters.
@@ -997,9 +1230,17 @@ type DocumentAttachment struct {
 	PurchaseCreditMemo *PurchaseCreditMemo `json:"purchaseCreditMemo,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *DocumentAttachment) UnmarshalJSON(b []byte) error {
+	type plain DocumentAttachment
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // Employee is an entry of the employees entity set.
 type Employee struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Number holds at most 20 characters.
@@ -1055,9 +1296,17 @@ type Employee struct {
 	DocumentAttachments []DocumentAttachment `json:"documentAttachments,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *Employee) UnmarshalJSON(b []byte) error {
+	type plain Employee
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // EntityMetadata is an entry of the entityDefinitions entity set.
 type EntityMetadata struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// EntityName is the key.
 	EntityName        string                     `json:"entityName" bc:"key,readonly"`
 	EntitySetName     string                     `json:"entitySetName"`
@@ -1068,10 +1317,18 @@ type EntityMetadata struct {
 	EnumMembers       []EntityMetadataEnumMember `json:"enumMembers"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *EntityMetadata) UnmarshalJSON(b []byte) error {
+	type plain EntityMetadata
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // Externalbusinesseventdefinitions is an entry of the
 // externalbusinesseventdefinitions entity set.
 type Externalbusinesseventdefinitions struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// AppID is part of the key.
 	AppID string `json:"appId" bc:"key,readonly,guid"`
 	// Name is part of the key and holds at most 80 characters.
@@ -1093,10 +1350,18 @@ type Externalbusinesseventdefinitions struct {
 	AppVersion string `json:"appVersion"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *Externalbusinesseventdefinitions) UnmarshalJSON(b []byte) error {
+	type plain Externalbusinesseventdefinitions
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // Externaleventsubscriptions is an entry of the externaleventsubscriptions
 // entity set.
 type Externaleventsubscriptions struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID        string `json:"id" bc:"key,readonly,guid"`
 	CompanyID string `json:"companyId" bc:"guid"`
@@ -1128,9 +1393,17 @@ type Externaleventsubscriptions struct {
 	SystemModifiedBy string `json:"systemModifiedBy" bc:"readonly,guid"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *Externaleventsubscriptions) UnmarshalJSON(b []byte) error {
+	type plain Externaleventsubscriptions
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // FixedAsset is an entry of the fixedAssets entity set.
 type FixedAsset struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Number holds at most 20 characters.
@@ -1159,9 +1432,17 @@ type FixedAsset struct {
 	Employee *Employee `json:"employee,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *FixedAsset) UnmarshalJSON(b []byte) error {
+	type plain FixedAsset
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // FixedAssetLocation is an entry of the fixedAssetLocations entity set.
 type FixedAssetLocation struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Code holds at most 10 characters.
@@ -1172,9 +1453,17 @@ type FixedAssetLocation struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime" bc:"readonly"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *FixedAssetLocation) UnmarshalJSON(b []byte) error {
+	type plain FixedAssetLocation
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // GeneralLedgerEntry is an entry of the generalLedgerEntries entity set.
 type GeneralLedgerEntry struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// EntryNumber is read-only.
@@ -1203,9 +1492,17 @@ type GeneralLedgerEntry struct {
 	DimensionSetLines []DimensionSetLine `json:"dimensionSetLines,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *GeneralLedgerEntry) UnmarshalJSON(b []byte) error {
+	type plain GeneralLedgerEntry
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // GeneralLedgerSetup is an entry of the generalLedgerSetup entity set.
 type GeneralLedgerSetup struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID               string `json:"id" bc:"key,readonly,guid"`
 	AllowPostingFrom Date   `json:"allowPostingFrom"`
@@ -1237,10 +1534,18 @@ type GeneralLedgerSetup struct {
 	ShortcutDimension8Code string `json:"shortcutDimension8Code"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *GeneralLedgerSetup) UnmarshalJSON(b []byte) error {
+	type plain GeneralLedgerSetup
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // GeneralProductPostingGroup is an entry of the generalProductPostingGroups
 // entity set.
 type GeneralProductPostingGroup struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Code holds at most 20 characters.
@@ -1254,9 +1559,17 @@ type GeneralProductPostingGroup struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime" bc:"readonly"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *GeneralProductPostingGroup) UnmarshalJSON(b []byte) error {
+	type plain GeneralProductPostingGroup
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // IncomeStatement is an entry of the incomeStatements entity set.
 type IncomeStatement struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID         string `json:"id" bc:"key,readonly,guid"`
 	LineNumber int32  `json:"lineNumber"`
@@ -1269,9 +1582,17 @@ type IncomeStatement struct {
 	DateFilter  Date   `json:"dateFilter"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *IncomeStatement) UnmarshalJSON(b []byte) error {
+	type plain IncomeStatement
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // InventoryPostingGroup is an entry of the inventoryPostingGroups entity set.
 type InventoryPostingGroup struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Code holds at most 20 characters.
@@ -1282,9 +1603,17 @@ type InventoryPostingGroup struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime" bc:"readonly"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *InventoryPostingGroup) UnmarshalJSON(b []byte) error {
+	type plain InventoryPostingGroup
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // Item is an entry of the items entity set.
 type Item struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Number holds at most 20 characters.
@@ -1340,9 +1669,17 @@ type Item struct {
 	DocumentAttachments []DocumentAttachment `json:"documentAttachments,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *Item) UnmarshalJSON(b []byte) error {
+	type plain Item
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // ItemCategory is an entry of the itemCategories entity set.
 type ItemCategory struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Code holds at most 20 characters.
@@ -1353,9 +1690,17 @@ type ItemCategory struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime" bc:"readonly"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *ItemCategory) UnmarshalJSON(b []byte) error {
+	type plain ItemCategory
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // ItemLedgerEntry is an entry of the itemLedgerEntries entity set.
 type ItemLedgerEntry struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID          string `json:"id" bc:"key,readonly,guid"`
 	EntryNumber int32  `json:"entryNumber"`
@@ -1381,9 +1726,17 @@ type ItemLedgerEntry struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime" bc:"readonly"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *ItemLedgerEntry) UnmarshalJSON(b []byte) error {
+	type plain ItemLedgerEntry
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // ItemVariant is an entry of the itemVariants entity set.
 type ItemVariant struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID     string `json:"id" bc:"key,readonly,guid"`
 	ItemID string `json:"itemId" bc:"guid"`
@@ -1399,10 +1752,18 @@ type ItemVariant struct {
 	Item *Item `json:"item,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *ItemVariant) UnmarshalJSON(b []byte) error {
+	type plain ItemVariant
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // JobQueueEntry is an entry of the jobQueueEntries entity set. Bound actions:
 // restart.
 type JobQueueEntry struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID              string `json:"id" bc:"key,readonly,guid"`
 	JobQueueEntryID string `json:"jobQueueEntryId" bc:"guid"`
@@ -1464,9 +1825,17 @@ type JobQueueEntry struct {
 	JobQueueLogEntries []JobQueueLogEntry `json:"jobQueueLogEntries,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *JobQueueEntry) UnmarshalJSON(b []byte) error {
+	type plain JobQueueEntry
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // JobQueueLogEntry is an entry of the jobQueueLogEntries entity set.
 type JobQueueLogEntry struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID              string `json:"id" bc:"key,readonly,guid"`
 	JobQueueEntryID string `json:"jobQueueEntryId" bc:"guid"`
@@ -1495,9 +1864,17 @@ type JobQueueLogEntry struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime" bc:"readonly"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *JobQueueLogEntry) UnmarshalJSON(b []byte) error {
+	type plain JobQueueLogEntry
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // Journal is an entry of the journals entity set. Bound actions: post.
 type Journal struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Code holds at most 10 characters.
@@ -1515,9 +1892,17 @@ type Journal struct {
 	JournalLines []JournalLine `json:"journalLines,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *Journal) UnmarshalJSON(b []byte) error {
+	type plain Journal
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // JournalLine is an entry of the journalLines entity set.
 type JournalLine struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID                 string `json:"id" bc:"key,readonly,guid"`
 	JournalID          string `json:"journalId" bc:"guid"`
@@ -1559,9 +1944,17 @@ type JournalLine struct {
 	DimensionSetLines []DimensionSetLine `json:"dimensionSetLines,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *JournalLine) UnmarshalJSON(b []byte) error {
+	type plain JournalLine
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // Location is an entry of the locations entity set.
 type Location struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Code holds at most 10 characters.
@@ -1592,9 +1985,17 @@ type Location struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime" bc:"readonly"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *Location) UnmarshalJSON(b []byte) error {
+	type plain Location
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // Opportunity is an entry of the opportunities entity set.
 type Opportunity struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Number holds at most 20 characters.
@@ -1625,9 +2026,17 @@ type Opportunity struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime" bc:"readonly"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *Opportunity) UnmarshalJSON(b []byte) error {
+	type plain Opportunity
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // PaymentMethod is an entry of the paymentMethods entity set.
 type PaymentMethod struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Code holds at most 10 characters.
@@ -1638,9 +2047,17 @@ type PaymentMethod struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime" bc:"readonly"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *PaymentMethod) UnmarshalJSON(b []byte) error {
+	type plain PaymentMethod
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // PaymentTerm is an entry of the paymentTerms entity set.
 type PaymentTerm struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Code holds at most 10 characters.
@@ -1655,9 +2072,17 @@ type PaymentTerm struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime" bc:"readonly"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *PaymentTerm) UnmarshalJSON(b []byte) error {
+	type plain PaymentTerm
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // PDFDocument is an entry of the pdfDocument entity set.
 type PDFDocument struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// ParentID is read-only.
@@ -1681,9 +2106,17 @@ type PDFDocument struct {
 	CustomerContact *CustomerContact `json:"customerContact,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *PDFDocument) UnmarshalJSON(b []byte) error {
+	type plain PDFDocument
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // Picture is an entry of the pictures entity set.
 type Picture struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// ParentType is read-only and takes PictureEntityParentType values.
@@ -1709,9 +2142,17 @@ type Picture struct {
 	Employee *Employee `json:"employee,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *Picture) UnmarshalJSON(b []byte) error {
+	type plain Picture
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // Project is an entry of the projects entity set.
 type Project struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Number holds at most 20 characters.
@@ -1725,10 +2166,18 @@ type Project struct {
 	DocumentAttachments []DocumentAttachment `json:"documentAttachments,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *Project) UnmarshalJSON(b []byte) error {
+	type plain Project
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // PurchaseCreditMemo is an entry of the purchaseCreditMemos entity set. Bound
 // actions: cancel, post.
 type PurchaseCreditMemo struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Number holds at most 20 characters.
@@ -1823,9 +2272,17 @@ type PurchaseCreditMemo struct {
 	DocumentAttachments []DocumentAttachment `json:"documentAttachments,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *PurchaseCreditMemo) UnmarshalJSON(b []byte) error {
+	type plain PurchaseCreditMemo
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // PurchaseCreditMemoLine is an entry of the purchaseCreditMemoLines entity set.
 type PurchaseCreditMemoLine struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID         string `json:"id" bc:"key,readonly,guid"`
 	DocumentID string `json:"documentId" bc:"guid"`
@@ -1874,10 +2331,18 @@ type PurchaseCreditMemoLine struct {
 	Location *Location `json:"location,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *PurchaseCreditMemoLine) UnmarshalJSON(b []byte) error {
+	type plain PurchaseCreditMemoLine
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // PurchaseInvoice is an entry of the purchaseInvoices entity set. Bound
 // actions: post.
 type PurchaseInvoice struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Number is read-only and holds at most 20 characters.
@@ -1985,9 +2450,17 @@ type PurchaseInvoice struct {
 	DocumentAttachments []DocumentAttachment `json:"documentAttachments,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *PurchaseInvoice) UnmarshalJSON(b []byte) error {
+	type plain PurchaseInvoice
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // PurchaseInvoiceLine is an entry of the purchaseInvoiceLines entity set.
 type PurchaseInvoiceLine struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID         string `json:"id" bc:"key,readonly,guid"`
 	DocumentID string `json:"documentId" bc:"guid"`
@@ -2042,10 +2515,18 @@ type PurchaseInvoiceLine struct {
 	Location *Location `json:"location,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *PurchaseInvoiceLine) UnmarshalJSON(b []byte) error {
+	type plain PurchaseInvoiceLine
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // PurchaseOrder is an entry of the purchaseOrders entity set. Bound actions:
 // receiveAndInvoice.
 type PurchaseOrder struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Number holds at most 20 characters.
@@ -2145,9 +2626,17 @@ type PurchaseOrder struct {
 	DocumentAttachments []DocumentAttachment `json:"documentAttachments,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *PurchaseOrder) UnmarshalJSON(b []byte) error {
+	type plain PurchaseOrder
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // PurchaseOrderLine is an entry of the purchaseOrderLines entity set.
 type PurchaseOrderLine struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID         string `json:"id" bc:"key,readonly,guid"`
 	DocumentID string `json:"documentId" bc:"guid"`
@@ -2203,9 +2692,17 @@ type PurchaseOrderLine struct {
 	Location *Location `json:"location,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *PurchaseOrderLine) UnmarshalJSON(b []byte) error {
+	type plain PurchaseOrderLine
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // PurchaseReceipt is an entry of the purchaseReceipts entity set.
 type PurchaseReceipt struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Number holds at most 20 characters.
@@ -2275,9 +2772,17 @@ type PurchaseReceipt struct {
 	DimensionSetLines []DimensionSetLine `json:"dimensionSetLines,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *PurchaseReceipt) UnmarshalJSON(b []byte) error {
+	type plain PurchaseReceipt
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // PurchaseReceiptLine is an entry of the purchaseReceiptLines entity set.
 type PurchaseReceiptLine struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID         string `json:"id" bc:"key,readonly,guid"`
 	DocumentID string `json:"documentId" bc:"guid"`
@@ -2303,10 +2808,18 @@ type PurchaseReceiptLine struct {
 	DimensionSetLines []DimensionSetLine `json:"dimensionSetLines,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *PurchaseReceiptLine) UnmarshalJSON(b []byte) error {
+	type plain PurchaseReceiptLine
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // RetainedEarningsStatement is an entry of the retainedEarningsStatements
 // entity set.
 type RetainedEarningsStatement struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID         string `json:"id" bc:"key,readonly,guid"`
 	LineNumber int32  `json:"lineNumber"`
@@ -2319,10 +2832,18 @@ type RetainedEarningsStatement struct {
 	DateFilter  Date   `json:"dateFilter"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *RetainedEarningsStatement) UnmarshalJSON(b []byte) error {
+	type plain RetainedEarningsStatement
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // SalesCreditMemo is an entry of the salesCreditMemos entity set. Bound
 // actions: cancel, cancelAndSend, post, postAndSend, send.
 type SalesCreditMemo struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Number holds at most 20 characters.
@@ -2421,9 +2942,17 @@ type SalesCreditMemo struct {
 	DocumentAttachments []DocumentAttachment `json:"documentAttachments,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *SalesCreditMemo) UnmarshalJSON(b []byte) error {
+	type plain SalesCreditMemo
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // SalesCreditMemoLine is an entry of the salesCreditMemoLines entity set.
 type SalesCreditMemoLine struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID         string `json:"id" bc:"key,readonly,guid"`
 	DocumentID string `json:"documentId" bc:"guid"`
@@ -2475,10 +3004,18 @@ type SalesCreditMemoLine struct {
 	Location *Location `json:"location,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *SalesCreditMemoLine) UnmarshalJSON(b []byte) error {
+	type plain SalesCreditMemoLine
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // SalesInvoice is an entry of the salesInvoices entity set. Bound actions:
 // cancel, cancelAndSend, makeCorrectiveCreditMemo, post, postAndSend, send.
 type SalesInvoice struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Number is read-only and holds at most 20 characters.
@@ -2602,9 +3139,17 @@ type SalesInvoice struct {
 	DocumentAttachments []DocumentAttachment `json:"documentAttachments,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *SalesInvoice) UnmarshalJSON(b []byte) error {
+	type plain SalesInvoice
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // SalesInvoiceLine is an entry of the salesInvoiceLines entity set.
 type SalesInvoiceLine struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID         string `json:"id" bc:"key,readonly,guid"`
 	DocumentID string `json:"documentId" bc:"guid"`
@@ -2665,10 +3210,18 @@ type SalesInvoiceLine struct {
 	Location *Location `json:"location,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *SalesInvoiceLine) UnmarshalJSON(b []byte) error {
+	type plain SalesInvoiceLine
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // SalesOrder is an entry of the salesOrders entity set. Bound actions:
 // shipAndInvoice.
 type SalesOrder struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Number holds at most 20 characters.
@@ -2775,9 +3328,17 @@ type SalesOrder struct {
 	DocumentAttachments []DocumentAttachment `json:"documentAttachments,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *SalesOrder) UnmarshalJSON(b []byte) error {
+	type plain SalesOrder
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // SalesOrderLine is an entry of the salesOrderLines entity set.
 type SalesOrderLine struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID         string `json:"id" bc:"key,readonly,guid"`
 	DocumentID string `json:"documentId" bc:"guid"`
@@ -2833,10 +3394,18 @@ type SalesOrderLine struct {
 	Location *Location `json:"location,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *SalesOrderLine) UnmarshalJSON(b []byte) error {
+	type plain SalesOrderLine
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // SalesQuote is an entry of the salesQuotes entity set. Bound actions:
 // makeInvoice, makeOrder, send.
 type SalesQuote struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Number holds at most 20 characters.
@@ -2944,9 +3513,17 @@ type SalesQuote struct {
 	DocumentAttachments []DocumentAttachment `json:"documentAttachments,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *SalesQuote) UnmarshalJSON(b []byte) error {
+	type plain SalesQuote
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // SalesQuoteLine is an entry of the salesQuoteLines entity set.
 type SalesQuoteLine struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID         string `json:"id" bc:"key,readonly,guid"`
 	DocumentID string `json:"documentId" bc:"guid"`
@@ -2996,9 +3573,17 @@ type SalesQuoteLine struct {
 	Location *Location `json:"location,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *SalesQuoteLine) UnmarshalJSON(b []byte) error {
+	type plain SalesQuoteLine
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // SalesShipment is an entry of the salesShipments entity set.
 type SalesShipment struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Number holds at most 20 characters.
@@ -3084,9 +3669,17 @@ type SalesShipment struct {
 	DimensionSetLines []DimensionSetLine `json:"dimensionSetLines,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *SalesShipment) UnmarshalJSON(b []byte) error {
+	type plain SalesShipment
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // SalesShipmentLine is an entry of the salesShipmentLines entity set.
 type SalesShipmentLine struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID         string `json:"id" bc:"key,readonly,guid"`
 	DocumentID string `json:"documentId" bc:"guid"`
@@ -3114,9 +3707,17 @@ type SalesShipmentLine struct {
 	DimensionSetLines []DimensionSetLine `json:"dimensionSetLines,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *SalesShipmentLine) UnmarshalJSON(b []byte) error {
+	type plain SalesShipmentLine
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // SalespersonPurchaser is an entry of the salespeoplePurchasers entity set.
 type SalespersonPurchaser struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Code holds at most 20 characters.
@@ -3138,9 +3739,17 @@ type SalespersonPurchaser struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime" bc:"readonly"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *SalespersonPurchaser) UnmarshalJSON(b []byte) error {
+	type plain SalespersonPurchaser
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // ShipmentMethod is an entry of the shipmentMethods entity set.
 type ShipmentMethod struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Code holds at most 10 characters.
@@ -3151,9 +3760,17 @@ type ShipmentMethod struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime" bc:"readonly"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *ShipmentMethod) UnmarshalJSON(b []byte) error {
+	type plain ShipmentMethod
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // Subscriptions is an entry of the subscriptions entity set.
 type Subscriptions struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// SubscriptionID is the key and holds at most 150 characters.
 	SubscriptionID  string `json:"subscriptionId" bc:"key,readonly"`
 	NotificationURL string `json:"notificationUrl"`
@@ -3176,9 +3793,17 @@ type Subscriptions struct {
 	SystemModifiedBy string `json:"systemModifiedBy" bc:"readonly,guid"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *Subscriptions) UnmarshalJSON(b []byte) error {
+	type plain Subscriptions
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // TaxArea is an entry of the taxAreas entity set.
 type TaxArea struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Code holds at most 20 characters.
@@ -3189,11 +3814,19 @@ type TaxArea struct {
 	TaxType TaxBufferType `json:"taxType"`
 	// LastModifiedDateTime is read-only.
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime" bc:"readonly"`
+}
+
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *TaxArea) UnmarshalJSON(b []byte) error {
+	type plain TaxArea
+	return DecodeRecord(b, (*plain)(m), &m.Record)
 }
 
 // TaxGroup is an entry of the taxGroups entity set.
 type TaxGroup struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Code holds at most 20 characters.
@@ -3206,9 +3839,17 @@ type TaxGroup struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime" bc:"readonly"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *TaxGroup) UnmarshalJSON(b []byte) error {
+	type plain TaxGroup
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // TimeRegistrationEntry is an entry of the timeRegistrationEntries entity set.
 type TimeRegistrationEntry struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID         string `json:"id" bc:"key,readonly,guid"`
 	EmployeeID string `json:"employeeId" bc:"guid"`
@@ -3236,9 +3877,17 @@ type TimeRegistrationEntry struct {
 	DimensionSetLines []DimensionSetLine `json:"dimensionSetLines,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *TimeRegistrationEntry) UnmarshalJSON(b []byte) error {
+	type plain TimeRegistrationEntry
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // TrialBalance is an entry of the trialBalances entity set.
 type TrialBalance struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// AccountID is the key.
 	AccountID string `json:"accountId" bc:"key,readonly,guid"`
 	// Number holds at most 20 characters.
@@ -3260,9 +3909,17 @@ type TrialBalance struct {
 	Account *Account `json:"account,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *TrialBalance) UnmarshalJSON(b []byte) error {
+	type plain TrialBalance
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // UnitOfMeasure is an entry of the unitsOfMeasure entity set.
 type UnitOfMeasure struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Code holds at most 10 characters.
@@ -3277,9 +3934,17 @@ type UnitOfMeasure struct {
 	LastModifiedDateTime time.Time `json:"lastModifiedDateTime" bc:"readonly"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *UnitOfMeasure) UnmarshalJSON(b []byte) error {
+	type plain UnitOfMeasure
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // Vendor is an entry of the vendors entity set.
 type Vendor struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Number holds at most 20 characters.
@@ -3337,9 +4002,17 @@ type Vendor struct {
 	DocumentAttachments []DocumentAttachment `json:"documentAttachments,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *Vendor) UnmarshalJSON(b []byte) error {
+	type plain Vendor
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // VendorPayment is an entry of the vendorPayments entity set.
 type VendorPayment struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID        string `json:"id" bc:"key,readonly,guid"`
 	JournalID string `json:"journalId" bc:"guid"`
@@ -3377,9 +4050,17 @@ type VendorPayment struct {
 	VendorPaymentJournal *VendorPaymentJournal `json:"vendorPaymentJournal,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *VendorPayment) UnmarshalJSON(b []byte) error {
+	type plain VendorPayment
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // VendorPaymentJournal is an entry of the vendorPaymentJournals entity set.
 type VendorPaymentJournal struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// ID is the key.
 	ID string `json:"id" bc:"key,readonly,guid"`
 	// Code holds at most 10 characters.
@@ -3395,9 +4076,17 @@ type VendorPaymentJournal struct {
 	VendorPayments []VendorPayment `json:"vendorPayments,omitempty" bc:"nav"`
 }
 
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *VendorPaymentJournal) UnmarshalJSON(b []byte) error {
+	type plain VendorPaymentJournal
+	return DecodeRecord(b, (*plain)(m), &m.Record)
+}
+
 // VendorPurchase is an entry of the vendorPurchases entity set.
 type VendorPurchase struct {
-	ETag string `json:"@odata.etag,omitempty" bc:"readonly"`
+	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
+	Record `json:"-"`
 	// VendorID is part of the key.
 	VendorID string `json:"vendorId" bc:"key,readonly,guid"`
 	// VendorNumber is part of the key and holds at most 20 characters.
@@ -3406,6 +4095,13 @@ type VendorPurchase struct {
 	Name                 string          `json:"name" bc:"key,readonly"`
 	TotalPurchaseAmount  decimal.Decimal `json:"totalPurchaseAmount"`
 	DateFilterFilterOnly Date            `json:"dateFilter_FilterOnly"`
+}
+
+// UnmarshalJSON keeps the entity as read and its undeclared properties in
+// Record.
+func (m *VendorPurchase) UnmarshalJSON(b []byte) error {
+	type plain VendorPurchase
+	return DecodeRecord(b, (*plain)(m), &m.Record)
 }
 
 // EntityMetadataAction is the complex type entityMetadataAction.

@@ -23,10 +23,12 @@ type goStruct struct {
 	name, edm string
 	doc       string
 	fields    []goField
+	entity    bool // embeds Record and decodes through it
 }
 
 type goField struct {
 	name, typ, tag, doc string
+	embedded            bool
 }
 
 type goEnum struct {
@@ -38,11 +40,11 @@ type goConst struct{ name, value string }
 
 // reservedNames are package-level identifiers the generated code does not
 // take: the registry's own and, in the entities package, the hand-written
-// Date helpers.
+// Date and Record helpers.
 func reservedNames(selfDate bool) names {
 	n := names{"Schema": true, "SetNames": true, "NewModel": true}
 	if selfDate {
-		for _, s := range []string{"Date", "ParseDate", "DateOf"} {
+		for _, s := range []string{"Date", "ParseDate", "DateOf", "Record", "DecodeRecord"} {
 			n[s] = true
 		}
 	}
@@ -91,12 +93,12 @@ func newPlan(svc *schema.Service, cfg Config) (*plan, error) {
 }
 
 func (p *plan) entityStruct(t schema.EntityType) (goStruct, error) {
-	s := goStruct{name: p.types[t.Name], edm: t.Name, doc: p.entityDoc(t)}
-	fields := names{}
-	s.fields = append(s.fields, goField{
-		name: fields.claim("ETag"), typ: "string",
-		tag: `json:"@odata.etag,omitempty" bc:"readonly"`,
-	})
+	s := goStruct{name: p.types[t.Name], edm: t.Name, doc: p.entityDoc(t), entity: true}
+	// Record, its promoted Extra and ReadJSON, and UnmarshalJSON are taken
+	// before any property can claim them.
+	fields := names{"Extra": true, "ReadJSON": true, "UnmarshalJSON": true}
+	s.fields = append(s.fields, goField{name: fields.claim("ETag"), typ: "string", tag: `json:"@odata.etag,omitempty" bc:"readonly"`},
+		goField{name: fields.claim("Record"), typ: p.qualified("Record"), tag: `json:"-"`, embedded: true})
 	for _, prop := range t.Properties {
 		f, err := p.propertyField(prop, fields, len(t.Key) > 1, "")
 		if err != nil {
@@ -235,6 +237,15 @@ var edmGoTypes = map[string]string{
 	"Edm.TimeOfDay": "string", "Edm.Duration": "string",
 }
 
+// qualified names a type of the entities package (Date, Record) from the
+// generated package.
+func (p *plan) qualified(name string) string {
+	if p.cfg.DateImport != "" {
+		return "entities." + name
+	}
+	return name
+}
+
 func (p *plan) goType(prop schema.Property, owner string) (string, error) {
 	var typ string
 	switch prop.Kind {
@@ -243,8 +254,8 @@ func (p *plan) goType(prop schema.Property, owner string) (string, error) {
 		if typ, ok = edmGoTypes[prop.Type]; !ok {
 			return "", fmt.Errorf("no Go type for %s", prop.Type)
 		}
-		if typ == "Date" && p.cfg.DateImport != "" {
-			typ = "entities.Date"
+		if typ == "Date" {
+			typ = p.qualified("Date")
 		}
 	case schema.Enum, schema.Complex:
 		typ = p.types[prop.TypeName()]

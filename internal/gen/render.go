@@ -87,10 +87,19 @@ func renderModels(p *plan) ([]byte, error) {
 			if fd.doc != "" {
 				f.comment("\t", fd.doc)
 			}
-			f.printf("\t%s %s `%s`\n", fd.name, fd.typ, fd.tag)
+			if fd.embedded {
+				f.printf("\t%s `%s`\n", fd.typ, fd.tag)
+			} else {
+				f.printf("\t%s %s `%s`\n", fd.name, fd.typ, fd.tag)
+			}
 			f.noteImports(fd.typ)
 		}
 		f.printf("}\n\n")
+		if s.entity {
+			f.printf("// UnmarshalJSON keeps the entity as read and its undeclared properties in\n// Record.\n")
+			f.printf("func (m *%s) UnmarshalJSON(b []byte) error {\n\ttype plain %s\n", s.name, s.name)
+			f.printf("\treturn %s(b, (*plain)(m), &m.Record)\n}\n\n", p.qualified("DecodeRecord"))
+		}
 	}
 	return f.render(p.cfg)
 }

@@ -100,8 +100,9 @@ func (bs *BatchSet[T]) Create(v T, opts ...RequestOption) *BatchOp[T] {
 	return addOp(bs.b, bs.set, http.MethodPost, bs.set.Path(), nil, body, err, decodeEntity[T], opts)
 }
 
-// Update queues a PATCH of v's writable fields (or only those named with
-// Fields) with If-Match set to v's @odata.etag; the result is the updated entity.
+// Update queues a PATCH of what EntitySet.Update would send (the properties
+// changed since the read, or those named with Fields) with If-Match set to
+// v's @odata.etag; the result is the updated entity.
 func (bs *BatchSet[T]) Update(v T, opts ...RequestOption) *BatchOp[T] {
 	key, etag, err := entityKey(v)
 	var body []byte
@@ -112,7 +113,7 @@ func (bs *BatchSet[T]) Update(v T, opts ...RequestOption) *BatchOp[T] {
 	return addOp(bs.b, bs.set, http.MethodPatch, bs.set.keyPath(key), nil, body, err, decodeEntity[T], opts)
 }
 
-// Patch queues a PATCH of patch (a map or struct, encoded as is) to the
+// Patch queues a PATCH of patch (as EntitySet.Patch encodes it) to the
 // entity with the given key and ETag.
 func (bs *BatchSet[T]) Patch(id, etag string, patch any, opts ...RequestOption) *BatchOp[T] {
 	body, err := marshalValue(patch)

@@ -7,6 +7,7 @@ package bc_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log"
@@ -190,7 +191,7 @@ func Example_entities() {
 	// readme:entities
 	invoices := c.Company(id).SalesInvoices()
 
-	// Create: key and read-only fields are never sent; lines make it a deep insert.
+	// Create: BC-assigned keys and read-only fields are never sent; lines make it a deep insert.
 	inv, err := invoices.Create(ctx, entities.SalesInvoice{CustomerNumber: "10000",
 		SalesInvoiceLines: []entities.SalesInvoiceLine{{LineType: entities.InvoiceLineAggLineTypeItem,
 			LineObjectNumber: "1150", Quantity: decimal.NewFromInt(2)}}})
@@ -205,6 +206,60 @@ func Example_entities() {
 	tb := c.Company(id).TrialBalances().At(entities.Date{Year: 2025, Month: 12, Day: 31}) // report parameters
 	// readme:end
 	_, _ = tb, err
+}
+
+func Example_minimalPatch() {
+	srv, c, companyID := readmeFake()
+	defer srv.Close()
+	ctx := context.Background()
+	first, err := c.Company(companyID).Customers().List(odata.New().Top(1)).Collect(ctx)
+	if err != nil || len(first) == 0 {
+		log.Fatal(err)
+	}
+	id := first[0].ID
+	invoices, err := c.Company(companyID).PurchaseInvoices().List(odata.New().Top(1)).Collect(ctx)
+	if err != nil || len(invoices) == 0 {
+		log.Fatal(err)
+	}
+	invoiceID := invoices[0].ID
+	// readme:minimalPatch
+	customers := c.Company(companyID).Customers()
+	cust, err := customers.Get(ctx, id, odata.New().Select("id", "displayName", "email"))
+	cust.DisplayName, cust.Email = "Coho Winery", "info@cohowinery.com"
+	// PATCH {"displayName":"Coho Winery","email":"info@cohowinery.com"}: only what changed since
+	// the read, so the properties the $select left out are not blanked.
+	cust, err = customers.Update(ctx, cust)
+
+	// A newer BC's property the v26 models lack is read into Extra; Update sends a change to it.
+	inv, err := c.Company(companyID).PurchaseInvoices().Get(ctx, invoiceID, nil)
+	inv.Extra = map[string]json.RawMessage{"paymentTermsId": json.RawMessage(`"fe109593-f12b-f011-9a4a-7c1e5275406f"`)}
+	// readme:end
+	fmt.Println(cust.DisplayName, err)
+	// Output: Coho Winery <nil>
+}
+
+func Example_compositeKey() {
+	srv := bctest.NewServer(bctest.WithEmptyTenant(), bctest.WithCustomAPI("contoso", "sales", "v1.0", salesLinesAPI()))
+	defer srv.Close()
+	c, companyID, ctx := srv.Client(), srv.Tenant().AddCompany("Test Co").ID, context.Background()
+	// readme:compositeKey
+	type SalesLine struct {
+		ETag            string          `json:"@odata.etag,omitempty" bc:"readonly"`
+		entities.Record `json:"-"`      // keeps the read for minimal updates, and Extra
+		DocumentType    string          `json:"Document_Type" bc:"key"` // keys BC does not assign
+		DocumentNo      string          `json:"Document_No" bc:"key"`   // are sent on create
+		LineNo          int32           `json:"Line_No" bc:"key"`
+		Quantity        decimal.Decimal `json:"Quantity"`
+	}
+	lines := bc.Set[SalesLine](c.API("contoso", "sales", "v1.0").Company(companyID), "salesLines")
+	line, err := lines.Create(ctx, SalesLine{DocumentType: "Order", DocumentNo: "101001", LineNo: 10000, Quantity: decimal.NewFromInt(2)})
+	line.Quantity = decimal.NewFromInt(3)
+	line, err = lines.Update(ctx, line) // PATCH …/salesLines(Document_Type='Order',Document_No='101001',Line_No=10000)
+	key, err := bc.Key("Document_Type", "Order", "Document_No", "101001", "Line_No", 10000)
+	err = lines.Delete(ctx, key, line.ETag)
+	// readme:end
+	fmt.Println(line.Quantity, err)
+	// Output: 3 <nil>
 }
 
 func Example_customAPI() {

@@ -112,8 +112,9 @@ func (s *EntitySet[T]) Get(ctx context.Context, id string, q *odata.Query, opts 
 	return out, err
 }
 
-// Create inserts v and returns the entity BC created. Key and read-only
-// fields and empty values are not sent; collection navigation fields that hold
+// Create inserts v and returns the entity BC created. Read-only fields,
+// keys BC assigns (GUID ids) and empty values are not sent, keys the client
+// supplies (a custom API's Document_No, Line_No) are; collection navigation fields that hold
 // items are sent too, which is BC's deep insert (a document with its lines in
 // one call).
 func (s *EntitySet[T]) Create(ctx context.Context, v T, opts ...RequestOption) (T, error) {
@@ -133,10 +134,16 @@ func (s *EntitySet[T]) Create(ctx context.Context, v T, opts ...RequestOption) (
 	return out, err
 }
 
-// Update writes v's writable fields (or only those named with Fields) with
-// If-Match set to v's @odata.etag, and returns the updated entity with its new
-// ETag. If the entity changed since it was read, the error matches ErrConflict;
-// pass IfMatchAny to overwrite regardless.
+// Update PATCHes v with If-Match set to v's @odata.etag and returns the
+// updated entity with its new ETag. It sends only the properties that
+// differ from the entity as it was read (kept in v's embedded
+// entities.Record), so a $select read never blanks what it did not select;
+// a model not read from BC sends its non-empty writable properties, and
+// Fields sends exactly the properties named. Keys, read-only properties and
+// media links are never sent; changed Extra properties are. If the entity
+// changed since it was read, the error matches ErrConflict; pass IfMatchAny
+// to overwrite regardless. A model with several `bc:"key"` fields is
+// addressed by its composite key, (a='x',b=1).
 func (s *EntitySet[T]) Update(ctx context.Context, v T, opts ...RequestOption) (T, error) {
 	var out T
 	if s.err != nil {
@@ -154,8 +161,9 @@ func (s *EntitySet[T]) Update(ctx context.Context, v T, opts ...RequestOption) (
 	return s.patch(ctx, key, etag, body, opts)
 }
 
-// Patch sends patch (a map or struct, encoded as is) to the entity with the
-// given key and ETag. An empty etag is refused unless IfMatchAny is passed,
+// Patch sends patch to the entity with the given key and ETag: a map, raw
+// JSON or plain struct encoded as is, an entity model as its non-empty
+// writable properties. An empty etag is refused unless IfMatchAny is passed,
 // because BC requires If-Match on every PATCH.
 func (s *EntitySet[T]) Patch(ctx context.Context, id, etag string, patch any, opts ...RequestOption) (T, error) {
 	var out T

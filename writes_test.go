@@ -213,3 +213,16 @@ func TestMediaIsNeverDroppedOnCreate(t *testing.T) {
 	require.EqualError(t, err, `bc: DocumentAttachment.Extra holds the media "attachmentContent": BC takes media content as a stream; upload it with Media(…).Upload or CreateWithMedia`)
 	require.Len(t, rc.reqs, 3, "nothing sent")
 }
+
+// TestEnumFilterSendsTheWireName pins the decision recorded in the README:
+// enum members go into filters as $metadata names them, a plain string as
+// given (the caption, for whoever needs it).
+func TestEnumFilterSendsTheWireName(t *testing.T) {
+	t.Parallel()
+	q, err := odata.New().Filter(odata.Eq("relatedType", entities.ContactBusinessRelationLinkToTableBankAccount)).Encode()
+	require.NoError(t, err)
+	require.Equal(t, "$filter=relatedType%20eq%20'Bank_x0020_Account'", q)
+	q, err = odata.New().Filter(odata.Eq("relatedType", "Bank Account")).Encode()
+	require.NoError(t, err)
+	require.Equal(t, "$filter=relatedType%20eq%20'Bank%20Account'", q)
+}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/bcsdk/bc/bctest/internal/filter"
 	"github.com/bcsdk/bc/schema"
 )
 
@@ -33,8 +34,10 @@ func methodNotAllowed(method, set string) *apiError {
 
 // segment is one path segment: a name and an optional key in parentheses.
 type segment struct {
-	name   string
-	key    string // unquoted key value
+	name  string
+	key   string            // unquoted key value
+	parts map[string]string // the unquoted values of a composite key by property
+
 	keyArg string // "name" for companies(name='…'), "" for a plain key
 	hasKey bool
 	ok     bool
@@ -52,6 +55,10 @@ func parseSegment(s string) segment {
 	}
 	seg := segment{name: s[:i], hasKey: true, ok: true}
 	raw := s[i+1 : len(s)-1]
+	if parts, ok := compositeParts(raw); ok {
+		seg.parts = parts
+		return seg
+	}
 	if eq := strings.IndexByte(raw, '='); eq > 0 && !strings.HasPrefix(raw, "'") {
 		seg.keyArg, raw = raw[:eq], raw[eq+1:]
 	}
@@ -64,6 +71,90 @@ func parseSegment(s string) segment {
 		seg.key = raw
 	}
 	return seg
+}
+
+// compositeParts reads a composite key, Document_Type='Order',Document_No='101001',Line_No=10000:
+// two or more name=literal pairs. Quoted values may hold commas.
+func compositeParts(raw string) (map[string]string, bool) {
+	parts := map[string]string{}
+	for raw != "" {
+		eq := strings.IndexByte(raw, '=')
+		if eq <= 0 || strings.ContainsAny(raw[:eq], "',") {
+			return nil, false
+		}
+		name, rest := raw[:eq], raw[eq+1:]
+		var val string
+		if strings.HasPrefix(rest, "'") {
+			end := 1
+			for end < len(rest) && (rest[end] != '\'' || end+1 < len(rest) && rest[end+1] == '\'') {
+				if rest[end] == '\'' {
+					end++
+				}
+				end++
+			}
+			if end >= len(rest) {
+				return nil, false
+			}
+			val, rest = strings.ReplaceAll(rest[1:end], "''", "'"), rest[end+1:]
+		} else {
+			comma := strings.IndexByte(rest, ',')
+			if comma < 0 {
+				comma = len(rest)
+			}
+			val, rest = rest[:comma], rest[comma:]
+		}
+		parts[name] = val
+		if rest != "" && !strings.HasPrefix(rest, ",") {
+			return nil, false
+		}
+		raw = strings.TrimPrefix(rest, ",")
+	}
+	return parts, len(parts) > 1
+}
+
+// compositeKey joins the values of a composite key into the table's index key.
+func compositeKey(values []string) string {
+	for i, v := range values {
+		values[i] = normKey(v)
+	}
+	return strings.Join(values, "\x1f")
+}
+
+// segmentKey is the key a segment addresses in t: its value, or for a
+// composite key the values of t's key properties in key order.
+func (t *table) segmentKey(seg segment) (string, bool) {
+	if len(t.keys) < 2 {
+		return seg.key, seg.parts == nil
+	}
+	if len(seg.parts) != len(t.keys) {
+		return "", false
+	}
+	values := make([]string, len(t.keys))
+	for i, c := range t.keys {
+		v, ok := seg.parts[t.cols[c].name]
+		if !ok {
+			return "", false
+		}
+		values[i] = v
+	}
+	return compositeKey(values), true
+}
+
+// keySegment renders the key of vals as BC does in a Location header:
+// (id) or (Document_Type='Order',Document_No='101001',Line_No=10000).
+func (t *table) keySegment(vals []string) string {
+	if len(t.keys) < 2 {
+		return "(" + vals[t.key] + ")"
+	}
+	parts := make([]string, len(t.keys))
+	for i, c := range t.keys {
+		v := vals[c]
+		if t.cols[c].quoted && t.cols[c].kind != filter.GUID {
+			v = "'" + strings.ReplaceAll(v, "'", "''") + "'"
+		}
+		parts[i] = t.cols[c].name + "=" + v
+	}
+	return "(" + strings.Join(parts, ",") + ")"
 }
 
 // dispatch resolves the resource path below the API route.
@@ -200,9 +291,17 @@ func (c *reqContext) inCompany(co *Company, segs []string) {
 			c.fail(mustGoThroughParent(t))
 			return
 		}
-		r, ok := t.lookup("", first.key)
+		key, ok := t.segmentKey(first)
+		var r *row
+		if ok {
+			r, ok = t.lookup("", key)
+		}
 		if !ok {
-			c.fail(entityNotFound(t, first.key))
+			label := first.key
+			if first.parts != nil {
+				label = segs[0][len(first.name)+1 : len(segs[0])-1]
+			}
+			c.fail(entityNotFound(t, label))
 			return
 		}
 		n.row = r

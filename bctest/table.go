@@ -27,7 +27,8 @@ type table struct {
 	typ    *schema.EntityType
 	cols   []column
 	colIdx map[string]int
-	key    int // index of the key column
+	key    int   // index of the (first) key column
+	keys   []int // every key column, in key order; more than one for a composite key
 	// parent is the column holding the parent's id for sets that BC lists only
 	// under a parent (dimensionSetLines); -1 otherwise. Keys are unique only
 	// within a parent there.
@@ -104,6 +105,9 @@ func newTable(set schema.EntitySet, typ *schema.EntityType, svc *schema.Service)
 	if len(typ.Key) > 0 {
 		t.key = t.colIdx[typ.Key[0]]
 	}
+	for _, k := range typ.Key {
+		t.keys = append(t.keys, t.colIdx[k])
+	}
 	if set.Name == "dimensionSetLines" {
 		t.parent = t.colIdx["parentId"]
 	}
@@ -168,6 +172,13 @@ func (t *table) resolver() filter.Resolver {
 
 func (t *table) rowKey(vals []string) string {
 	k := vals[t.key]
+	if len(t.keys) > 1 {
+		parts := make([]string, len(t.keys))
+		for i, c := range t.keys {
+			parts[i] = vals[c]
+		}
+		k = compositeKey(parts)
+	}
 	if t.parent >= 0 {
 		k = vals[t.parent] + "/" + k
 	}

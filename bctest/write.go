@@ -164,7 +164,7 @@ func (c *reqContext) create(n *node) {
 		return
 	}
 	c.srv.stats.writes.Add(1)
-	c.w.Header().Set("Location", c.baseURL()+"/"+c.route+"/companies("+n.co.ID+")/"+t.set.Name+"("+r.vals[t.key]+")")
+	c.w.Header().Set("Location", c.baseURL()+"/"+c.route+"/companies("+n.co.ID+")/"+t.set.Name+t.keySegment(r.vals))
 	c.writeEntity(http.StatusCreated, n, r, nil)
 }
 

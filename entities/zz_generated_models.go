@@ -142,7 +142,7 @@ type Apicategoryroutes struct {
 	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
 	Record `json:"-"`
 	// Route is the key.
-	Route string `json:"route" bc:"key,readonly"`
+	Route string `json:"route" bc:"key"`
 	// Publisher holds at most 40 characters.
 	Publisher string `json:"publisher"`
 	// Group holds at most 40 characters.
@@ -975,9 +975,9 @@ type CustomerSale struct {
 	// CustomerID is part of the key.
 	CustomerID string `json:"customerId" bc:"key,readonly,guid"`
 	// CustomerNumber is part of the key and holds at most 20 characters.
-	CustomerNumber string `json:"customerNumber" bc:"key,readonly"`
+	CustomerNumber string `json:"customerNumber" bc:"key"`
 	// Name is part of the key and holds at most 100 characters.
-	Name                 string          `json:"name" bc:"key,readonly"`
+	Name                 string          `json:"name" bc:"key"`
 	TotalSalesAmount     decimal.Decimal `json:"totalSalesAmount"`
 	DateFilterFilterOnly Date            `json:"dateFilter_FilterOnly"`
 }
@@ -1308,7 +1308,7 @@ type EntityMetadata struct {
 	ETag   string `json:"@odata.etag,omitempty" bc:"readonly"`
 	Record `json:"-"`
 	// EntityName is the key.
-	EntityName        string                     `json:"entityName" bc:"key,readonly"`
+	EntityName        string                     `json:"entityName" bc:"key"`
 	EntitySetName     string                     `json:"entitySetName"`
 	EntityCaptions    []EntityMetadataLabel      `json:"entityCaptions"`
 	EntitySetCaptions []EntityMetadataLabel      `json:"entitySetCaptions"`
@@ -1332,9 +1332,9 @@ type Externalbusinesseventdefinitions struct {
 	// AppID is part of the key.
 	AppID string `json:"appId" bc:"key,readonly,guid"`
 	// Name is part of the key and holds at most 80 characters.
-	Name string `json:"name" bc:"key,readonly"`
+	Name string `json:"name" bc:"key"`
 	// EventVersion is part of the key and holds at most 43 characters.
-	EventVersion string `json:"eventVersion" bc:"key,readonly"`
+	EventVersion string `json:"eventVersion" bc:"key"`
 	Payload      string `json:"payload"`
 	// DisplayName holds at most 250 characters.
 	DisplayName string `json:"displayName"`
@@ -4090,9 +4090,9 @@ type VendorPurchase struct {
 	// VendorID is part of the key.
 	VendorID string `json:"vendorId" bc:"key,readonly,guid"`
 	// VendorNumber is part of the key and holds at most 20 characters.
-	VendorNumber string `json:"vendorNumber" bc:"key,readonly"`
+	VendorNumber string `json:"vendorNumber" bc:"key"`
 	// Name is part of the key and holds at most 100 characters.
-	Name                 string          `json:"name" bc:"key,readonly"`
+	Name                 string          `json:"name" bc:"key"`
 	TotalPurchaseAmount  decimal.Decimal `json:"totalPurchaseAmount"`
 	DateFilterFilterOnly Date            `json:"dateFilter_FilterOnly"`
 }

@@ -182,7 +182,7 @@ var Schema = &schema.Service{
 			Name: "apicategoryroutes",
 			Key:  []string{"route"},
 			Properties: []schema.Property{
-				{Name: "route", Type: "Edm.String", Key: true, ReadOnly: true},
+				{Name: "route", Type: "Edm.String", Key: true},
 				{Name: "publisher", Type: "Edm.String", Nullable: true, MaxLength: 40},
 				{Name: "group", Type: "Edm.String", Nullable: true, MaxLength: 40},
 				{Name: "version", Type: "Edm.String", Nullable: true, MaxLength: 10},
@@ -660,8 +660,8 @@ var Schema = &schema.Service{
 			Key:  []string{"customerId", "customerNumber", "name"},
 			Properties: []schema.Property{
 				{Name: "customerId", Type: "Edm.Guid", Key: true, ReadOnly: true},
-				{Name: "customerNumber", Type: "Edm.String", MaxLength: 20, Key: true, ReadOnly: true},
-				{Name: "name", Type: "Edm.String", MaxLength: 100, Key: true, ReadOnly: true},
+				{Name: "customerNumber", Type: "Edm.String", MaxLength: 20, Key: true},
+				{Name: "name", Type: "Edm.String", MaxLength: 100, Key: true},
 				{Name: "totalSalesAmount", Type: "Edm.Decimal", Nullable: true, Scale: "Variable"},
 				{Name: "dateFilter_FilterOnly", Type: "Edm.Date", Nullable: true},
 			},
@@ -924,7 +924,7 @@ var Schema = &schema.Service{
 			Name: "entityMetadata",
 			Key:  []string{"entityName"},
 			Properties: []schema.Property{
-				{Name: "entityName", Type: "Edm.String", Key: true, ReadOnly: true},
+				{Name: "entityName", Type: "Edm.String", Key: true},
 				{Name: "entitySetName", Type: "Edm.String", Nullable: true},
 				{Name: "entityCaptions", Type: "Microsoft.NAV.entityMetadataLabel", Kind: schema.Complex, Collection: true, Nullable: true},
 				{Name: "entitySetCaptions", Type: "Microsoft.NAV.entityMetadataLabel", Kind: schema.Complex, Collection: true, Nullable: true},
@@ -939,8 +939,8 @@ var Schema = &schema.Service{
 			AlternateKeys: [][]string{{"appId", "name"}},
 			Properties: []schema.Property{
 				{Name: "appId", Type: "Edm.Guid", Key: true, ReadOnly: true},
-				{Name: "name", Type: "Edm.String", MaxLength: 80, Key: true, ReadOnly: true},
-				{Name: "eventVersion", Type: "Edm.String", MaxLength: 43, Key: true, ReadOnly: true},
+				{Name: "name", Type: "Edm.String", MaxLength: 80, Key: true},
+				{Name: "eventVersion", Type: "Edm.String", MaxLength: 43, Key: true},
 				{Name: "payload", Type: "Edm.String"},
 				{Name: "displayName", Type: "Edm.String", Nullable: true, MaxLength: 250},
 				{Name: "description", Type: "Edm.String", Nullable: true, MaxLength: 1024},
@@ -3022,8 +3022,8 @@ var Schema = &schema.Service{
 			Key:  []string{"vendorId", "vendorNumber", "name"},
 			Properties: []schema.Property{
 				{Name: "vendorId", Type: "Edm.Guid", Key: true, ReadOnly: true},
-				{Name: "vendorNumber", Type: "Edm.String", MaxLength: 20, Key: true, ReadOnly: true},
-				{Name: "name", Type: "Edm.String", MaxLength: 100, Key: true, ReadOnly: true},
+				{Name: "vendorNumber", Type: "Edm.String", MaxLength: 20, Key: true},
+				{Name: "name", Type: "Edm.String", MaxLength: 100, Key: true},
 				{Name: "totalPurchaseAmount", Type: "Edm.Decimal", Nullable: true, Scale: "Variable"},
 				{Name: "dateFilter_FilterOnly", Type: "Edm.Date", Nullable: true},
 			},

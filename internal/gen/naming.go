@@ -1,6 +1,7 @@
 package gen
 
 import (
+	"fmt"
 	"go/token"
 	"strconv"
 	"strings"
@@ -21,9 +22,12 @@ var initialisms = map[string]string{"Id": "ID", "Url": "URL", "Gl": "GL", "Pdf":
 // DateFilterFilterOnly) and a whole word Id or Url is capitalised
 // (customerId → CustomerID, id → ID), as is Gl (glAccountType →
 // GLAccountType).
+//
+// BC's XML escapes are decoded first, so ShortcutDimCode_x005B_7_x005D_
+// (ShortcutDimCode[7]) becomes ShortcutDimCode7, not ShortcutDimCodeX005B7X005D.
 func exportedName(edm string) string {
 	var b strings.Builder
-	for _, w := range words(edm) {
+	for _, w := range words(schema.Label(edm)) {
 		w = upperFirst(w)
 		if up, ok := initialisms[w]; ok {
 			w = up
@@ -106,6 +110,32 @@ func (n names) claim(name string) string {
 			return c
 		}
 	}
+}
+
+// fieldNames hands out the field names of one struct. Two properties whose
+// Go names clash are an error: a numeric suffix would leave the reader to
+// guess which field is which property. A property clashing with a name the
+// generator adds itself (ETag, Record) takes a suffix.
+type fieldNames struct {
+	names
+	owner map[string]string // Go name → the property's wire name
+}
+
+func newFieldNames(reserved ...string) fieldNames {
+	f := fieldNames{names: names{}, owner: map[string]string{}}
+	for _, r := range reserved {
+		f.names[r] = true
+	}
+	return f
+}
+
+func (f fieldNames) property(goName, wire string) (string, error) {
+	if other, ok := f.owner[goName]; ok {
+		return "", fmt.Errorf("properties %q and %q both become the Go field %s; rename one in the API page", other, wire, goName)
+	}
+	name := f.claim(goName)
+	f.owner[name] = wire
+	return name, nil
 }
 
 // validPackageName reports whether s can name the generated package.

@@ -96,7 +96,7 @@ func (p *plan) entityStruct(t schema.EntityType) (goStruct, error) {
 	s := goStruct{name: p.types[t.Name], edm: t.Name, doc: p.entityDoc(t), entity: true}
 	// Record, its promoted Extra and ReadJSON, and UnmarshalJSON are taken
 	// before any property can claim them.
-	fields := names{"Extra": true, "ReadJSON": true, "UnmarshalJSON": true}
+	fields := newFieldNames("Extra", "ReadJSON", "UnmarshalJSON")
 	s.fields = append(s.fields, goField{name: fields.claim("ETag"), typ: "string", tag: `json:"@odata.etag,omitempty" bc:"readonly"`},
 		goField{name: fields.claim("Record"), typ: p.qualified("Record"), tag: `json:"-"`, embedded: true})
 	for _, prop := range t.Properties {
@@ -112,7 +112,10 @@ func (p *plan) entityStruct(t schema.EntityType) (goStruct, error) {
 		if nav.Collection {
 			typ = "[]" + target
 		}
-		name := fields.claim(exportedName(nav.Name))
+		name, err := fields.property(exportedName(nav.Name), nav.Name)
+		if err != nil {
+			return s, err
+		}
 		s.fields = append(s.fields, goField{
 			name: name, typ: typ,
 			tag: fmt.Sprintf(`json:"%s,omitempty" bc:"nav"`, nav.Name),
@@ -125,7 +128,7 @@ func (p *plan) entityStruct(t schema.EntityType) (goStruct, error) {
 func (p *plan) complexStruct(c schema.ComplexType) (goStruct, error) {
 	s := goStruct{name: p.types[c.Name], edm: c.Name}
 	s.doc = fmt.Sprintf("%s is the complex type %s.", s.name, c.Name)
-	fields := names{}
+	fields := newFieldNames()
 	for _, prop := range c.Properties {
 		f, err := p.propertyField(prop, fields, false, c.Name)
 		if err != nil {
@@ -161,9 +164,12 @@ func (p *plan) entityDoc(t schema.EntityType) string {
 // propertyField maps one structural property. Stream properties become the
 // read-only link to their content; owner is the complex type holding the
 // property, to break cycles between complex types with a pointer.
-func (p *plan) propertyField(prop schema.Property, fields names, compositeKey bool, owner string) (goField, error) {
+func (p *plan) propertyField(prop schema.Property, fields fieldNames, compositeKey bool, owner string) (goField, error) {
 	if prop.IsStream() {
-		name := fields.claim(exportedName(prop.Name) + "ReadLink")
+		name, err := fields.property(exportedName(prop.Name)+"ReadLink", prop.Name)
+		if err != nil {
+			return goField{}, err
+		}
 		return goField{
 			name: name, typ: "string",
 			tag: fmt.Sprintf(`json:"%s@odata.mediaReadLink,omitempty" bc:"readonly,media"`, prop.Name),
@@ -188,7 +194,10 @@ func (p *plan) propertyField(prop schema.Property, fields names, compositeKey bo
 	if len(flags) > 0 {
 		tag += fmt.Sprintf(` bc:"%s"`, strings.Join(flags, ","))
 	}
-	name := fields.claim(exportedName(prop.Name))
+	name, err := fields.property(exportedName(prop.Name), prop.Name)
+	if err != nil {
+		return goField{}, err
+	}
 	return goField{name: name, typ: typ, tag: tag, doc: p.fieldDoc(name, prop, compositeKey)}, nil
 }
 

@@ -61,11 +61,14 @@ var StandardReadOnly = map[string][]string{
 		"amountIncludingTax", "invoiceDiscountAllocation", "netAmount", "netTaxAmount", "netAmountIncludingTax",
 	},
 	"vendor": {"id"},
+	// Not in the notes' table: the one string key BC assigns itself (a
+	// subscription's id is BC's answer to the POST).
+	"subscriptions": {"subscriptionId"},
 }
 
 // universalReadOnly are properties no client may write on any entity type:
-// BC's system fields and the change watermark. Keys are read-only too, and
-// the ETag (@odata.etag) is not a property but is tagged read-only on every
+// BC's system fields and the change watermark. GUID keys are read-only too,
+// and the ETag (@odata.etag) is not a property but is tagged read-only on every
 // model.
 var universalReadOnly = map[string]bool{
 	"lastModifiedDateTime": true,
@@ -76,15 +79,20 @@ var universalReadOnly = map[string]bool{
 	"timestamp":            true,
 }
 
-// ApplyReadOnly marks read-only, on the entity types of s: key properties,
-// the universal system properties and the properties overrides lists for the
-// type. Names in overrides that s does not have are ignored, so one table can
-// serve documents of different versions.
-// writableKeys are key properties a client sets itself on create, so they are
+// writableKeys are GUID keys a client sets itself on create, so they are
 // not read-only: a dimension set line is keyed by its dimension's id, which
 // POST takes (or the dimension's code) to say which dimension the line is for.
 var writableKeys = map[string]map[string]bool{"dimensionSetLine": {"id": true}}
 
+// ApplyReadOnly marks read-only, on the entity types of s: GUID keys, which
+// BC assigns (SystemId, exposed as id), the universal system properties and
+// the properties overrides lists for the type. Other keys — a custom API's
+// or ODataV4 page's Document_Type, Document_No, Line_No — are the client's
+// to supply on create, so they stay writable there (an update never sends a
+// key: it is in the URL). Names in overrides that s does not have are
+// ignored, so one table can serve documents of different versions.
+// Properties the document itself annotates Core.Computed are read-only
+// already.
 func ApplyReadOnly(s *schema.Service, overrides map[string][]string) {
 	for i := range s.EntityTypes {
 		t := &s.EntityTypes[i]
@@ -94,7 +102,7 @@ func ApplyReadOnly(s *schema.Service, overrides map[string][]string) {
 		}
 		for j := range t.Properties {
 			p := &t.Properties[j]
-			if p.Key && !writableKeys[t.Name][p.Name] || universalReadOnly[p.Name] || listed[p.Name] {
+			if p.Key && p.Type == "Edm.Guid" && !writableKeys[t.Name][p.Name] || universalReadOnly[p.Name] || listed[p.Name] {
 				p.ReadOnly = true
 			}
 		}

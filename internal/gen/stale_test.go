@@ -100,7 +100,7 @@ func TestApplyReadOnly(t *testing.T) {
 		{"company", "name", false},
 		{"subscriptions", "subscriptionId", true},
 		{"subscriptions", "notificationUrl", false},
-		{"customerSale", "name", true}, // part of the composite key
+		{"customerSale", "name", false}, // part of a string composite key: not BC-assigned
 		{"dimensionSetLine", "parentType", true},
 		{"dimensionSetLine", "valueCode", false},
 		{"dimensionSetLine", "id", false}, // POST takes the dimension's id

@@ -6,7 +6,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"testing"
 
@@ -24,7 +23,8 @@ func TestAProgramOutsideTheRepositoryRunsASync(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a program in a module of its own")
 	}
-	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	goBin, err := exec.LookPath("go")
+	require.NoError(t, err, "the go command must be on PATH")
 	here, err := os.Getwd()
 	require.NoError(t, err)
 	repo := filepath.Dir(here)

@@ -31,7 +31,7 @@ func (c *Config) flags(getenv func(string) string, companies, entities *string) 
 	fs.String(&c.Environment, "environment", "Production", "BC environment name, as the admin center shows it")
 	fs.String(&c.BaseURL, "base-url", bc.DefaultBaseURL, "API host; /{tenant}/{environment}/api/v2.0 is appended").As("url")
 	fs.String(&c.TokenURL, "token-url", bc.DefaultTokenURL, "token endpoint; {tenant} is replaced").As("url")
-	fs.String(companies, "companies", "", "company names or ids, comma-separated; all companies when not given").As("list")
+	fs.String(companies, "companies", "", "company names or ids, comma-separated (quote a name holding a comma: \"CRONUS USA, Inc.\"); all companies when not given").As("list")
 	fs.String(&c.Profile, "profile", "mosaic", "what to sync: mosaic, finance or all").
 		Must("mosaic, finance or all", func() bool { return slices.Contains(bcsync.Profiles(), c.Profile) })
 	fs.String(entities, "entities", "", "entity sets, comma-separated; set@/api/publisher/group/version for a custom API").As("list")

@@ -24,8 +24,9 @@ var (
 // Register makes New hand destinations of kind (KindSQLite, KindPostgres or
 // KindJSONL) to open. Each dialect package registers itself when imported,
 // so a program links only the stores it imports: one that writes to its own
-// PostgreSQL pool never links SQLite. An error of open is shown after
-// "--out ", followed by the forms New accepts.
+// PostgreSQL pool never links SQLite. New follows an error of open with the
+// forms it accepts; the error should start with the destination (password
+// hidden) or its kind, as "sqlite:bc.db: …".
 func Register(kind string, open func(target string) (Store, error)) {
 	registryMu.Lock()
 	defer registryMu.Unlock()
@@ -42,25 +43,25 @@ func New(dest string) (Store, error) {
 	switch {
 	case kind == KindSQLite:
 		if rest == "" {
-			return nil, fmt.Errorf("--out sqlite: needs a file path: %s", outForms)
+			return nil, fmt.Errorf("sqlite: needs a file path: %s", outForms)
 		}
 		return open(kind, rest)
 	case kind == KindJSONL:
 		if rest == "" {
-			return nil, fmt.Errorf("--out jsonl: needs a directory: %s", outForms)
+			return nil, fmt.Errorf("jsonl: needs a directory: %s", outForms)
 		}
 		return open(kind, rest)
 	case strings.HasPrefix(dest, "postgres://") || strings.HasPrefix(dest, "postgresql://"):
 		return open(KindPostgres, dest)
 	case kind == "postgres" || kind == "postgresql":
-		return nil, fmt.Errorf("--out %s:…: a PostgreSQL destination is a URL; %s", kind, outForms)
+		return nil, fmt.Errorf("%s:…: a PostgreSQL destination is a URL; %s", kind, outForms)
 	case dest == "":
-		return nil, fmt.Errorf("--out is empty: %s", outForms)
+		return nil, fmt.Errorf("no destination: %s", outForms)
 	case !strings.Contains(dest, ":"):
-		return nil, fmt.Errorf("--out %q has no kind: %s (for a SQLite file, sqlite:%s)", dest, outForms, dest)
+		return nil, fmt.Errorf("%q has no kind: %s (for a SQLite file, sqlite:%s)", dest, outForms, dest)
 	}
 	// Echo only the kind: the rest may hold a password.
-	return nil, fmt.Errorf("--out %s:…: unknown kind %q: %s", kind, kind, outForms)
+	return nil, fmt.Errorf("%s:…: unknown kind %q: %s", kind, kind, outForms)
 }
 
 // open hands target to the dialect registered for kind.
@@ -69,11 +70,11 @@ func open(kind, target string) (Store, error) {
 	fn := registry[kind]
 	registryMu.RUnlock()
 	if fn == nil {
-		return nil, fmt.Errorf("--out %s:…: this program has no %s store: import github.com/bcsdk/bc/bcsync/store/%s", kind, kind, kind)
+		return nil, fmt.Errorf("%s:…: this program has no %s store: import github.com/bcsdk/bc/bcsync/store/%s", kind, kind, kind)
 	}
 	s, err := fn(target)
 	if err != nil {
-		return nil, fmt.Errorf("--out %w: %s", err, outForms)
+		return nil, fmt.Errorf("%w: %s", err, outForms)
 	}
 	return s, nil
 }

@@ -23,7 +23,7 @@ func TestNew(t *testing.T) {
 		{out: "jsonl:out", want: &jsonl.Store{}},
 		{out: "postgres://u:p@localhost:5432/bc", want: &postgres.Store{}},
 		{out: "postgresql://u@localhost/bc?sslmode=disable", want: &postgres.Store{}},
-		{out: "", wantErr: "--out is empty: write sqlite:PATH"},
+		{out: "", wantErr: "no destination: write sqlite:PATH"},
 		{out: "sqlite:", wantErr: "sqlite: needs a file path"},
 		{out: "jsonl:", wantErr: "jsonl: needs a directory"},
 		{out: "bc.db", wantErr: "(for a SQLite file, sqlite:bc.db)"},

@@ -1,4 +1,4 @@
-// Package jsonl is the store of JSON Lines files (--out jsonl:DIR): one
+// Package jsonl is the store of JSON Lines files (destination jsonl:DIR): one
 // DIR/<table>.jsonl per table, in the layout of package store, sorted by
 // key and replaced whole.
 package jsonl

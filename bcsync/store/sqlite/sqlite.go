@@ -1,4 +1,4 @@
-// Package sqlite is the store of one SQLite file (--out sqlite:PATH), in
+// Package sqlite is the store of one SQLite file (destination sqlite:PATH), in
 // the layout of package store.
 package sqlite
 

@@ -46,6 +46,17 @@ func TestSecretsNeverLeak(t *testing.T) {
 	const secret = "S3cr3t~Value.Never+Logged/=="
 	const wrongSecret = "Wr0ng~Secret.Also+Private/=="
 	const dsnPassword = "pg-Passw0rd-Private"
+	// dsn is BC_OUT in the steps about the command's own surface: help,
+	// bad input and the doctor must not show its password either.
+	const envDSNPassword = "pw-XYZ-Private"
+	dsn := "postgres://u:" + envDSNPassword + "@127.0.0.1:1/bc"
+	withDSN := func(more ...string) map[string]string {
+		env := map[string]string{"BC_OUT": dsn}
+		for i := 0; i+1 < len(more); i += 2 {
+			env[more[i]] = more[i+1]
+		}
+		return env
+	}
 	srv := bctest.NewServer(bctest.WithDemo(bctest.DemoConfig{Seed: 3, Companies: 2, GLEntries: 300}),
 		bctest.WithCredentials(bctest.TenantID, bctest.ClientID, secret),
 		bctest.WithFaults(mixedFaults(12, 0.05)))
@@ -64,6 +75,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 		env   map[string]string
 		args  []string
 		code  int
+		help  bool // the run prints --help
 	}
 	broken := bctest.DefaultApp()
 	broken.Registered = false
@@ -85,6 +97,16 @@ func TestSecretsNeverLeak(t *testing.T) {
 		{name: "PostgreSQL with no server", args: []string{"--out", "postgres://sync:" + dsnPassword + "@127.0.0.1:1/bc"}, code: 2},
 		{name: "doctor", args: []string{"--doctor"}},
 		{name: "doctor as JSON with a wrong secret", env: map[string]string{"BC_CLIENT_SECRET": wrongSecret}, args: []string{"--doctor", "--json"}, code: 1},
+		{name: "--help", env: withDSN(), args: []string{"--help"}, help: true},
+		{name: "-h after the secret as a flag", env: withDSN(), args: []string{"--client-secret", wrongSecret, "-h"}, help: true},
+		{name: "--version", env: withDSN(), args: []string{"--version"}, code: 2},
+		{name: "a bad flag value", env: withDSN(), args: []string{"--concurrency", "0"}, code: 2},
+		{name: "a misspelt secret flag", env: withDSN(), args: []string{"--client-secrett=" + wrongSecret}, code: 2},
+		{name: "a bad --out", args: []string{"--out", "postgres://u:" + envDSNPassword + "@127.0.0.1:notaport/bc"}, code: 2},
+		{name: "a bad BC_OUT", env: withDSN("BC_OUT", "postgres://u:"+envDSNPassword+"@[::1/bc"), code: 2},
+		{name: "PostgreSQL from BC_OUT with no server", env: withDSN(), code: 2},
+		{name: "unknown company", env: withDSN(), args: []string{"--companies", "Nobody Ltd", "--out", sqliteOut}, code: 2},
+		{name: "doctor as JSON with BC_OUT and a wrong secret", env: withDSN("BC_CLIENT_SECRET", wrongSecret), args: []string{"--doctor", "--json"}, code: 1},
 	}
 	for _, st := range steps {
 		if st.setup != nil {
@@ -100,8 +122,13 @@ func TestSecretsNeverLeak(t *testing.T) {
 		}
 		r := hh.run(st.args...)
 		require.Equal(t, st.code, r.code, "%s: %s", st.name, r.stderr)
-		secrets := append([]string{secret, wrongSecret, dsnPassword}, srv.IssuedTokens()...)
+		secrets := append([]string{secret, wrongSecret, dsnPassword, envDSNPassword}, srv.IssuedTokens()...)
 		requireNoSecrets(t, st.name, r.stdout+r.stderr, h.dir, secrets)
+		if st.help {
+			// Help still lists the flags, the secret's without a value.
+			require.Contains(t, r.stderr+r.stdout, "\n  --client-secret string\n        the client secret's Value; prefer the environment variable (env BC_CLIENT_SECRET)\n", st.name)
+			require.Contains(t, r.stderr+r.stdout, "\n  --out dest\n        destination: sqlite:PATH, postgres://…, or jsonl:DIR (default sqlite:bc.db; env BC_OUT)\n", st.name)
+		}
 	}
 	require.NotEmpty(t, srv.IssuedTokens())
 	require.Positive(t, srv.Stats().ExpiredTokens)

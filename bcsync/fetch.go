@@ -48,6 +48,12 @@ func (r *runner) fetch(ctx context.Context, t *task) {
 		err = nil
 		page = &bc.RawPage{}
 	}
+	if t.links == nil {
+		t.links = newLinkGuard(t.next)
+	}
+	if err == nil {
+		err = t.links.check(page)
+	}
 	if err != nil {
 		r.failed(ctx, t, err)
 		return
@@ -66,7 +72,7 @@ func (r *runner) fetch(ctx context.Context, t *task) {
 	}
 	var cont *task
 	if page.NextLink != "" {
-		cont = &task{u: u, part: t.part, query: t.query, next: page.NextLink, est: int64(r.e.opts.PageSize), rows: cp.Rows}
+		cont = &task{u: u, part: t.part, query: t.query, next: page.NextLink, est: int64(r.e.opts.PageSize), rows: cp.Rows, links: t.links}
 		u.mu.Lock()
 		u.open++
 		u.mu.Unlock()

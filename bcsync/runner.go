@@ -120,6 +120,9 @@ type task struct {
 	// est is the expected rows, for scheduling (largest first).
 	est  int64
 	rows int64 // rows the partition committed before this task
+	// links guards the partition's chain of nextLinks against loops; nil
+	// until its first page is read.
+	links *linkGuard
 	// counting marks a task that only counts rows to plan partitions.
 	counting bool
 }

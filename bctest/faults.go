@@ -3,9 +3,13 @@ package bctest
 import (
 	"math/rand/v2"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bcsdk/bc/internal/jsontext"
 )
 
 // fault is what the injector decided for one request.
@@ -100,4 +104,51 @@ func (fi *faultInjector) decide(r *http.Request) fault {
 		}
 	}
 	return fault{}
+}
+
+// emptyToken starts the $skiptoken of the empty pages EmptyNextLinks serves;
+// the number after it makes each link new.
+const emptyToken = "bctest-empty-"
+
+// hostileLinks reports the nextLink faults in force.
+func (fi *faultInjector) hostileLinks() (loop, empty bool) {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	return fi.cfg.LoopNextLink, fi.cfg.EmptyNextLinks
+}
+
+// listingLink is the nextLink of a listing's page: BC's own while rows
+// remain; after the last page, the one a hostile-link fault asks for.
+func (c *reqContext) listingLink(more bool, last skipToken) string {
+	if more {
+		return c.nextLink(last)
+	}
+	switch loop, empty := c.srv.faults.hostileLinks(); {
+	case loop:
+		return c.linkWith("")
+	case empty:
+		return c.linkWith(emptyToken + "1")
+	}
+	return ""
+}
+
+// emptyPage serves a page of EmptyNextLinks' endless run if the request asks
+// for one: no rows and a link to the next, or no link once the fault is off.
+func (c *reqContext) emptyPage(n *node, values url.Values) bool {
+	k, ok := strings.CutPrefix(values.Get("$skiptoken"), emptyToken)
+	if !ok {
+		return false
+	}
+	i, _ := strconv.Atoi(k)
+	c.writeJSONHeader(http.StatusOK)
+	buf := []byte(`{"@odata.context":`)
+	buf = jsontext.AppendString(buf, c.contextURL(c.contextFragment(n)))
+	buf = append(buf, `,"value":[]`...)
+	if _, empty := c.srv.faults.hostileLinks(); empty {
+		buf = append(buf, `,"@odata.nextLink":`...)
+		buf = jsontext.AppendString(buf, c.linkWith(emptyToken+strconv.Itoa(i+1)))
+	}
+	_, _ = c.w.Write(append(buf, '}'))
+	c.srv.stats.pages.Add(1)
+	return true
 }

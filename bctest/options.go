@@ -135,6 +135,14 @@ type Faults struct {
 	RetryAfter time.Duration
 	// OnlyPaths limits faults to requests whose path contains one of these.
 	OnlyPaths []string
+	// LoopNextLink gives the last page of every listing a nextLink back to
+	// its first page (the request without $skiptoken): a client that follows
+	// nextLinks blindly reads the collection forever.
+	LoopNextLink bool
+	// EmptyNextLinks gives the last page of every listing a nextLink to an
+	// empty page, which links to another empty page with a new $skiptoken,
+	// without end.
+	EmptyNextLinks bool
 }
 
 // Churn changes data while clients page through it: after every Every-th page

@@ -52,6 +52,9 @@ func (c *reqContext) list(n *node) {
 		return
 	}
 	values := c.r.URL.Query()
+	if c.emptyPage(n, values) {
+		return
+	}
 	if n.parent == nil && (t.set.Name == "journalLines" || t.set.Name == "customerPayments" || t.set.Name == "vendorPayments") &&
 		!strings.Contains(values.Get("$filter"), "journalId") {
 		c.fail(&apiError{status: http.StatusBadRequest, code: "Application_DialogException",
@@ -95,9 +98,9 @@ func (c *reqContext) list(n *node) {
 		}
 	}
 	buf = append(buf, ']')
-	if more {
+	if link := c.listingLink(more, last); link != "" {
 		buf = append(buf, `,"@odata.nextLink":`...)
-		buf = jsontext.AppendString(buf, c.nextLink(last))
+		buf = jsontext.AppendString(buf, link)
 	}
 	buf = append(buf, '}')
 	_, _ = c.w.Write(buf)
@@ -112,7 +115,11 @@ func (c *reqContext) contextFragment(n *node) string {
 
 // nextLink is the request URL with its query kept verbatim and the
 // $skiptoken replaced, made absolute, as BC does.
-func (c *reqContext) nextLink(tok skipToken) string {
+func (c *reqContext) nextLink(tok skipToken) string { return c.linkWith(tok.encode()) }
+
+// linkWith is the request URL, absolute, with its $skiptoken replaced by
+// token, or dropped when token is empty.
+func (c *reqContext) linkWith(token string) string {
 	var kept []string
 	for _, part := range strings.Split(c.r.URL.RawQuery, "&") {
 		if part == "" || strings.HasPrefix(part, "$skiptoken=") || strings.HasPrefix(part, "%24skiptoken=") {
@@ -120,7 +127,9 @@ func (c *reqContext) nextLink(tok skipToken) string {
 		}
 		kept = append(kept, part)
 	}
-	kept = append(kept, "$skiptoken="+tok.encode())
+	if token != "" {
+		kept = append(kept, "$skiptoken="+token)
+	}
 	scheme := "http"
 	if c.r.TLS != nil {
 		scheme = "https"

@@ -126,7 +126,10 @@ func Example_webhooks() {
 	var c *bc.Client
 	id, clientState := "company-id", os.Getenv("BC_WEBHOOK_STATE")
 	// readme:webhooks
-	h := bc.NewWebhookHandler(clientState) // answers BC's validation handshake, checks clientState
+	h, err := bc.NewWebhookHandler(clientState) // answers BC's validation handshake, checks clientState
+	if err != nil {
+		log.Fatal(err) // an empty client state
+	}
 	http.Handle("/bc/webhook", h)
 	go func() {
 		for ev := range h.Events() { // created, updated, deleted, collection

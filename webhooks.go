@@ -1,16 +1,10 @@
 package bc
 
 import (
-	"crypto/subtle"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
-	"slices"
-	"strings"
 	"sync"
 	"time"
 )
@@ -61,140 +55,6 @@ type WebhookEvent struct {
 	SubscriptionExpires time.Time
 }
 
-// Resource is a BC resource URL taken apart, as notifications and
-// subscriptions write it: "api/v2.0/companies(…)/customers(…)", or for a
-// collection "api/v2.0/companies(…)/salesInvoices?$filter=lastModifiedDateTime%20gt%20…".
-type Resource struct {
-	// Raw is the resource as BC wrote it.
-	Raw string
-	// Route is the API route, "api/v2.0" or "api/{publisher}/{group}/{version}";
-	// empty when the resource is relative to its route ("companies(…)/items").
-	Route string
-	// CompanyID is the company's key, empty outside a company.
-	CompanyID string
-	// CompanyName is set instead when the company is addressed by name
-	// (companies(name='…')).
-	CompanyName string
-	// Set is the entity set, e.g. "customers".
-	Set string
-	// Key is the record's key, unquoted; empty for a collection.
-	Key string
-	// Filter is the decoded $filter of a collection notification, e.g.
-	// "lastModifiedDateTime gt 2025-09-29T10:22:52.313Z"; empty when BC asks
-	// for the whole set (a delete was among the changes).
-	Filter string
-	// Path is the escaped path from the route on, without the query, for
-	// Client.NewRequest: "api/v2.0/companies(…)/customers(…)".
-	Path string
-	// RawQuery is the escaped query, without '?'.
-	RawQuery string
-}
-
-// RelativeURL is Path with its query, for Client.NewRequest.
-func (r Resource) RelativeURL() string {
-	if r.RawQuery == "" {
-		return r.Path
-	}
-	return r.Path + "?" + r.RawQuery
-}
-
-// Since returns the time in a collection filter of the form "<field> gt <time>",
-// the point from which to read the set again. BC writes lastModifiedDateTime,
-// older docs show lastDateTimeModified; any field name is accepted.
-func (r Resource) Since() (time.Time, bool) {
-	f := strings.Fields(r.Filter)
-	if len(f) != 3 || (!strings.EqualFold(f[1], "gt") && !strings.EqualFold(f[1], "ge")) {
-		return time.Time{}, false
-	}
-	t, err := time.Parse(time.RFC3339Nano, f[2])
-	return t, err == nil
-}
-
-// ParseResource takes a BC resource URL apart: absolute
-// ("https://…/v2.0/{tenant}/{env}/api/v2.0/companies(…)/items(…)"), rooted
-// ("/api/v2.0/…"), service-relative ("api/v2.0/…") or route-relative
-// ("companies(…)/items"). It reads the last keyed or unkeyed set segment as
-// Set and Key, and decodes $filter.
-func ParseResource(s string) (Resource, error) {
-	res := Resource{Raw: s}
-	path, query, _ := strings.Cut(strings.TrimSpace(s), "?")
-	if strings.HasPrefix(path, "https://") || strings.HasPrefix(path, "http://") {
-		u, err := url.Parse(path)
-		if err != nil {
-			return res, fmt.Errorf("bc: resource %q: %w", s, err)
-		}
-		path = u.EscapedPath()
-	}
-	var segs []string
-	for _, p := range strings.Split(path, "/") {
-		if p != "" {
-			segs = append(segs, p)
-		}
-	}
-	if i := slices.Index(segs, "api"); i >= 0 {
-		switch {
-		case i+1 < len(segs) && segs[i+1] == "v2.0":
-			res.Route, segs = "api/v2.0", segs[i+2:]
-		case i+3 < len(segs):
-			res.Route, segs = strings.Join(segs[i:i+4], "/"), segs[i+4:]
-		default:
-			return res, fmt.Errorf("bc: resource %q has no complete API route", s)
-		}
-	}
-	if len(segs) == 0 {
-		return res, fmt.Errorf("bc: resource %q names no entity set", s)
-	}
-	res.Path = strings.Join(segs, "/")
-	if res.Route != "" {
-		res.Path = res.Route + "/" + res.Path
-	}
-	for i, seg := range segs {
-		name, key, hasKey, err := splitSegment(seg)
-		if err != nil {
-			return res, fmt.Errorf("bc: resource %q: %w", s, err)
-		}
-		if i == 0 && name == "companies" && hasKey && len(segs) > 1 {
-			if byName, ok := strings.CutPrefix(key, "name='"); ok && strings.HasSuffix(byName, "'") {
-				res.CompanyName = strings.ReplaceAll(byName[:len(byName)-1], "''", "'")
-			} else {
-				res.CompanyID = key
-			}
-			continue
-		}
-		res.Set, res.Key = name, key
-	}
-	res.RawQuery = query
-	if query != "" {
-		q, err := url.ParseQuery(query)
-		if err != nil {
-			return res, fmt.Errorf("bc: resource %q: %w", s, err)
-		}
-		res.Filter = q.Get("$filter")
-	}
-	return res, nil
-}
-
-// splitSegment reads "items", "items(<guid>)" or a quoted key such as
-// "subscriptions('abc')", where a quote inside is doubled.
-func splitSegment(seg string) (name, key string, hasKey bool, err error) {
-	s, err := url.PathUnescape(seg)
-	if err != nil {
-		return "", "", false, err
-	}
-	open := strings.IndexByte(s, '(')
-	if open < 0 {
-		return s, "", false, nil
-	}
-	if !strings.HasSuffix(s, ")") {
-		return "", "", false, fmt.Errorf("segment %q has an unclosed key", seg)
-	}
-	name, key = s[:open], s[open+1:len(s)-1]
-	if len(key) >= 2 && key[0] == '\'' && key[len(key)-1] == '\'' {
-		key = strings.ReplaceAll(key[1:len(key)-1], "''", "'")
-	}
-	return name, key, true, nil
-}
-
 // WebhookHandler receives BC's webhook calls. It answers the validation
 // handshake BC makes when a subscription is created or renewed (any method
 // with ?validationToken=…: 200, text/plain, the token), checks each
@@ -204,27 +64,42 @@ func splitSegment(seg string) (name, key string, hasKey bool, err error) {
 // they are queued. When the consumer falls behind and the queue stays full
 // (WebhookQueueWait), it replies 503, which BC retries (after 1, 1, 1 and 10
 // minutes) instead of deleting the subscription — only a fifth failure in a
-// row makes BC delete it. Events queued before the 503 come again, so
-// consumers must take repeats (they are only pointers).
+// row makes BC delete it. Every post waits on its own, so each one that finds
+// the queue full is answered within the wait, however many arrive at once.
+// Events queued before the 503 come again, so consumers must take repeats
+// (they are only pointers).
 //
-// A clientState mismatch never reaches Events. When some notifications of a
-// post match and others do not, the handler still replies 202: BC sends one
-// post per notification URL, and a refusal would delete our good
-// subscriptions with the stranger. When none match, it replies 401: the post
-// is forged (and the refusal costs nothing) or comes from subscriptions that
-// carry a state we no longer accept, which BC then deletes — a Renewer
-// creates ours again. Pass the previous state with AcceptClientStates while
-// rotating it. A body that is not BC's JSON gets 400.
+// Posts are anonymous, so the handler bounds what one costs. A body is read
+// up to MaxWebhookBody (413 beyond), and notifications are decoded one at a
+// time: the first one whose clientState is not ours ends the post with 401,
+// nothing of it queued. The post is forged, or comes from subscriptions that
+// carry a state we no longer accept; BC then deletes every subscription on
+// the notification URL, and a Renewer creates ours again. Pass the previous
+// state with AcceptClientStates while rotating it. A body that is not BC's
+// JSON gets 400. Each refused post writes one log line, and refusals are
+// rate limited: after refusalBurst of them, at most one per refusalEvery;
+// until then posts are answered 429 (which BC retries) without being read.
 type WebhookHandler struct {
-	states  [][]byte
-	events  chan WebhookEvent
-	wait    time.Duration
-	maxBody int64
-	logger  *slog.Logger
+	states [][]byte
+	events chan WebhookEvent
+	wait   time.Duration
+	logger *slog.Logger
+	clock  Clock
+	refuse refusals
 
-	mu     sync.Mutex // serialises producers and Close
-	closed bool
+	mu      sync.Mutex // guards closed and senders.Add against Close
+	closed  bool
+	done    chan struct{}  // closed by Close: waiting posts give up
+	senders sync.WaitGroup // posts putting events on the queue
 }
+
+// MaxWebhookBody is the largest notification post the handler reads: 4 MiB.
+// BC puts at most 1,000 notifications in a post (more changes become one
+// collection notification), and one notification with the largest fields BC
+// allows (a 2,048-character clientState, a 150-character subscriptionId, a
+// long resource URL) takes under 2.7 KB: 1,000 of them fit with a third to
+// spare.
+const MaxWebhookBody = 4 << 20
 
 // WebhookOption configures a WebhookHandler.
 type WebhookOption func(*WebhookHandler)
@@ -256,35 +131,54 @@ func WebhookLogger(l *slog.Logger) WebhookOption {
 	return func(h *WebhookHandler) { h.logger = l }
 }
 
+// WebhookClock sets the clock of the queue wait and of the refusal rate
+// limit (default: the system's).
+func WebhookClock(c Clock) WebhookOption {
+	return func(h *WebhookHandler) { h.clock = c }
+}
+
 // NewWebhookHandler returns a handler that accepts notifications carrying
-// clientState, the value the subscriptions were created with.
-func NewWebhookHandler(clientState string, opts ...WebhookOption) *WebhookHandler {
+// clientState, the value the subscriptions were created with. An empty
+// client state is an error: it would accept any post without one, forged
+// deletes included.
+func NewWebhookHandler(clientState string, opts ...WebhookOption) (*WebhookHandler, error) {
 	h := &WebhookHandler{
-		states:  [][]byte{[]byte(clientState)},
-		events:  make(chan WebhookEvent, 4096),
-		wait:    2 * time.Second,
-		maxBody: 64 << 20,
-		logger:  slog.New(slog.DiscardHandler),
+		states: [][]byte{[]byte(clientState)},
+		events: make(chan WebhookEvent, 4096),
+		wait:   2 * time.Second,
+		logger: slog.New(slog.DiscardHandler),
+		clock:  realClock{},
+		done:   make(chan struct{}),
 	}
 	for _, o := range opts {
 		o(h)
 	}
-	return h
+	for _, s := range h.states {
+		if len(s) == 0 {
+			return nil, errors.New("bc: webhook handler: the client state is empty; pass the clientState the subscriptions are created with")
+		}
+	}
+	h.refuse.tokens, h.refuse.at = refusalBurst, h.clock.Now()
+	return h, nil
 }
 
 // Events delivers the accepted notifications, in the order BC sent them. It
 // is closed by Close.
 func (h *WebhookHandler) Events() <-chan WebhookEvent { return h.events }
 
-// Close stops accepting notifications (later posts get 503, so BC retries
-// them) and closes Events.
+// Close stops accepting notifications (later posts, and those waiting for
+// room, get 503, so BC retries them) and closes Events.
 func (h *WebhookHandler) Close() {
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	if !h.closed {
-		h.closed = true
-		close(h.events)
+	if h.closed {
+		h.mu.Unlock()
+		return
 	}
+	h.closed = true
+	close(h.done)
+	h.mu.Unlock()
+	h.senders.Wait()
+	close(h.events)
 }
 
 // ServeHTTP implements http.Handler.
@@ -301,39 +195,19 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "BC posts notifications", http.StatusMethodNotAllowed)
 		return
 	}
-	var body struct {
-		Value []Notification `json:"value"`
-	}
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, h.maxBody))
-	if err := dec.Decode(&body); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			http.Error(w, "notification body too large", http.StatusRequestEntityTooLarge)
-			return
-		}
-		h.logger.Warn("bc: webhook: refused a body that is not BC's notification JSON", slog.String("error", err.Error()))
-		http.Error(w, "not a Business Central notification", http.StatusBadRequest)
+	if !h.refuse.admit(h.clock.Now()) {
+		w.Header().Set("Retry-After", "60")
+		http.Error(w, "too many refused posts", http.StatusTooManyRequests)
 		return
 	}
-	events := make([]WebhookEvent, 0, len(body.Value))
-	for _, n := range body.Value {
-		if !h.accepts(n.ClientState) {
-			h.logger.Warn("bc: webhook: dropped a notification with an unknown clientState",
-				slog.String("subscriptionId", n.SubscriptionID))
-			continue
-		}
-		res, err := ParseResource(n.Resource)
-		if err != nil {
-			h.logger.Warn("bc: webhook: resource not understood; passing it on raw", slog.String("error", err.Error()))
-		}
-		events = append(events, WebhookEvent{
-			SubscriptionID: n.SubscriptionID, ChangeType: n.ChangeType, Resource: res,
-			LastModified: n.LastModifiedDateTime, SubscriptionExpires: n.ExpirationDateTime,
-		})
-	}
-	if len(events) == 0 && len(body.Value) > 0 {
-		http.Error(w, "unknown clientState", http.StatusUnauthorized)
+	events, unparsed, err := h.read(http.MaxBytesReader(w, r.Body, MaxWebhookBody))
+	if err != nil {
+		h.refused(w, r, err)
 		return
+	}
+	if unparsed != nil {
+		h.logger.Warn("bc: webhook: resources not understood; passing them on raw",
+			slog.Int("notifications", len(events)), slog.String("error", unparsed.Error()))
 	}
 	if !h.enqueue(r, events) {
 		w.Header().Set("Retry-After", "60")
@@ -343,21 +217,17 @@ func (h *WebhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusAccepted)
 }
 
-func (h *WebhookHandler) accepts(state string) bool {
-	ok := false
-	for _, s := range h.states {
-		ok = subtle.ConstantTimeCompare(s, []byte(state)) == 1 || ok
-	}
-	return ok
-}
-
-// enqueue puts events on the queue, waiting at most h.wait for room.
+// enqueue puts events on the queue, waiting at most h.wait for room. Posts
+// wait side by side: none holds h.mu while it waits.
 func (h *WebhookHandler) enqueue(r *http.Request, events []WebhookEvent) bool {
 	h.mu.Lock()
-	defer h.mu.Unlock()
 	if h.closed {
+		h.mu.Unlock()
 		return false
 	}
+	h.senders.Add(1)
+	h.mu.Unlock()
+	defer h.senders.Done()
 	var timeout <-chan time.Time
 	for _, ev := range events {
 		select {
@@ -366,14 +236,14 @@ func (h *WebhookHandler) enqueue(r *http.Request, events []WebhookEvent) bool {
 		default:
 		}
 		if timeout == nil {
-			t := time.NewTimer(h.wait)
-			defer t.Stop()
-			timeout = t.C
+			timeout = h.clock.After(h.wait)
 		}
 		select {
 		case h.events <- ev:
 		case <-timeout:
 			h.logger.Warn("bc: webhook: events queue full; answered 503 so BC retries")
+			return false
+		case <-h.done:
 			return false
 		case <-r.Context().Done():
 			return false

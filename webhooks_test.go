@@ -22,6 +22,13 @@ func serve(h http.Handler, method, target, body string) *httptest.ResponseRecord
 	return rec
 }
 
+func newHandler(t *testing.T, state string, opts ...WebhookOption) *WebhookHandler {
+	t.Helper()
+	h, err := NewWebhookHandler(state, opts...)
+	require.NoError(t, err)
+	return h
+}
+
 func queued(h *WebhookHandler) []WebhookEvent {
 	var out []WebhookEvent
 	for {
@@ -36,7 +43,7 @@ func queued(h *WebhookHandler) []WebhookEvent {
 
 func TestWebhookHandshakeEchoesTheToken(t *testing.T) {
 	t.Parallel()
-	h := NewWebhookHandler("s3cret")
+	h := newHandler(t, "s3cret")
 	for _, method := range []string{http.MethodPost, http.MethodGet} {
 		rec := serve(h, method, "/hook?validationToken=a%20b%2Bc%26d", "")
 		require.Equal(t, http.StatusOK, rec.Code)
@@ -50,7 +57,7 @@ func TestWebhookHandshakeEchoesTheToken(t *testing.T) {
 // The notification BC v26 really sent parses into a typed event.
 func TestWebhookEventFromBCsRealNotification(t *testing.T) {
 	t.Parallel()
-	h := NewWebhookHandler("testClientState")
+	h := newHandler(t, "testClientState")
 	rec := serve(h, http.MethodPost, "/hook", string(realbc.Read(t, "bc-v26-notifications.json")))
 	require.Equal(t, http.StatusAccepted, rec.Code)
 	require.Equal(t, []WebhookEvent{{
@@ -71,7 +78,7 @@ func TestWebhookEventFromBCsRealNotification(t *testing.T) {
 
 func TestWebhookEveryChangeType(t *testing.T) {
 	t.Parallel()
-	h := NewWebhookHandler("st")
+	h := newHandler(t, "st")
 	co := "companies(264f8dd2-4a2a-eb11-bb4f-000d3a25f2a9)"
 	body := `{"value":[
 		{"subscriptionId":"s1","clientState":"st","expirationDateTime":"2025-10-02T10:21:44Z","resource":"api/v2.0/` + co + `/customers(11111111-0000-0000-0000-000000000001)","changeType":"created","lastModifiedDateTime":"2025-09-29T10:00:00Z"},
@@ -137,19 +144,22 @@ func TestParseResource(t *testing.T) {
 	}
 }
 
-// A notification with someone else's clientState never reaches Events. A
-// post with only strangers is refused (401: BC deletes those subscriptions);
-// one that also carries ours is accepted, so ours survive.
+// A notification with someone else's clientState never reaches Events: the
+// post is refused (401: BC deletes those subscriptions) at the first one,
+// and nothing of it is queued, even notifications of ours before it.
 func TestWebhookClientStateIsChecked(t *testing.T) {
 	t.Parallel()
 	note := func(state, id string) string {
 		return `{"subscriptionId":"` + id + `","clientState":"` + state + `","expirationDateTime":"2025-10-02T10:21:44Z","resource":"api/v2.0/companies(a7f1d29f-b084-f011-a708-6045bd956d8a)/items(015e4dd6-fc83-f011-a6f5-000d3a4b6d9d)","changeType":"updated","lastModifiedDateTime":"2025-09-29T10:22:52.363Z"}`
 	}
-	h := NewWebhookHandler("new", AcceptClientStates("old"))
+	h := newHandler(t, "new", AcceptClientStates("old"))
 	require.Equal(t, http.StatusUnauthorized, serve(h, http.MethodPost, "/hook", `{"value":[`+note("forged", "x")+`]}`).Code)
 	require.Empty(t, queued(h))
 
-	require.Equal(t, http.StatusAccepted, serve(h, http.MethodPost, "/hook", `{"value":[`+note("forged", "x")+`,`+note("new", "a")+`,`+note("old", "b")+`,`+note("", "c")+`]}`).Code)
+	require.Equal(t, http.StatusUnauthorized, serve(h, http.MethodPost, "/hook", `{"value":[`+note("new", "a")+`,`+note("forged", "x")+`]}`).Code)
+	require.Empty(t, queued(h))
+
+	require.Equal(t, http.StatusAccepted, serve(h, http.MethodPost, "/hook", `{"value":[`+note("new", "a")+`,`+note("old", "b")+`]}`).Code)
 	evs := queued(h)
 	require.Len(t, evs, 2)
 	require.Equal(t, "a", evs[0].SubscriptionID)
@@ -166,7 +176,7 @@ func TestWebhookClientStateIsChecked(t *testing.T) {
 // never a 4xx, which would make BC delete the subscription.
 func TestWebhookBusyConsumerGets503(t *testing.T) {
 	t.Parallel()
-	h := NewWebhookHandler("st", WebhookQueue(2), WebhookQueueWait(time.Millisecond))
+	h := newHandler(t, "st", WebhookQueue(2), WebhookQueueWait(time.Millisecond))
 	note := `{"subscriptionId":"s","clientState":"st","resource":"api/v2.0/companies(a7f1d29f-b084-f011-a708-6045bd956d8a)/items(015e4dd6-fc83-f011-a6f5-000d3a4b6d9d)","changeType":"updated"}`
 	three := `{"value":[` + note + `,` + note + `,` + note + `]}`
 	rec := serve(h, http.MethodPost, "/hook", three)
@@ -186,7 +196,7 @@ func TestWebhookBusyConsumerGets503(t *testing.T) {
 // A consumer that is only slow gets its events: the post waits for room.
 func TestWebhookPostWaitsForRoom(t *testing.T) {
 	t.Parallel()
-	h := NewWebhookHandler("st", WebhookQueue(1), WebhookQueueWait(time.Minute))
+	h := newHandler(t, "st", WebhookQueue(1), WebhookQueueWait(time.Minute))
 	note := `{"subscriptionId":"s","clientState":"st","resource":"api/v2.0/companies(a7f1d29f-b084-f011-a708-6045bd956d8a)/items","changeType":"collection"}`
 	got := make(chan int)
 	go func() { got <- serve(h, http.MethodPost, "/hook", `{"value":[`+note+`,`+note+`,`+note+`]}`).Code }()

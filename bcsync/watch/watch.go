@@ -113,7 +113,10 @@ func (w *Watcher) Run(ctx, stop context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	h := bc.NewWebhookHandler(state, bc.WebhookLogger(w.log))
+	h, err := bc.NewWebhookHandler(state, bc.WebhookLogger(w.log))
+	if err != nil {
+		return err
+	}
 	// Every path gets the handler: a 404 to BC would delete the subscriptions.
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(w.log.Handler(), slog.LevelWarn)}
 	served := make(chan error, 1)

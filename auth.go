@@ -75,7 +75,7 @@ func ClientCredentials(tenantID, clientID, clientSecret string, opts ...Credenti
 	src := &credentialSource{
 		tenantID: tenantID,
 		clientID: clientID,
-		http:     cfg.httpClient,
+		http:     tokenHTTPClient(cfg.httpClient),
 		conf: clientcredentials.Config{
 			ClientID:     clientID,
 			ClientSecret: clientSecret,
@@ -84,11 +84,11 @@ func ClientCredentials(tenantID, clientID, clientSecret string, opts ...Credenti
 			AuthStyle:    oauth2.AuthStyleInParams,
 		},
 	}
-	src.invalid = validateCredentials(tenantID, clientID, clientSecret)
+	src.invalid = validateCredentials(tenantID, clientID, clientSecret, cfg.tokenURL)
 	return newTokenCache(src, cfg.earlyRefresh)
 }
 
-func validateCredentials(tenantID, clientID, secret string) error {
+func validateCredentials(tenantID, clientID, secret, tokenURL string) error {
 	if err := ValidateTenantID(tenantID); err != nil {
 		return &AuthError{Problem: ProblemMalformedTenant, Description: err.Error()}
 	}
@@ -97,6 +97,9 @@ func validateCredentials(tenantID, clientID, secret string) error {
 	}
 	if strings.TrimSpace(secret) == "" {
 		return &AuthError{Problem: ProblemMissingSecret, Description: "the client secret is empty"}
+	}
+	if err := ValidateTokenURL(tokenURL); err != nil {
+		return &AuthError{Problem: ProblemNoTokenEndpoint, Description: err.Error()}
 	}
 	return nil
 }
@@ -175,7 +178,7 @@ func truncate(s string, n int) string {
 type credentialSource struct {
 	tenantID, clientID string
 	conf               clientcredentials.Config
-	http               *http.Client
+	http               *http.Client // never follows redirects
 	invalid            error
 }
 
@@ -191,12 +194,10 @@ func (s *credentialSource) fetch(ctx context.Context) (*oauth2.Token, error) {
 	if s.invalid != nil {
 		return nil, s.invalid
 	}
-	if s.http != nil {
-		ctx = context.WithValue(ctx, oauth2.HTTPClient, s.http)
-	}
+	ctx = context.WithValue(ctx, oauth2.HTTPClient, s.http)
 	tok, err := s.conf.Token(ctx)
 	if err != nil {
-		return nil, tokenError(err, s.conf.TokenURL)
+		return nil, tokenError(err, s.conf.TokenURL, s.conf.ClientSecret)
 	}
 	return tok, nil
 }

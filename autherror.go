@@ -119,8 +119,17 @@ func (e *AuthError) Error() string {
 // Unwrap returns the underlying network error, if any.
 func (e *AuthError) Unwrap() error { return e.Err }
 
-// Temporary reports whether trying again later may succeed.
-func (e *AuthError) Temporary() bool { return e.Problem == ProblemUnreachable }
+// Temporary reports whether trying again later may succeed: the endpoint
+// could not be reached, or answered with a status that says "later" (5xx,
+// 429, 408). Any other answer is final, whatever code its body carries, so
+// a token request, which carries the secret, is not repeated for it.
+func (e *AuthError) Temporary() bool {
+	return e.Problem == ProblemUnreachable && (e.StatusCode == 0 || retryableStatus(e.StatusCode))
+}
+
+func retryableStatus(status int) bool {
+	return status >= 500 || status == http.StatusTooManyRequests || status == http.StatusRequestTimeout
+}
 
 // aadstsProblems maps Entra's AADSTS codes to the setup value or step to fix.
 // Codes: https://learn.microsoft.com/entra/identity-platform/reference-error-codes
@@ -157,8 +166,14 @@ type entraErrorBody struct {
 }
 
 // ParseTokenError turns a token endpoint's error response body into an
-// *AuthError. It accepts any bytes and never fails.
-func ParseTokenError(status int, body []byte) *AuthError {
+// *AuthError. It accepts any bytes and never fails. sent are the secret values
+// the request carried (the client secret, an assertion): each is replaced by
+// "[redacted]" wherever the body repeats it, raw or form encoded, before
+// anything of the body reaches the error — an endpoint that echoes the
+// request must not put the secret into a log line.
+func ParseTokenError(status int, body []byte, sent ...string) *AuthError {
+	scrub := newScrubber(sent)
+	body = []byte(scrub.Replace(string(body)))
 	e := &AuthError{StatusCode: status}
 	var b entraErrorBody
 	if json.Unmarshal(body, &b) == nil {
@@ -178,6 +193,8 @@ func ParseTokenError(status int, body []byte) *AuthError {
 	if e.Description == "" && e.OAuthError == "" {
 		e.Description = firstLine(body, 200)
 	}
+	// Decoding JSON escapes can spell a value out again.
+	e.scrub(scrub)
 	e.Problem = classifyTokenError(e)
 	return e
 }
@@ -187,7 +204,7 @@ func classifyTokenError(e *AuthError) AuthProblem {
 		return p
 	}
 	switch {
-	case e.StatusCode >= 500 || e.StatusCode == http.StatusTooManyRequests:
+	case retryableStatus(e.StatusCode):
 		return ProblemUnreachable
 	case e.OAuthError == "invalid_scope":
 		return ProblemInvalidScope
@@ -209,16 +226,18 @@ func firstSentence(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// tokenError maps an error from x/oauth2, fetching a token from tokenURL, to
-// *AuthError.
-func tokenError(err error, tokenURL string) error {
+// tokenError maps an error from x/oauth2, fetching a token from tokenURL with
+// the secret values sent, to *AuthError.
+func tokenError(err error, tokenURL string, sent ...string) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
-		status := 0
-		if re.Response != nil {
-			status = re.Response.StatusCode
+		if re.Response == nil {
+			return ParseTokenError(0, re.Body, sent...)
 		}
-		return ParseTokenError(status, re.Body)
+		if redirect(re.Response.StatusCode) {
+			return redirectError(re.Response, tokenURL, sent)
+		}
+		return ParseTokenError(re.Response.StatusCode, re.Body, sent...)
 	}
 	if why := noEndpoint(err); why != "" {
 		host := tokenURL

@@ -3,6 +3,7 @@ package bc
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -166,11 +167,14 @@ func FuzzParseErrorBody(f *testing.F) {
 func FuzzParseTokenError(f *testing.F) {
 	f.Add(400, []byte(`{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided.\r\nTrace ID: x","error_codes":[7000215]}`))
 	f.Add(503, []byte("busy"))
+	f.Add(400, []byte("grant_type=client_credentials&client_secret="+url.QueryEscape(echoSecret)))
+	f.Add(400, []byte(`{"error":"x","error_description":"\u0051`+echoSecret[1:]+`"}`))
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		e := ParseTokenError(status, body)
+		e := ParseTokenError(status, body, echoSecret)
 		if e == nil || e.Error() == "" {
 			t.Fatal("no error")
 		}
+		requireNoSecret(t, e, echoSecret)
 		if strings.ContainsAny(e.Description, "\r\n") {
 			t.Fatalf("description keeps trace lines: %q", e.Description)
 		}

@@ -14,8 +14,8 @@ import (
 // hostileRun syncs the 120 customers from a tenant whose listings end in
 // the hostile nextLinks f asks for. A run that is still going at its 100th
 // request is looping: it is stopped and the test fails. It returns the
-// set's error, the requests the run made and the checkpoints it left.
-func hostileRun(t *testing.T, tn *tenant, f bctest.Faults) (error, int64, []store.Checkpoint) {
+// requests the run made, the checkpoints it left and the set's error.
+func hostileRun(t *testing.T, tn *tenant, f bctest.Faults) (int64, []store.Checkpoint, error) {
 	t.Helper()
 	tn.srv.SetFaults(f)
 	tn.srv.ResetStats()
@@ -40,7 +40,7 @@ func hostileRun(t *testing.T, tn *tenant, f bctest.Faults) (error, int64, []stor
 	sets, err := synctest.PlanSets("", bcsync.SetRef{Name: "customers"})
 	require.NoError(t, err)
 	tn.requireSynced(t, sets)
-	return summary.Results[0].Err, requests, cps
+	return requests, cps, summary.Results[0].Err
 }
 
 // companyFragment is the path of the fake's one company, as the errors
@@ -59,7 +59,7 @@ func TestLoopingNextLinkFailsTheSet(t *testing.T) {
 	t.Parallel()
 	tn := newTenant(t, "")
 	for range 2 {
-		err, requests, cps := hostileRun(t, tn, bctest.Faults{LoopNextLink: true})
+		requests, cps, err := hostileRun(t, tn, bctest.Faults{LoopNextLink: true})
 		var se *bcsync.SetError
 		require.ErrorAs(t, err, &se)
 		require.Equal(t, "customers of company CRONUS USA, Inc.: BC linked back to a page already read ("+
@@ -79,7 +79,7 @@ func TestEmptyPagesWithNewLinksFailTheSet(t *testing.T) {
 	t.Parallel()
 	tn := newTenant(t, "")
 	for range 2 {
-		err, requests, cps := hostileRun(t, tn, bctest.Faults{EmptyNextLinks: true})
+		requests, cps, err := hostileRun(t, tn, bctest.Faults{EmptyNextLinks: true})
 		var se *bcsync.SetError
 		require.ErrorAs(t, err, &se)
 		require.Equal(t, "customers of company CRONUS USA, Inc.: BC sent 10 empty pages in a row, each with a new nextLink (the last "+

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"time"
 
 	"github.com/bcsdk/bc/bcsync/store"
 )
@@ -42,11 +43,24 @@ func (s abortable) Apply(ctx context.Context, batches []store.Batch, cps []store
 	return s.Store.Apply(ctx, batches, cps)
 }
 
+// UpdateRun records the run's outcome. Once the abort has happened, the
+// outcome ("interrupted") is still written, but given only finalWriteGrace,
+// so a store that hangs cannot hold the command; a write already waiting
+// when the abort comes ends with it.
 func (s abortable) UpdateRun(ctx context.Context, r store.Run) error {
+	if s.abort.Err() != nil {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finalWriteGrace)
+		defer cancel()
+		return s.Store.UpdateRun(ctx, r)
+	}
 	ctx, done := s.bind(ctx)
 	defer done()
 	return s.Store.UpdateRun(ctx, r)
 }
+
+// finalWriteGrace bounds the outcome write after an abort: one small
+// statement, far longer than it takes on a store that answers.
+const finalWriteGrace = 5 * time.Second
 
 func (s abortable) SaveWatermark(ctx context.Context, w store.Watermark) error {
 	ctx, done := s.bind(ctx)

@@ -32,6 +32,11 @@ type Engine struct {
 	log    *slog.Logger
 	clock  bc.Clock
 	next   *prepared // set by Plan, used by the next Run
+
+	// aborted ends with Abort: it ends Run's commits, which outlive Run's
+	// context.
+	aborted context.Context
+	abort   context.CancelFunc
 }
 
 // New returns an engine that syncs what o asks for from c into st. It does
@@ -45,7 +50,38 @@ func New(c *bc.Client, st store.Store, o Options) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Engine{opts: o, client: c, store: st, log: o.Logger, clock: o.Clock}, nil
+	aborted, abort := context.WithCancel(context.Background())
+	return &Engine{opts: o, client: c, store: st, log: o.Logger, clock: o.Clock, aborted: aborted, abort: abort}, nil
+}
+
+// Abort ends the engine's Run at once, its commits included, and makes
+// later Runs return ErrInterrupted without starting. It is for when a
+// cancelled Run's drain and last commits must not be waited for: a second
+// interrupt, a job's hard deadline, a store that hangs. Each commit is one
+// transaction, so an aborted one leaves the store as a kill would, and a
+// new engine resumes from what was committed. The run's outcome
+// (interrupted) is still recorded, given at most abortGrace.
+func (e *Engine) Abort() { e.abort() }
+
+// abortGrace bounds the one write made after Abort, the run's outcome: one
+// small statement, far longer than it takes on a store that answers.
+const abortGrace = 5 * time.Second
+
+// commitContext returns the context commits use: it outlives ctx, so that
+// what was fetched before a cancel is kept, and ends with Abort.
+func (e *Engine) commitContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	commit, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	unhook := context.AfterFunc(e.aborted, cancel)
+	return commit, func() { unhook(); cancel() }
+}
+
+// outcomeContext is the context the run's outcome is recorded with: the
+// commit context, or after Abort one that allows abortGrace.
+func (e *Engine) outcomeContext(commit context.Context) (context.Context, context.CancelFunc) {
+	if e.aborted.Err() == nil {
+		return commit, func() {}
+	}
+	return context.WithTimeout(context.WithoutCancel(commit), abortGrace)
 }
 
 // company is a company being synced.
@@ -67,6 +103,9 @@ type company struct {
 // an error joining a *SetError per failed set.
 func (e *Engine) Run(ctx context.Context) (summary *Summary, err error) {
 	started := e.clock.Now()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(e.aborted, cancel)()
 	p := e.next
 	e.next = nil
 	if p == nil {
@@ -95,8 +134,8 @@ func (e *Engine) Run(ctx context.Context) (summary *Summary, err error) {
 	return summary, err
 }
 
-// run syncs into the open store. Commits use commit, which outlives ctx, so
-// that what was fetched before a cancel is kept.
+// run syncs into the open store. Commits use the commit context (see
+// commitContext).
 func (e *Engine) run(ctx context.Context, p *prepared, started time.Time) (*Summary, error) {
 	companies, sets := p.companies, p.sets
 	companiesTable, err := e.ensureTables(ctx, p.schemas[StandardRoute], sets)
@@ -107,7 +146,8 @@ func (e *Engine) run(ctx context.Context, p *prepared, started time.Time) (*Summ
 	if err != nil {
 		return nil, err
 	}
-	commit := context.WithoutCancel(ctx)
+	commit, endCommits := e.commitContext(ctx)
+	defer endCommits()
 	if _, err := e.store.Apply(commit, []store.Batch{{Table: companiesTable, Upserts: p.companyRows}}, nil); err != nil {
 		return nil, fmt.Errorf("writing companies: %w", err)
 	}
@@ -141,7 +181,9 @@ func (e *Engine) run(ctx context.Context, p *prepared, started time.Time) (*Summ
 		summary.Status = StatusOK
 	}
 	run.Status, run.Finished = string(summary.Status), e.clock.Now().UTC()
-	if err := e.store.UpdateRun(commit, run); err != nil && r.fatal == nil {
+	outcome, done := e.outcomeContext(commit)
+	defer done()
+	if err := e.store.UpdateRun(outcome, run); err != nil && r.fatal == nil {
 		return summary, fmt.Errorf("recording the run: %w", err)
 	}
 	switch {

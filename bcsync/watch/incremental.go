@@ -50,6 +50,8 @@ func (w *Watcher) incremental(ctx, stop context.Context, companies []string, set
 	var summary *bcsync.Summary
 	eng, err := bcsync.New(w.client, openStore{w.store}, opts)
 	if err == nil {
+		// ctx ending is the abort: the run's commits end with it.
+		defer context.AfterFunc(ctx, eng.Abort)()
 		summary, err = eng.Run(runCtx)
 	}
 	if summary == nil || summary.Status == bcsync.StatusFailed {

@@ -73,7 +73,7 @@ func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	// A first SIGINT/SIGTERM cancels the run: no more requests are made, the
 	// ones in flight are abandoned (the next run reads them again) and the
 	// pages already fetched are committed. A second one aborts: it ends the
-	// store's work in progress too (see abortable).
+	// store's work in progress too (see bcsync.Engine.Abort).
 	ctx, abort := context.WithCancel(ctx)
 	defer abort()
 	runCtx, stop := context.WithCancel(ctx)

@@ -98,8 +98,9 @@ func runSync(ctx, runCtx context.Context, cfg *config.Config, stdout, stderr io.
 		Workers: cfg.Concurrency, PageSize: cfg.PageSize, NoSplit: !cfg.Split, Logger: logger, Observer: tracker,
 	}
 	var summary *bcsync.Summary
-	eng, err := bcsync.New(client, abortable{st, ctx}, opts)
+	eng, err := bcsync.New(client, st, opts)
 	if err == nil {
+		defer context.AfterFunc(ctx, eng.Abort)()
 		summary, err = eng.Run(runCtx)
 	}
 	stopShown()

@@ -50,7 +50,7 @@ func watchAfter(ctx, stop context.Context, cfg *config.Config, ln net.Listener, 
 	w := watch.New(watch.Options{
 		Listener: ln, PublicURL: cfg.PublicURL, Poll: cfg.Poll, Debounce: cfg.Debounce,
 		Sync: opts, Companies: companies,
-	}, client, abortable{st, ctx}, logger)
+	}, client, st, logger)
 	var setup *bcsync.SetupError
 	if err := w.Run(ctx, stop); errors.As(err, &setup) {
 		fmt.Fprintf(stderr, "sync: --out: %v\n", err)

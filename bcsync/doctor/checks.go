@@ -55,11 +55,17 @@ const (
 	automationRoleFix = "to use the Automation API, add the application permission " + automationRole +
 		` (Dynamics 365 Business Central) and click "Grant admin consent"; the sync itself does not need it`
 	d365AutomationFix = `on the "Microsoft Entra Applications" page in Business Central, assign the permission set D365 AUTOMATION to the app`
-	environmentFix    = "use the environment name exactly as the Business Central admin center shows it (--environment, e.g. Production or Sandbox)"
 	companyScopeFix   = `on the "Microsoft Entra Applications" page in Business Central, leave the Company of the app's permission sets blank ` +
 		"(all companies) or add the permission sets for each company the sync reads"
-	networkFix = "check --base-url and the network, then run --doctor again"
 )
+
+func environmentFix(n Names) string {
+	return "use the environment name exactly as the Business Central admin center shows it (" + n.Environment + ", e.g. Production or Sandbox)"
+}
+
+func networkFix(n Names) string {
+	return "check " + n.BaseURL + " and the network, then " + n.Doctor + " again"
+}
 
 func entraAppsFix(clientID string) string {
 	return `in Business Central, open the "Microsoft Entra Applications" page (older name "Azure Active Directory Applications"), ` +
@@ -104,6 +110,7 @@ var checks = []check{
 // session is what the checks learn and share.
 type session struct {
 	cfg       Config
+	names     Names
 	token     func() (string, error)
 	client    *bc.Client
 	clientErr error
@@ -120,7 +127,7 @@ type session struct {
 }
 
 func newSession(cfg Config) *session {
-	s := &session{cfg: cfg}
+	s := &session{cfg: cfg, names: cfg.Names.withDefaults()}
 	tokenURL := cfg.TokenURL
 	if tokenURL == "" {
 		tokenURL = bc.DefaultTokenURL
@@ -157,7 +164,7 @@ func tokenStep(stage int, passed func(*session) string) func(context.Context, *s
 		if s.tokenErr == nil {
 			return pass(passed(s))
 		}
-		at, detail, fix := 4, s.tokenErr.Error(), "check --token-url and the network, then run --doctor again"
+		at, detail, fix := 4, s.tokenErr.Error(), "check "+s.names.TokenURL+" and the network, then "+s.names.Doctor+" again"
 		var ae *bc.AuthError
 		if errors.As(s.tokenErr, &ae) {
 			if st, ok := tokenStages[ae.Problem]; ok {
@@ -282,15 +289,15 @@ func bcAccepts(ctx context.Context, s *session) outcome {
 	case errors.Is(err, bc.ErrUnauthorized):
 		return fail("Business Central rejected the token: "+apiText(err), "")
 	case s.clientErr != nil:
-		return fail(err.Error(), "check --environment and --base-url")
+		return fail(err.Error(), "check "+s.names.Environment+" and "+s.names.BaseURL)
 	}
-	return fail("Business Central did not answer as expected: "+apiText(err), networkFix)
+	return fail("Business Central did not answer as expected: "+apiText(err), networkFix(s.names))
 }
 
 func environmentExists(ctx context.Context, s *session) outcome {
 	s.listCompanies(ctx)
 	if errors.Is(s.companiesErr, bc.ErrNotFound) {
-		return fail("environment "+s.cfg.Environment+" not found: "+apiText(s.companiesErr), environmentFix)
+		return fail("environment "+s.cfg.Environment+" not found: "+apiText(s.companiesErr), environmentFix(s.names))
 	}
 	return pass("environment " + s.cfg.Environment + " answers")
 }
@@ -313,7 +320,7 @@ func companiesVisible(ctx context.Context, s *session) outcome {
 		}
 		if !found {
 			return fail(fmt.Sprintf("no company named or with id %q; the environment has %s", w, companyNames(s.companies)),
-				"give --companies names or ids of the companies listed, or leave it out to read them all")
+				"give "+s.names.Companies+" names or ids of the companies listed, or leave it out to read them all")
 		}
 	}
 	if len(s.cfg.Companies) == 0 {
@@ -369,7 +376,7 @@ var tableData = regexp.MustCompile(`\(TableData (.+?) (Read|Insert|Modify|Delete
 func setsReadable(ctx context.Context, s *session) outcome {
 	targets, err := s.targets()
 	if err != nil {
-		return fail(err.Error(), "check --profile and --entities")
+		return fail(err.Error(), "check "+s.names.Profile+" and "+s.names.Entities)
 	}
 	cos := s.selected
 	errs := make([][]error, len(targets))
@@ -385,7 +392,7 @@ func setsReadable(ctx context.Context, s *session) outcome {
 	for i, t := range targets {
 		route, err := s.client.RouteAt("/" + t.route)
 		if err != nil {
-			return fail(err.Error(), "check --entities")
+			return fail(err.Error(), "check "+s.names.Entities)
 		}
 		for j, co := range cos {
 			wg.Go(func() {
@@ -424,7 +431,7 @@ func setsReadable(ctx context.Context, s *session) outcome {
 		details = append(details, fmt.Sprintf("%s is not readable in %d of %d companies: %s", t.set, failed, len(cos), msg))
 	}
 	if len(details) > 0 {
-		fix := "check that these sets exist in this Business Central version (--profile, --entities), then run --doctor again"
+		fix := "check that these sets exist in this Business Central version (" + s.names.Profile + ", " + s.names.Entities + "), then " + s.names.Doctor + " again"
 		if permission {
 			grant := "the data of these sets"
 			if len(objects) > 0 {
@@ -475,7 +482,7 @@ func automationReachable(ctx context.Context, s *session) outcome {
 		return fail("Business Central rejected the token on the Automation API: "+apiText(err), entraAppsFix(s.cfg.ClientID))
 	case errors.Is(err, bc.ErrNotFound):
 		return fail("the server does not offer /api/microsoft/automation/v2.0: "+apiText(err),
-			"the Automation API comes with Business Central online (and on-premises from version 17); check --base-url")
+			"the Automation API comes with Business Central online (and on-premises from version 17); check "+s.names.BaseURL)
 	}
-	return fail("the Automation API did not answer as expected: "+apiText(err), networkFix)
+	return fail("the Automation API did not answer as expected: "+apiText(err), networkFix(s.names))
 }

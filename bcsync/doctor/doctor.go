@@ -50,6 +50,8 @@ type Config struct {
 	Concurrency int
 	// UserAgent is put in front of the SDK's User-Agent.
 	UserAgent string
+	// Names are the caller's words for the settings the fixes name.
+	Names Names
 }
 
 // Status is the outcome of one check.
@@ -88,7 +90,10 @@ func (r Result) Lines() []string {
 }
 
 // Report is the outcome of every check.
-type Report struct{ Results []Result }
+type Report struct {
+	Results []Result
+	names   Names
+}
 
 // Failed reports whether a check failed (warnings do not count).
 func (r *Report) Failed() bool {
@@ -121,7 +126,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	switch {
 	case counts[Fail] > 0:
-		fmt.Fprintf(&b, "%s failed, %s skipped: fix the first ✗ and run --doctor again.\n", plural(counts[Fail], "check"), plural(counts[Skip], "check"))
+		fmt.Fprintf(&b, "%s failed, %s skipped: fix the first ✗ and %s again.\n", plural(counts[Fail], "check"), plural(counts[Skip], "check"), r.names.withDefaults().Doctor)
 	case counts[Warn] > 0:
 		fmt.Fprintf(&b, "All checks passed, with %s.\n", plural(counts[Warn], "warning"))
 	default:
@@ -170,7 +175,7 @@ func FirstFailure(ctx context.Context, cfg Config) (Result, bool) {
 
 func run(ctx context.Context, cfg Config, stopAtFailure bool) *Report {
 	s := newSession(cfg)
-	rep := &Report{}
+	rep := &Report{names: cfg.Names}
 	for i, c := range checks {
 		res := Result{Number: i + 1, Check: c.name}
 		if c.needs > 0 && rep.Results[c.needs-1].Status != OK && rep.Results[c.needs-1].Status != Warn {
@@ -198,21 +203,13 @@ func run(ctx context.Context, cfg Config, stopAtFailure bool) *Report {
 // explains — a token that could not be obtained (bc.AuthError), BC refusing
 // the app (bc.ErrUnauthorized) or a permission error (bc.ErrForbidden) — as
 // Run's err or as the error of one of its failed sets (Summary.Failed), and
-// writes the first failing check with its fix to w. It reports whether it
-// wrote anything.
-func Explain(ctx context.Context, cfg Config, err error, failed []bcsync.SetResult, w io.Writer) bool {
+// returns the first failing check with its fix; ok is false when the
+// failure is not a setup step's or every check passed.
+func Explain(ctx context.Context, cfg Config, err error, failed []bcsync.SetResult) (res Result, ok bool) {
 	if ctx.Err() != nil || !explains(err, failed) {
-		return false
+		return Result{}, false
 	}
-	res, found := FirstFailure(ctx, cfg)
-	if !found {
-		return false
-	}
-	fmt.Fprintln(w, "sync: the setup step to fix (run --doctor to check them all):")
-	for _, l := range res.Lines() {
-		fmt.Fprintln(w, l)
-	}
-	return true
+	return FirstFailure(ctx, cfg)
 }
 
 // permissionText is how a permission refusal reads in a set's error when

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bcsync"
+	"github.com/bcsdk/bc/bctest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -76,15 +77,40 @@ func TestReportText(t *testing.T) {
 		{Number: 2, Check: "Two", Status: Warn, Detail: "hm", Fix: "do this"},
 		{Number: 3, Check: "Three", Status: Fail, Detail: "bad", Fix: "do that"},
 		{Number: 4, Check: "Four", Status: Skip, Detail: "skipped (check 3 did not pass)"},
-	}}
+	}, names: Names{Doctor: "run --doctor"}}
 	var b strings.Builder
 	require.NoError(t, rep.WriteText(&b))
 	require.Equal(t, "✓ 1. One: fine\n! 2. Two: hm\n     fix: do this\n✗ 3. Three: bad\n     fix: do that\n"+
 		"- 4. Four: skipped (check 3 did not pass)\n1 check failed, 1 check skipped: fix the first ✗ and run --doctor again.\n", b.String())
 	require.Equal(t, 1, rep.ExitCode())
+	rep.names = Names{}
+	b.Reset()
+	require.NoError(t, rep.WriteText(&b))
+	require.True(t, strings.HasSuffix(b.String(), "fix the first ✗ and run the doctor again.\n"), "the neutral words without Names: %s", b.String())
 	rep.Results = rep.Results[:2]
 	b.Reset()
 	require.NoError(t, rep.WriteText(&b))
 	require.True(t, strings.HasSuffix(b.String(), "All checks passed, with 1 warning.\n"))
 	require.Equal(t, 0, rep.ExitCode())
+}
+
+// TestFixesUseTheCallersNames: the doctor's fixes name settings in the
+// caller's words (a command's flags) and in neutral words without Names.
+func TestFixesUseTheCallersNames(t *testing.T) {
+	t.Parallel()
+	srv := bctest.NewServer(bctest.WithDemo(bctest.DemoConfig{Seed: 1, Companies: 1, GLEntries: 10}))
+	defer srv.Close()
+	tenant, client, secret := srv.Credentials()
+	cfg := Config{TenantID: tenant, ClientID: client, Secret: secret, Environment: "Nowhere",
+		BaseURL: srv.BaseURL(), TokenURL: srv.TokenURL()}
+	const fix = "use the environment name exactly as the Business Central admin center shows it (%s, e.g. Production or Sandbox)"
+
+	res, ok := FirstFailure(t.Context(), cfg)
+	require.True(t, ok)
+	require.Equal(t, fmt.Sprintf(fix, "the environment name"), res.Fix)
+
+	cfg.Names = Names{Environment: "--environment"}
+	res, ok = FirstFailure(t.Context(), cfg)
+	require.True(t, ok)
+	require.Equal(t, fmt.Sprintf(fix, "--environment"), res.Fix)
 }

@@ -88,7 +88,7 @@ func (w *Watcher) subscribe(ctx context.Context, state string) (*bc.Renewer, err
 		}
 	}
 	if tried > 0 && refused == tried {
-		return nil, fmt.Errorf("watch: BC refused every subscription, so --public-url %s is probably not reachable from BC or does not reach --listen: %w", w.opts.PublicURL, lastErr)
+		return nil, fmt.Errorf("watch: BC refused every subscription, so the public URL %s is probably not reachable from BC or does not reach the listener: %w", w.opts.PublicURL, lastErr)
 	}
 	return renewer, nil
 }

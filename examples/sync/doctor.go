@@ -16,8 +16,14 @@ func doctorConfig(cfg *config.Config, tgt target) doctor.Config {
 		TenantID: tgt.tenant, ClientID: tgt.clientID, Secret: tgt.secret, Environment: tgt.environment,
 		BaseURL: tgt.baseURL, TokenURL: tgt.tokenURL,
 		Companies: cfg.Companies, Profile: cfg.PlanProfile(), Entities: cfg.Entities,
-		Concurrency: cfg.Concurrency, UserAgent: "bcsdk-sync-doctor/" + version,
+		Concurrency: cfg.Concurrency, UserAgent: "bcsdk-sync-doctor/" + version, Names: flagNames,
 	}
+}
+
+// flagNames are the flags the doctor's fixes name.
+var flagNames = doctor.Names{
+	Environment: "--environment", BaseURL: "--base-url", TokenURL: "--token-url",
+	Companies: "--companies", Profile: "--profile", Entities: "--entities", Doctor: "run --doctor",
 }
 
 // runDoctor runs --doctor: every setup check, printed as lines or --json;
@@ -41,5 +47,10 @@ func runDoctor(ctx context.Context, cfg *config.Config, stdout, stderr io.Writer
 
 // explain prints the setup check that explains a failed sync, if one does.
 func explain(ctx context.Context, cfg *config.Config, tgt target, err error, failed []bcsync.SetResult, stderr io.Writer) {
-	doctor.Explain(ctx, doctorConfig(cfg, tgt), err, failed, stderr)
+	if res, ok := doctor.Explain(ctx, doctorConfig(cfg, tgt), err, failed); ok {
+		fmt.Fprintln(stderr, "sync: the setup step to fix (run --doctor to check them all):")
+		for _, l := range res.Lines() {
+			fmt.Fprintln(stderr, l)
+		}
+	}
 }

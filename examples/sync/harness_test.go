@@ -26,9 +26,7 @@ type harness struct {
 
 func newHarness(t *testing.T, opts ...bctest.Option) *harness {
 	t.Helper()
-	all := append([]bctest.Option{bctest.WithDemo(bctest.DemoConfig{Seed: 7, Companies: 3, GLEntries: 1500}),
-		bctest.WithCustomAPI("bcsdk", "demo", "v1.0", bctest.JobTasksAPI())}, opts...)
-	srv := bctest.NewServer(all...)
+	srv := bctest.NewDemoServer(bctest.DemoConfig{Seed: 7, Companies: 3, GLEntries: 1500}, opts...)
 	t.Cleanup(srv.Close)
 	tenant, client, secret := srv.Credentials()
 	return &harness{t: t, srv: srv, dir: t.TempDir(), env: map[string]string{

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"github.com/bcsdk/bc/bcsync/store/storetest"
-	"github.com/jackc/pgx/v5"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bcsdk/bc/bcsync/store/storetest"
+	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 	_ "modernc.org/sqlite"
 )

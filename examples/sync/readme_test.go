@@ -32,7 +32,7 @@ func TestREADMEDemoCustomAPICommandWorks(t *testing.T) {
 
 	// The embedded demo is DefaultDemo with the custom API; a server of our
 	// own with the same data tells what the store must hold.
-	srv := bctest.NewServer(bctest.WithDemo(bctest.DefaultDemo()), bctest.WithCustomAPI("bcsdk", "demo", "v1.0", bctest.JobTasksAPI()))
+	srv := bctest.NewDemoServer(bctest.DefaultDemo())
 	t.Cleanup(srv.Close)
 	h := &harness{t: t, srv: srv, dir: t.TempDir(), env: map[string]string{"BC_LOG_FORMAT": "json"}}
 	dest := h.sqlite("readme.db")

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"time"
 
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bcsync"
@@ -35,17 +36,14 @@ func newTarget(cfg *config.Config) target {
 		return target{cfg.Tenant, cfg.ClientID, cfg.Secret(), cfg.Environment, cfg.BaseURL, cfg.TokenURL, nil}
 	}
 	demo := bctest.DefaultDemo()
-	if cfg.DemoGLEntries > 0 {
-		demo.GLEntries = cfg.DemoGLEntries
-	}
-	if cfg.DemoCompanies > 0 {
-		demo.Companies = cfg.DemoCompanies
-	}
-	opts := []bctest.Option{bctest.WithDemo(demo), bctest.WithCustomAPI("bcsdk", "demo", "v1.0", bctest.JobTasksAPI())}
+	demo.GLEntries, demo.Companies = cfg.DemoGLEntries, cfg.DemoCompanies
+	var opts []bctest.Option
 	if cfg.Watch {
-		opts = append(opts, bctest.WithWebhooks(demoWebhooks))
+		// Notifications 3 s after a change instead of BC's 30 s, so that
+		// --demo --watch shows them soon.
+		opts = append(opts, bctest.WithWebhooks(bctest.Webhooks{Delay: 3 * time.Second}))
 	}
-	fake := bctest.NewServer(opts...)
+	fake := bctest.NewDemoServer(demo, opts...)
 	tenant, client, secret := fake.Credentials()
 	return target{tenant, client, secret, fake.Environment(), fake.BaseURL(), fake.TokenURL(), fake}
 }

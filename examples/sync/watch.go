@@ -38,7 +38,14 @@ func listen(addr string) (net.Listener, error) {
 func watchAfter(ctx, stop context.Context, cfg *config.Config, ln net.Listener, client *bc.Client, st store.Store,
 	opts bcsync.Options, summary *bcsync.Summary, logger *slog.Logger, stderr io.Writer, fake *bctest.Server) int {
 	if fake != nil {
-		defer demoEdits(fake, logger)()
+		// A user of the demo tenant, so that there are changes to see.
+		defer fake.PlayDemoUser(10*time.Second, func(company string, err error) {
+			if err != nil {
+				logger.Warn("demo: changing the fake failed", "error", err.Error())
+				return
+			}
+			logger.Info("demo: added and renamed a customer in the fake; its notifications follow in 3 s", "company", company)
+		})()
 	}
 	defer onStop(stop, func() {
 		logger.Warn("stopping the watch: its subscriptions are deleted; interrupt again to abort")
@@ -60,43 +67,4 @@ func watchAfter(ctx, stop context.Context, cfg *config.Config, ln net.Listener, 
 		return exitSetup
 	}
 	return exitOK
-}
-
-// demoWebhooks make the --demo fake notify 3 s after a change instead of
-// BC's 30 s, so --demo --watch shows notifications soon.
-var demoWebhooks = bctest.Webhooks{Delay: 3 * time.Second}
-
-// demoEdits plays a user of the --demo tenant while it is watched: every
-// 10 s it adds a customer to the first company and renames another, so the
-// notifications and the incremental runs they cause can be seen. It returns
-// the function that stops it.
-func demoEdits(fake *bctest.Server, logger *slog.Logger) (stop func()) {
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		tick := time.NewTicker(10 * time.Second)
-		defer tick.Stop()
-		for n := 1; ; n++ {
-			select {
-			case <-done:
-				return
-			case <-tick.C:
-			}
-			co := fake.Tenant().Companies()[0]
-			_, err := co.Insert("customers", map[string]any{"number": fmt.Sprintf("DEMO-%d", n), "displayName": fmt.Sprintf("Demo customer %d", n)})
-			var renamed string
-			co.Each("customers", func(r map[string]string) bool { renamed = r["id"]; return false })
-			if err == nil && renamed != "" {
-				_, err = co.Update("customers", renamed, map[string]any{"displayName": fmt.Sprintf("Renamed in the demo (%d)", n)})
-			}
-			if err != nil {
-				logger.Warn("demo: changing the fake failed", "error", err.Error())
-				continue
-			}
-			logger.Info("demo: added and renamed a customer in the fake; its notifications follow in 3 s", "company", co.Name)
-		}
-	}()
-	return func() { close(done); wg.Wait() }
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/bcsdk/bc/bcsync/synctest"
 	"net"
 	"os"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bcsync"
+	"github.com/bcsdk/bc/bcsync/synctest"
 	"github.com/bcsdk/bc/bctest"
 	"github.com/bcsdk/bc/entities"
 	"github.com/stretchr/testify/require"

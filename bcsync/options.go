@@ -152,6 +152,47 @@ func ParseSetRefs(list string) ([]SetRef, error) {
 	return refs, nil
 }
 
+// ParseCompanies reads a comma-separated list of company names or ids
+// (Options.Companies). BC's own demo company is "CRONUS USA, Inc.", so a
+// name holding a comma is written in double quotes ("CRONUS USA,
+// Inc.",Fabrikam), a quote inside one doubled, as in CSV. Blanks around
+// names and empty names are dropped.
+func ParseCompanies(s string) ([]string, error) {
+	var out []string
+	var name strings.Builder
+	quoted, wasQuoted := false, false
+	end := func() {
+		if n := strings.TrimSpace(name.String()); n != "" {
+			out = append(out, n)
+		}
+		name.Reset()
+		wasQuoted = false
+	}
+	for i := 0; i < len(s); i++ {
+		switch ch := s[i]; {
+		case quoted && ch == '"' && i+1 < len(s) && s[i+1] == '"':
+			name.WriteByte('"')
+			i++
+		case ch == '"' && (quoted || strings.TrimSpace(name.String()) == ""):
+			if !quoted {
+				name.Reset()
+			}
+			quoted, wasQuoted = !quoted, true
+		case ch == ',' && !quoted:
+			end()
+		case wasQuoted && !quoted && ch != ' ':
+			return nil, fmt.Errorf("%q: text after a quoted name; separate names with commas", s)
+		default:
+			name.WriteByte(ch)
+		}
+	}
+	if quoted {
+		return nil, fmt.Errorf("%q: a quote is not closed; write a name holding a comma in double quotes, e.g. '\"CRONUS USA, Inc.\",Fabrikam'", s)
+	}
+	end()
+	return out, nil
+}
+
 func (r SetRef) check() error {
 	if r.Name == "" {
 		return errors.New("has no entity set name")

@@ -195,6 +195,10 @@ func TestConcurrencyGateIsSharedByAllRequests(t *testing.T) {
 	t.Parallel()
 	c, mux, _ := setup(t, WithMaxConcurrency(3))
 	var inFlight, maxSeen atomic.Int32
+	// The first requests wait until three are in flight at once, so the
+	// gate is seen full however slowly they arrive.
+	full := make(chan struct{})
+	var fill sync.Once
 	mux.HandleFunc(apiPrefix+"/slow", func(w http.ResponseWriter, r *http.Request) {
 		n := inFlight.Add(1)
 		for {
@@ -203,7 +207,10 @@ func TestConcurrencyGateIsSharedByAllRequests(t *testing.T) {
 				break
 			}
 		}
-		time.Sleep(20 * time.Millisecond)
+		if n == 3 {
+			fill.Do(func() { close(full) })
+		}
+		<-full
 		inFlight.Add(-1)
 		writeRaw(w, 200, `{}`)
 	})

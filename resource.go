@@ -81,7 +81,7 @@ func ParseResource(s string) (Resource, error) {
 	if i := slices.Index(segs, "api"); i >= 0 {
 		switch {
 		case i+1 < len(segs) && segs[i+1] == "v2.0":
-			res.Route, segs = "api/v2.0", segs[i+2:]
+			res.Route, segs = StandardRoute, segs[i+2:]
 		case i+3 < len(segs):
 			res.Route, segs = strings.Join(segs[i:i+4], "/"), segs[i+4:]
 		default:

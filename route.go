@@ -23,8 +23,12 @@ type Route struct {
 	path string
 }
 
-// StandardAPI returns the standard API v2.0 route (api/v2.0).
-func (c *Client) StandardAPI() *Route { return &Route{c: c, path: "api/v2.0"} }
+// StandardRoute is the path of BC's standard API, API v2.0: the route of
+// every set the SDK's entities package describes.
+const StandardRoute = "api/v2.0"
+
+// StandardAPI returns the standard API v2.0 route (StandardRoute).
+func (c *Client) StandardAPI() *Route { return &Route{c: c, path: StandardRoute} }
 
 // API returns a custom API route, e.g. c.API("contoso", "mosaic", "v1.0") for
 // /api/contoso/mosaic/v1.0, or c.API("microsoft", "reportsFinance", "beta").
@@ -41,7 +45,7 @@ func (c *Client) RouteAt(path string) (*Route, error) {
 	p := strings.Trim(path, "/")
 	parts := strings.Split(p, "/")
 	switch {
-	case p == "api/v2.0":
+	case p == StandardRoute:
 		return c.StandardAPI(), nil
 	case len(parts) == 4 && parts[0] == "api" && parts[1] != "" && parts[2] != "" && parts[3] != "":
 		return c.API(parts[1], parts[2], parts[3]), nil

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"testing"
 
+	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bcsync/internal/decode"
 	"github.com/bcsdk/bc/bcsync/internal/plan"
 	"github.com/bcsdk/bc/bcsync/store"
@@ -16,7 +17,7 @@ import (
 // planned returns the planned set name with the standard API's schema.
 func planned(t testing.TB, name string) *plan.Set {
 	t.Helper()
-	sets, err := plan.Build("", []plan.Ref{{Name: name, Route: StandardRoute}}, map[string]*schema.Service{StandardRoute: entities.Schema})
+	sets, err := plan.Build("", []plan.Ref{{Name: name, Route: bc.StandardRoute}}, map[string]*schema.Service{bc.StandardRoute: entities.Schema})
 	require.NoError(t, err)
 	for _, s := range sets {
 		if s.Name == name {

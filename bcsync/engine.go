@@ -138,7 +138,7 @@ func (e *Engine) Run(ctx context.Context) (summary *Summary, err error) {
 // commitContext).
 func (e *Engine) run(ctx context.Context, p *prepared, started time.Time) (*Summary, error) {
 	companies, sets := p.companies, p.sets
-	companiesTable, err := e.ensureTables(ctx, p.schemas[StandardRoute], sets)
+	companiesTable, err := e.ensureTables(ctx, p.schemas[bc.StandardRoute], sets)
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +243,7 @@ func (e *Engine) planText(companies []company, sets []*plan.Set) string {
 			b.WriteByte(',')
 		}
 		b.WriteString(s.Name)
-		if s.Route != StandardRoute {
+		if s.Route != bc.StandardRoute {
 			b.WriteString("@/" + s.Route)
 		}
 	}

@@ -181,7 +181,7 @@ func TestObserverSeesPlannedCommittedFinished(t *testing.T) {
 	p, err := e.Plan(t.Context())
 	require.NoError(t, err)
 	co := p.Companies[0].Name
-	require.Equal(t, []bcsync.PlannedSet{{Route: bcsync.StandardRoute, Name: "customers", Table: "customers", Incremental: true}}, p.Sets)
+	require.Equal(t, []bcsync.PlannedSet{{Route: bc.StandardRoute, Name: "customers", Table: "customers", Incremental: true}}, p.Sets)
 	summary, err := e.Run(t.Context())
 	require.NoError(t, err)
 	require.Equal(t, []string{"companies", "customers"}, summary.Tables())
@@ -208,7 +208,7 @@ func TestNewRefusesBadOptions(t *testing.T) {
 		{bcsync.Options{}, "neither Profile nor Sets say what to sync"},
 		{bcsync.Options{Profile: "everything"}, `Profile "everything" is not one of mosaic, finance, all`},
 		{bcsync.Options{Sets: []bcsync.SetRef{{Name: "jobTasks", Route: "api/x"}}}, "Sets: a custom route is written set@/api/{publisher}/{group}/{version}"},
-		{bcsync.Options{Sets: []bcsync.SetRef{{Route: bcsync.StandardRoute}}}, "Sets: has no entity set name"},
+		{bcsync.Options{Sets: []bcsync.SetRef{{Route: bc.StandardRoute}}}, "Sets: has no entity set name"},
 		{bcsync.Options{Profile: "mosaic", Full: true, Since: time.Now()}, "Full and Since contradict each other: a full read reads everything"},
 		{bcsync.Options{Profile: "mosaic", PageSize: 20001}, "PageSize 20001 is not from 1 to 20000 (BC's largest page)"},
 		{bcsync.Options{Profile: "mosaic", Workers: -1}, "Workers -1 cannot be negative"},

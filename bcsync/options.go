@@ -10,11 +10,7 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc"
-	"github.com/bcsdk/bc/bcsync/internal/plan"
 )
-
-// StandardRoute is BC's standard API, the route of the sets of a profile.
-const StandardRoute = plan.StandardRoute
 
 // Profiles are the names Options.Profile accepts: mosaic (what Mosaic's
 // resource planning reads), finance (actuals by dimension for FP&A) and all
@@ -125,7 +121,7 @@ func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d
 // standard API, or {Name: "jobTasks", Route: "api/contoso/mosaic/v1.0"}.
 type SetRef struct {
 	Name string
-	// Route is "" or StandardRoute for BC's standard API, else a custom API
+	// Route is "" or bc.StandardRoute for BC's standard API, else a custom API
 	// route api/{publisher}/{group}/{version}.
 	Route string
 }
@@ -140,7 +136,7 @@ func ParseSetRefs(list string) ([]SetRef, error) {
 			continue
 		}
 		name, route, custom := strings.Cut(item, "@")
-		r := SetRef{Name: name, Route: StandardRoute}
+		r := SetRef{Name: name, Route: bc.StandardRoute}
 		if custom {
 			r.Route = strings.Trim(route, "/")
 		}
@@ -197,7 +193,7 @@ func (r SetRef) check() error {
 	if r.Name == "" {
 		return errors.New("has no entity set name")
 	}
-	if r.Route == "" || r.Route == StandardRoute {
+	if r.Route == "" || r.Route == bc.StandardRoute {
 		return nil
 	}
 	parts := strings.Split(r.Route, "/")

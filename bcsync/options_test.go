@@ -3,6 +3,7 @@ package bcsync_test
 import (
 	"testing"
 
+	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bcsync"
 	"github.com/stretchr/testify/require"
 )
@@ -33,7 +34,7 @@ func TestParseSetRefs(t *testing.T) {
 	t.Parallel()
 	got, err := bcsync.ParseSetRefs(" customers, jobTasks@/api/contoso/mosaic/v1.0/ ,")
 	require.NoError(t, err)
-	require.Equal(t, []bcsync.SetRef{{Name: "customers", Route: bcsync.StandardRoute}, {Name: "jobTasks", Route: "api/contoso/mosaic/v1.0"}}, got)
+	require.Equal(t, []bcsync.SetRef{{Name: "customers", Route: bc.StandardRoute}, {Name: "jobTasks", Route: "api/contoso/mosaic/v1.0"}}, got)
 	_, err = bcsync.ParseSetRefs("@/api/contoso/mosaic/v1.0")
 	require.EqualError(t, err, `"@/api/contoso/mosaic/v1.0": has no entity set name`)
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bcsync/internal/plan"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/schema"
@@ -92,7 +93,7 @@ func (p *prepared) public() *Plan {
 // gets new properties as columns; the built-in registry serves when BC's
 // document of the standard API cannot be read.
 func (e *Engine) schemas(ctx context.Context) (map[string]*schema.Service, error) {
-	routes := []string{StandardRoute}
+	routes := []string{bc.StandardRoute}
 	for _, r := range plan.RefsOf(e.opts.Sets) {
 		if !slices.Contains(routes, r.Route) {
 			routes = append(routes, r.Route)
@@ -108,7 +109,7 @@ func (e *Engine) schemas(ctx context.Context) (map[string]*schema.Service, error
 			return nil, &SetupError{StepCredentials, err}
 		case ctx.Err() != nil:
 			return nil, ctx.Err()
-		case route == StandardRoute:
+		case route == bc.StandardRoute:
 			e.log.Warn("using the built-in v26 schema: BC's $metadata could not be read", "error", err)
 			out[route] = builtinSchema()
 		default:

@@ -244,7 +244,7 @@ func (discard) WriteHeader(int)             {}
 // resource path below it.
 func (s *Server) splitRoute(rest []string) (route string, resource []string, ok bool) {
 	if len(rest) >= 1 && rest[0] == "v2.0" {
-		return StandardRoute, rest[1:], true
+		return bc.StandardRoute, rest[1:], true
 	}
 	if len(rest) >= 3 {
 		route = "api/" + rest[0] + "/" + rest[1] + "/" + rest[2]

@@ -13,14 +13,12 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bctest/internal/filter"
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/schema"
 	"github.com/shopspring/decimal"
 )
-
-// StandardRoute is the path of BC's standard API.
-const StandardRoute = "api/v2.0"
 
 // Tenant is the data of the fake BC: its companies and, per company and API
 // route, the rows of every entity set. It is safe for concurrent use; tests
@@ -99,7 +97,7 @@ func (t *Tenant) notify(c Change) {
 
 func newTenant(seed uint64, clock Clock) *Tenant {
 	t := &Tenant{
-		routes: map[string]*schema.Service{StandardRoute: entities.Schema},
+		routes: map[string]*schema.Service{bc.StandardRoute: entities.Schema},
 		rng:    rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)),
 		now:    clock.Now,
 	}
@@ -214,7 +212,7 @@ func (co *Company) table(route, set string) (*table, bool) {
 }
 
 func (co *Company) std(set string) (*table, error) {
-	t, ok := co.table(StandardRoute, set)
+	t, ok := co.table(bc.StandardRoute, set)
 	if !ok {
 		return nil, fmt.Errorf("bctest: no entity set %q in the standard API", set)
 	}
@@ -227,7 +225,7 @@ func (co *Company) std(set string) (*table, error) {
 // get BC's empty values. A missing GUID key gets a new id, and
 // lastModifiedDateTime is set to now.
 func (co *Company) Insert(set string, values map[string]any) (map[string]string, error) {
-	return co.InsertInto(StandardRoute, set, values)
+	return co.InsertInto(bc.StandardRoute, set, values)
 }
 
 // InsertInto is Insert for another API route (a custom API).
@@ -316,7 +314,7 @@ func (co *Company) Count(set string) int {
 // works for millions of rows. fn runs under the set's read lock: it must not
 // read or change the same set.
 func (co *Company) Each(set string, fn func(map[string]string) bool) {
-	_ = co.EachIn(StandardRoute, set, fn)
+	_ = co.EachIn(bc.StandardRoute, set, fn)
 }
 
 // EachIn is Each for a set of another API route (a custom API).
@@ -483,7 +481,7 @@ func (co *Company) EachChild(set, nav string, fn func(parentKey string, child ma
 	if np == nil || len(np.Constraints) == 0 {
 		return fmt.Errorf("bctest: %s has no navigation %q", set, nav)
 	}
-	child, ok := co.table(StandardRoute, setOfType(co.tenant.routes[StandardRoute], np.Type))
+	child, ok := co.table(bc.StandardRoute, setOfType(co.tenant.routes[bc.StandardRoute], np.Type))
 	if !ok {
 		return fmt.Errorf("bctest: no entity set serves %s", np.Type)
 	}

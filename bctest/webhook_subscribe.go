@@ -10,6 +10,8 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/bcsdk/bc"
 )
 
 // Creating, renewing and deleting subscriptions.
@@ -209,7 +211,7 @@ func (h *webhookHub) target(c *reqContext, s *webhookSub, notificationURL, resou
 		rest := segs[i+1:]
 		route := "api/" + strings.Join(rest[:min(len(rest), 3)], "/")
 		if len(rest) > 0 && rest[0] == "v2.0" {
-			route = StandardRoute
+			route = bc.StandardRoute
 		}
 		if route != c.route || len(rest) < len(strings.Split(route, "/"))-1 {
 			return badRequest("BadRequest_InvalidRequestUrl", "The resource '"+resource+"' is not on the API route "+c.route+" of this subscriptions endpoint.")

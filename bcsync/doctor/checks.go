@@ -15,7 +15,6 @@ import (
 
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/automation"
-	"github.com/bcsdk/bc/bcsync"
 	"github.com/bcsdk/bc/bcsync/internal/plan"
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/odata"
@@ -348,7 +347,7 @@ type readTarget struct{ route, set string }
 func (s *session) targets() ([]readTarget, error) {
 	var std, custom []plan.Ref
 	for _, r := range plan.RefsOf(s.cfg.Entities) {
-		if r.Route == bcsync.StandardRoute {
+		if r.Route == bc.StandardRoute {
 			std = append(std, r)
 		} else {
 			custom = append(custom, r)
@@ -356,7 +355,7 @@ func (s *session) targets() ([]readTarget, error) {
 	}
 	var out []readTarget
 	if s.cfg.Profile != "" || len(std) > 0 {
-		sets, err := plan.Build(s.cfg.Profile, std, map[string]*schema.Service{bcsync.StandardRoute: entities.Schema})
+		sets, err := plan.Build(s.cfg.Profile, std, map[string]*schema.Service{bc.StandardRoute: entities.Schema})
 		if err != nil {
 			return nil, err
 		}

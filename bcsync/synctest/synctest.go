@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bcsync"
 	"github.com/bcsdk/bc/bcsync/internal/decode"
 	"github.com/bcsdk/bc/bcsync/internal/plan"
@@ -104,7 +105,7 @@ type Sets struct{ sets []*plan.Set }
 // PlanSets plans the sets of profile and refs as a run against bctest
 // does (see bcsync.Options for how they combine).
 func PlanSets(profile string, refs ...bcsync.SetRef) (Sets, error) {
-	schemas := map[string]*schema.Service{bcsync.StandardRoute: entities.Schema, bctest.JobTasksRoute: bctest.JobTasksAPI()}
+	schemas := map[string]*schema.Service{bc.StandardRoute: entities.Schema, bctest.JobTasksRoute: bctest.JobTasksAPI()}
 	sets, err := plan.Build(profile, plan.RefsOf(refs), schemas)
 	return Sets{sets}, err
 }
@@ -129,7 +130,7 @@ func Expected(srv *bctest.Server, sets Sets, companies []string) (map[string]Tab
 					t.Rows = append(t.Rows, expectedRow(s.Table, s.Cols, co.ID, "", row))
 					return true
 				}
-				if s.Route == bcsync.StandardRoute {
+				if s.Route == bc.StandardRoute {
 					co.Each(s.Name, each)
 				} else if err := co.EachIn(s.Route, s.Name, each); err != nil {
 					return nil, err

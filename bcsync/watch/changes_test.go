@@ -22,9 +22,9 @@ func testPlan(t *testing.T, names ...string) []*plan.Set {
 	t.Helper()
 	var refs []plan.Ref
 	for _, n := range names {
-		refs = append(refs, plan.Ref{Name: n, Route: bcsync.StandardRoute})
+		refs = append(refs, plan.Ref{Name: n, Route: bc.StandardRoute})
 	}
-	sets, err := plan.Build("", refs, map[string]*schema.Service{bcsync.StandardRoute: entities.Schema})
+	sets, err := plan.Build("", refs, map[string]*schema.Service{bc.StandardRoute: entities.Schema})
 	require.NoError(t, err)
 	return sets
 }
@@ -54,8 +54,8 @@ func event(t *testing.T, kind bc.ChangeType, resource string) bc.WebhookEvent {
 
 func TestNoteMergesAWindow(t *testing.T) {
 	t.Parallel()
-	customers := target{coA, bcsync.StandardRoute, "customers"}
-	invoices := target{coA, bcsync.StandardRoute, "salesInvoices"}
+	customers := target{coA, bc.StandardRoute, "customers"}
+	invoices := target{coA, bc.StandardRoute, "salesInvoices"}
 	const key = "015e8f4a-1111-4000-8000-00000000000A"
 	tests := []struct {
 		name        string

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/bcsdk/bc/bcsync"
+	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bcsync/internal/plan"
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/schema"
@@ -18,7 +18,7 @@ func (w *Watcher) plan(ctx context.Context) ([]*plan.Set, error) {
 	if len(w.opts.Companies) == 0 {
 		return nil, errNoCompanies
 	}
-	routes := []string{bcsync.StandardRoute}
+	routes := []string{bc.StandardRoute}
 	refs := plan.RefsOf(w.opts.Sync.Sets)
 	for _, r := range refs {
 		if !slices.Contains(routes, r.Route) {
@@ -35,7 +35,7 @@ func (w *Watcher) plan(ctx context.Context) ([]*plan.Set, error) {
 		switch {
 		case err == nil:
 			schemas[route] = svc
-		case route == bcsync.StandardRoute:
+		case route == bc.StandardRoute:
 			schemas[route] = entities.Schema // as the engine does when $metadata cannot be read
 		default:
 			return nil, fmt.Errorf("watch: reading the $metadata of /%s: %w", route, err)

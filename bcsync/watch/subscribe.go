@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc"
-	"github.com/bcsdk/bc/bcsync"
 	"github.com/bcsdk/bc/bcsync/internal/plan"
 )
 
@@ -35,7 +34,7 @@ func subscribable(s *plan.Set) bool {
 	if !s.Store || !s.LastModified {
 		return false
 	}
-	return s.Route != bcsync.StandardRoute || webhookSets[s.Name]
+	return s.Route != bc.StandardRoute || webhookSets[s.Name]
 }
 
 // subscribe removes what an earlier run left behind, subscribes every

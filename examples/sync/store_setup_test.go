@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bcsync"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/bcsync/store/storetest"
@@ -108,7 +109,7 @@ func TestMissingOutputDirectoriesAreCreated(t *testing.T) {
 	for _, dest := range []string{h.sqlite(filepath.Join("out", "sqlite", "bc.db")), "jsonl:" + filepath.Join(h.dir, "out", "jsonl")} {
 		r := h.run("--entities", "customers", "--out", dest)
 		require.Equal(t, 0, r.code, r.stderr)
-		h.requireSynced(dest, h.plan("", bcsync.SetRef{Name: "customers", Route: bcsync.StandardRoute}))
+		h.requireSynced(dest, h.plan("", bcsync.SetRef{Name: "customers", Route: bc.StandardRoute}))
 	}
 }
 

@@ -142,8 +142,8 @@ func (w *watched) subscriptions() []entities.Subscriptions {
 // watchPlan is what startWatch syncs: two sets with webhooks, one without
 // (the mosaic profile without its time entries, which are re-read whole).
 func watchPlan(h *harness) synctest.Sets {
-	return h.plan("", bcsync.SetRef{Name: "customers", Route: bcsync.StandardRoute}, bcsync.SetRef{Name: "employees", Route: bcsync.StandardRoute},
-		bcsync.SetRef{Name: "projects", Route: bcsync.StandardRoute})
+	return h.plan("", bcsync.SetRef{Name: "customers", Route: bc.StandardRoute}, bcsync.SetRef{Name: "employees", Route: bc.StandardRoute},
+		bcsync.SetRef{Name: "projects", Route: bc.StandardRoute})
 }
 
 // num reads a number of a JSON log record.

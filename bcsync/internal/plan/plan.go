@@ -11,12 +11,10 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/schema"
 )
-
-// StandardRoute is BC's standard API.
-const StandardRoute = "api/v2.0"
 
 // Profiles name the sets each profile syncs (companies always come first).
 // mosaic is what Mosaic's resource planning reads; finance is what FP&A
@@ -126,7 +124,7 @@ func Tables(sets []*Set) []*store.Table {
 	return ts
 }
 
-// Ref names a set on a route: customers on StandardRoute, or jobTasks on
+// Ref names a set on a route: customers on bc.StandardRoute, or jobTasks on
 // "api/contoso/mosaic/v1.0".
 type Ref struct {
 	Name, Route string
@@ -139,7 +137,7 @@ func RefsOf[R ~struct{ Name, Route string }](refs []R) []Ref {
 	for i, r := range refs {
 		out[i] = Ref(r)
 		if out[i].Route == "" {
-			out[i].Route = StandardRoute
+			out[i].Route = bc.StandardRoute
 		}
 	}
 	return out
@@ -148,7 +146,7 @@ func RefsOf[R ~struct{ Name, Route string }](refs []R) []Ref {
 // Build turns a profile and explicit sets into the plan, with columns from
 // schemas (one per route: the live $metadata, or the built-in registry).
 func Build(profile string, explicit []Ref, schemas map[string]*schema.Service) ([]*Set, error) {
-	std := schemas[StandardRoute]
+	std := schemas[bc.StandardRoute]
 	var refs []Ref
 	if len(explicit) > 0 && profile == "" {
 		refs = explicit
@@ -165,7 +163,7 @@ func Build(profile string, explicit []Ref, schemas map[string]*schema.Service) (
 			}
 		}
 		for _, n := range names {
-			refs = append(refs, Ref{Name: n, Route: StandardRoute})
+			refs = append(refs, Ref{Name: n, Route: bc.StandardRoute})
 		}
 		refs = append(refs, explicit...)
 	}
@@ -189,7 +187,7 @@ func (b *builder) add(r Ref) error {
 	if !ok {
 		return fmt.Errorf("no $metadata for route /%s", r.Route)
 	}
-	if r.Route == StandardRoute {
+	if r.Route == bc.StandardRoute {
 		if c, ok := childOf[r.Name]; ok {
 			parent, err := b.set(svc, r.Route, c.parent, false)
 			if err != nil {
@@ -211,7 +209,7 @@ func (b *builder) add(r Ref) error {
 	if err != nil {
 		return err
 	}
-	if r.Route != StandardRoute {
+	if r.Route != bc.StandardRoute {
 		return nil
 	}
 	for _, nav := range nestedOnly[r.Name] {

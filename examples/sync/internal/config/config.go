@@ -119,7 +119,7 @@ func Parse(args []string, getenv func(string) string, help io.Writer) (*Config, 
 // validate checks what can be checked without the network.
 func (c *Config) validate(fs *cli.Set) error {
 	for _, r := range c.Entities {
-		if r.Route == bcsync.StandardRoute && r.Name != "companies" {
+		if r.Route == bc.StandardRoute && r.Name != "companies" {
 			if _, ok := entities.Schema.EntitySet(r.Name); !ok {
 				return usage("--entities: %q is not an entity set of API v2.0 (see the README for the list; custom APIs are written set@/api/publisher/group/version)", r.Name)
 			}
@@ -165,7 +165,7 @@ func (c *Config) PlanProfile() string {
 		return c.Profile
 	}
 	for _, r := range c.Entities {
-		if r.Route == bcsync.StandardRoute {
+		if r.Route == bc.StandardRoute {
 			return ""
 		}
 	}

@@ -433,7 +433,7 @@ func BenchmarkRecorderLargePage(b *testing.B) {
 // requests), then replays it with the fake ids.
 func TestRecordFakeBC(t *testing.T) {
 	t.Parallel()
-	fake := New(WithFaults(Faults{Seed: 7, Throttle: 0.3, RetryAfter: time.Millisecond}))
+	fake := NewUnstartedServer(WithFaults(Faults{Seed: 7, Throttle: 0.3, RetryAfter: time.Millisecond}))
 	srv := httptest.NewTLSServer(fake.Handler())
 	t.Cleanup(srv.Close)
 	u, err := url.Parse(srv.URL)

@@ -54,8 +54,10 @@ type Server struct {
 	URL string
 }
 
-// New builds a fake BC without starting it; serve Handler yourself.
-func New(opts ...Option) *Server {
+// NewUnstartedServer builds a fake BC without starting it, as
+// httptest.NewUnstartedServer does: serve its Handler yourself (on an
+// address of your choice, as examples/fakebc does).
+func NewUnstartedServer(opts ...Option) *Server {
 	demo := DefaultDemo()
 	cfg := config{
 		tenantID: TenantID, clientID: ClientID, secret: ClientSecret, environment: Environment,
@@ -86,7 +88,7 @@ func New(opts ...Option) *Server {
 
 // NewServer starts a fake BC on a loopback port. Close it when done.
 func NewServer(opts ...Option) *Server {
-	s := New(opts...)
+	s := NewUnstartedServer(opts...)
 	s.http = httptest.NewServer(s.Handler())
 	s.URL = s.http.URL
 	return s

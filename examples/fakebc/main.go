@@ -83,7 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "fakebc: --addr: %v\n", err)
 		return 2
 	}
-	srv := bctest.New(opts...)
+	srv := bctest.NewUnstartedServer(opts...)
 	srv.URL = "http://" + l.Addr().String()
 	tenant, client, secret := srv.Credentials()
 	fmt.Fprintf(stdout, "fake Business Central listening on %s\n", srv.URL)

@@ -5,8 +5,10 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/stretchr/testify/require"
@@ -97,22 +99,85 @@ func TestStalledAttemptsFailAndOnlyReadsAreRetried(t *testing.T) {
 	}
 }
 
-// The idle clock runs only while a read waits for the server: between reads
-// no timer is pending, so a caller that is slow to consume a body (a media
-// stream copied to a slow disk) is never cut off.
-func TestIdleClockRunsOnlyDuringReads(t *testing.T) {
+// roundTripFunc is a transport made of a function (package bc_test has its own).
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestHeaderTimeoutStartsWhenTheBodyIsSent: an upload that takes an hour is
+// not cut off; the wait for the headers starts when the transport has sent
+// (and closed) the request body, and ends the attempt exactly one timeout
+// later. synctest's clock moves only when every goroutine waits, so the
+// durations are exact.
+func TestHeaderTimeoutStartsWhenTheBodyIsSent(t *testing.T) {
 	t.Parallel()
-	canceled := false
-	b := &idleBody{ReadCloser: io.NopCloser(strings.NewReader("page")), idle: time.Hour, cancel: func() { canceled = true }}
-	buf := make([]byte, 2)
-	for _, want := range []string{"pa", "ge"} {
+	synctest.Test(t, func(t *testing.T) {
+		upload, uploading := io.Pipe()
+		base := roundTripFunc(func(req *http.Request) (*http.Response, error) {
+			_, _ = io.Copy(io.Discard, req.Body)
+			_ = req.Body.Close()
+			<-req.Context().Done() // BC never answers
+			return nil, req.Context().Err()
+		})
+		tr := &stallTransport{base: base, header: time.Minute, idle: time.Minute}
+		req, err := http.NewRequest(http.MethodPost, "https://bc.test/media", upload)
+		require.NoError(t, err)
+		done := make(chan error, 1)
+		go func() {
+			_, err := tr.RoundTrip(req)
+			done <- err
+		}()
+		for range 60 {
+			_, err := uploading.Write([]byte("a chunk of a long upload"))
+			require.NoError(t, err)
+			time.Sleep(time.Minute)
+		}
+		synctest.Wait()
+		require.Empty(t, done, "the attempt ended while its body was still being sent")
+		sent := time.Now()
+		require.NoError(t, uploading.Close())
+		err = <-done
+		var se *StallError
+		require.ErrorAs(t, err, &se)
+		require.Equal(t, StallError{Body: false, Wait: time.Minute}, *se)
+		require.Equal(t, time.Minute, time.Since(sent))
+	})
+}
+
+// TestIdleTimeoutCountsOnlyWhileAReadWaits: a caller that takes an hour
+// between reads is not cut off; a read that waits for the server fails
+// exactly one idle timeout after it began, and so do the reads after it.
+func TestIdleTimeoutCountsOnlyWhileAReadWaits(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		page, server := io.Pipe()
+		canceled := make(chan struct{})
+		var once sync.Once
+		b := &idleBody{ReadCloser: page, idle: 2 * time.Minute, cancel: func() {
+			once.Do(func() { close(canceled) })
+			_ = server.CloseWithError(context.Canceled) // what cancelling does to a real connection
+		}}
+		go func() { _, _ = server.Write([]byte(`{"value":[`)) }()
+		buf := make([]byte, 64)
 		n, err := b.Read(buf)
 		require.NoError(t, err)
-		require.Equal(t, want, string(buf[:n]))
-		require.False(t, b.timer.Stop(), "a timer is pending between reads")
-	}
-	_, err := b.Read(buf)
-	require.ErrorIs(t, err, io.EOF)
-	require.NoError(t, b.Close())
-	require.True(t, canceled, "closing the body ends the attempt's context")
+		require.Equal(t, `{"value":[`, string(buf[:n]))
+
+		time.Sleep(time.Hour) // the caller is busy; the server has nothing more to send yet
+		go func() { _, _ = server.Write([]byte(`{"id":"a"},`)) }()
+		n, err = b.Read(buf)
+		require.NoError(t, err)
+		require.Equal(t, `{"id":"a"},`, string(buf[:n]))
+
+		start := time.Now()
+		_, err = b.Read(buf) // the server stalls
+		require.Equal(t, 2*time.Minute, time.Since(start))
+		var se *StallError
+		require.ErrorAs(t, err, &se)
+		require.Equal(t, StallError{Body: true, Wait: 2 * time.Minute}, *se)
+		<-canceled
+		_, err = b.Read(buf)
+		require.ErrorAs(t, err, &se)
+		require.NoError(t, b.Close())
+	})
 }

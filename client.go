@@ -58,6 +58,8 @@ type clientConfig struct {
 	readOnlyIntent bool
 	budgetLimit    int
 	budgetWindow   time.Duration
+	headerTimeout  time.Duration
+	idleTimeout    time.Duration
 }
 
 // WithTokenSource sets the credentials: bc.ClientCredentials(…) or any
@@ -187,6 +189,34 @@ func WithRequestBudget(limit int, window time.Duration) Option {
 	}
 }
 
+// WithResponseHeaderTimeout sets how long each attempt waits for the response
+// headers after sending the request (default DefaultResponseHeaderTimeout,
+// 11 minutes: longer than BC's own 10-minute limit). An attempt that times out
+// fails with a *StallError, retried for GET and HEAD only.
+func WithResponseHeaderTimeout(d time.Duration) Option {
+	return func(c *clientConfig) error {
+		if d <= 0 {
+			return fmt.Errorf("bc: WithResponseHeaderTimeout(%s): must be positive", d)
+		}
+		c.headerTimeout = d
+		return nil
+	}
+}
+
+// WithIdleReadTimeout sets how long a read of a response body may wait for its
+// next byte (default DefaultIdleReadTimeout, 2 minutes). A body that stalls
+// fails with a *StallError; a page read by the client is then retried for GET
+// and HEAD only.
+func WithIdleReadTimeout(d time.Duration) Option {
+	return func(c *clientConfig) error {
+		if d <= 0 {
+			return fmt.Errorf("bc: WithIdleReadTimeout(%s): must be positive", d)
+		}
+		c.idleTimeout = d
+		return nil
+	}
+}
+
 // NewClient returns a client for one environment ("Production", "Sandbox", …)
 // of one tenant. It performs no I/O.
 func NewClient(tenantID, environment string, opts ...Option) (*Client, error) {
@@ -195,6 +225,8 @@ func NewClient(tenantID, environment string, opts ...Option) (*Client, error) {
 		maxConcurrency: DefaultMaxConcurrency,
 		retry:          DefaultRetryPolicy(),
 		readOnlyIntent: true,
+		headerTimeout:  DefaultResponseHeaderTimeout,
+		idleTimeout:    DefaultIdleReadTimeout,
 		logger:         slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	for _, o := range opts {
@@ -241,6 +273,7 @@ func NewClient(tenantID, environment string, opts ...Option) (*Client, error) {
 			base = hc.Transport
 		}
 	}
+	base = &stallTransport{base: base, header: cfg.headerTimeout, idle: cfg.idleTimeout}
 	var rt http.RoundTripper = &limitTransport{base: base, gate: c.gate, stats: c.stats}
 	if cfg.budgetLimit > 0 {
 		rt.(*limitTransport).budget = newBudget(cfg.budgetLimit, cfg.budgetWindow)

@@ -37,6 +37,8 @@ func TestNewClientValidatesWithoutIO(t *testing.T) {
 		{"zero concurrency", testTenant, "Production", []Option{WithTokenSource(ts), WithMaxConcurrency(0)}, "at least 1"},
 		{"bad retry policy", testTenant, "Production", []Option{WithTokenSource(ts), WithRetryPolicy(RetryPolicy{})}, "MaxAttempts"},
 		{"bad budget", testTenant, "Production", []Option{WithTokenSource(ts), WithRequestBudget(0, time.Minute)}, "must be positive"},
+		{"zero header timeout", testTenant, "Production", []Option{WithTokenSource(ts), WithResponseHeaderTimeout(0)}, "bc: WithResponseHeaderTimeout(0s): must be positive"},
+		{"negative idle timeout", testTenant, "Production", []Option{WithTokenSource(ts), WithIdleReadTimeout(-time.Second)}, "bc: WithIdleReadTimeout(-1s): must be positive"},
 		{"nil logger", testTenant, "Production", []Option{WithTokenSource(ts), WithLogger(nil)}, "WithLogger(nil)"},
 		{"two-line user agent", testTenant, "Production", []Option{WithTokenSource(ts), WithUserAgent("a\nb")}, "one line"},
 		{"domain tenant", "contoso.onmicrosoft.com", "Production", []Option{WithTokenSource(ts)}, ""},

@@ -73,7 +73,9 @@
 // [WithRetryPolicy]). At most [DefaultMaxConcurrency] requests are in flight
 // per client ([WithMaxConcurrency]); [WithRequestBudget] keeps to BC's
 // requests-per-window limit. A 401 makes the client renew the token once and
-// retry.
+// retry. An attempt whose headers do not come ([WithResponseHeaderTimeout])
+// or whose body stops ([WithIdleReadTimeout]) fails with a [*StallError], a
+// network error like any other.
 //
 // # Batches and webhooks
 //

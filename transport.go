@@ -13,10 +13,10 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// The client wraps the caller's transport, never replacing it, in two layers
+// The client wraps the caller's transport, never replacing it, in three layers
 // that see every attempt (retries and the forced refresh on 401 included):
 //
-//	retryablehttp → http.Client → authTransport → limitTransport → caller's transport
+//	retryablehttp → http.Client → authTransport → limitTransport → stallTransport → caller's transport
 
 // limitTransport enforces the concurrency gate and the optional request
 // budget, and counts attempts. A slot is held until the response body is

@@ -19,7 +19,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"strings"
 	"time"
 
@@ -118,9 +117,7 @@ func (w *Watcher) Run(ctx, stop context.Context) (err error) {
 		return err
 	}
 	// Every path gets the handler: a 404 to BC would delete the subscriptions.
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(w.log.Handler(), slog.LevelWarn)}
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(w.opts.Listener) }()
+	srv, served := serve(w.opts.Listener, h, defaultReceiverLimits, w.log)
 	defer func() {
 		h.Close()
 		shut, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)

@@ -45,7 +45,7 @@ func BenchmarkPagerGLPage(b *testing.B) {
 	p := &Pager[entities.GeneralLedgerEntry]{}
 	benchGLPage(b, func(page []byte) (n int, err error) {
 		resp := &http.Response{Body: io.NopCloser(bytes.NewReader(page))}
-		_, _, err = readPage(resp.Body, func(dec *json.Decoder) error {
+		_, _, err = readPage(resp.Body, testLimits, func(dec *json.Decoder) error {
 			_, err := p.decodeItem(dec)
 			n++
 			return err
@@ -59,7 +59,7 @@ func BenchmarkPagerGLPage(b *testing.B) {
 // per row: ns, bytes allocated and allocations.
 func BenchmarkRawPagerGLPage(b *testing.B) {
 	benchGLPage(b, func(page []byte) (n int, err error) {
-		_, _, err = scanPage(bytes.NewReader(page), func(raw []byte) error {
+		_, _, err = scanPage(bytes.NewReader(page), testLimits, func(raw []byte) error {
 			n++
 			return nil
 		})

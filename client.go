@@ -39,6 +39,8 @@ type Client struct {
 	readOnlyIntent        bool
 	gate                  *gate
 	stats                 *counters
+	maxValueSize          int
+	maxResponseSize       int64
 }
 
 // Option configures a Client. Options are applied in order; a failing option
@@ -46,20 +48,22 @@ type Client struct {
 type Option func(*clientConfig) error
 
 type clientConfig struct {
-	tokens         oauth2.TokenSource
-	noAuth         bool
-	httpClient     *http.Client
-	baseURL        string
-	serviceRoot    string
-	userAgent      string
-	logger         *slog.Logger
-	maxConcurrency int
-	retry          RetryPolicy
-	readOnlyIntent bool
-	budgetLimit    int
-	budgetWindow   time.Duration
-	headerTimeout  time.Duration
-	idleTimeout    time.Duration
+	tokens          oauth2.TokenSource
+	noAuth          bool
+	httpClient      *http.Client
+	baseURL         string
+	serviceRoot     string
+	userAgent       string
+	logger          *slog.Logger
+	maxConcurrency  int
+	retry           RetryPolicy
+	readOnlyIntent  bool
+	budgetLimit     int
+	budgetWindow    time.Duration
+	headerTimeout   time.Duration
+	idleTimeout     time.Duration
+	maxValueSize    int
+	maxResponseSize int64
 }
 
 // WithTokenSource sets the credentials: bc.ClientCredentials(…) or any
@@ -221,13 +225,15 @@ func WithIdleReadTimeout(d time.Duration) Option {
 // of one tenant. It performs no I/O.
 func NewClient(tenantID, environment string, opts ...Option) (*Client, error) {
 	cfg := clientConfig{
-		baseURL:        DefaultBaseURL,
-		maxConcurrency: DefaultMaxConcurrency,
-		retry:          DefaultRetryPolicy(),
-		readOnlyIntent: true,
-		headerTimeout:  DefaultResponseHeaderTimeout,
-		idleTimeout:    DefaultIdleReadTimeout,
-		logger:         slog.New(slog.NewTextHandler(io.Discard, nil)),
+		baseURL:         DefaultBaseURL,
+		maxConcurrency:  DefaultMaxConcurrency,
+		retry:           DefaultRetryPolicy(),
+		readOnlyIntent:  true,
+		headerTimeout:   DefaultResponseHeaderTimeout,
+		idleTimeout:     DefaultIdleReadTimeout,
+		logger:          slog.New(slog.NewTextHandler(io.Discard, nil)),
+		maxValueSize:    DefaultMaxValueSize,
+		maxResponseSize: DefaultMaxResponseSize,
 	}
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {
@@ -252,15 +258,17 @@ func NewClient(tenantID, environment string, opts ...Option) (*Client, error) {
 	}
 
 	c := &Client{
-		tenantID:       tenantID,
-		environment:    environment,
-		root:           root,
-		logger:         cfg.logger,
-		retry:          cfg.retry,
-		readOnlyIntent: cfg.readOnlyIntent,
-		gate:           newGate(cfg.maxConcurrency),
-		stats:          &counters{},
-		userAgent:      defaultUserAgent,
+		tenantID:        tenantID,
+		environment:     environment,
+		root:            root,
+		logger:          cfg.logger,
+		retry:           cfg.retry,
+		readOnlyIntent:  cfg.readOnlyIntent,
+		gate:            newGate(cfg.maxConcurrency),
+		stats:           &counters{},
+		userAgent:       defaultUserAgent,
+		maxValueSize:    cfg.maxValueSize,
+		maxResponseSize: cfg.maxResponseSize,
 	}
 	if cfg.userAgent != "" {
 		c.userAgent = cfg.userAgent + " " + defaultUserAgent

@@ -70,7 +70,7 @@ func (p *Pager[T]) NextPage(ctx context.Context) (*Page[T], error) {
 	resp, err := p.c.send(ctx, req, func(resp *http.Response) error {
 		page.Items = page.Items[:0]
 		page.Count = -1
-		next, count, err := readPage(resp.Body, func(dec *json.Decoder) error {
+		next, count, err := readPage(resp.Body, p.c.pageLimits(req), func(dec *json.Decoder) error {
 			item, err := p.decodeItem(dec)
 			if err != nil {
 				return err
@@ -171,10 +171,13 @@ func (c *Client) followLink(prev *request, link string) (*request, error) {
 
 // readPage decodes an OData collection response as a stream: it calls onItem
 // for each element of "value", positioned at the element, and returns
-// @odata.nextLink and @odata.count (-1 if absent) wherever they appear.
-func readPage(r io.Reader, onItem func(*json.Decoder) error) (nextLink string, count int64, err error) {
+// @odata.nextLink and @odata.count (-1 if absent) wherever they appear. It
+// stops at the first row past lim.rows and in any value past lim.value.
+func readPage(r io.Reader, lim pageLimits, onItem func(*json.Decoder) error) (nextLink string, count int64, err error) {
 	count = -1
-	dec := json.NewDecoder(r)
+	bound := &decoderBound{r: r, lim: lim}
+	dec := json.NewDecoder(bound)
+	bound.dec = dec
 	dec.UseNumber()
 	if err := expectDelim(dec, '{'); err != nil {
 		return "", count, err
@@ -195,7 +198,10 @@ func readPage(r io.Reader, onItem func(*json.Decoder) error) (nextLink string, c
 			if err := expectDelim(dec, '['); err != nil {
 				return "", count, err
 			}
-			for dec.More() {
+			for rows := 0; dec.More(); rows++ {
+				if rows == lim.rows {
+					return "", count, lim.tooManyRows()
+				}
 				if err := onItem(dec); err != nil {
 					return "", count, err
 				}

@@ -221,7 +221,7 @@ func TestReadPage(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			n := 0
-			next, count, err := readPage(strings.NewReader(tt.body), func(dec *json.Decoder) error {
+			next, count, err := readPage(strings.NewReader(tt.body), testLimits, func(dec *json.Decoder) error {
 				n++
 				var v json.RawMessage
 				return dec.Decode(&v)
@@ -244,7 +244,7 @@ func FuzzReadPage(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		n := 0
-		next, _, err := readPage(strings.NewReader(string(body)), func(dec *json.Decoder) error {
+		next, _, err := readPage(strings.NewReader(string(body)), testLimits, func(dec *json.Decoder) error {
 			n++
 			var v any
 			return dec.Decode(&v)

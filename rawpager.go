@@ -77,7 +77,7 @@ func (p *RawPager) NextPage(ctx context.Context, begin func(), item func(raw []b
 			begin()
 		}
 		page.Items = 0
-		next, count, err := scanPage(resp.Body, func(raw []byte) error {
+		next, count, err := scanPage(resp.Body, p.c.pageLimits(req), func(raw []byte) error {
 			page.Items++
 			if err := item(raw); err != nil {
 				return permanent{err} // the caller's own failure: not retried
@@ -106,9 +106,10 @@ func (p *RawPager) NextPage(ctx context.Context, begin func(), item func(raw []b
 
 // scanPage reads an OData collection response in one pass, handing each
 // element of "value" to item as raw bytes. It reads the body in chunks and
-// keeps only the element being scanned, so a page is never held whole.
-func scanPage(r io.Reader, item func([]byte) error) (nextLink string, count int64, err error) {
-	s := &pageScanner{r: r, buf: make([]byte, 0, 64<<10)}
+// keeps only the element being scanned, so a page is never held whole. It
+// stops at the first row past lim.rows and in any value past lim.value.
+func scanPage(r io.Reader, lim pageLimits, item func([]byte) error) (nextLink string, count int64, err error) {
+	s := &pageScanner{r: r, buf: make([]byte, 0, 64<<10), lim: lim}
 	count = -1
 	if err := s.expect('{'); err != nil {
 		return "", count, err
@@ -174,6 +175,7 @@ type pageScanner struct {
 	buf []byte
 	pos int
 	eof bool
+	lim pageLimits
 }
 
 // fill makes at least n unread bytes available, unless the body ends.
@@ -273,7 +275,10 @@ func (s *pageScanner) items(item func([]byte) error) error {
 	if ok, err := s.consume(']'); err != nil || ok {
 		return err
 	}
-	for {
+	for rows := 0; ; rows++ {
+		if rows == s.lim.rows {
+			return s.lim.tooManyRows()
+		}
 		raw, err := s.value()
 		if err != nil {
 			return err
@@ -302,6 +307,9 @@ func (s *pageScanner) value() ([]byte, error) {
 		sc := jsontext.NewScanner(s.buf[s.pos:])
 		ok := sc.Skip()
 		if n := sc.Offset(); ok && (n < len(s.buf)-s.pos || s.eof) {
+			if n > s.lim.value {
+				return nil, s.lim.tooLargeValue()
+			}
 			raw := s.buf[s.pos : s.pos+n]
 			s.pos += n
 			return raw, nil
@@ -312,10 +320,14 @@ func (s *pageScanner) value() ([]byte, error) {
 		if s.eof {
 			return nil, io.ErrUnexpectedEOF
 		}
+		held := len(s.buf) - s.pos
+		if held > s.lim.value {
+			return nil, s.lim.tooLargeValue()
+		}
 		// Running short at the body's end is the rescan's to judge; any
 		// other failure (a body cut short reads as io.ErrUnexpectedEOF
-		// too) is the connection's.
-		if err := s.fill(2 * (len(s.buf) - s.pos)); err != nil && !s.eof {
+		// too) is the connection's. No more is read than decides the bound.
+		if err := s.fill(min(2*held, s.lim.value+1)); err != nil && !s.eof {
 			return nil, err
 		}
 	}

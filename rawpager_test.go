@@ -17,7 +17,7 @@ func scanAll(t testing.TB, body string, r io.Reader) ([]string, string, int64, e
 	if r == nil {
 		r = strings.NewReader(body)
 	}
-	next, count, err := scanPage(r, func(raw []byte) error {
+	next, count, err := scanPage(r, testLimits, func(raw []byte) error {
 		items = append(items, string(raw))
 		return nil
 	})
@@ -72,7 +72,7 @@ func TestScanPageLargePageStaysInAWindow(t *testing.T) {
 	n := 0
 	_, _, _, err := scanAll(t, "", bytes.NewReader(page))
 	require.NoError(t, err)
-	_, _, err = scanPage(bytes.NewReader(page), func(raw []byte) error {
+	_, _, err = scanPage(bytes.NewReader(page), testLimits, func(raw []byte) error {
 		n++
 		require.True(t, json.Valid(raw))
 		return nil
@@ -90,7 +90,7 @@ func FuzzScanPage(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var want []string
-		wantNext, _, wantErr := readPage(bytes.NewReader(body), func(dec *json.Decoder) error {
+		wantNext, _, wantErr := readPage(bytes.NewReader(body), testLimits, func(dec *json.Decoder) error {
 			var raw json.RawMessage
 			err := dec.Decode(&raw)
 			want = append(want, string(raw))

@@ -259,7 +259,14 @@ func (c *Client) send(ctx context.Context, r *request, handle func(*http.Respons
 				return nil // left for newAPIError
 			}
 			defer resp.Body.Close()
-			return handle(resp)
+			body := resp.Body
+			resp.Body = io.NopCloser(boundedBody(resp, c.maxResponseSize))
+			err := handle(resp)
+			resp.Body = body
+			if errors.Is(err, ErrTooLarge) {
+				return permanent{err} // the server would send the same again
+			}
+			return err
 		})
 	}
 	st := &attempts{policy: c.retry, method: r.method}

@@ -117,6 +117,13 @@ func (fi *faultInjector) hostileLinks() (loop, empty bool) {
 	return fi.cfg.LoopNextLink, fi.cfg.EmptyNextLinks
 }
 
+// ignoresPageSize reports whether IgnorePageSize is in force.
+func (fi *faultInjector) ignoresPageSize() bool {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	return fi.cfg.IgnorePageSize
+}
+
 // listingLink is the nextLink of a listing's page: BC's own while rows
 // remain; after the last page, the one a hostile-link fault asks for.
 func (c *reqContext) listingLink(more bool, last skipToken) string {

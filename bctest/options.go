@@ -143,6 +143,10 @@ type Faults struct {
 	// empty page, which links to another empty page with a new $skiptoken,
 	// without end.
 	EmptyNextLinks bool
+	// IgnorePageSize serves pages of BC's largest size, 20,000 rows,
+	// whatever odata.maxpagesize asks: a client must refuse a page with
+	// more rows than it asked for.
+	IgnorePageSize bool
 }
 
 // Churn changes data while clients page through it: after every Every-th page

@@ -148,6 +148,9 @@ func (c *reqContext) page(n *node, q *query) (rows []*row, more bool, last skipT
 		topLeft, after, skip = q.token.TopLeft, q.token.Seq, 0
 	}
 	limit := q.pageSize
+	if c.srv.faults.ignoresPageSize() {
+		limit = maxPageSize
+	}
 	if topLeft >= 0 && topLeft < limit {
 		limit = topLeft
 	}

@@ -74,8 +74,8 @@ func (s abortable) SaveResult(ctx context.Context, r store.SetResult) error {
 	return s.Store.SaveResult(ctx, r)
 }
 
-func (s abortable) Reconcile(ctx context.Context, t *store.Table, companyID string, keys func(yield func([]string) bool), mark bool, tally *store.Tally) (int64, error) {
+func (s abortable) Reconcile(ctx context.Context, t *store.Table, companyID string, keys func(yield func([]string) bool), opts store.ReconcileOptions, tally *store.Tally) (int64, error) {
 	ctx, done := s.bind(ctx)
 	defer done()
-	return s.Store.Reconcile(ctx, t, companyID, keys, mark, tally)
+	return s.Store.Reconcile(ctx, t, companyID, keys, opts, tally)
 }

@@ -18,7 +18,10 @@ import (
 // reconcileAll finds rows deleted in BC: for every set it pages through the
 // keys only ($select of the key, children's keys expanded) and removes (or
 // marks) the stored rows BC no longer has. Keys go to a temporary file
-// first, so a failure halfway deletes nothing and memory stays flat.
+// first, so a failure halfway deletes nothing and memory stays flat. A
+// listing with fewer keys than the set's $count, or one that would delete
+// more than Options.ReconcileMaxDeleteFraction, fails the set instead:
+// both are more likely BC's glitch than deletions.
 func (r *runner) reconcileAll(ctx, commit context.Context) {
 	for _, u := range r.units {
 		if u.isFailed() || len(u.set.Type.Key) != 1 {
@@ -165,7 +168,7 @@ func (r *runner) reconcile(ctx context.Context, u *unit) error {
 }
 
 // removeMissing deletes (or marks) the rows of tables whose keys files
-// lack, and returns how many, under the MaxDeleteFraction bound.
+// lack, and returns how many, under Options.ReconcileMaxDeleteFraction.
 func (r *runner) removeMissing(ctx context.Context, u *unit, tables []*store.Table, files map[*store.Table]*keyFile) (int64, error) {
 	opts := store.ReconcileOptions{Mark: r.e.opts.MarkDeleted, MaxFraction: r.e.opts.ReconcileMaxDeleteFraction}
 	if r.e.opts.Force {

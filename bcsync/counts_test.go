@@ -82,11 +82,11 @@ func (k *killedStore) SaveResult(ctx context.Context, r store.SetResult) error {
 	return k.Store.SaveResult(ctx, r)
 }
 
-func (k *killedStore) Reconcile(ctx context.Context, t *store.Table, companyID string, keys func(yield func(key []string) bool), mark bool, tally *store.Tally) (int64, error) {
+func (k *killedStore) Reconcile(ctx context.Context, t *store.Table, companyID string, keys func(yield func(key []string) bool), opts store.ReconcileOptions, tally *store.Tally) (int64, error) {
 	if err := k.alive(); err != nil {
 		return 0, err
 	}
-	return k.Store.Reconcile(ctx, t, companyID, keys, mark, tally)
+	return k.Store.Reconcile(ctx, t, companyID, keys, opts, tally)
 }
 
 // counts is the _counts columns the test reads.

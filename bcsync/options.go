@@ -36,6 +36,18 @@ type Options struct {
 	// their _deleted column instead of removing them (also for sets without
 	// change times, which are re-read in full).
 	Reconcile, MarkDeleted bool
+	// ReconcileMaxDeleteFraction bounds what a reconcile may delete (or
+	// mark) of one company's stored rows of a table, 0 to 1 (default 0.5):
+	// a reconcile that would take more changes nothing and fails the set.
+	// Real deletions between two syncs rarely take half a set (BC refuses
+	// to delete posted entries and most master data in use), while the
+	// failures that look like deletions take most or all of it: a listing
+	// BC cut short (caught by $count too), a permission change that hides
+	// rows from the listing and the count alike.
+	ReconcileMaxDeleteFraction float64
+	// Force lifts ReconcileMaxDeleteFraction, for a set that really lost
+	// most of its rows.
+	Force bool
 	// Workers is how many requests are kept in flight (default
 	// bc.DefaultMaxConcurrency; the client's gate enforces its own limit).
 	Workers int
@@ -89,6 +101,12 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.PageSize < 0 || o.PageSize > maxPageSize {
 		bad("PageSize %d is not from 1 to %d (BC's largest page)", o.PageSize, maxPageSize)
+	}
+	if o.ReconcileMaxDeleteFraction < 0 || o.ReconcileMaxDeleteFraction > 1 {
+		bad("ReconcileMaxDeleteFraction %v is not from 0 to 1", o.ReconcileMaxDeleteFraction)
+	}
+	if o.ReconcileMaxDeleteFraction == 0 {
+		o.ReconcileMaxDeleteFraction = 0.5
 	}
 	if o.Workers == 0 {
 		o.Workers = bc.DefaultMaxConcurrency

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 
@@ -17,7 +18,10 @@ import (
 // reconcileAll finds rows deleted in BC: for every set it pages through the
 // keys only ($select of the key, children's keys expanded) and removes (or
 // marks) the stored rows BC no longer has. Keys go to a temporary file
-// first, so a failure halfway deletes nothing and memory stays flat.
+// first, so a failure halfway deletes nothing and memory stays flat. A
+// listing with fewer keys than the set's $count, or one that would delete
+// more than Options.ReconcileMaxDeleteFraction, fails the set instead:
+// both are more likely BC's glitch than deletions.
 func (r *runner) reconcileAll(ctx, commit context.Context) {
 	for _, u := range r.units {
 		if u.isFailed() || len(u.set.Type.Key) != 1 {
@@ -123,10 +127,13 @@ func (r *runner) reconcile(ctx context.Context, u *unit) error {
 		q.Expand(c.Nav, odata.New().Select(c.Type.Key...))
 	}
 	type item map[string]json.RawMessage
-	for it, err := range bc.Set[item](r.scope(u), u.set.Name).List(q).All(ctx) {
+	set := bc.Set[item](r.scope(u), u.set.Name)
+	var listed int64
+	for it, err := range set.List(q).All(ctx) {
 		if err != nil {
 			return err
 		}
+		listed++
 		id := text(it[key])
 		if u.set.Store {
 			if err := files[u.set.Table].add([]string{u.co.id, id}); err != nil {
@@ -139,20 +146,80 @@ func (r *runner) reconcile(ctx context.Context, u *unit) error {
 			}
 		}
 	}
+	// Counted after the listing: a row added in between makes the count
+	// larger and the reconcile wait for the next run, a row deleted in
+	// between makes it smaller; neither lets a short listing through.
+	count, err := set.Count(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if listed < count {
+		return fmt.Errorf("the key listing has %d rows but BC's $count says %d: BC left rows out, so nothing was deleted; the next run reconciles again", listed, count)
+	}
+	restore, err := r.clearWatermark(ctx, u)
+	if err != nil {
+		return err
+	}
+	deleted, err := r.removeMissing(ctx, u, tables, files)
+	if deleted == 0 {
+		err = errors.Join(err, restore(ctx))
+	}
+	return err
+}
+
+// removeMissing deletes (or marks) the rows of tables whose keys files
+// lack, and returns how many, under Options.ReconcileMaxDeleteFraction.
+func (r *runner) removeMissing(ctx context.Context, u *unit, tables []*store.Table, files map[*store.Table]*keyFile) (int64, error) {
+	opts := store.ReconcileOptions{Mark: r.e.opts.MarkDeleted, MaxFraction: r.e.opts.ReconcileMaxDeleteFraction}
+	if r.e.opts.Force {
+		opts.MaxFraction = 0
+	}
+	var deleted int64
 	for _, t := range tables {
 		keys, err := files[t].each()
 		if err != nil {
-			return err
+			return deleted, err
 		}
-		n, err := r.e.store.Reconcile(ctx, t, u.co.id, keys, r.e.opts.MarkDeleted, u.tally(t))
+		n, err := r.e.store.Reconcile(ctx, t, u.co.id, keys, opts, u.tally(t))
+		var limit *store.DeleteLimitError
+		if errors.As(err, &limit) {
+			err = fmt.Errorf("%w; if BC really lost them, Options.Force (the sync's --force) deletes them", limit)
+			if t != u.set.Table {
+				err = fmt.Errorf("%s: %w", t.Name, err)
+			}
+		}
 		if err != nil {
-			return err
+			return deleted, err
 		}
+		deleted += n
 		u.mu.Lock()
 		u.tableResult(t).Counts.Deleted += n
 		u.mu.Unlock()
 	}
-	return nil
+	return deleted, nil
+}
+
+// clearWatermark empties the set's watermark before its rows are deleted
+// and returns what puts it back, for a reconcile that deleted nothing. A
+// row deleted by mistake (BC left it out of one listing) and unchanged in
+// BC would otherwise never come back, since incremental runs read only
+// rows changed after the watermark; with it empty, the next run re-reads
+// the set in full and brings back every row BC still has. Clearing before
+// deleting means an interruption in between costs a re-read, never a row.
+// A re-read is simpler and surer than remembering the deleted keys to ask
+// BC for them again (a bookkeeping table in every store), and rarely
+// costly: BC does not let posted entries be deleted, so deletions in sets
+// with change times are few. Sets without change times are re-read in
+// full every run and have no watermark.
+func (r *runner) clearWatermark(ctx context.Context, u *unit) (restore func(context.Context) error, err error) {
+	w, ok, err := r.e.store.Watermark(ctx, u.co.id, u.set.Name)
+	if err != nil || !ok || w.At.IsZero() {
+		return func(context.Context) error { return nil }, err
+	}
+	if err := r.e.store.SaveWatermark(ctx, store.Watermark{CompanyID: u.co.id, Set: u.set.Name}); err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) error { return r.e.store.SaveWatermark(ctx, w) }, nil
 }
 
 func addChildKeys(f *keyFile, c *plan.Child, companyID, parentID string, raw json.RawMessage) error {

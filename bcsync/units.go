@@ -144,7 +144,7 @@ func (r *runner) mode(ctx context.Context, u *unit) error {
 		if err != nil {
 			return err
 		}
-		if !ok {
+		if !ok || w.At.IsZero() { // an empty one asks for a re-read (see clearWatermark)
 			u.full = true
 		} else {
 			u.since = w.At.Add(-o.Overlap)

@@ -203,7 +203,7 @@ func (r *runner) finish(ctx context.Context, u *unit) {
 					return
 				}
 			}
-		}, r.e.opts.MarkDeleted, u.tally(u.set.Table))
+		}, store.ReconcileOptions{Mark: r.e.opts.MarkDeleted}, u.tally(u.set.Table))
 		if err != nil {
 			r.setFatal(fmt.Errorf("removing deleted rows of %s: %w", u.set.Name, err))
 			return

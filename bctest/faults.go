@@ -64,14 +64,8 @@ func (fi *faultInjector) decide(r *http.Request) fault {
 	if total <= 0 {
 		return fault{}
 	}
-	if len(c.OnlyPaths) > 0 {
-		match := false
-		for _, p := range c.OnlyPaths {
-			match = match || strings.Contains(r.URL.Path, p)
-		}
-		if !match {
-			return fault{}
-		}
+	if !c.applies(r) {
+		return fault{}
 	}
 	x := fi.rng.Float64()
 	pick := func(rate float64) bool {
@@ -104,6 +98,31 @@ func (fi *faultInjector) decide(r *http.Request) fault {
 		}
 	}
 	return fault{}
+}
+
+// applies reports whether OnlyPaths lets faults touch r.
+func (f *Faults) applies(r *http.Request) bool {
+	if len(f.OnlyPaths) == 0 {
+		return true
+	}
+	for _, p := range f.OnlyPaths {
+		if strings.Contains(r.URL.Path, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// takeEmptyListing reports whether EmptyListings answers this page of a
+// collection, and counts it.
+func (fi *faultInjector) takeEmptyListing(r *http.Request) bool {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	if fi.cfg.EmptyListings <= 0 || !fi.cfg.applies(r) {
+		return false
+	}
+	fi.cfg.EmptyListings--
+	return true
 }
 
 // emptyToken starts the $skiptoken of the empty pages EmptyNextLinks serves;
@@ -139,21 +158,28 @@ func (c *reqContext) listingLink(more bool, last skipToken) string {
 	return ""
 }
 
-// emptyPage serves a page of EmptyNextLinks' endless run if the request asks
-// for one: no rows and a link to the next, or no link once the fault is off.
+// emptyPage serves an empty page if a fault asks for one: a page of
+// EmptyNextLinks' endless run (a link to the next, or no link once the fault
+// is off), or an EmptyListings glitch (no link).
 func (c *reqContext) emptyPage(n *node, values url.Values) bool {
-	k, ok := strings.CutPrefix(values.Get("$skiptoken"), emptyToken)
-	if !ok {
+	link := ""
+	if k, ok := strings.CutPrefix(values.Get("$skiptoken"), emptyToken); ok {
+		if _, empty := c.srv.faults.hostileLinks(); empty {
+			i, _ := strconv.Atoi(k)
+			link = c.linkWith(emptyToken + strconv.Itoa(i+1))
+		}
+	} else if c.srv.faults.takeEmptyListing(c.r) {
+		c.srv.stats.fault("empty-listing")
+	} else {
 		return false
 	}
-	i, _ := strconv.Atoi(k)
 	c.writeJSONHeader(http.StatusOK)
 	buf := []byte(`{"@odata.context":`)
 	buf = jsontext.AppendString(buf, c.contextURL(c.contextFragment(n)))
 	buf = append(buf, `,"value":[]`...)
-	if _, empty := c.srv.faults.hostileLinks(); empty {
+	if link != "" {
 		buf = append(buf, `,"@odata.nextLink":`...)
-		buf = jsontext.AppendString(buf, c.linkWith(emptyToken+strconv.Itoa(i+1)))
+		buf = jsontext.AppendString(buf, link)
 	}
 	_, _ = c.w.Write(append(buf, '}'))
 	c.srv.stats.pages.Add(1)

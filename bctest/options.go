@@ -133,7 +133,8 @@ type Faults struct {
 	// whole seconds rounded down (default 1 s, scaled by the service model's
 	// Scale when one is set); a sub-second value sends "Retry-After: 0".
 	RetryAfter time.Duration
-	// OnlyPaths limits faults to requests whose path contains one of these.
+	// OnlyPaths limits faults to requests whose path contains one of these
+	// (EmptyListings too).
 	OnlyPaths []string
 	// LoopNextLink gives the last page of every listing a nextLink back to
 	// its first page (the request without $skiptoken): a client that follows
@@ -147,6 +148,10 @@ type Faults struct {
 	// whatever odata.maxpagesize asks: a client must refuse a page with
 	// more rows than it asked for.
 	IgnorePageSize bool
+	// EmptyListings answers the next EmptyListings pages of collections
+	// with `{"value":[]}` and no nextLink, a glitch that makes a listing
+	// look complete while it lacks rows; each page answered so counts one.
+	EmptyListings int
 }
 
 // Churn changes data while clients page through it: after every Every-th page

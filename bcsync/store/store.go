@@ -158,7 +158,9 @@ type Run struct {
 // Watermark is the last successful sync point of one company and set.
 type Watermark struct {
 	CompanyID, Set string
-	// At is BC's time when the sync that read the set started.
+	// At is BC's time when the sync that read the set started; zero asks
+	// the next run to read the set in full (set after a reconcile deleted
+	// rows, so a wrong deletion heals).
 	At time.Time
 }
 
@@ -208,16 +210,48 @@ type Store interface {
 	CheckSource(ctx context.Context, src Source) error
 
 	// Reconcile deletes rows of t for companyID whose key is not in keys,
-	// or marks them when mark is true (column _deleted set to the time), and
-	// returns how many. keys is consumed as a stream so memory stays flat;
-	// each key is aligned with t.Key, companyId included. A marked row that
-	// keys has again, or that is upserted again, loses its mark. When tally
-	// is set, the count is added to it in the same transaction.
-	Reconcile(ctx context.Context, t *Table, companyID string, keys func(yield func(key []string) bool), mark bool, tally *Tally) (int64, error)
+	// or marks them when opts.Mark is set (column _deleted set to the
+	// time), and returns how many. keys is consumed as a stream so memory
+	// stays flat; each key is aligned with t.Key, companyId included. A
+	// marked row that keys has again, or that is upserted again, loses its
+	// mark. When tally is set, the count is added to it in the same
+	// transaction. A call opts.MaxFraction refuses changes nothing.
+	Reconcile(ctx context.Context, t *Table, companyID string, keys func(yield func(key []string) bool), opts ReconcileOptions, tally *Tally) (int64, error)
 
 	// Close releases the destination; JSONL files are finalised here (and
 	// by Open, for what a killed run committed).
 	Close() error
+}
+
+// ReconcileOptions say how Store.Reconcile treats the rows keys lacks.
+type ReconcileOptions struct {
+	// Mark sets their _deleted column instead of removing them.
+	Mark bool
+	// MaxFraction, above 0, bounds one call: when it would remove (or mark)
+	// more than this fraction of the company's rows in the table (those not
+	// marked yet), it changes nothing and fails with a *DeleteLimitError.
+	MaxFraction float64
+}
+
+// Check is the MaxFraction rule for a call that would remove deleting of
+// stored rows; stores call it inside the transaction they then roll back.
+func (o ReconcileOptions) Check(deleting, stored int64) error {
+	if o.MaxFraction > 0 && float64(deleting) > o.MaxFraction*float64(stored) {
+		return &DeleteLimitError{Deleting: deleting, Stored: stored, MaxFraction: o.MaxFraction}
+	}
+	return nil
+}
+
+// DeleteLimitError is the error of a Reconcile that ReconcileOptions.
+// MaxFraction refused: nothing was removed or marked.
+type DeleteLimitError struct {
+	Deleting, Stored int64
+	MaxFraction      float64
+}
+
+func (e *DeleteLimitError) Error() string {
+	return fmt.Sprintf("it would delete %d of the %d stored rows, more than %s; nothing was deleted",
+		e.Deleting, e.Stored, strconv.FormatFloat(e.MaxFraction*100, 'f', -1, 64)+"%")
 }
 
 // String names the type in error messages.

@@ -92,7 +92,7 @@ func runSync(ctx, runCtx context.Context, cfg *config.Config, stdout, stderr io.
 	stopShown := onStop(runCtx, tracker.Stopping)
 	opts := bcsync.Options{
 		Companies: cfg.Companies, Profile: cfg.PlanProfile(), Sets: cfg.Entities,
-		Full: cfg.Full, Since: cfg.Since, Overlap: cfg.Overlap, Reconcile: cfg.Reconcile, MarkDeleted: cfg.MarkDeleted,
+		Full: cfg.Full, Since: cfg.Since, Overlap: cfg.Overlap, Reconcile: cfg.Reconcile, MarkDeleted: cfg.MarkDeleted, Force: cfg.Force,
 		Workers: cfg.Concurrency, PageSize: cfg.PageSize, NoSplit: !cfg.Split, Logger: logger, Observer: tracker,
 	}
 	var summary *bcsync.Summary

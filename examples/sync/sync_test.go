@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -114,6 +115,35 @@ func TestReconcileRemovesOrMarksDeletedRows(t *testing.T) {
 	h.requireSynced(dest, h.plan("finance"))
 	require.Regexp(t, `CRONUS USA, Inc\.\s+customers\s+0\s+0\s+0\s+2\s`, r.stdout)
 	require.Regexp(t, `CRONUS USA, Inc\.\s+salesInvoiceLines\s+0\s+0\s+0\s+1\s`, r.stdout)
+}
+
+// TestReconcileRefusesMostOfASetUnlessForced: BC lost more than half of a
+// company's customers. --reconcile fails the set (exit 1) with one line
+// saying how many and what to do, deleting nothing; --force deletes them.
+func TestReconcileRefusesMostOfASetUnlessForced(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t)
+	dest := h.sqlite("force.db")
+	args := []string{"--entities", "customers", "--out", dest, "--reconcile"}
+	require.Equal(t, 0, h.run(args...).code)
+	before := h.snapshot(dest, h.plan("", bcsync.SetRef{Name: "customers"}))
+	co := h.srv.Tenant().Companies()[0]
+	stored := co.Count("customers")
+	var victims []string
+	co.Each("customers", func(r map[string]string) bool { victims = append(victims, r["id"]); return len(victims) <= stored/2 })
+	for _, id := range victims {
+		require.NoError(t, co.Delete("customers", id))
+	}
+
+	r := h.run(args...)
+	require.Equal(t, 1, r.code, r.stderr)
+	require.Contains(t, r.stderr, fmt.Sprintf("\nsync: customers: reconcile: it would delete %d of the %d stored rows, more than 50%%; "+
+		"nothing was deleted; if BC really lost them, Options.Force (the sync's --force) deletes them\n", len(victims), stored))
+	require.Equal(t, before, h.snapshot(dest, h.plan("", bcsync.SetRef{Name: "customers"})))
+
+	r = h.run(append(args, "--force")...)
+	require.Equal(t, 0, r.code, r.stderr)
+	h.requireSynced(dest, h.plan("", bcsync.SetRef{Name: "customers"}))
 }
 
 func TestSetupFailuresNameTheStepAndLeaveTheStoreAlone(t *testing.T) {

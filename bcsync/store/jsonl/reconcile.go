@@ -16,20 +16,21 @@ import (
 // Reconcile loads keys into a temporary table of state.db and deletes (or
 // marks) the company's indexed rows missing from it; the files change at
 // the next merge.
-func (s *Store) Reconcile(ctx context.Context, t *store.Table, companyID string, keys func(yield func(key []string) bool), mark bool, tally *store.Tally) (int64, error) {
+func (s *Store) Reconcile(ctx context.Context, t *store.Table, companyID string, keys func(yield func(key []string) bool), opts store.ReconcileOptions, tally *store.Tally) (int64, error) {
 	s.base.Mu.Lock()
 	defer s.base.Mu.Unlock()
 	if err := s.base.Ready(); err != nil {
 		return 0, err
 	}
-	n, err := s.reconcile(ctx, t, companyID, keys, mark, tally)
+	n, err := s.reconcile(ctx, t, companyID, keys, opts, tally)
 	if err != nil {
 		return 0, fmt.Errorf("%s: reconciling %q: %w", s.base.Where, t.Name, err)
 	}
 	return n, nil
 }
 
-func (s *Store) reconcile(ctx context.Context, t *store.Table, companyID string, keys func(yield func(key []string) bool), mark bool, tally *store.Tally) (int64, error) {
+func (s *Store) reconcile(ctx context.Context, t *store.Table, companyID string, keys func(yield func(key []string) bool), opts store.ReconcileOptions, tally *store.Tally) (int64, error) {
+	mark := opts.Mark
 	sh, err := layout.Resolve(t)
 	if err != nil {
 		return 0, err
@@ -96,14 +97,27 @@ func (s *Store) reconcile(ctx context.Context, t *store.Table, companyID string,
 			match[j] = "r." + k + " = i." + k
 		}
 		present := "EXISTS (SELECT 1 FROM " + rk + " AS r WHERE " + strings.Join(match, " AND ") + ")"
+		live := scope
+		if mark {
+			live += " AND m IS NULL"
+		}
+		var stored int64
+		if opts.MaxFraction > 0 {
+			if stored, err = s.base.L.Count(ctx, "SELECT count(*) FROM "+idx+" AS i WHERE "+live, scopeArgs...); err != nil {
+				return err
+			}
+		}
 		if !mark {
 			total, err = s.base.L.Exec(ctx, "UPDATE "+idx+" AS i SET p = NULL, h = NULL, st = NULL, n = NULL, m = NULL, mm = 0 WHERE "+scope+" AND NOT "+present, scopeArgs...)
 		} else {
 			at := s.now().UTC().Format(time.RFC3339Nano)
-			total, err = s.base.L.Exec(ctx, "UPDATE "+idx+" AS i SET m = ?, mm = 1 WHERE "+scope+" AND m IS NULL AND NOT "+present, append([]any{at}, scopeArgs...)...)
-			if err == nil {
-				_, err = s.base.L.Exec(ctx, "UPDATE "+idx+" AS i SET m = NULL, mm = 1 WHERE "+scope+" AND m IS NOT NULL AND "+present, scopeArgs...)
-			}
+			total, err = s.base.L.Exec(ctx, "UPDATE "+idx+" AS i SET m = ?, mm = 1 WHERE "+live+" AND NOT "+present, append([]any{at}, scopeArgs...)...)
+		}
+		if err == nil {
+			err = opts.Check(total, stored)
+		}
+		if err == nil && mark {
+			_, err = s.base.L.Exec(ctx, "UPDATE "+idx+" AS i SET m = NULL, mm = 1 WHERE "+scope+" AND m IS NOT NULL AND "+present, scopeArgs...)
 		}
 		if err != nil {
 			return err

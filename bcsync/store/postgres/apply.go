@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"strconv"
@@ -290,8 +291,10 @@ func (s *Store) applyBatch(ctx context.Context, tx pgx.Tx, b *store.Batch, used 
 
 // Reconcile copies keys into a temporary table, then deletes or marks the
 // company's rows missing from it, in one transaction.
-func (s *Store) Reconcile(ctx context.Context, t *store.Table, companyID string, keys func(yield func(key []string) bool), mark bool, tally *store.Tally) (int64, error) {
+func (s *Store) Reconcile(ctx context.Context, t *store.Table, companyID string, keys func(yield func(key []string) bool), opts store.ReconcileOptions, tally *store.Tally) (int64, error) {
+	mark := opts.Mark
 	var total int64
+	var refused *store.DeleteLimitError // kept out of locked, which flattens errors to text
 	err := s.locked(ctx, "reconciling "+strconv.Quote(t.Name), func() error {
 		sh, err := layout.Resolve(t)
 		if err != nil {
@@ -301,7 +304,7 @@ func (s *Store) Reconcile(ctx context.Context, t *store.Table, companyID string,
 			return layout.ErrNotEnsured
 		}
 		defer s.load(context.Background(), t.Name) // the column may have been added
-		return pgx.BeginFunc(ctx, s.conn, func(tx pgx.Tx) error {
+		err = pgx.BeginFunc(ctx, s.conn, func(tx pgx.Tx) error {
 			names, defs := make([]string, len(sh.KeyIdx)), make([]string, len(sh.KeyIdx))
 			for j := range names {
 				names[j] = "c" + strconv.Itoa(j)
@@ -339,31 +342,54 @@ func (s *Store) Reconcile(ctx context.Context, t *store.Table, companyID string,
 			}
 			present := `EXISTS (SELECT 1 FROM "_bcsync_keys" AS k WHERE ` + pgKeyMatch(sh, "k", func(j int) string { return names[j] }) + ")"
 			name := pgIdent(t.Name)
+			del := pgIdent(layout.DeletedCol)
+			live := scope
+			if mark {
+				if _, err := tx.Exec(ctx, "ALTER TABLE "+name+" ADD COLUMN IF NOT EXISTS "+del+" TIMESTAMPTZ"); err != nil {
+					return err
+				}
+				live += " AND t0." + del + " IS NULL"
+			}
+			var stored int64
+			if opts.MaxFraction > 0 {
+				if err := tx.QueryRow(ctx, "SELECT count(*) FROM "+name+" AS t0 WHERE "+live, args...).Scan(&stored); err != nil {
+					return err
+				}
+			}
 			if !mark {
 				tag, err := tx.Exec(ctx, "DELETE FROM "+name+" AS t0 WHERE "+scope+" AND NOT "+present, args...)
 				if err != nil {
 					return err
 				}
 				total = tag.RowsAffected()
+				if err := opts.Check(total, stored); err != nil {
+					return err
+				}
 				return pgAddTallies(ctx, tx, layout.Reconciled(tally, total))
 			}
-			del := pgIdent(layout.DeletedCol)
-			if _, err := tx.Exec(ctx, "ALTER TABLE "+name+" ADD COLUMN IF NOT EXISTS "+del+" TIMESTAMPTZ"); err != nil {
-				return err
-			}
 			at := "$" + strconv.Itoa(len(args)+1)
-			tag, err := tx.Exec(ctx, "UPDATE "+name+" AS t0 SET "+del+" = "+at+" WHERE "+scope+" AND t0."+del+" IS NULL AND NOT "+present,
+			tag, err := tx.Exec(ctx, "UPDATE "+name+" AS t0 SET "+del+" = "+at+" WHERE "+live+" AND NOT "+present,
 				append(args, s.now().UTC())...)
 			if err != nil {
 				return err
 			}
 			total = tag.RowsAffected()
+			if err := opts.Check(total, stored); err != nil {
+				return err
+			}
 			if _, err = tx.Exec(ctx, "UPDATE "+name+" AS t0 SET "+del+" = NULL WHERE "+scope+" AND t0."+del+" IS NOT NULL AND "+present, args...); err != nil {
 				return err
 			}
 			return pgAddTallies(ctx, tx, layout.Reconciled(tally, total))
 		})
+		if errors.As(err, &refused) {
+			return nil
+		}
+		return err
 	})
+	if refused != nil {
+		return 0, fmt.Errorf("%s: reconciling %q: %w", s.where, t.Name, refused)
+	}
 	if err != nil {
 		return 0, err
 	}

@@ -11,7 +11,8 @@ import (
 	"github.com/bcsdk/bc/bcsync/store/internal/lite"
 )
 
-func (s *Store) reconcile(ctx context.Context, t *store.Table, companyID string, keys func(yield func(key []string) bool), mark bool, tally *store.Tally) (int64, error) {
+func (s *Store) reconcile(ctx context.Context, t *store.Table, companyID string, keys func(yield func(key []string) bool), opts store.ReconcileOptions, tally *store.Tally) (int64, error) {
+	mark := opts.Mark
 	sh, err := layout.Resolve(t)
 	if err != nil {
 		return 0, err
@@ -75,17 +76,33 @@ func (s *Store) reconcile(ctx context.Context, t *store.Table, companyID string,
 		}
 		present := "EXISTS (SELECT 1 FROM " + rk + " AS k WHERE " + keyMatch(t.Key, "k", "t") + ")"
 		name := lite.Ident(t.Name)
+		del := lite.Ident(layout.DeletedCol)
+		live := scope
+		if mark {
+			live += " AND t." + del + " IS NULL"
+		}
+		var stored int64
+		if opts.MaxFraction > 0 {
+			if stored, err = s.base.L.Count(ctx, "SELECT count(*) FROM "+name+" AS t WHERE "+live, scopeArgs...); err != nil {
+				return err
+			}
+		}
 		if !mark {
 			if total, err = s.base.L.Exec(ctx, "DELETE FROM "+name+" AS t WHERE "+scope+" AND NOT "+present, scopeArgs...); err != nil {
 				return err
 			}
+			if err := opts.Check(total, stored); err != nil {
+				return err
+			}
 			return s.base.Book.AddTallies(ctx, layout.Reconciled(tally, total))
 		}
-		del := lite.Ident(layout.DeletedCol)
 		at := s.now().UTC().Format(time.RFC3339Nano)
-		total, err = s.base.L.Exec(ctx, "UPDATE "+name+" AS t SET "+del+" = ? WHERE "+scope+" AND t."+del+" IS NULL AND NOT "+present,
+		total, err = s.base.L.Exec(ctx, "UPDATE "+name+" AS t SET "+del+" = ? WHERE "+live+" AND NOT "+present,
 			append([]any{at}, scopeArgs...)...)
 		if err != nil {
+			return err
+		}
+		if err := opts.Check(total, stored); err != nil {
 			return err
 		}
 		if _, err = s.base.L.Exec(ctx, "UPDATE "+name+" AS t SET "+del+" = NULL WHERE "+scope+" AND t."+del+" IS NOT NULL AND "+present, scopeArgs...); err != nil {

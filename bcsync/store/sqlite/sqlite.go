@@ -181,13 +181,13 @@ func (s *Store) Apply(ctx context.Context, batches []store.Batch, checkpoints []
 // Reconcile deletes or marks the rows of companyID that keys lacks. Keys go
 // to a temporary table, so memory stays flat however many there are; rows
 // marked earlier that keys has again lose their mark.
-func (s *Store) Reconcile(ctx context.Context, t *store.Table, companyID string, keys func(yield func(key []string) bool), mark bool, tally *store.Tally) (int64, error) {
+func (s *Store) Reconcile(ctx context.Context, t *store.Table, companyID string, keys func(yield func(key []string) bool), opts store.ReconcileOptions, tally *store.Tally) (int64, error) {
 	s.base.Mu.Lock()
 	defer s.base.Mu.Unlock()
 	if err := s.base.Ready(); err != nil {
 		return 0, err
 	}
-	n, err := s.reconcile(ctx, t, companyID, keys, mark, tally)
+	n, err := s.reconcile(ctx, t, companyID, keys, opts, tally)
 	if err != nil {
 		return 0, fmt.Errorf("%s: reconciling %q: %w", s.base.Where, t.Name, err)
 	}

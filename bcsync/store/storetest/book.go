@@ -102,7 +102,7 @@ func countsCommitWithTheRows(t *testing.T, sub Subject, s store.Store) {
 		{Table: tb, Tally: tally("customers", 1)}, // a request that brought no rows
 	}, nil)
 	require.NoError(t, err)
-	n, err := s.Reconcile(ctx, tb, fixture.Co1, keySeq([]string{fixture.Co1, fixture.ID1}, []string{fixture.Co1, fixture.ID2}), false, tally("customers", 0))
+	n, err := s.Reconcile(ctx, tb, fixture.Co1, keySeq([]string{fixture.Co1, fixture.ID1}, []string{fixture.Co1, fixture.ID2}), store.ReconcileOptions{}, tally("customers", 0))
 	require.NoError(t, err)
 	require.EqualValues(t, 1, n)
 	require.NoError(t, s.SaveResult(ctx, store.SetResult{RunID: run.ID, CompanyID: fixture.Co1, Set: "customers", Counts: store.Counts{Inserted: 99}, Requests: 99, Duration: time.Second}))

@@ -43,6 +43,7 @@ func Run(t *testing.T, sub Subject) {
 		{"ApplyIsAtomic", applyIsAtomic},
 		{"ReconcileDeletes", reconcileDeletes},
 		{"ReconcileMarks", reconcileMarks},
+		{"ReconcileLimit", reconcileLimit},
 		{"RandomBatches", randomBatches},
 		{"Bookkeeping", bookkeeping},
 		{"CountsCommitWithTheRows", countsCommitWithTheRows},

@@ -224,6 +224,20 @@ func (l *Conn) Query(ctx context.Context, q string, args []any, fn func(row []dr
 	return eachRow(rows, fn)
 }
 
+// Count runs q, a query of one integer (a count(*)), and returns it.
+func (l *Conn) Count(ctx context.Context, q string, args ...any) (int64, error) {
+	var n int64
+	err := l.Query(ctx, q, args, func(row []driver.Value) error {
+		v, ok := row[0].(int64)
+		if !ok {
+			return fmt.Errorf("%s: not a count: %T", q, row[0])
+		}
+		n = v
+		return nil
+	})
+	return n, err
+}
+
 func eachRow(rows driver.Rows, fn func(row []driver.Value) error) error {
 	row := make([]driver.Value, len(rows.Columns()))
 	for {

@@ -37,6 +37,7 @@ type Config struct {
 	Since                         time.Time
 	Overlap                       time.Duration
 	Reconcile, MarkDeleted        bool
+	Force                         bool // lifts reconcile's bound on deletions
 	// Split splits big sets into partitions read in parallel; without it
 	// every set is one chain of pages (the sequential baseline of the bench).
 	Split                 bool

@@ -16,7 +16,7 @@ var ignoredBy = []struct {
 	{"demo", "the embedded fake BC has its own tenant, credentials and environment",
 		[]string{"tenant", "client-id", "client-secret", "environment", "base-url", "token-url"}},
 	{"doctor", "it checks the setup and syncs nothing",
-		[]string{"out", "full", "since", "reconcile", "mark-deleted", "split", "page-size", "overlap", "retry-delay",
+		[]string{"out", "full", "since", "reconcile", "force", "mark-deleted", "split", "page-size", "overlap", "retry-delay",
 			"quiet", "log-format", "log-level", "watch", "listen", "public-url", "poll", "debounce", "cpuprofile", "memprofile"}},
 	{"full", "it reads everything", []string{"since"}},
 }
@@ -28,6 +28,7 @@ var appliesWith = []struct {
 }{
 	{"json", []string{"doctor"}},
 	{"mark-deleted", []string{"reconcile", "watch"}},
+	{"force", []string{"reconcile"}},
 	{"listen", []string{"watch"}},
 	{"public-url", []string{"watch"}},
 	{"poll", []string{"watch"}},

@@ -45,6 +45,7 @@ func (c *Config) flags(getenv func(string) string, companies, entities *string) 
 			return ok
 		})
 	fs.Bool(&c.Reconcile, "reconcile", false, "find rows deleted in BC by comparing keys, and remove them")
+	fs.Bool(&c.Force, "force", false, "with --reconcile: delete rows even when more than half of a set's stored rows are gone from BC (refused by default)")
 	fs.Bool(&c.MarkDeleted, "mark-deleted", false, "with --reconcile or --watch: set _deleted on rows deleted in BC instead of removing them")
 	fs.Bool(&c.Split, "split", true, "split big sets into partitions read in parallel; --split=false reads each set as one chain of pages")
 	fs.Int(&c.Concurrency, "concurrency", 5, "requests in flight (BC processes 5 at once per app)").

@@ -65,6 +65,7 @@ func TestContradictionsAreRefused(t *testing.T) {
 			"--log-level has no effect with --quiet (it logs only errors): drop --log-level, or drop --quiet"},
 		{[]string{"--demo", "--json"}, nil, "--json only applies with --doctor: add --doctor, or drop --json"},
 		{[]string{"--demo", "--mark-deleted"}, nil, "--mark-deleted only applies with --reconcile or --watch: add --reconcile, or drop --mark-deleted"},
+		{[]string{"--demo", "--force"}, nil, "--force only applies with --reconcile: add --reconcile, or drop --force"},
 		{[]string{"--demo", "--watch"}, nil, "--watch needs --listen (the local address) and --public-url (how BC reaches it)"},
 	} {
 		_, err := Parse(tt.args, env(tt.vars), nil)

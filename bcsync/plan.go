@@ -2,10 +2,12 @@ package bcsync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
 
+	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bcsync/internal/plan"
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/schema"
@@ -108,6 +110,8 @@ func (e *Engine) schemas(ctx context.Context) (map[string]*schema.Service, error
 			return nil, &SetupError{StepCredentials, err}
 		case ctx.Err() != nil:
 			return nil, ctx.Err()
+		case errors.Is(err, bc.ErrTokenExpired):
+			return nil, fmt.Errorf("reading the $metadata of /%s: %w", route, err)
 		case route == StandardRoute:
 			e.log.Warn("using the built-in v26 schema: BC's $metadata could not be read", "error", err)
 			out[route] = builtinSchema()

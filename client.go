@@ -67,8 +67,8 @@ type clientConfig struct {
 }
 
 // WithTokenSource sets the credentials: bc.ClientCredentials(…) or any
-// oauth2.TokenSource. Tokens are cached by the client; a 401 from BC forces one
-// refresh and one retry.
+// oauth2.TokenSource. Tokens are cached by the client; a 401 from BC forces a
+// refresh and a retry, at most twice (see authTransport).
 func WithTokenSource(ts oauth2.TokenSource) Option {
 	return func(c *clientConfig) error {
 		if ts == nil {

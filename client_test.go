@@ -164,6 +164,37 @@ func TestNewRequestRefusesForeignHostsAndTraversal(t *testing.T) {
 	require.ErrorContains(t, err, "relative")
 }
 
+// TestDisguisedPathsAndLinksAreRefused: ".." written with percent-escapes
+// in any case is refused like "..", a link whose scheme is written in
+// capitals is judged by its host (refused elsewhere, followed verbatim on
+// BC's), never re-rooted onto BC's host as if it were a path.
+func TestDisguisedPathsAndLinksAreRefused(t *testing.T) {
+	t.Parallel()
+	c, err := NewClient("contoso.onmicrosoft.com", "production", WithTokenSource(&staticTokens{}))
+	require.NoError(t, err)
+	const root = "https://api.businesscentral.dynamics.com/v2.0/contoso.onmicrosoft.com/production/"
+	tests := []struct{ path, want, err string }{
+		{"api/%2e%2e/%2E%2E/x", "", `bc: path "api/%2e%2e/%2E%2E/x" must be relative to the service root and must not contain '..'`},
+		{"api/.%2e/x", "", `bc: path "api/.%2e/x" must be relative to the service root and must not contain '..'`},
+		{"api/%2E./x", "", `bc: path "api/%2E./x" must be relative to the service root and must not contain '..'`},
+		{"HTTP://otherhost/x", "", "bc: refusing to follow http://otherhost/x: it is not on the service host api.businesscentral.dynamics.com"},
+		{"HTTPS://otherhost/x", "", "bc: refusing to follow https://otherhost/x: it is not on the service host api.businesscentral.dynamics.com"},
+		{"HTTP://api.businesscentral.dynamics.com/v2.0/x", "", "bc: refusing to follow http://api.businesscentral.dynamics.com/v2.0/x: it is not on the service host api.businesscentral.dynamics.com"},
+		{"https://user@api.businesscentral.dynamics.com/v2.0/x", "", "bc: refusing to follow https://api.businesscentral.dynamics.com/v2.0/x: it is not on the service host api.businesscentral.dynamics.com"},
+		{"HTTPS://api.businesscentral.dynamics.com/v2.0/t/e/api/v2.0/customers?$skiptoken=a%27b", "https://api.businesscentral.dynamics.com/v2.0/t/e/api/v2.0/customers?$skiptoken=a%27b", ""},
+		{"api/v2.0/companies(%27a%2Fb%27)/customers", root + "api/v2.0/companies(%27a%2Fb%27)/customers", ""},
+	}
+	for _, tt := range tests {
+		u, err := c.resolve(tt.path)
+		if tt.err != "" {
+			require.EqualError(t, err, tt.err, tt.path)
+			continue
+		}
+		require.NoError(t, err, tt.path)
+		require.Equal(t, tt.want, u.String(), tt.path)
+	}
+}
+
 func TestBearerRefusedOverPlainHTTP(t *testing.T) {
 	t.Parallel()
 	tokens := &staticTokens{token: "t"}

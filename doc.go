@@ -61,7 +61,7 @@
 // (Authentication_InvalidCredentials, Request_EntityChanged, …), message,
 // correlation id, attempts and [APIError.Hint], which names the setup step to
 // fix where there is one. The sentinels [ErrNotFound], [ErrConflict],
-// [ErrPrecondition], [ErrThrottled], [ErrUnauthorized] and [ErrForbidden] work
+// [ErrPrecondition], [ErrThrottled], [ErrUnauthorized], [ErrTokenExpired] and [ErrForbidden] work
 // with errors.Is. Failures to get a token are [*AuthError], whose
 // [AuthProblem] names the handed-over value or setup step that is wrong.
 //
@@ -72,9 +72,10 @@
 // otherwise exponential backoff with full jitter ([RetryPolicy],
 // [WithRetryPolicy]). At most [DefaultMaxConcurrency] requests are in flight
 // per client ([WithMaxConcurrency]); [WithRequestBudget] keeps to BC's
-// requests-per-window limit. A 401 makes the client renew the token once and
-// retry. An attempt whose headers do not come ([WithResponseHeaderTimeout])
-// or whose body stops ([WithIdleReadTimeout]) fails with a [*StallError], a
+// requests-per-window limit. A 401 makes the client renew the token and
+// retry, at most twice (the second time only for a token BC found expired).
+// An attempt whose headers do not come ([WithResponseHeaderTimeout]) or
+// whose body stops ([WithIdleReadTimeout]) fails with a [*StallError], a
 // network error like any other.
 //
 // # Batches and webhooks

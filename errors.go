@@ -27,8 +27,14 @@ var (
 	// ErrThrottled: BC refused the request because of its rate or concurrency
 	// limits (HTTP 429) even after the client's retries.
 	ErrThrottled = errors.New("bc: throttled")
-	// ErrUnauthorized: BC rejected the credentials (HTTP 401).
+	// ErrUnauthorized: BC rejected the credentials (HTTP 401) for another
+	// reason than an expired token: the app is not registered or enabled in
+	// BC, or the token is not meant for BC. A setup step, not a passing state.
 	ErrUnauthorized = errors.New("bc: unauthorized")
+	// ErrTokenExpired: BC refused the token as expired (HTTP 401) even after
+	// the client renewed it (see [APIError.Hint]). It passes with time or a
+	// fresh token; it is never a setup step.
+	ErrTokenExpired = errors.New("bc: the access token expired")
 	// ErrForbidden: the app is authenticated but lacks permission (HTTP 403, or
 	// a BC Authorization_* code, or "the current permissions prevented the action").
 	ErrForbidden = errors.New("bc: forbidden")
@@ -123,12 +129,32 @@ func (e *APIError) Hint() string {
 	return ""
 }
 
-// tokenExpired reports BC's 401 for a token past its lifetime ("The access
-// token has expired.", "… The token is expired.").
-func (e *APIError) tokenExpired() bool {
-	m := strings.ToLower(e.Message)
-	return e.StatusCode == http.StatusUnauthorized && strings.Contains(m, "token") && strings.Contains(m, "expired")
+// tokenExpired reports BC's 401 for a token past its lifetime.
+func (e *APIError) tokenExpired() bool { return expiredToken(e.StatusCode, e.Header, e.Message) }
+
+// expiredToken reports a 401 that says the token's lifetime ran out, in the
+// error message ("The access token has expired.", "… The token is expired.")
+// or in the Bearer challenge of WWW-Authenticate (RFC 6750 §3:
+// error="invalid_token", error_description="The access token expired"),
+// which is the only place some front ends say it.
+func expiredToken(status int, h http.Header, message string) bool {
+	if status != http.StatusUnauthorized {
+		return false
+	}
+	m := strings.ToLower(message)
+	if strings.Contains(m, "token") && strings.Contains(m, "expired") {
+		return true
+	}
+	for _, c := range h.Values("WWW-Authenticate") {
+		if d := challengeDescription.FindStringSubmatch(c); d != nil && strings.Contains(strings.ToLower(d[1]), "expired") {
+			return true
+		}
+	}
+	return false
 }
+
+// challengeDescription finds error_description="…" in a WWW-Authenticate challenge.
+var challengeDescription = regexp.MustCompile(`(?i)\berror_description\s*=\s*"([^"]*)"`)
 
 // permissionDenied reports BC's refusals for want of permissions: today's
 // "Sorry, the current permissions prevented the action. (TableData …)" and
@@ -152,7 +178,9 @@ func (e *APIError) Is(target error) bool {
 	case ErrThrottled:
 		return e.StatusCode == http.StatusTooManyRequests
 	case ErrUnauthorized:
-		return e.StatusCode == http.StatusUnauthorized
+		return e.StatusCode == http.StatusUnauthorized && !e.tokenExpired()
+	case ErrTokenExpired:
+		return e.tokenExpired()
 	case ErrForbidden:
 		return e.permissionDenied()
 	}

@@ -89,7 +89,7 @@ func Example_errors() {
 		fmt.Println(apiErr.StatusCode, apiErr.Code, apiErr.Attempts, apiErr.Retries)
 		// also apiErr.Message, apiErr.CorrelationID, and apiErr.Hint() for setup errors
 	}
-	fmt.Println(errors.Is(err, bc.ErrNotFound)) // also ErrConflict (stale ETag), ErrPrecondition, ErrThrottled, ErrUnauthorized, ErrForbidden
+	fmt.Println(errors.Is(err, bc.ErrNotFound)) // also ErrConflict (stale ETag), ErrPrecondition, ErrThrottled, ErrUnauthorized, ErrTokenExpired, ErrForbidden
 	// readme:end
 	// Output:
 	// 404 BadRequest_NotFound 1 0

@@ -184,22 +184,21 @@ func (c *Client) newRequest(method, path string, q *odata.Query, body any, opts 
 // service's host, into a URL. Other hosts are refused so that a link in a
 // response can never send the bearer token elsewhere.
 func (c *Client) resolve(path string) (*url.URL, error) {
-	if strings.HasPrefix(path, "https://") || strings.HasPrefix(path, "http://") {
-		u, err := url.Parse(path)
-		if err != nil {
-			return nil, fmt.Errorf("bc: invalid URL %q: %w", redactURL(path), err)
-		}
-		if !strings.EqualFold(u.Host, c.root.Host) || u.Scheme != c.root.Scheme {
-			return nil, fmt.Errorf("bc: refusing to follow %s: it is not on the service host %s", redactURL(path), c.root.Host)
-		}
-		return u, nil
-	}
-	if strings.Contains(path, "..") || strings.HasPrefix(path, "/") {
-		return nil, fmt.Errorf("bc: path %q must be relative to the service root and must not contain '..'", path)
-	}
 	rel, err := url.Parse(path)
 	if err != nil {
-		return nil, fmt.Errorf("bc: invalid path %q: %w", path, err)
+		return nil, fmt.Errorf("bc: invalid path %q: %w", redactURL(path), err)
+	}
+	// url.Parse lowercases the scheme, so HTTP://other/x is an absolute
+	// URL here, refused for its host, not a path re-rooted onto BC's.
+	if rel.Scheme != "" || rel.Host != "" {
+		if !strings.EqualFold(rel.Host, c.root.Host) || rel.Scheme != c.root.Scheme || rel.User != nil {
+			return nil, fmt.Errorf("bc: refusing to follow %s: it is not on the service host %s", redactURL(path), c.root.Host)
+		}
+		return rel, nil
+	}
+	// rel.Path is percent-decoded: %2e%2e, .%2e and %2E. are ".." too.
+	if strings.Contains(path, "..") || strings.Contains(rel.Path, "..") || strings.HasPrefix(path, "/") {
+		return nil, fmt.Errorf("bc: path %q must be relative to the service root and must not contain '..'", path)
 	}
 	u := *c.root
 	u.Path = strings.TrimRight(u.Path, "/") + "/" + rel.Path

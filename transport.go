@@ -1,6 +1,7 @@
 package bc
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -78,8 +79,8 @@ func (b *releasingBody) Close() error {
 
 // authTransport adds the bearer token to requests for the BC host only, so a
 // redirect or a link to another host never carries it, refuses to send it over
-// plain http except to loopback, and answers a 401 with one forced token
-// refresh and one more attempt.
+// plain http except to loopback, and answers a 401 with a renewed token,
+// at most maxTokenRenewals times.
 type authTransport struct {
 	base   http.RoundTripper
 	tokens *tokenCache
@@ -106,12 +107,14 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	// BC rejected the token: it may have been revoked or expired early. Try
 	// again with another token — the one another request has renewed it to,
-	// or a new one — and give up only when a token fetched after the 401 is
-	// refused too.
+	// or a new one — at most maxTokenRenewals times. A token this request
+	// fetched itself is renewed again only when BC says it expired (it can
+	// expire between its fetch and its use); any other refusal of it is the
+	// answer.
 	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
 		return resp, nil
 	}
-	for {
+	for renewals := 1; ; renewals++ {
 		drain(resp.Body)
 		fresh, fetched, err := t.tokens.renew(req.Context(), tok)
 		if err != nil {
@@ -127,11 +130,30 @@ func (t *authTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 			}
 		}
 		resp, err = t.base.RoundTrip(retry)
-		if err != nil || resp.StatusCode != http.StatusUnauthorized || fetched {
+		if err != nil || resp.StatusCode != http.StatusUnauthorized || renewals == maxTokenRenewals {
 			return resp, err
+		}
+		if fetched && !refusedAsExpired(resp) {
+			return resp, nil
 		}
 		tok = fresh
 	}
+}
+
+// maxTokenRenewals bounds the other tokens one request tries after BC
+// refused its token: a renewed token that expired before its use is renewed
+// once more, and a token endpoint that hands out dead tokens costs each
+// request at most this many token requests.
+const maxTokenRenewals = 2
+
+// refusedAsExpired reports whether BC's 401 says the token expired. It reads
+// the (bounded) error body and puts it back for the caller.
+func refusedAsExpired(resp *http.Response) bool {
+	body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	_, msg, _ := ParseErrorBody(body)
+	return expiredToken(resp.StatusCode, resp.Header, msg)
 }
 
 func withToken(req *http.Request, tok *oauth2.Token) *http.Request {

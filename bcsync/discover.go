@@ -60,6 +60,8 @@ func (e *Engine) discover(ctx context.Context, std *schema.Service) ([]company, 
 			return nil, time.Time{}, nil, ctx.Err()
 		case isSetupFailure(err):
 			return nil, time.Time{}, nil, &SetupError{StepCredentials, fmt.Errorf("listing companies: %w", err)}
+		case errors.Is(err, bc.ErrTokenExpired):
+			return nil, time.Time{}, nil, fmt.Errorf("listing companies: %w", err)
 		case errors.Is(err, bc.ErrNotFound):
 			return nil, time.Time{}, nil, &SetupError{StepEnvironment, fmt.Errorf("the environment %q does not exist in tenant %s (%w)", e.client.Environment(), e.client.TenantID(), err)}
 		default:

@@ -59,7 +59,10 @@ func (e *SetError) Error() string {
 }
 func (e *SetError) Unwrap() error { return e.Err }
 
-// isSetupFailure reports errors that no retry or other set can avoid.
+// isSetupFailure reports errors that no retry or other set can avoid. A
+// token BC refused as expired after the client's renewals
+// (bc.ErrTokenExpired, which bc.ErrUnauthorized excludes) is not one: it
+// passes, so it fails the set or the run, never the setup.
 func isSetupFailure(err error) bool {
 	var ae *bc.AuthError
 	return errors.As(err, &ae) || errors.Is(err, bc.ErrUnauthorized)

@@ -2,6 +2,7 @@ package bcsync
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -109,6 +110,8 @@ func (e *Engine) schemas(ctx context.Context) (map[string]*schema.Service, error
 			return nil, &SetupError{StepCredentials, err}
 		case ctx.Err() != nil:
 			return nil, ctx.Err()
+		case errors.Is(err, bc.ErrTokenExpired):
+			return nil, fmt.Errorf("reading the $metadata of /%s: %w", route, err)
 		case route == bc.StandardRoute:
 			e.log.Warn("using the built-in v26 schema: BC's $metadata could not be read", "error", err)
 			out[route] = builtinSchema()

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -175,4 +176,25 @@ func splitFields(row string) []string {
 		}
 	}
 	return append(out, row[start:])
+}
+
+// TestDeadTokensExitOneWithoutASetupStep: a token endpoint that hands out
+// tokens already expired ends the sync with exit 1 and one line with the
+// clock hint — not exit 2 with the doctor pointing at BC's "Microsoft Entra
+// Applications" page, since no setup step is wrong.
+func TestDeadTokensExitOneWithoutASetupStep(t *testing.T) {
+	t.Parallel()
+	h := newHarness(t, bctest.WithTokenLifetime(-time.Minute))
+	dest := h.sqlite("dead.db")
+	r := h.run("--profile", "mosaic", "--out", dest, "--quiet")
+	require.Equal(t, 1, r.code, r.stderr)
+	require.Empty(t, r.stdout)
+	lines := strings.Split(strings.TrimSpace(r.stderr), "\n")
+	require.Len(t, lines, 1, r.stderr)
+	require.Regexp(t, `^sync: listing companies: bc: GET \S+/companies: 401 Authentication_InvalidCredentials: The access token has expired\. — `+
+		`BC found the access token expired even after the client renewed it: check that this machine's clock is right `+
+		`and that a custom token source hands out fresh tokens`, lines[0])
+	require.NotContains(t, r.stderr, "Microsoft Entra Applications")
+	require.Equal(t, int64(3), h.srv.Stats().Tokens)
+	require.NoFileExists(t, dest[len("sqlite:"):])
 }

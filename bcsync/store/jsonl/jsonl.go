@@ -99,7 +99,7 @@ func (s *Store) Open(ctx context.Context) (err error) {
 	}
 	probe.Close()
 	os.Remove(probe.Name())
-	lock, err := os.OpenFile(filepath.Join(s.syncDir(), "lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	lock, err := os.OpenFile(filepath.Join(s.syncDir(), "lock"), os.O_RDWR|os.O_CREATE, lite.FileMode)
 	if err != nil {
 		return fmt.Errorf("%s: %v", s.base.Where, lite.UnwrapPath(err))
 	}
@@ -159,7 +159,7 @@ func (s *Store) loadMeta(ctx context.Context) error {
 	for _, t := range ts {
 		// A staging file longer than its committed length holds the
 		// lines of an Apply that never committed: cut them off.
-		if t.f, err = os.OpenFile(s.stagePath(t), os.O_RDWR|os.O_CREATE, 0o644); err != nil {
+		if t.f, err = os.OpenFile(s.stagePath(t), os.O_RDWR|os.O_CREATE, lite.FileMode); err != nil {
 			return err
 		}
 		if err := t.f.Truncate(t.staged); err != nil {
@@ -316,7 +316,7 @@ func (s *Store) create(ctx context.Context, t *store.Table) error {
 	if err != nil {
 		return err
 	}
-	if jt.f, err = os.OpenFile(s.stagePath(jt), os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644); err != nil {
+	if jt.f, err = os.OpenFile(s.stagePath(jt), os.O_RDWR|os.O_CREATE|os.O_TRUNC, lite.FileMode); err != nil {
 		return err
 	}
 	s.tables[t.Name] = jt

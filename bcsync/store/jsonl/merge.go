@@ -83,7 +83,7 @@ type change struct {
 
 func (s *Store) merge(ctx context.Context, t *jTable) (err error) {
 	path := s.filePath(t.name)
-	tmp, err := os.Create(filepath.Join(s.dir, "."+t.name+".jsonl.tmp"))
+	tmp, err := os.OpenFile(filepath.Join(s.dir, "."+t.name+".jsonl.tmp"), os.O_RDWR|os.O_CREATE|os.O_TRUNC, lite.FileMode)
 	if err != nil {
 		return err
 	}
@@ -299,7 +299,7 @@ func (o *oldFile) next() error {
 // publishBook rewrites DIR/<table>.jsonl of a bookkeeping table.
 func (s *Store) publishBook(ctx context.Context, t *store.Table) error {
 	path := s.filePath(t.Name)
-	tmp, err := os.Create(filepath.Join(s.dir, "."+t.Name+".jsonl.tmp"))
+	tmp, err := os.OpenFile(filepath.Join(s.dir, "."+t.Name+".jsonl.tmp"), os.O_RDWR|os.O_CREATE|os.O_TRUNC, lite.FileMode)
 	if err != nil {
 		return err
 	}

@@ -50,7 +50,7 @@ func Open(ctx context.Context, where, path string, sync string) (*Conn, error) {
 	if err := checkWritable(where, path); err != nil {
 		return nil, err
 	}
-	lock, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
+	lock, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, FileMode)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", where, UnwrapPath(err))
 	}
@@ -167,10 +167,18 @@ func checkWritable(where, path string) error {
 	return nil
 }
 
+// FileMode and DirMode are the modes the stores create their files and
+// directories with: the rows are a company's business data, readable by
+// the owner only. SQLite gives PATH-wal and PATH-shm the mode of PATH.
+const (
+	FileMode os.FileMode = 0o600
+	DirMode  os.FileMode = 0o700
+)
+
 // MakeDir creates dir and its missing parents: --out names a destination,
 // and a sync into out/bc.db or out/jsonl should not fail for want of out/.
 func MakeDir(where, dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, DirMode); err != nil {
 		return fmt.Errorf("%s: cannot create the directory: %v", where, UnwrapPath(err))
 	}
 	return nil

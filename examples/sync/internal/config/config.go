@@ -149,11 +149,13 @@ func (c *Config) validate(fs *cli.Set) error {
 	if strings.EqualFold(c.secret, c.ClientID) || bc.IsGUID(c.secret) {
 		return usage("the client secret looks like a GUID: that is the secret's ID or the client ID; use the secret's Value (shown once when it was created)")
 	}
-	for _, p := range []struct{ name, v string }{{"base-url", c.BaseURL}, {"token-url", c.TokenURL}} {
-		u, err := url.Parse(strings.ReplaceAll(p.v, "{tenant}", "t"))
-		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
-			return usage("%s %q must be an https URL", fs.Lookup(p.name).Origin(), p.v)
-		}
+	if u, err := url.Parse(c.BaseURL); err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+		return usage("%s %q must be an https URL", fs.Lookup("base-url").Origin(), c.BaseURL)
+	}
+	// The token request carries the secret: the library's rule (https, or
+	// plain http to a loopback host) applies before anything is sent.
+	if err := bc.ValidateTokenURL(strings.ReplaceAll(c.TokenURL, "{tenant}", "t")); err != nil {
+		return usage("%s: %v", fs.Lookup("token-url").Origin(), err)
 	}
 	return nil
 }

@@ -101,3 +101,17 @@ func TestCompaniesAreParsedByBcsync(t *testing.T) {
 	var u *UsageError
 	require.ErrorAs(t, err, &u)
 }
+
+// TestTokenURLFollowsTheLibrarysRule: the token request carries the
+// secret, so --token-url is held to bc.ValidateTokenURL before anything
+// is sent: plain http only to a loopback host.
+func TestTokenURLFollowsTheLibrarysRule(t *testing.T) {
+	t.Parallel()
+	_, err := Parse([]string{"--token-url", "http://login.example.com/{tenant}/token"}, env(realEnv), nil)
+	require.EqualError(t, err, "--token-url: the token URL http://login.example.com/t/token uses plain http, which would send the client secret in clear text: use https (plain http is accepted only to a loopback host)")
+	var u *UsageError
+	require.ErrorAs(t, err, &u)
+	c, err := Parse([]string{"--token-url", "http://127.0.0.1:8080/{tenant}/token"}, env(realEnv), nil)
+	require.NoError(t, err)
+	require.Equal(t, "http://127.0.0.1:8080/{tenant}/token", c.TokenURL)
+}

@@ -183,7 +183,7 @@ func (r *runner) removeMissing(ctx context.Context, u *unit, tables []*store.Tab
 		n, err := r.e.store.Reconcile(ctx, t, u.co.id, keys, opts, u.tally(t))
 		var limit *store.DeleteLimitError
 		if errors.As(err, &limit) {
-			err = fmt.Errorf("%w; if BC really lost them, Options.Force (the sync's --force) deletes them", limit)
+			err = fmt.Errorf("%w; if BC really lost them, a forced reconcile (Options.Force) deletes them", limit)
 			if t != u.set.Table {
 				err = fmt.Errorf("%s: %w", t.Name, err)
 			}

@@ -120,7 +120,7 @@ func TestReconcileRefusesToDeleteMostOfASet(t *testing.T) {
 	}
 	err := rc.failedRun(t, rc.first)
 	require.EqualError(t, err, "customers of company CRONUS USA, Inc.: reconcile: it would delete 61 of the 120 stored rows, more than 50%; "+
-		"nothing was deleted; if BC really lost them, Options.Force (the sync's --force) deletes them")
+		"nothing was deleted; if BC really lost them, a forced reconcile (Options.Force) deletes them")
 	var limit *store.DeleteLimitError
 	require.ErrorAs(t, err, &limit)
 	require.Equal(t, store.DeleteLimitError{Deleting: 61, Stored: 120, MaxFraction: 0.5}, *limit)

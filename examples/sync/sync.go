@@ -132,7 +132,12 @@ func runSync(ctx, runCtx context.Context, cfg *config.Config, stdout, stderr io.
 	}
 	if failed := summary.Failed(); len(failed) > 0 {
 		for _, f := range failed {
-			fmt.Fprintf(stderr, "sync: %s: %s\n", f.Set, oneLine(f.Reason()))
+			var limit *store.DeleteLimitError
+			hint := ""
+			if errors.As(f.Err, &limit) {
+				hint = "; run with --force"
+			}
+			fmt.Fprintf(stderr, "sync: %s: %s%s\n", f.Set, oneLine(f.Reason()), hint)
 		}
 		fmt.Fprintf(stderr, "sync: %d of %d sets failed; the others are synced\n", len(failed), len(summary.Results))
 		explain(ctx, cfg, tgt, nil, failed, stderr)

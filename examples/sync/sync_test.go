@@ -138,7 +138,7 @@ func TestReconcileRefusesMostOfASetUnlessForced(t *testing.T) {
 	r := h.run(args...)
 	require.Equal(t, 1, r.code, r.stderr)
 	require.Contains(t, r.stderr, fmt.Sprintf("\nsync: customers: reconcile: it would delete %d of the %d stored rows, more than 50%%; "+
-		"nothing was deleted; if BC really lost them, Options.Force (the sync's --force) deletes them\n", len(victims), stored))
+		"nothing was deleted; if BC really lost them, a forced reconcile (Options.Force) deletes them; run with --force\n", len(victims), stored))
 	require.Equal(t, before, h.snapshot(dest, h.plan("", bcsync.SetRef{Name: "customers"})))
 
 	r = h.run(append(args, "--force")...)

@@ -22,6 +22,7 @@ import (
 	"runtime/pprof"
 	"syscall"
 
+	"github.com/bcsdk/bc/examples/sync/internal/config"
 	"golang.org/x/term"
 )
 
@@ -57,7 +58,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 // runWith is run with its interrupts (SIGINT, SIGTERM) coming from
 // signals, so tests can interrupt one run among many in parallel.
 func runWith(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string, signals <-chan os.Signal) int {
-	cfg, err := parseConfig(args, getenv, stderr)
+	cfg, err := config.Parse(args, getenv, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return exitOK
 	}

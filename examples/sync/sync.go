@@ -21,10 +21,6 @@ import (
 // version is sent in the User-Agent, so BC's telemetry shows the sync.
 const version = "0.1.0"
 
-func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (*config.Config, error) {
-	return config.Parse(args, getenv, stderr)
-}
-
 // target is where the sync reads from: a real environment or the demo.
 type target struct {
 	tenant, clientID, secret, environment, baseURL, tokenURL string
@@ -104,9 +100,9 @@ func runSync(ctx, runCtx context.Context, cfg *config.Config, stdout, stderr io.
 	stopShown()
 	tracker.Close()
 	if summary != nil && len(summary.Results) > 0 {
-		progress.Summary(stdout, summary.Results, summary.Duration)
+		_ = summary.WriteTable(stdout)
 		where := store.Describe(cfg.Out)
-		progress.Stored(stdout, where, summary.Tables())
+		fmt.Fprintf(stdout, "Stored in %s: %s\n", where, strings.Join(summary.Tables(), ", "))
 		if !bars {
 			logger.Info("stored", "in", where, "tables", summary.Tables())
 		}

@@ -1,6 +1,5 @@
 // Package progress shows what a sync is doing: live bars per company × set
-// on a terminal, structured log lines otherwise, and a summary table at the
-// end.
+// on a terminal, structured log lines otherwise.
 package progress
 
 import (
@@ -120,14 +119,14 @@ func (t *Tracker) draw(final bool) {
 		fmt.Fprintf(&b, "\x1b[%dA", t.drawn) // back to the first line drawn last time
 	}
 	snap := t.Snapshot()
-	done := fmt.Sprintf("%s rows in %s, %d/%d sets done", thousands(snap.Rows), snap.Elapsed.Round(time.Second), snap.Finished, len(snap.Sets))
+	done := fmt.Sprintf("%s rows in %s, %d/%d sets done", bcsync.Thousands(snap.Rows), snap.Elapsed.Round(time.Second), snap.Finished, len(snap.Sets))
 	switch {
 	case t.stopping && final:
 		fmt.Fprintf(&b, "\x1b[2Kstopped: %s\n", done)
 	case t.stopping:
 		fmt.Fprintf(&b, "\x1b[2Kstopping… %s; interrupt again to abort\n", done)
 	default:
-		fmt.Fprintf(&b, "\x1b[2K%s rows in %s (%s rows/s), %d/%d sets done\n", thousands(snap.Rows), snap.Elapsed.Round(time.Second), thousands(snap.RowsPerSecond), snap.Finished, len(snap.Sets))
+		fmt.Fprintf(&b, "\x1b[2K%s rows in %s (%s rows/s), %d/%d sets done\n", bcsync.Thousands(snap.Rows), snap.Elapsed.Round(time.Second), bcsync.Thousands(snap.RowsPerSecond), snap.Finished, len(snap.Sets))
 	}
 	lines := 1
 	active := 0
@@ -162,28 +161,16 @@ func (t *Tracker) line(u bcsync.SetProgress) string {
 		filled := int(frac * width)
 		bar = fmt.Sprintf(" [%s%s] %3.0f%%", strings.Repeat("=", filled), strings.Repeat(" ", width-filled), frac*100)
 	}
-	head := fmt.Sprintf("%s%s %10s rows %5d pages", name, bar, thousands(u.Rows), u.Pages)
+	head := fmt.Sprintf("%s%s %10s rows %5d pages", name, bar, bcsync.Thousands(u.Rows), u.Pages)
 	switch {
 	case t.stopping:
 		return head + " stopping…"
 	case u.Estimate <= 0:
-		return fmt.Sprintf("%s %9s/s", head, thousands(u.RowsPerSecond))
+		return fmt.Sprintf("%s %9s/s", head, bcsync.Thousands(u.RowsPerSecond))
 	}
 	eta := "?"
 	if u.ETA >= 0 {
 		eta = u.ETA.Round(time.Second).String()
 	}
-	return fmt.Sprintf("%s %9s/s ETA %s", head, thousands(u.RowsPerSecond), eta)
-}
-
-// thousands writes n with thousands separators.
-func thousands(n int64) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return "-" + thousands(-n)
-	}
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
+	return fmt.Sprintf("%s %9s/s ETA %s", head, bcsync.Thousands(u.RowsPerSecond), eta)
 }

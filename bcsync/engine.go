@@ -154,7 +154,7 @@ func (e *Engine) run(ctx context.Context, p *prepared, started time.Time) (*Summ
 	r := newRunner(e, run, cps)
 	for _, co := range companies {
 		for _, s := range sets {
-			if err := r.plan(commit, co, s); err != nil {
+			if err := r.startUnit(commit, co, s); err != nil {
 				return nil, err
 			}
 		}

@@ -81,9 +81,9 @@ func (u *unit) sinceFilter() odata.Expr {
 
 var sentinelTime = time.Date(1, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// plan creates the unit for one company × set and queues its first work,
+// startUnit creates the unit for one company × set and queues its first work,
 // resuming from checkpoints when the run is being resumed.
-func (r *runner) plan(ctx context.Context, co company, s *plan.Set) error {
+func (r *runner) startUnit(ctx context.Context, co company, s *plan.Set) error {
 	u := &unit{co: co, set: s, dec: newSetDecoder(s), started: r.e.clock.Now()}
 	u.result = store.SetResult{RunID: r.run.ID, CompanyID: co.id, Set: s.Name}
 	r.mu.Lock()

@@ -6,11 +6,14 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
 const (
 	tableHead = "%-26s %-40s %10s %9s %10s %8s %8s %7s %5s %9s  %s\n"
-	tableRow  = "%-26.26s %-40.40s %10s %9s %10s %8s %8d %7d %5d %9s  %s\n"
+	tableRow  = "%-26.26s %-40.40s %10d %9d %10d %8d %8d %7d %5d %9s  %s\n"
 )
 
 // WriteTable writes the run as a fixed-width table for people: one line
@@ -66,8 +69,8 @@ func (s *Summary) WriteTable(w io.Writer) error {
 }
 
 func writeTableRow(b *strings.Builder, company, set string, r SetResult, duration, status string) {
-	fmt.Fprintf(b, tableRow, company, set, Thousands(r.Counts.Inserted), Thousands(r.Counts.Updated),
-		Thousands(r.Counts.Unchanged), Thousands(r.Counts.Deleted), r.Requests, r.Retries, r.Throttled, duration, status)
+	forPeople.Fprintf(b, tableRow, company, set, r.Counts.Inserted, r.Counts.Updated,
+		r.Counts.Unchanged, r.Counts.Deleted, r.Requests, r.Retries, r.Throttled, duration, status)
 }
 
 // add adds r's counts and requests to sum.
@@ -78,15 +81,5 @@ func (sum *SetResult) add(r SetResult) {
 	sum.Throttled += r.Throttled
 }
 
-// Thousands writes n with commas between thousands (1,234,567), the way
-// the summary table and the sync command's progress show row counts.
-func Thousands(n int64) string {
-	if n < 0 {
-		return "-" + Thousands(-n)
-	}
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
+// forPeople formats numbers with commas between thousands (1,234,567).
+var forPeople = message.NewPrinter(language.English)

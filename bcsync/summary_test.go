@@ -56,10 +56,3 @@ func TestSummaryTable(t *testing.T) {
 	require.Equal(t, want, out.String())
 	require.Equal(t, "items", s.Results[0].Set, "the summary's own order is kept")
 }
-
-func TestThousands(t *testing.T) {
-	t.Parallel()
-	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 1234567: "1,234,567", -1234: "-1,234"} {
-		require.Equal(t, want, bcsync.Thousands(n))
-	}
-}

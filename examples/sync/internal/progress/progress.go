@@ -12,6 +12,8 @@ import (
 
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bcsync"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
 // Tracker is the run's bcsync.Observer: a bcsync.Progress that, with a
@@ -119,14 +121,14 @@ func (t *Tracker) draw(final bool) {
 		fmt.Fprintf(&b, "\x1b[%dA", t.drawn) // back to the first line drawn last time
 	}
 	snap := t.Snapshot()
-	done := fmt.Sprintf("%s rows in %s, %d/%d sets done", bcsync.Thousands(snap.Rows), snap.Elapsed.Round(time.Second), snap.Finished, len(snap.Sets))
+	done := forPeople.Sprintf("%d rows in %s, %d/%d sets done", snap.Rows, snap.Elapsed.Round(time.Second), snap.Finished, len(snap.Sets))
 	switch {
 	case t.stopping && final:
 		fmt.Fprintf(&b, "\x1b[2Kstopped: %s\n", done)
 	case t.stopping:
 		fmt.Fprintf(&b, "\x1b[2Kstopping… %s; interrupt again to abort\n", done)
 	default:
-		fmt.Fprintf(&b, "\x1b[2K%s rows in %s (%s rows/s), %d/%d sets done\n", bcsync.Thousands(snap.Rows), snap.Elapsed.Round(time.Second), bcsync.Thousands(snap.RowsPerSecond), snap.Finished, len(snap.Sets))
+		forPeople.Fprintf(&b, "\x1b[2K%d rows in %s (%d rows/s), %d/%d sets done\n", snap.Rows, snap.Elapsed.Round(time.Second), snap.RowsPerSecond, snap.Finished, len(snap.Sets))
 	}
 	lines := 1
 	active := 0
@@ -161,16 +163,20 @@ func (t *Tracker) line(u bcsync.SetProgress) string {
 		filled := int(frac * width)
 		bar = fmt.Sprintf(" [%s%s] %3.0f%%", strings.Repeat("=", filled), strings.Repeat(" ", width-filled), frac*100)
 	}
-	head := fmt.Sprintf("%s%s %10s rows %5d pages", name, bar, bcsync.Thousands(u.Rows), u.Pages)
+	head := forPeople.Sprintf("%s%s %10d rows %5d pages", name, bar, u.Rows, u.Pages)
 	switch {
 	case t.stopping:
 		return head + " stopping…"
 	case u.Estimate <= 0:
-		return fmt.Sprintf("%s %9s/s", head, bcsync.Thousands(u.RowsPerSecond))
+		return forPeople.Sprintf("%s %9d/s", head, u.RowsPerSecond)
 	}
 	eta := "?"
 	if u.ETA >= 0 {
 		eta = u.ETA.Round(time.Second).String()
 	}
-	return fmt.Sprintf("%s %9s/s ETA %s", head, bcsync.Thousands(u.RowsPerSecond), eta)
+	return forPeople.Sprintf("%s %9d/s ETA %s", head, u.RowsPerSecond, eta)
 }
+
+// forPeople formats numbers with commas between thousands (1,234,567), as
+// the summary table does.
+var forPeople = message.NewPrinter(language.English)

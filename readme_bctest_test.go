@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// overdueCustomers stands for the user's own code under test in the README's
+// overdueCustomers stands for the user's own code under test in docs/testing.md's
 // bctest snippet: the display names of customers with a balance due.
 func overdueCustomers(ctx context.Context, c *bc.Client, companyID string) ([]string, error) {
 	var names []string

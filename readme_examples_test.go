@@ -1,9 +1,9 @@
 package bc_test
 
-// The README's Go snippets, compiled (and, where an example has an Output
+// The documents' Go snippets, compiled (and, where an example has an Output
 // comment, run against the fake BC). Each // readme:NAME … // readme:end
-// region is copied verbatim into README.md under a <!-- go: NAME --> line;
-// TestREADMEGoBlocksCompile fails when the two differ.
+// region is copied verbatim into README.md or docs/*.md under a
+// <!-- go: NAME --> line; TestDocsGoBlocksCompile fails when the two differ.
 
 import (
 	"context"

@@ -11,24 +11,49 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// updateReadme rewrites README.md's Go blocks from their regions:
-// go test -run TestREADMEGoBlocksCompile -update-readme .
-var updateReadme = flag.Bool("update-readme", false, "rewrite README.md's Go blocks from the regions in readme_*_test.go")
+// updateDocs rewrites the documents' Go blocks from their regions:
+// go test -run TestDocsGoBlocksCompile -update-docs .
+var updateDocs = flag.Bool("update-docs", false, "rewrite the Go blocks of README.md and docs/*.md from the regions in readme_*_test.go")
 
-// readmeMarker precedes every Go block of the README and names the region of
-// a readme_*_test.go (or bcsync example) file the block is a copy of.
+// readmeMarker precedes every Go block of the documents and names the
+// region of a readme_*_test.go (or bcsync example) file the block is a copy
+// of.
 var readmeMarker = regexp.MustCompile(`^<!-- go: ([a-zA-Z]+) -->$`)
 
-// TestREADMEGoBlocksCompile keeps every Go snippet of the README compiling:
-// each one is a verbatim copy of a region of readme_examples_test.go (or
-// another readme_*_test.go file), which the compiler checks and, where it
-// has an Output comment, runs against the fake BC.
-func TestREADMEGoBlocksCompile(t *testing.T) {
-	regions := readmeRegions(t)
-	readme, err := os.ReadFile("README.md")
+// documents are the project's Markdown documents: the README and docs/.
+func documents(t *testing.T) []string {
+	t.Helper()
+	docs, err := filepath.Glob("docs/*.md")
 	require.NoError(t, err)
-	lines := strings.Split(string(readme), "\n")
+	require.NotEmpty(t, docs, "no docs/*.md")
+	return append([]string{"README.md"}, docs...)
+}
+
+// TestDocsGoBlocksCompile keeps every Go snippet of the documents
+// compiling: each one is a verbatim copy of a region of
+// readme_examples_test.go (or another readme_*_test.go file), which the
+// compiler checks and, where it has an Output comment, runs against the
+// fake BC. Every region is shown somewhere.
+func TestDocsGoBlocksCompile(t *testing.T) {
+	regions := readmeRegions(t)
 	used := map[string]bool{}
+	for _, doc := range documents(t) {
+		checkGoBlocks(t, doc, regions, used)
+	}
+	for name := range regions {
+		if !used[name] {
+			t.Errorf("region %q is not shown in any document: add a <!-- go: %s --> block or remove the region", name, name)
+		}
+	}
+}
+
+// checkGoBlocks compares the Go blocks of doc with their regions (or, with
+// -update-docs, rewrites them), and marks the regions it shows in used.
+func checkGoBlocks(t *testing.T, doc string, regions map[string]string, used map[string]bool) {
+	t.Helper()
+	text, err := os.ReadFile(doc)
+	require.NoError(t, err)
+	lines := strings.Split(string(text), "\n")
 	var out []string
 	for i := 0; i < len(lines); i++ {
 		out = append(out, lines[i])
@@ -45,34 +70,29 @@ func TestREADMEGoBlocksCompile(t *testing.T) {
 		for end < len(lines) && lines[end] != "```" {
 			end++
 		}
-		require.Less(t, end, len(lines), "README.md line %d: a ```go block that never ends", i+1)
+		require.Less(t, end, len(lines), "%s line %d: a ```go block that never ends", doc, i+1)
 		block := strings.Join(lines[i+1:end], "\n")
 		if name == "" {
-			t.Errorf("README.md line %d: a Go block without a <!-- go: name --> line above it naming its region in readme_examples_test.go", i+1)
+			t.Errorf("%s line %d: a Go block without a <!-- go: name --> line above it naming its region in readme_examples_test.go", doc, i+1)
 			continue
 		}
 		region, ok := regions[name]
 		if !ok {
-			t.Errorf("README.md line %d: no region %q in readme_*_test.go (mark one with // readme:%s … // readme:end)", i+1, name, name)
+			t.Errorf("%s line %d: no region %q in readme_*_test.go (mark one with // readme:%s … // readme:end)", doc, i+1, name, name)
 			continue
 		}
 		used[name] = true
-		if *updateReadme {
+		if *updateDocs {
 			out = append(out, region)
 		} else if block != region {
-			t.Errorf("README.md line %d: the %q block differs from its region; run go test -run %s -update-readme .\nREADME:\n%s\nregion:\n%s", i+1, name, t.Name(), block, region)
+			t.Errorf("%s line %d: the %q block differs from its region; run go test -run %s -update-docs .\ndocument:\n%s\nregion:\n%s", doc, i+1, name, t.Name(), block, region)
 			out = append(out, block)
 		}
 		out = append(out, "```")
 		i = end
 	}
-	for name := range regions {
-		if !used[name] {
-			t.Errorf("region %q is not shown in README.md: add a <!-- go: %s --> block or remove the region", name, name)
-		}
-	}
-	if *updateReadme {
-		require.NoError(t, os.WriteFile("README.md", []byte(strings.Join(out, "\n")), 0o644))
+	if *updateDocs {
+		require.NoError(t, os.WriteFile(doc, []byte(strings.Join(out, "\n")), 0o644))
 	}
 }
 

@@ -214,7 +214,7 @@ func TestMediaIsNeverDroppedOnCreate(t *testing.T) {
 	require.Len(t, rc.reqs, 3, "nothing sent")
 }
 
-// TestEnumFilterSendsTheWireName pins the decision recorded in the README:
+// TestEnumFilterSendsTheWireName pins the decision recorded in docs/library.md:
 // enum members go into filters as $metadata names them, a plain string as
 // given (the caption, for whoever needs it).
 func TestEnumFilterSendsTheWireName(t *testing.T) {

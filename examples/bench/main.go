@@ -64,7 +64,7 @@ type options struct {
 }
 
 // flags defines the bench's flags into o (the list into clientGL), in the
-// order of --help and the README's table.
+// order of --help and docs/performance.md's table.
 func flags(o *options, clientGL *string) *cli.Set {
 	fs := cli.New("bench", nil, "", "Measures the sync against the fake BC's floor (service-bound) and its own cost per row (client-bound).",
 		"The sync runs as a child process; progress goes to stderr, the results to stdout.")

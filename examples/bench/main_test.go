@@ -84,10 +84,10 @@ func TestTheSyncGetsNoBCVariables(t *testing.T) {
 	require.Equal(t, []string{"HOME=/root", "PATH=/bin", "BC_CLIENT_SECRET=fake-secret"}, env)
 }
 
-// TestREADMEListsEveryFlag compares the README's bench table with the code.
-func TestREADMEListsEveryFlag(t *testing.T) {
+// TestDocsListEveryFlag compares the documented bench table with the code.
+func TestDocsListEveryFlag(t *testing.T) {
 	t.Parallel()
 	var o options
 	var clientGL string
-	clitest.RequireDocumented(t, "../../README.md", "## Performance", flags(&o, &clientGL))
+	clitest.RequireDocumented(t, "../../docs/performance.md", "# Performance", flags(&o, &clientGL))
 }

@@ -40,7 +40,7 @@ type options struct {
 }
 
 // flags defines fakebc's flags into o, in the order of --help and the
-// README's table.
+// table in docs/testing.md.
 func flags(o *options) *cli.Set {
 	demo := bctest.DefaultDemo()
 	fs := cli.New("fakebc", nil, "", "Serves the SDK's fake Business Central (package bctest) with its demo tenant over HTTP.")

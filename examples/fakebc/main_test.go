@@ -71,9 +71,9 @@ func TestBannerNamesTheCustomAPI(t *testing.T) {
 	require.Equal(t, "  custom API:  "+url+"/v2.0/5e2c0d3a-7b41-4f6e-9c1d-2a8b4e6f0c13/Production/api/bcsdk/demo/v1.0 (jobTasks)", banner[3])
 }
 
-// TestREADMEListsEveryFlag compares the README's fakebc table with the code.
-func TestREADMEListsEveryFlag(t *testing.T) {
+// TestDocsListEveryFlag compares the documented fakebc table with the code.
+func TestDocsListEveryFlag(t *testing.T) {
 	t.Parallel()
 	var o options
-	clitest.RequireDocumented(t, "../../README.md", "### The fake as a server (fakebc)", flags(&o))
+	clitest.RequireDocumented(t, "../../docs/testing.md", "## The fake as a server (fakebc)", flags(&o))
 }

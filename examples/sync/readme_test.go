@@ -10,15 +10,15 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// TestREADMEDemoCustomAPICommandWorks runs the custom-API command line the
-// README's Profiles section gives for the demo, and checks the store holds
+// TestDocsDemoCustomAPICommandWorks runs the custom-API command line the
+// manual's Profiles section (docs/sync.md) gives for the demo, and checks the store holds
 // exactly the demo's job tasks beside the mosaic profile. The README once
 // gave a route the demo does not serve (404).
-func TestREADMEDemoCustomAPICommandWorks(t *testing.T) {
+func TestDocsDemoCustomAPICommandWorks(t *testing.T) {
 	t.Parallel()
-	data, err := os.ReadFile("../../README.md")
+	data, err := os.ReadFile("../../docs/sync.md")
 	require.NoError(t, err)
-	_, profiles, _ := strings.Cut(string(data), "\n### Profiles\n")
+	_, profiles, _ := strings.Cut(string(data), "\n## Profiles\n")
 	var args []string
 	for _, line := range strings.Split(profiles, "\n") {
 		if cmd, ok := strings.CutPrefix(strings.TrimSpace(line), "go run ./examples/sync "); ok {
@@ -28,7 +28,7 @@ func TestREADMEDemoCustomAPICommandWorks(t *testing.T) {
 			break
 		}
 	}
-	require.Equal(t, []string{"--demo", "--entities", "jobTasks@/api/bcsdk/demo/v1.0"}, args, "the README's demo command")
+	require.Equal(t, []string{"--demo", "--entities", "jobTasks@/api/bcsdk/demo/v1.0"}, args, "the manual's demo command")
 
 	// The embedded demo is DefaultDemo with the custom API; a server of our
 	// own with the same data tells what the store must hold.

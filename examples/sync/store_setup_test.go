@@ -136,13 +136,13 @@ func TestJSONLLeavesNoStagingFilesAfterSuccess(t *testing.T) {
 	h.requireSynced("jsonl:"+dir, h.plan("finance"))
 }
 
-// readmeSQL returns the ```sql block of the README that follows marker.
+// readmeSQL returns the ```sql block of docs/sync.md that follows marker.
 func readmeSQL(t *testing.T, marker string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "docs", "sync.md"))
 	require.NoError(t, err)
 	_, after, ok := strings.Cut(string(b), marker)
-	require.True(t, ok, "the README has %q", marker)
+	require.True(t, ok, "docs/sync.md has %q", marker)
 	_, block, ok := strings.Cut(after, "```sql\n")
 	require.True(t, ok)
 	query, _, ok := strings.Cut(block, "```")
@@ -150,11 +150,11 @@ func readmeSQL(t *testing.T, marker string) string {
 	return query
 }
 
-// TestREADMEMoneyQuery runs the README's decimal query against a synced
+// TestDocsMoneyQuery runs the README's decimal query against a synced
 // store: it returns exactly the customers whose balance exceeds 10,000, in
 // numeric order, where comparing the text does not. Datetimes are stored
 // at one width, so their text sorts as time.
-func TestREADMEMoneyQuery(t *testing.T) {
+func TestDocsMoneyQuery(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
 	dest := h.sqlite("money.db")
@@ -197,11 +197,11 @@ func TestREADMEMoneyQuery(t *testing.T) {
 		wantText = append(wantText, b.text)
 	}
 	require.NotEmpty(t, wantText)
-	require.Equal(t, wantText, column(readmeSQL(t, "<!-- TestREADMEMoneyQuery runs this query -->")))
+	require.Equal(t, wantText, column(readmeSQL(t, "<!-- TestDocsMoneyQuery runs this query -->")))
 
 	var textual, odd int
 	require.NoError(t, db.QueryRow(`SELECT count(*) FROM customers WHERE balanceDue > 10000`).Scan(&textual))
-	require.Greater(t, textual, len(wantText), "comparing the text is wrong, as the README says")
+	require.Greater(t, textual, len(wantText), "comparing the text is wrong, as docs/sync.md says")
 	require.NoError(t, db.QueryRow(`SELECT count(*) FROM customers WHERE length(lastModifiedDateTime) <> 24`).Scan(&odd))
 	require.Zero(t, odd, "every datetime is YYYY-MM-DDTHH:MM:SS.fffZ")
 }

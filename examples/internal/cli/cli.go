@@ -41,7 +41,7 @@ func New(cmd string, getenv func(string) string, synopsis ...string) *Set {
 	return &Set{cmd: cmd, synopsis: synopsis, fs: fs, getenv: getenv, byName: map[string]*Flag{}, renamed: map[string]string{}}
 }
 
-// Flag is one flag, as --help and the README show it.
+// Flag is one flag, as --help and the documents show it.
 type Flag struct {
 	// Name is the flag without its dashes; Type is shown after it in help
 	// ("int", "duration", "bool", or what a string holds, such as "list").

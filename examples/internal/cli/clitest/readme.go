@@ -1,4 +1,4 @@
-// Package clitest checks a command's flags: against the README, so the two
+// Package clitest checks a command's flags: against its document's flag table, so the two
 // cannot drift apart, and that bad input gets one line and exit 2.
 package clitest
 
@@ -12,11 +12,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// Row is one flag as a README table lists it: `--name` | type | default.
+// Row is one flag as a document's table lists it: `--name` | type | default.
 type Row struct{ Name, Type, Default string }
 
 // RequireDocumented fails unless the flag table under heading in the
-// README at path lists exactly fs's flags, in order, with their types and
+// document at path lists exactly fs's flags, in order, with their types and
 // defaults.
 func RequireDocumented(t *testing.T, path, heading string, fs *cli.Set) {
 	t.Helper()
@@ -24,16 +24,16 @@ func RequireDocumented(t *testing.T, path, heading string, fs *cli.Set) {
 	for _, f := range fs.Flags() {
 		want = append(want, Row{"--" + f.Name, f.Type, f.Default})
 	}
-	require.Equal(t, want, Table(t, path, heading), "the README's table under %q", heading)
+	require.Equal(t, want, Table(t, path, heading), "the table under %q in %s", heading, path)
 }
 
 // Table reads the rows of the first flag table after heading (a line such
-// as "### Flags") in the Markdown file at path.
+// as "## Flags", or the document's title) in the Markdown file at path.
 func Table(t *testing.T, path, heading string) []Row {
 	t.Helper()
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
-	_, section, found := strings.Cut(string(data), "\n"+heading+"\n")
+	_, section, found := strings.Cut("\n"+string(data), "\n"+heading+"\n")
 	require.True(t, found, "no %q in %s", heading, path)
 	var rows []Row
 	for _, line := range strings.Split(section, "\n") {

@@ -122,7 +122,7 @@ func (c *Config) validate(fs *cli.Set) error {
 	for _, r := range c.Entities {
 		if r.Route == bc.StandardRoute && r.Name != "companies" {
 			if _, ok := entities.Schema.EntitySet(r.Name); !ok {
-				return usage("--entities: %q is not an entity set of API v2.0 (see the README for the list; custom APIs are written set@/api/publisher/group/version)", r.Name)
+				return usage("--entities: %q is not an entity set of API v2.0 (--profile all syncs every one; docs/sync.md lists the profiles; a custom API is written set@/api/publisher/group/version)", r.Name)
 			}
 		}
 	}

@@ -64,13 +64,13 @@ func TestHelpNeverShowsSecrets(t *testing.T) {
 	require.Contains(t, out, "(default sqlite:bc.db; env BC_OUT)")
 }
 
-// TestREADMEListsEveryFlag compares the README's flag table with the code:
+// TestDocsListEveryFlag compares the documented flag table with the code:
 // same flags, order, types and defaults.
-func TestREADMEListsEveryFlag(t *testing.T) {
+func TestDocsListEveryFlag(t *testing.T) {
 	t.Parallel()
 	var companies, entities string
 	fs := (&Config{}).flags(nil, &companies, &entities)
-	clitest.RequireDocumented(t, "../../../../README.md", "### Flags", fs)
+	clitest.RequireDocumented(t, "../../../../docs/sync.md", "## Flags", fs)
 }
 
 // TestBadFlagsAreOneLine: unknown flags and missing values are spelled

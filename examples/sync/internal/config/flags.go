@@ -20,7 +20,7 @@ var synopsis = []string{
 }
 
 // flags defines the sync's flags into c and the strings parsed after them.
-// The order is the order of --help and of the README's table.
+// The order is the order of --help and of docs/sync.md's table.
 func (c *Config) flags(getenv func(string) string, companies, entities *string) *cli.Set {
 	fs := cli.New("sync", getenv, synopsis...)
 	demo := bctest.DefaultDemo()

@@ -56,14 +56,14 @@ func (s *Store) Apply(ctx context.Context, batches []store.Batch, checkpoints []
 		return store.Counts{}, err
 	}
 	var total store.Counts
-	touched := map[*jTable]bool{}
-	defer func() {
-		for t := range touched {
-			t.pending = t.pending[:0]
-		}
-	}()
-	err := s.base.L.Tx(ctx, func() error {
+	err := s.tx(ctx, func(touched map[*jTable]bool) error {
 		for i := range batches {
+			if batches[i].Stage {
+				if err := s.stage(ctx, &batches[i]); err != nil {
+					return err
+				}
+				continue
+			}
 			c, err := s.applyBatch(ctx, &batches[i], touched)
 			if err != nil {
 				return err
@@ -71,22 +71,41 @@ func (s *Store) Apply(ctx context.Context, batches []store.Batch, checkpoints []
 			batches[i].Counts = c
 			total.Add(c)
 		}
+		if err := s.base.Book.AddTallies(ctx, layout.Tallies(batches)); err != nil {
+			return err
+		}
+		return s.base.Book.SaveCheckpoints(ctx, checkpoints)
+	})
+	if err != nil {
+		return store.Counts{}, fmt.Errorf("%s: %w", s.base.Where, err)
+	}
+	return total, nil
+}
+
+// tx runs fn in one transaction of the index, then appends the lines of
+// the tables fn touched to their staging files and records the files'
+// lengths in the same transaction; a failure cuts the files back.
+func (s *Store) tx(ctx context.Context, fn func(touched map[*jTable]bool) error) error {
+	touched := map[*jTable]bool{}
+	defer func() {
 		for t := range touched {
-			if _, err := t.f.WriteAt(t.pending, t.staged); err != nil {
+			t.pending, t.flushed = t.pending[:0], 0
+		}
+	}()
+	err := s.base.L.Tx(ctx, func() error {
+		if err := fn(touched); err != nil {
+			return err
+		}
+		for t := range touched {
+			if err := t.flush(); err != nil {
 				return err
 			}
 			if err := t.f.Sync(); err != nil {
 				return err
 			}
-			if err := s.saveMeta(ctx, t, t.staged+int64(len(t.pending)), true); err != nil {
+			if err := s.saveMeta(ctx, t, t.staged+t.flushed, true); err != nil {
 				return err
 			}
-		}
-		if err := s.base.Book.AddTallies(ctx, layout.Tallies(batches)); err != nil {
-			return err
-		}
-		if err := s.base.Book.SaveCheckpoints(ctx, checkpoints); err != nil {
-			return err
 		}
 		if s.beforeCommit != nil {
 			return s.beforeCommit()
@@ -97,13 +116,24 @@ func (s *Store) Apply(ctx context.Context, batches []store.Batch, checkpoints []
 		for t := range touched {
 			t.f.Truncate(t.staged) // best effort; Open cuts it back anyway
 		}
-		return store.Counts{}, fmt.Errorf("%s: %w", s.base.Where, err)
+		return err
 	}
 	for t := range touched {
-		t.staged += int64(len(t.pending))
+		t.staged += t.flushed
 		t.dirty = true
 	}
-	return total, nil
+	return nil
+}
+
+// flush appends t's pending lines to its staging file, past what the
+// transaction in progress wrote before.
+func (t *jTable) flush() error {
+	if _, err := t.f.WriteAt(t.pending, t.staged+t.flushed); err != nil {
+		return err
+	}
+	t.flushed += int64(len(t.pending))
+	t.pending = t.pending[:0]
+	return nil
 }
 
 // jsonlRow encodes rows of one batch's column set as lines of the table.
@@ -229,7 +259,7 @@ func (s *Store) applyBatch(ctx context.Context, b *store.Batch, touched map[*jTa
 			}
 			scope = jsonlScope(company, decode.Stored(sh.Table.Columns[sh.ParentIdx].Type, r[sh.ParentIdx].Text))
 		}
-		at := t.staged + int64(len(t.pending))
+		at := t.staged + t.flushed + int64(len(t.pending))
 		for j, k := range e.keys {
 			args[j].Value = k
 		}

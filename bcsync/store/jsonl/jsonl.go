@@ -61,6 +61,7 @@ type jTable struct {
 	dirty     bool  // the index has changes not yet published
 	f         *os.File
 	pending   []byte // lines of the Apply in progress
+	flushed   int64  // bytes of them already written past staged
 }
 
 const jsonlMeta = "jsonl_tables"
@@ -133,6 +134,9 @@ func (s *Store) loadMeta(ctx context.Context) error {
 	_, err := s.base.L.Exec(ctx, `CREATE TABLE IF NOT EXISTS `+jsonlMeta+` (name TEXT PRIMARY KEY, id INTEGER NOT NULL,
 		columns TEXT NOT NULL, key TEXT NOT NULL, parent TEXT NOT NULL, published INTEGER NOT NULL, staged INTEGER NOT NULL, dirty INTEGER NOT NULL)`)
 	if err != nil {
+		return err
+	}
+	if err := s.createStaged(ctx); err != nil {
 		return err
 	}
 	var ts []*jTable

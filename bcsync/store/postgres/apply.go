@@ -14,8 +14,8 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// pgPlan holds the SQL for one table and column set.
-type pgPlan struct {
+// statements holds the SQL for one table and column set.
+type statements struct {
 	sh    *layout.Shape
 	stage string // session-local staging table, all TEXT columns
 	cols  []string
@@ -29,6 +29,9 @@ type pgPlan struct {
 	others string
 	// del deletes the keys given as one text array per key column.
 	del string
+	// conflict is the upsert's ON CONFLICT action: update a row that
+	// differs, bringing back a row marked deleted.
+	conflict string
 }
 
 // pgCast is the expression converting staged text x to column type t.
@@ -49,7 +52,8 @@ func pgKeyMatch(sh *layout.Shape, x string, xcol func(j int) string) string {
 	return strings.Join(parts, " AND ")
 }
 
-func (s *Store) plan(t *store.Table) (*pgPlan, error) {
+// statements returns the SQL of t's column set, building it once.
+func (s *Store) statements(t *store.Table) (*statements, error) {
 	pt, ok := s.tables[t.Name]
 	if !ok {
 		return nil, fmt.Errorf("table %q: %w", t.Name, layout.ErrNotEnsured)
@@ -58,7 +62,7 @@ func (s *Store) plan(t *store.Table) (*pgPlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p, ok := pt.plans[sh.Sig]; ok {
+	if p, ok := pt.statements[sh.Sig]; ok {
 		p.sh = sh
 		return p, nil
 	}
@@ -68,7 +72,7 @@ func (s *Store) plan(t *store.Table) (*pgPlan, error) {
 		}
 	}
 	s.stages++
-	p := &pgPlan{sh: sh, stage: "_bcsync_stage_" + strconv.Itoa(s.stages), cols: layout.ColumnNames(t)}
+	p := &statements{sh: sh, stage: "_bcsync_stage_" + strconv.Itoa(s.stages), cols: layout.ColumnNames(t)}
 	name := pgIdent(t.Name)
 	var defs, casts, set, old, new []string
 	for i, c := range t.Columns {
@@ -100,6 +104,7 @@ func (s *Store) plan(t *store.Table) (*pgPlan, error) {
 		}
 		conflict = "DO UPDATE SET " + strings.Join(set, ", ") + " WHERE " + strings.Join(differ, " OR ")
 	}
+	p.conflict = conflict
 	p.upsert = "WITH up AS (INSERT INTO " + name + " AS t0 (" + pgList(p.cols) + ") SELECT " + strings.Join(casts, ", ") +
 		" FROM " + pgIdent(p.stage) + " AS s ON CONFLICT (" + pgList(t.Key) + ") " + conflict +
 		" RETURNING (t0.xmax = 0) AS ins) SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up"
@@ -123,16 +128,22 @@ func (s *Store) plan(t *store.Table) (*pgPlan, error) {
 	}
 	p.del = "DELETE FROM " + name + " AS t0 USING unnest(" + strings.Join(arrays, ", ") + ") AS d(" + strings.Join(names, ", ") + ") WHERE " +
 		pgKeyMatch(sh, "d", func(j int) string { return names[j] })
-	pt.plans[sh.Sig] = p
+	pt.statements[sh.Sig] = p
 	return p, nil
 }
 
 func (s *Store) Apply(ctx context.Context, batches []store.Batch, checkpoints []store.Checkpoint) (store.Counts, error) {
 	var total store.Counts
 	err := s.locked(ctx, "applying", func() error {
-		used := map[*pgPlan]bool{}
+		used := map[*statements]bool{}
 		return pgx.BeginFunc(ctx, s.conn, func(tx pgx.Tx) error {
 			for i := range batches {
+				if batches[i].Stage {
+					if err := s.stage(ctx, tx, &batches[i]); err != nil {
+						return err
+					}
+					continue
+				}
 				c, err := s.applyBatch(ctx, tx, &batches[i], used)
 				if err != nil {
 					return err
@@ -156,18 +167,8 @@ func (s *Store) Apply(ctx context.Context, batches []store.Batch, checkpoints []
 // updated or unchanged against the row that follows it, as if applied in
 // order (the database cannot upsert one key twice in a statement).
 func dedupe(sh *layout.Shape, rows []store.Row, c *store.Counts) ([]store.Row, error) {
-	for _, r := range rows {
-		if err := sh.CheckRow(r); err != nil {
-			return nil, err
-		}
-		for i, v := range r {
-			if v.Valid {
-				col := sh.Table.Columns[i]
-				if err := decode.Check(sh.Table.Name, col.Name, col.Type, v.Text); err != nil {
-					return nil, err
-				}
-			}
-		}
+	if err := checkRows(sh, rows); err != nil {
+		return nil, err
 	}
 	if len(rows) < 2 {
 		return rows, nil
@@ -195,6 +196,25 @@ func dedupe(sh *layout.Shape, rows []store.Row, c *store.Counts) ([]store.Row, e
 	return out, nil
 }
 
+// checkRows checks rows and their values before PostgreSQL sees them, so
+// a bad value fails with the column it is in.
+func checkRows(sh *layout.Shape, rows []store.Row) error {
+	for _, r := range rows {
+		if err := sh.CheckRow(r); err != nil {
+			return err
+		}
+		for i, v := range r {
+			if v.Valid {
+				col := sh.Table.Columns[i]
+				if err := decode.Check(sh.Table.Name, col.Name, col.Type, v.Text); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
 func sameRow(a, b store.Row) bool {
 	for i := range a {
 		if a[i] != b[i] {
@@ -204,12 +224,12 @@ func sameRow(a, b store.Row) bool {
 	return true
 }
 
-func (s *Store) applyBatch(ctx context.Context, tx pgx.Tx, b *store.Batch, used map[*pgPlan]bool) (store.Counts, error) {
+func (s *Store) applyBatch(ctx context.Context, tx pgx.Tx, b *store.Batch, used map[*statements]bool) (store.Counts, error) {
 	var c store.Counts
 	if b.Table == nil {
 		return c, fmt.Errorf("batch without a table")
 	}
-	p, err := s.plan(b.Table)
+	p, err := s.statements(b.Table)
 	if err != nil {
 		return c, err
 	}

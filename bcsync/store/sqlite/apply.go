@@ -13,20 +13,18 @@ import (
 	"github.com/bcsdk/bc/bcsync/store/internal/lite"
 )
 
-// litePlan holds the prepared statements and reusable argument slices for
+// statements holds the prepared statements and reusable argument slices for
 // one table and column set, so upserting a row allocates nothing of its own.
-type litePlan struct {
+type statements struct {
 	sh *layout.Shape
 	// ins inserts a row unless its key exists; upd then updates it only if
 	// a column differs. changes() of each tells inserted/updated/unchanged.
 	ins, upd         driver.Stmt
 	insArgs, updArgs []driver.NamedValue
 	nonKey           []int
-	// many inserts chunk rows at once, for batches of new rows: one
-	// statement per chunk instead of per row.
-	many     driver.Stmt
-	manyArgs []driver.NamedValue
-	chunk    int
+	// many inserts a chunk of rows at once, for batches of new rows: one
+	// statement per chunk instead of per row; nil when a chunk would be one.
+	many *rowsInsert
 	// keep records the keys of a batch that replaces parents' children.
 	keep     driver.Stmt
 	keepArgs []driver.NamedValue
@@ -40,7 +38,8 @@ func release(a []driver.NamedValue) {
 	}
 }
 
-func (s *Store) plan(ctx context.Context, t *store.Table) (*litePlan, error) {
+// statements returns the statements of t's column set, preparing them once.
+func (s *Store) statements(ctx context.Context, t *store.Table) (*statements, error) {
 	lt, ok := s.tables[t.Name]
 	if !ok {
 		return nil, fmt.Errorf("table %q: %w", t.Name, layout.ErrNotEnsured)
@@ -49,7 +48,7 @@ func (s *Store) plan(ctx context.Context, t *store.Table) (*litePlan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p, ok := lt.plans[sh.Sig]; ok {
+	if p, ok := lt.statements[sh.Sig]; ok {
 		p.sh = sh
 		return p, nil
 	}
@@ -58,7 +57,7 @@ func (s *Store) plan(ctx context.Context, t *store.Table) (*litePlan, error) {
 			return nil, fmt.Errorf("table %q: column %q: %w", t.Name, c.Name, layout.ErrNotEnsured)
 		}
 	}
-	p := &litePlan{sh: sh}
+	p := &statements{sh: sh}
 	name := lite.Ident(t.Name)
 	var cols, set, differ, where []string
 	for i, c := range t.Columns {
@@ -84,17 +83,12 @@ func (s *Store) plan(ctx context.Context, t *store.Table) (*litePlan, error) {
 		return nil, err
 	}
 	p.insArgs = lite.Ordinals(len(cols))
-	p.chunk = min(liteChunk, liteMaxParams/len(cols))
-	if p.chunk > 1 {
-		// OR IGNORE rather than ON CONFLICT DO NOTHING: the same for rows
-		// whose keys are checked not NULL, but a statement that cannot
-		// abort half-way needs no statement journal, which SQLite would
-		// otherwise write for every page the chunk touches.
-		q := "INSERT OR IGNORE" + strings.TrimPrefix(insert, "INSERT") + strings.TrimSuffix(strings.Repeat(row+", ", p.chunk), ", ")
-		if p.many, err = s.base.L.Stmt(ctx, q); err != nil {
-			return nil, err
-		}
-		p.manyArgs = lite.Ordinals(p.chunk * len(cols))
+	// OR IGNORE rather than ON CONFLICT DO NOTHING: the same for rows whose
+	// keys are checked not NULL, but a statement that cannot abort half-way
+	// needs no statement journal, which SQLite would otherwise write for
+	// every page the chunk touches.
+	if p.many, err = s.rowsInsert(ctx, "INSERT OR IGNORE INTO "+name, cols); err != nil {
+		return nil, err
 	}
 	if len(set) > 0 {
 		q := "UPDATE " + name + " SET " + strings.Join(set, ", ") + " WHERE " + strings.Join(where, " AND ") +
@@ -104,7 +98,7 @@ func (s *Store) plan(ctx context.Context, t *store.Table) (*litePlan, error) {
 		}
 		p.updArgs = lite.Ordinals(2*len(p.nonKey) + len(sh.KeyIdx))
 	}
-	lt.plans[sh.Sig] = p
+	lt.statements[sh.Sig] = p
 	return p, nil
 }
 
@@ -113,6 +107,30 @@ const (
 	liteChunk     = 32
 	liteMaxParams = 32766
 )
+
+// rowsInsert is one prepared INSERT of a fixed number of rows with its
+// reusable arguments.
+type rowsInsert struct {
+	st   driver.Stmt
+	args []driver.NamedValue
+	rows int
+}
+
+// rowsInsert prepares "insert (cols) VALUES" with as many rows as fit
+// liteChunk and SQLite's parameter limit; nil when that is one row.
+func (s *Store) rowsInsert(ctx context.Context, insert string, cols []string) (*rowsInsert, error) {
+	n := min(liteChunk, liteMaxParams/len(cols))
+	if n <= 1 {
+		return nil, nil
+	}
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	q := insert + " (" + strings.Join(cols, ", ") + ") VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+	st, err := s.base.L.Stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return &rowsInsert{st: st, args: lite.Ordinals(n * len(cols)), rows: n}, nil
+}
 
 // liteValue converts a cell to what SQLite stores: int64 for integers and
 // booleans, float64 for floats, text for the rest.
@@ -156,7 +174,10 @@ func (s *Store) applyBatch(ctx context.Context, b *store.Batch) (store.Counts, e
 	if b.Table == nil {
 		return c, fmt.Errorf("batch without a table")
 	}
-	p, err := s.plan(ctx, b.Table)
+	if b.Stage {
+		return c, s.stage(ctx, b)
+	}
+	p, err := s.statements(ctx, b.Table)
 	if err != nil {
 		return c, err
 	}
@@ -187,11 +208,11 @@ func (s *Store) applyBatch(ctx context.Context, b *store.Batch) (store.Counts, e
 		if err := ctx.Err(); err != nil {
 			return c, err
 		}
-		if chunked && len(rows)-n >= p.chunk {
-			chunk := rows[n : n+p.chunk]
-			ins, err := s.insertChunk(p, chunk)
+		if chunked && len(rows)-n >= p.many.rows {
+			chunk := rows[n : n+p.many.rows]
+			ins, err := p.many.run(sh, chunk)
 			if err != nil {
-				return c, fmt.Errorf("rows %d-%d: %w", n, n+p.chunk-1, err)
+				return c, fmt.Errorf("rows %d-%d: %w", n, n+len(chunk)-1, err)
 			}
 			c.Inserted += ins
 			if ins < int64(len(chunk)) {
@@ -209,7 +230,7 @@ func (s *Store) applyBatch(ctx context.Context, b *store.Batch) (store.Counts, e
 				c.Updated += updated
 				c.Unchanged += int64(len(chunk)) - ins - updated
 			}
-			n += p.chunk
+			n += len(chunk)
 			continue
 		}
 		for end := min(n+256, len(rows)); n < end; n++ {
@@ -234,45 +255,47 @@ func (s *Store) applyBatch(ctx context.Context, b *store.Batch) (store.Counts, e
 	}
 	release(p.insArgs)
 	release(p.updArgs)
-	release(p.manyArgs)
+	if p.many != nil {
+		release(p.many.args)
+	}
 	return c, nil
 }
 
-// insertChunk inserts the rows of a full chunk whose keys are new in one
-// statement and returns how many it inserted.
-func (s *Store) insertChunk(p *litePlan, rows []store.Row) (int64, error) {
-	nc := len(p.sh.Table.Columns)
+// run inserts rows, exactly ri.rows of them, in one statement and returns
+// how many it inserted.
+func (ri *rowsInsert) run(sh *layout.Shape, rows []store.Row) (int64, error) {
+	nc := len(sh.Table.Columns)
 	for j, r := range rows {
-		if err := p.sh.CheckRow(r); err != nil {
+		if err := sh.CheckRow(r); err != nil {
 			return 0, err
 		}
 		for i := range r {
-			a := &p.manyArgs[j*nc+i]
-			prev := &p.manyArgs[max(j-1, 0)*nc+i]
+			a := &ri.args[j*nc+i]
+			prev := &ri.args[max(j-1, 0)*nc+i]
 			if j == 0 {
 				prev = a // the same slot in the previous chunk
 			}
 			// A text equal to the row before's reuses its boxed value:
 			// company ids, dates, account numbers repeat a lot.
-			if x, ok := prev.Value.(string); ok && r[i].Valid && x == r[i].Text && lite.Type(p.sh.Table.Columns[i].Type) == "TEXT" {
+			if x, ok := prev.Value.(string); ok && r[i].Valid && x == r[i].Text && lite.Type(sh.Table.Columns[i].Type) == "TEXT" {
 				a.Value = prev.Value
 				continue
 			}
 			var err error
-			if a.Value, err = liteValue(p.sh, i, r[i]); err != nil {
+			if a.Value, err = liteValue(sh, i, r[i]); err != nil {
 				return 0, err
 			}
 		}
 	}
-	n, err := lite.RunStmt(p.many, p.manyArgs)
+	n, err := lite.RunStmt(ri.st, ri.args)
 	if err != nil {
-		return 0, fmt.Errorf("table %q: %w", p.sh.Table.Name, err)
+		return 0, fmt.Errorf("table %q: %w", sh.Table.Name, err)
 	}
 	return n, nil
 }
 
 // bindRow sets the insert's arguments to r.
-func (p *litePlan) bindRow(r store.Row) error {
+func (p *statements) bindRow(r store.Row) error {
 	sh := p.sh
 	if err := sh.CheckRow(r); err != nil {
 		return err
@@ -292,7 +315,7 @@ func (p *litePlan) bindRow(r store.Row) error {
 
 // update updates the row with the key of the bound row if a column differs,
 // and reports whether it did.
-func (s *Store) update(p *litePlan) (bool, error) {
+func (s *Store) update(p *statements) (bool, error) {
 	if p.upd == nil {
 		return false, nil
 	}
@@ -314,7 +337,7 @@ func (s *Store) update(p *litePlan) (bool, error) {
 }
 
 // updateRow updates the row with r's key to r if a column differs.
-func (s *Store) updateRow(p *litePlan, r store.Row) (bool, error) {
+func (s *Store) updateRow(p *statements, r store.Row) (bool, error) {
 	if err := p.bindRow(r); err != nil {
 		return false, err
 	}
@@ -322,7 +345,7 @@ func (s *Store) updateRow(p *litePlan, r store.Row) (bool, error) {
 }
 
 // upsertRow inserts r, or updates the row with its key if it differs.
-func (s *Store) upsertRow(p *litePlan, r store.Row, replacing bool, c *store.Counts) error {
+func (s *Store) upsertRow(p *statements, r store.Row, replacing bool, c *store.Counts) error {
 	sh := p.sh
 	if err := p.bindRow(r); err != nil {
 		return err

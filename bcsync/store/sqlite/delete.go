@@ -15,7 +15,7 @@ import (
 // prepareKeep empties (creating it first) the temporary table that records
 // the keys a batch upserts, with the key columns' types so values compare
 // as they are stored.
-func (s *Store) prepareKeep(ctx context.Context, p *litePlan) error {
+func (s *Store) prepareKeep(ctx context.Context, p *statements) error {
 	if p.keep == nil {
 		sh := p.sh
 		p.keepName = lite.Ident(sh.Table.Name + "/keep")
@@ -84,7 +84,7 @@ func keyMatch(key []string, a, b string) string {
 // dropOthers deletes the children of b's parents that the batch did not
 // upsert: the end state of "delete the children, then upsert", with rows
 // upserted unchanged counted as unchanged rather than deleted and inserted.
-func (s *Store) dropOthers(ctx context.Context, p *litePlan, b *store.Batch) (int64, error) {
+func (s *Store) dropOthers(ctx context.Context, p *statements, b *store.Batch) (int64, error) {
 	sh := p.sh
 	name := lite.Ident(sh.Table.Name)
 	q := "DELETE FROM " + name + " AS t WHERE " + lite.Ident(sh.Table.Parent) + " = ?"

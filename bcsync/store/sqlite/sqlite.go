@@ -23,19 +23,25 @@ type Store struct {
 	path   string
 	now    func() time.Time
 	tables map[string]*liteTable
+	// staging is what the store knows of the staging tables of first
+	// loads, by name (stagingName).
+	staging map[string]*stagingTable
+	// beforePublishCommit, when set (tests), runs when a Publish has done
+	// all its work, just before the commit.
+	beforePublishCommit func()
 }
 
 // liteTable is what the store knows of an output table in the database.
 type liteTable struct {
 	cols       []string // present in the database
 	hasDeleted bool
-	plans      map[string]*litePlan // by layout.Shape.Sig
+	statements map[string]*statements // by layout.Shape.Sig
 }
 
 // New returns the store of the SQLite file at path, created with its
 // directory if missing. It does no I/O; Open checks the file.
 func New(path string) *Store {
-	s := &Store{base: lite.Base{Where: "sqlite:" + path}, path: path, now: time.Now, tables: map[string]*liteTable{}}
+	s := &Store{base: lite.Base{Where: "sqlite:" + path}, path: path, now: time.Now, tables: map[string]*liteTable{}, staging: map[string]*stagingTable{}}
 	s.Bookkeeping = s.base.Bookkeeping()
 	return s
 }
@@ -77,6 +83,7 @@ func (s *Store) Close() error {
 	err := s.base.L.Close()
 	s.base.L = nil
 	s.tables = map[string]*liteTable{}
+	s.staging = map[string]*stagingTable{}
 	return err
 }
 
@@ -146,7 +153,7 @@ func (s *Store) load(ctx context.Context, table string) error {
 		return err
 	}
 	s.base.L.Forget(lite.Ident(table))
-	s.tables[table] = &liteTable{cols: have, hasDeleted: layout.Contains(have, layout.DeletedCol), plans: map[string]*litePlan{}}
+	s.tables[table] = &liteTable{cols: have, hasDeleted: layout.Contains(have, layout.DeletedCol), statements: map[string]*statements{}}
 	return nil
 }
 
@@ -173,6 +180,7 @@ func (s *Store) Apply(ctx context.Context, batches []store.Batch, checkpoints []
 		return s.base.Book.SaveCheckpoints(ctx, checkpoints)
 	})
 	if err != nil {
+		s.forgetStaging()
 		return store.Counts{}, fmt.Errorf("%s: %w", s.base.Where, err)
 	}
 	return total, nil

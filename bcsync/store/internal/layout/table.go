@@ -87,6 +87,9 @@ type Shape struct {
 	KeyIdx     []int
 	ParentIdx  int // -1 when t.Parent is ""
 	CompanyIdx int // -1 when t has no companyId column
+	// ModifiedIdx is the lastModifiedDateTime column (store.ModifiedCol),
+	// -1 when t has none.
+	ModifiedIdx int
 	// sig identifies the column set (names and types) for statement caches.
 	Sig string
 }
@@ -110,7 +113,7 @@ func Resolve(t *store.Table) (*Shape, error) {
 	if len(t.Key) == 0 {
 		return nil, fmt.Errorf("store: table %q has no key", t.Name)
 	}
-	sh := &Shape{Table: t, ParentIdx: -1, CompanyIdx: -1}
+	sh := &Shape{Table: t, ParentIdx: -1, CompanyIdx: -1, ModifiedIdx: -1}
 	var sig strings.Builder
 	pos := make(map[string]int, len(t.Columns))
 	for i, c := range t.Columns {
@@ -153,6 +156,9 @@ func Resolve(t *store.Table) (*Shape, error) {
 			return nil, fmt.Errorf("store: table %q: %s must be part of the key", t.Name, CompanyIDCol)
 		}
 		sh.CompanyIdx = i
+	}
+	if i, ok := pos[store.ModifiedCol]; ok {
+		sh.ModifiedIdx = i
 	}
 	sh.Sig = sig.String()
 	return sh, nil

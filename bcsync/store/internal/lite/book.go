@@ -224,13 +224,18 @@ func (b Book) watermark(ctx context.Context, companyID, set string) (store.Water
 }
 
 func (b Book) saveWatermark(ctx context.Context, w store.Watermark) error {
-	err := b.l.Tx(ctx, func() error {
-		_, err := b.l.Exec(ctx, `INSERT INTO "_watermarks" ("companyId", "set", "at") VALUES (?, ?, ?)
-			ON CONFLICT ("companyId", "set") DO UPDATE SET "at" = excluded."at"`, w.CompanyID, w.Set, liteTime(w.At))
-		return err
-	})
+	if err := b.l.Tx(ctx, func() error { return b.SaveWatermark(ctx, w) }); err != nil {
+		return fmt.Errorf("%s: %w", b.l.where, err)
+	}
+	return nil
+}
+
+// SaveWatermark saves w inside the caller's transaction.
+func (b Book) SaveWatermark(ctx context.Context, w store.Watermark) error {
+	_, err := b.l.Exec(ctx, `INSERT INTO "_watermarks" ("companyId", "set", "at") VALUES (?, ?, ?)
+		ON CONFLICT ("companyId", "set") DO UPDATE SET "at" = excluded."at"`, w.CompanyID, w.Set, liteTime(w.At))
 	if err != nil {
-		return fmt.Errorf("%s: saving the watermark: %w", b.l.where, err)
+		return fmt.Errorf("saving the watermark: %w", err)
 	}
 	return nil
 }

@@ -231,7 +231,9 @@ func (s *Store) move(ctx context.Context, t *store.Table, companyID string) (sto
 // moveSQL is the INSERT … SELECT of a move: of each key the staged row with
 // the newest lastModifiedDateTime, then the one staged last (the highest
 // rowid), in key order; a key t has already is updated when a column
-// differs, and loses its delete mark.
+// differs, and loses its delete mark. The window sorts the rows by key
+// once; an ORDER BY around it would sort them all again, for the order
+// they already come in (1 M rows: 58 s with it on a loaded 2-core machine).
 func moveSQL(t *store.Table, lt *liteTable, staged []string, name string) string {
 	newest := "rowid DESC"
 	if layout.Contains(staged, store.ModifiedCol) {
@@ -253,7 +255,7 @@ func moveSQL(t *store.Table, lt *liteTable, staged []string, name string) string
 	}
 	q := "INSERT INTO " + lite.Ident(t.Name) + " (" + cols + ") SELECT " + cols + " FROM (SELECT " + cols +
 		", row_number() OVER (PARTITION BY " + lite.List(t.Key) + " ORDER BY " + newest + ") AS \"_n\" FROM " + lite.Ident(name) +
-		") WHERE \"_n\" = 1 ORDER BY " + lite.List(t.Key) + " ON CONFLICT (" + lite.List(t.Key) + ") DO "
+		") WHERE \"_n\" = 1 ON CONFLICT (" + lite.List(t.Key) + ") DO "
 	if len(set) == 0 {
 		return q + "NOTHING"
 	}

@@ -22,10 +22,10 @@ const jsonlStaged = "jsonl_staged"
 const publishChunk = 1000
 
 func (s *Store) createStaged(ctx context.Context) error {
-	_, err := s.base.L.Exec(ctx, `CREATE TABLE IF NOT EXISTS `+jsonlStaged+` (tbl TEXT NOT NULL, company TEXT NOT NULL,
+	_, err := s.db.Conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS `+jsonlStaged+` (tbl TEXT NOT NULL, company TEXT NOT NULL,
 		key BLOB NOT NULL, modified TEXT, row TEXT NOT NULL)`)
 	if err == nil {
-		_, err = s.base.L.Exec(ctx, `CREATE INDEX IF NOT EXISTS `+jsonlStaged+`_load ON `+jsonlStaged+` (tbl, company)`)
+		_, err = s.db.Conn.Exec(ctx, `CREATE INDEX IF NOT EXISTS `+jsonlStaged+`_load ON `+jsonlStaged+` (tbl, company)`)
 	}
 	return err
 }
@@ -35,31 +35,31 @@ func (s *Store) stage(ctx context.Context, b *store.Batch) error {
 	if len(b.ReplaceParents) > 0 || len(b.Deletes) > 0 {
 		return fmt.Errorf("table %q: a staged batch cannot replace parents or delete rows", b.Table.Name)
 	}
-	sh, err := layout.Resolve(b.Table)
+	rt, err := layout.Resolve(b.Table)
 	if err != nil {
 		return err
 	}
 	if _, ok := s.tables[b.Table.Name]; !ok {
 		return fmt.Errorf("table %q: %w", b.Table.Name, layout.ErrNotEnsured)
 	}
-	ins, err := s.base.L.Stmt(ctx, `INSERT INTO `+jsonlStaged+` (tbl, company, key, modified, row) VALUES (?, ?, ?, ?, ?)`)
+	ins, err := s.db.Conn.Stmt(ctx, `INSERT INTO `+jsonlStaged+` (tbl, company, key, modified, row) VALUES (?, ?, ?, ?, ?)`)
 	if err != nil {
 		return err
 	}
-	modified := sh.ModifiedIdx
+	modified := rt.ModifiedIdx
 	args := lite.Ordinals(5)
 	args[0].Value, args[1].Value = b.Table.Name, b.CompanyID
-	obj := make(map[string]*string, len(sh.Table.Columns))
+	obj := make(map[string]*string, len(rt.Table.Columns))
 	var key []byte
 	for _, r := range b.Upserts {
-		if err := sh.CheckRow(r); err != nil {
+		if err := rt.CheckRow(r); err != nil {
 			return err
 		}
 		key = key[:0]
-		for _, i := range sh.KeyIdx {
-			key = layout.AppendKey(key, decode.Stored(sh.Table.Columns[i].Type, r[i].Text))
+		for _, i := range rt.KeyIdx {
+			key = layout.AppendKey(key, decode.Stored(rt.Table.Columns[i].Type, r[i].Text))
 		}
-		for i, c := range sh.Table.Columns {
+		for i, c := range rt.Table.Columns {
 			obj[c.Name] = nil
 			if r[i].Valid {
 				obj[c.Name] = &r[i].Text
@@ -84,13 +84,13 @@ func (s *Store) stage(ctx context.Context, b *store.Batch) error {
 // of each key only, and saves w and checkpoints, in one transaction; Close
 // then writes them to t's file with the rest.
 func (s *Store) Publish(ctx context.Context, t *store.Table, companyID string, w *store.Watermark, checkpoints []store.Checkpoint, tally *store.Tally) (store.Counts, error) {
-	s.base.Mu.Lock()
-	defer s.base.Mu.Unlock()
-	if err := s.base.Ready(); err != nil {
+	s.db.Mu.Lock()
+	defer s.db.Mu.Unlock()
+	if err := s.db.Ready(); err != nil {
 		return store.Counts{}, err
 	}
 	var total store.Counts
-	err := s.tx(ctx, func(touched map[*jTable]bool) error {
+	err := s.tx(ctx, func(touched map[*tableState]bool) error {
 		var rows []store.Row
 		apply := func() error {
 			c, err := s.applyBatch(ctx, &store.Batch{Table: t, Upserts: rows}, touched)
@@ -105,7 +105,7 @@ func (s *Store) Publish(ctx context.Context, t *store.Table, companyID string, w
 		}
 		q := `SELECT row FROM (SELECT row, row_number() OVER (PARTITION BY key ORDER BY modified DESC, rowid DESC) AS n
 			FROM ` + jsonlStaged + ` WHERE tbl = ? AND company = ?) WHERE n = 1`
-		err := s.base.L.Query(ctx, q, []any{t.Name, companyID}, func(v []driver.Value) error {
+		err := s.db.Conn.Query(ctx, q, []any{t.Name, companyID}, func(v []driver.Value) error {
 			var obj map[string]*string
 			if err := json.Unmarshal([]byte(lite.AsString(v[0])), &obj); err != nil {
 				return fmt.Errorf("a staged row of %q: %w", t.Name, err)
@@ -127,40 +127,40 @@ func (s *Store) Publish(ctx context.Context, t *store.Table, companyID string, w
 		if err != nil {
 			return err
 		}
-		if _, err := s.base.L.Exec(ctx, `DELETE FROM `+jsonlStaged+` WHERE tbl = ? AND company = ?`, t.Name, companyID); err != nil {
+		if _, err := s.db.Conn.Exec(ctx, `DELETE FROM `+jsonlStaged+` WHERE tbl = ? AND company = ?`, t.Name, companyID); err != nil {
 			return err
 		}
 		if w != nil {
-			if err := s.base.Book.SaveWatermark(ctx, *w); err != nil {
+			if err := s.db.Keeper.SaveWatermark(ctx, *w); err != nil {
 				return err
 			}
 		}
 		if tally != nil {
-			if err := s.base.Book.AddTallies(ctx, []layout.TallyRow{{Tally: *tally, Counts: total}}); err != nil {
+			if err := s.db.Keeper.AddTallies(ctx, []layout.TallyRow{{Tally: *tally, Counts: total}}); err != nil {
 				return err
 			}
 		}
-		return s.base.Book.SaveCheckpoints(ctx, checkpoints)
+		return s.db.Keeper.SaveCheckpoints(ctx, checkpoints)
 	})
 	if err != nil {
-		return store.Counts{}, fmt.Errorf("%s: publishing %q: %w", s.base.Where, t.Name, err)
+		return store.Counts{}, fmt.Errorf("%s: publishing %q: %w", s.db.Where, t.Name, err)
 	}
 	return total, nil
 }
 
 // DiscardStaged drops the rows staged for t and companyID.
 func (s *Store) DiscardStaged(ctx context.Context, t *store.Table, companyID string) error {
-	s.base.Mu.Lock()
-	defer s.base.Mu.Unlock()
-	if err := s.base.Ready(); err != nil {
+	s.db.Mu.Lock()
+	defer s.db.Mu.Unlock()
+	if err := s.db.Ready(); err != nil {
 		return err
 	}
-	err := s.base.L.Tx(ctx, func() error {
-		_, err := s.base.L.Exec(ctx, `DELETE FROM `+jsonlStaged+` WHERE tbl = ? AND company = ?`, t.Name, companyID)
+	err := s.db.Conn.Tx(ctx, func() error {
+		_, err := s.db.Conn.Exec(ctx, `DELETE FROM `+jsonlStaged+` WHERE tbl = ? AND company = ?`, t.Name, companyID)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("%s: discarding the staged rows of %q: %w", s.base.Where, t.Name, err)
+		return fmt.Errorf("%s: discarding the staged rows of %q: %w", s.db.Where, t.Name, err)
 	}
 	return nil
 }

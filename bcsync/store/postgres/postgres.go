@@ -55,7 +55,7 @@ type Store struct {
 type pgTable struct {
 	cols       []string
 	hasDeleted bool
-	statements map[string]*statements // by layout.Shape.Sig
+	statements map[string]*statements // by layout.Resolved.Sig
 	// staged are the columns its staging table has (stagingName), nil
 	// until this session staged rows of the table.
 	staged map[string]bool

@@ -35,7 +35,7 @@ func (s *Store) stage(ctx context.Context, tx pgx.Tx, b *store.Batch) error {
 	if len(b.ReplaceParents) > 0 || len(b.Deletes) > 0 {
 		return fmt.Errorf("table %q: a staged batch cannot replace parents or delete rows", b.Table.Name)
 	}
-	sh, err := layout.Resolve(b.Table)
+	rt, err := layout.Resolve(b.Table)
 	if err != nil {
 		return err
 	}
@@ -69,10 +69,10 @@ func (s *Store) stage(ctx context.Context, tx pgx.Tx, b *store.Batch) error {
 	if len(b.Upserts) == 0 {
 		return nil
 	}
-	if err := checkRows(sh, b.Upserts); err != nil {
+	if err := checkRows(rt, b.Upserts); err != nil {
 		return err
 	}
-	vals := make([]any, len(sh.Table.Columns))
+	vals := make([]any, len(rt.Table.Columns))
 	n := 0
 	src := pgx.CopyFromFunc(func() ([]any, error) {
 		if n == len(b.Upserts) {
@@ -81,7 +81,7 @@ func (s *Store) stage(ctx context.Context, tx pgx.Tx, b *store.Batch) error {
 		for i, v := range b.Upserts[n] {
 			vals[i] = nil
 			if v.Valid {
-				vals[i] = decode.Stored(sh.Table.Columns[i].Type, v.Text)
+				vals[i] = decode.Stored(rt.Table.Columns[i].Type, v.Text)
 			}
 		}
 		n++
@@ -126,13 +126,13 @@ func (s *Store) Publish(ctx context.Context, t *store.Table, companyID string, w
 
 // scopeOf is the condition selecting companyID's rows of t (aliased a) and
 // TRUE for a table without companyId; $1 is the company.
-func scopeOf(sh *layout.Shape, a string, cast bool) string {
-	if sh.CompanyIdx < 0 {
+func scopeOf(rt *layout.Resolved, a string, cast bool) string {
+	if rt.CompanyIdx < 0 {
 		return "TRUE"
 	}
 	x := "$1::text"
 	if cast {
-		x = pgCast(x, sh.Table.Columns[sh.CompanyIdx].Type)
+		x = pgCast(x, rt.Table.Columns[rt.CompanyIdx].Type)
 	}
 	return a + "." + pgIdent(layout.CompanyIDCol) + " = " + x
 }
@@ -141,7 +141,7 @@ func scopeOf(sh *layout.Shape, a string, cast bool) string {
 // only) and drops them from the staging table.
 func (s *Store) move(ctx context.Context, tx pgx.Tx, t *store.Table, companyID string) (store.Counts, error) {
 	var c store.Counts
-	sh, err := layout.Resolve(t)
+	rt, err := layout.Resolve(t)
 	if err != nil {
 		return c, err
 	}
@@ -166,9 +166,9 @@ func (s *Store) move(ctx context.Context, tx pgx.Tx, t *store.Table, companyID s
 		}
 	}
 	var args []any
-	scope := scopeOf(sh, "s", false)
-	if sh.CompanyIdx >= 0 {
-		args = []any{decode.Stored(t.Columns[sh.CompanyIdx].Type, companyID)}
+	scope := scopeOf(rt, "s", false)
+	if rt.CompanyIdx >= 0 {
+		args = []any{decode.Stored(t.Columns[rt.CompanyIdx].Type, companyID)}
 	}
 	var have int64
 	if err := tx.QueryRow(ctx, "SELECT count(*) FROM "+staging+" AS s WHERE "+scope, args...).Scan(&have); err != nil {
@@ -177,12 +177,12 @@ func (s *Store) move(ctx context.Context, tx pgx.Tx, t *store.Table, companyID s
 	if have != want {
 		return c, fmt.Errorf("%d of the %d rows staged for company %s are gone (PostgreSQL empties unlogged tables after a crash): run the sync with --full to load them again", want-have, want, companyID)
 	}
-	realScope := scopeOf(sh, "t0", true)
+	realScope := scopeOf(rt, "t0", true)
 	var before bool
 	if err := tx.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM "+pgIdent(t.Name)+" AS t0 WHERE "+realScope+")", args...).Scan(&before); err != nil {
 		return c, err
 	}
-	q, err := s.moveSQL(t, sh, scope)
+	q, err := s.moveSQL(t, rt, scope)
 	if err != nil {
 		return c, err
 	}
@@ -193,13 +193,13 @@ func (s *Store) move(ctx context.Context, tx pgx.Tx, t *store.Table, companyID s
 	c.Inserted, c.Updated = ins, upd
 	if before {
 		var keys int64
-		q := "SELECT count(*) FROM (SELECT DISTINCT " + keyCasts(sh, "s") + " FROM " + staging + " AS s WHERE " + scope + ") AS k"
+		q := "SELECT count(*) FROM (SELECT DISTINCT " + keyCasts(rt, "s") + " FROM " + staging + " AS s WHERE " + scope + ") AS k"
 		if err := tx.QueryRow(ctx, q, args...).Scan(&keys); err != nil {
 			return c, err
 		}
 		c.Unchanged = keys - ins - upd
 	}
-	if sh.CompanyIdx >= 0 {
+	if rt.CompanyIdx >= 0 {
 		_, err = tx.Exec(ctx, "DELETE FROM "+staging+" AS s WHERE "+scope, args...)
 	} else {
 		_, err = tx.Exec(ctx, "TRUNCATE "+staging)
@@ -212,10 +212,10 @@ func (s *Store) move(ctx context.Context, tx pgx.Tx, t *store.Table, companyID s
 
 // keyCasts lists t's key columns of alias a cast to their types, the order
 // of the key index.
-func keyCasts(sh *layout.Shape, a string) string {
-	k := make([]string, len(sh.KeyIdx))
-	for j, i := range sh.KeyIdx {
-		c := sh.Table.Columns[i]
+func keyCasts(rt *layout.Resolved, a string) string {
+	k := make([]string, len(rt.KeyIdx))
+	for j, i := range rt.KeyIdx {
+		c := rt.Table.Columns[i]
 		k[j] = pgCast(a+"."+pgIdent(c.Name), c.Type)
 	}
 	return strings.Join(k, ", ")
@@ -224,13 +224,13 @@ func keyCasts(sh *layout.Shape, a string) string {
 // moveSQL is the upsert of a move: of each key the staged row with the
 // newest lastModifiedDateTime, then the one staged last, in key order,
 // returning how many rows it inserted and updated.
-func (s *Store) moveSQL(t *store.Table, sh *layout.Shape, scope string) (string, error) {
+func (s *Store) moveSQL(t *store.Table, rt *layout.Resolved, scope string) (string, error) {
 	p, err := s.statements(t)
 	if err != nil {
 		return "", err
 	}
 	newest := `s."_seq" DESC`
-	if sh.ModifiedIdx >= 0 {
+	if rt.ModifiedIdx >= 0 {
 		newest = "s." + pgIdent(store.ModifiedCol) + " DESC NULLS LAST, " + newest
 	}
 	var cols, casts []string
@@ -238,7 +238,7 @@ func (s *Store) moveSQL(t *store.Table, sh *layout.Shape, scope string) (string,
 		cols = append(cols, pgIdent(c.Name))
 		casts = append(casts, pgCast("s."+pgIdent(c.Name), c.Type))
 	}
-	keys := keyCasts(sh, "s")
+	keys := keyCasts(rt, "s")
 	sel := "SELECT DISTINCT ON (" + keys + ") " + strings.Join(casts, ", ") + " FROM " + pgIdent(stagingName(t.Name)) + " AS s WHERE " + scope +
 		" ORDER BY " + keys + ", " + newest
 	return "WITH up AS (INSERT INTO " + pgIdent(t.Name) + " AS t0 (" + strings.Join(cols, ", ") + ") " + sel +
@@ -249,7 +249,7 @@ func (s *Store) moveSQL(t *store.Table, sh *layout.Shape, scope string) (string,
 // DiscardStaged drops the rows staged for t and companyID.
 func (s *Store) DiscardStaged(ctx context.Context, t *store.Table, companyID string) error {
 	return s.locked(ctx, "discarding the staged rows of "+pgIdent(t.Name), func() error {
-		sh, err := layout.Resolve(t)
+		rt, err := layout.Resolve(t)
 		if err != nil {
 			return err
 		}
@@ -261,12 +261,12 @@ func (s *Store) DiscardStaged(ctx context.Context, t *store.Table, companyID str
 			if err != nil || tag.RowsAffected() == 0 {
 				return err // nothing was staged
 			}
-			scope := scopeOf(sh, "s", false)
-			if sh.CompanyIdx < 0 {
+			scope := scopeOf(rt, "s", false)
+			if rt.CompanyIdx < 0 {
 				_, err = tx.Exec(ctx, "TRUNCATE "+pgIdent(stagingName(t.Name)))
 				return err
 			}
-			_, err = tx.Exec(ctx, "DELETE FROM "+pgIdent(stagingName(t.Name))+" AS s WHERE "+scope, decode.Stored(t.Columns[sh.CompanyIdx].Type, companyID))
+			_, err = tx.Exec(ctx, "DELETE FROM "+pgIdent(stagingName(t.Name))+" AS s WHERE "+scope, decode.Stored(t.Columns[rt.CompanyIdx].Type, companyID))
 			return err
 		})
 	})

@@ -16,7 +16,7 @@ import (
 // statements holds the prepared statements and reusable argument slices for
 // one table and column set, so upserting a row allocates nothing of its own.
 type statements struct {
-	sh *layout.Shape
+	rt *layout.Resolved
 	// ins inserts a row unless its key exists; upd then updates it only if
 	// a column differs. changes() of each tells inserted/updated/unchanged.
 	ins, upd         driver.Stmt
@@ -44,12 +44,12 @@ func (s *Store) statements(ctx context.Context, t *store.Table) (*statements, er
 	if !ok {
 		return nil, fmt.Errorf("table %q: %w", t.Name, layout.ErrNotEnsured)
 	}
-	sh, err := layout.Resolve(t)
+	rt, err := layout.Resolve(t)
 	if err != nil {
 		return nil, err
 	}
-	if p, ok := lt.statements[sh.Sig]; ok {
-		p.sh = sh
+	if p, ok := lt.statements[rt.Sig]; ok {
+		p.rt = rt
 		return p, nil
 	}
 	for _, c := range t.Columns {
@@ -57,13 +57,13 @@ func (s *Store) statements(ctx context.Context, t *store.Table) (*statements, er
 			return nil, fmt.Errorf("table %q: column %q: %w", t.Name, c.Name, layout.ErrNotEnsured)
 		}
 	}
-	p := &statements{sh: sh}
+	p := &statements{rt: rt}
 	name := lite.Ident(t.Name)
 	var cols, set, differ, where []string
 	for i, c := range t.Columns {
 		q := lite.Ident(c.Name)
 		cols = append(cols, q)
-		if !sh.IsKey(i) {
+		if !rt.IsKey(i) {
 			p.nonKey = append(p.nonKey, i)
 			set = append(set, q+" = ?")
 			differ = append(differ, q+" IS NOT ?")
@@ -79,7 +79,7 @@ func (s *Store) statements(ctx context.Context, t *store.Table) (*statements, er
 	}
 	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 	insert := "INSERT INTO " + name + " (" + strings.Join(cols, ", ") + ") VALUES "
-	if p.ins, err = s.base.L.Stmt(ctx, insert+row+" ON CONFLICT DO NOTHING"); err != nil {
+	if p.ins, err = s.db.Conn.Stmt(ctx, insert+row+" ON CONFLICT DO NOTHING"); err != nil {
 		return nil, err
 	}
 	p.insArgs = lite.Ordinals(len(cols))
@@ -93,12 +93,12 @@ func (s *Store) statements(ctx context.Context, t *store.Table) (*statements, er
 	if len(set) > 0 {
 		q := "UPDATE " + name + " SET " + strings.Join(set, ", ") + " WHERE " + strings.Join(where, " AND ") +
 			" AND (" + strings.Join(differ, " OR ") + ")"
-		if p.upd, err = s.base.L.Stmt(ctx, q); err != nil {
+		if p.upd, err = s.db.Conn.Stmt(ctx, q); err != nil {
 			return nil, err
 		}
-		p.updArgs = lite.Ordinals(2*len(p.nonKey) + len(sh.KeyIdx))
+		p.updArgs = lite.Ordinals(2*len(p.nonKey) + len(rt.KeyIdx))
 	}
-	lt.statements[sh.Sig] = p
+	lt.statements[rt.Sig] = p
 	return p, nil
 }
 
@@ -125,7 +125,7 @@ func (s *Store) rowsInsert(ctx context.Context, insert string, cols []string) (*
 	}
 	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 	q := insert + " (" + strings.Join(cols, ", ") + ") VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
-	st, err := s.base.L.Stmt(ctx, q)
+	st, err := s.db.Conn.Stmt(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -134,22 +134,22 @@ func (s *Store) rowsInsert(ctx context.Context, insert string, cols []string) (*
 
 // liteValue converts a cell to what SQLite stores: int64 for integers and
 // booleans, float64 for floats, text for the rest.
-func liteValue(sh *layout.Shape, i int, v store.Value) (driver.Value, error) {
+func liteValue(rt *layout.Resolved, i int, v store.Value) (driver.Value, error) {
 	if !v.Valid {
 		return nil, nil
 	}
-	c := sh.Table.Columns[i]
+	c := rt.Table.Columns[i]
 	switch c.Type {
 	case store.Int:
 		n, err := strconv.ParseInt(v.Text, 10, 64)
 		if err != nil {
-			return nil, decode.Check(sh.Table.Name, c.Name, c.Type, v.Text)
+			return nil, decode.Check(rt.Table.Name, c.Name, c.Type, v.Text)
 		}
 		return n, nil
 	case store.Bool:
 		b, ok := decode.ParseBool(v.Text)
 		if !ok {
-			return nil, decode.Check(sh.Table.Name, c.Name, c.Type, v.Text)
+			return nil, decode.Check(rt.Table.Name, c.Name, c.Type, v.Text)
 		}
 		if b {
 			return int64(1), nil
@@ -158,12 +158,12 @@ func liteValue(sh *layout.Shape, i int, v store.Value) (driver.Value, error) {
 	case store.Float:
 		f, err := strconv.ParseFloat(v.Text, 64)
 		if err != nil {
-			return nil, decode.Check(sh.Table.Name, c.Name, c.Type, v.Text)
+			return nil, decode.Check(rt.Table.Name, c.Name, c.Type, v.Text)
 		}
 		return f, nil
 	case store.Decimal:
 		if !decode.IsNumber(v.Text) {
-			return nil, decode.Check(sh.Table.Name, c.Name, c.Type, v.Text)
+			return nil, decode.Check(rt.Table.Name, c.Name, c.Type, v.Text)
 		}
 	}
 	return decode.Stored(c.Type, v.Text), nil
@@ -181,12 +181,12 @@ func (s *Store) applyBatch(ctx context.Context, b *store.Batch) (store.Counts, e
 	if err != nil {
 		return c, err
 	}
-	sh := p.sh
+	rt := p.rt
 	replacing := len(b.ReplaceParents) > 0
 	if replacing && p.many != nil {
 		// Parents without children yet (a first load) have nothing to
 		// replace: their children are new rows, inserted in chunks.
-		has, err := s.hasChildren(ctx, sh, b)
+		has, err := s.hasChildren(ctx, rt, b)
 		if err != nil {
 			return c, err
 		}
@@ -210,7 +210,7 @@ func (s *Store) applyBatch(ctx context.Context, b *store.Batch) (store.Counts, e
 		}
 		if chunked && len(rows)-n >= p.many.rows {
 			chunk := rows[n : n+p.many.rows]
-			ins, err := p.many.run(sh, chunk)
+			ins, err := p.many.run(rt, chunk)
 			if err != nil {
 				return c, fmt.Errorf("rows %d-%d: %w", n, n+len(chunk)-1, err)
 			}
@@ -247,7 +247,7 @@ func (s *Store) applyBatch(ctx context.Context, b *store.Batch) (store.Counts, e
 		c.Deleted += n
 	}
 	if len(b.Deletes) > 0 {
-		n, err := s.deleteKeys(ctx, sh, b.Deletes)
+		n, err := s.deleteKeys(ctx, rt, b.Deletes)
 		if err != nil {
 			return c, err
 		}
@@ -263,10 +263,10 @@ func (s *Store) applyBatch(ctx context.Context, b *store.Batch) (store.Counts, e
 
 // run inserts rows, exactly ri.rows of them, in one statement and returns
 // how many it inserted.
-func (ri *rowsInsert) run(sh *layout.Shape, rows []store.Row) (int64, error) {
-	nc := len(sh.Table.Columns)
+func (ri *rowsInsert) run(rt *layout.Resolved, rows []store.Row) (int64, error) {
+	nc := len(rt.Table.Columns)
 	for j, r := range rows {
-		if err := sh.CheckRow(r); err != nil {
+		if err := rt.CheckRow(r); err != nil {
 			return 0, err
 		}
 		for i := range r {
@@ -277,36 +277,36 @@ func (ri *rowsInsert) run(sh *layout.Shape, rows []store.Row) (int64, error) {
 			}
 			// A text equal to the row before's reuses its boxed value:
 			// company ids, dates, account numbers repeat a lot.
-			if x, ok := prev.Value.(string); ok && r[i].Valid && x == r[i].Text && lite.Type(sh.Table.Columns[i].Type) == "TEXT" {
+			if x, ok := prev.Value.(string); ok && r[i].Valid && x == r[i].Text && lite.Type(rt.Table.Columns[i].Type) == "TEXT" {
 				a.Value = prev.Value
 				continue
 			}
 			var err error
-			if a.Value, err = liteValue(sh, i, r[i]); err != nil {
+			if a.Value, err = liteValue(rt, i, r[i]); err != nil {
 				return 0, err
 			}
 		}
 	}
 	n, err := lite.RunStmt(ri.st, ri.args)
 	if err != nil {
-		return 0, fmt.Errorf("table %q: %w", sh.Table.Name, err)
+		return 0, fmt.Errorf("table %q: %w", rt.Table.Name, err)
 	}
 	return n, nil
 }
 
 // bindRow sets the insert's arguments to r.
 func (p *statements) bindRow(r store.Row) error {
-	sh := p.sh
-	if err := sh.CheckRow(r); err != nil {
+	rt := p.rt
+	if err := rt.CheckRow(r); err != nil {
 		return err
 	}
 	for i := range r {
 		a := &p.insArgs[i]
-		if x, ok := a.Value.(string); ok && r[i].Valid && x == r[i].Text && lite.Type(sh.Table.Columns[i].Type) == "TEXT" {
+		if x, ok := a.Value.(string); ok && r[i].Valid && x == r[i].Text && lite.Type(rt.Table.Columns[i].Type) == "TEXT" {
 			continue // as the row before
 		}
 		var err error
-		if a.Value, err = liteValue(sh, i, r[i]); err != nil {
+		if a.Value, err = liteValue(rt, i, r[i]); err != nil {
 			return err
 		}
 	}
@@ -320,18 +320,18 @@ func (s *Store) update(p *statements) (bool, error) {
 		return false, nil
 	}
 	// SET the non-key columns, WHERE the key, AND one of them differs.
-	sh := p.sh
+	rt := p.rt
 	a, nk := p.updArgs, len(p.nonKey)
 	for j, i := range p.nonKey {
 		a[j].Value = p.insArgs[i].Value
-		a[nk+len(sh.KeyIdx)+j].Value = p.insArgs[i].Value
+		a[nk+len(rt.KeyIdx)+j].Value = p.insArgs[i].Value
 	}
-	for j, i := range sh.KeyIdx {
+	for j, i := range rt.KeyIdx {
 		a[nk+j].Value = p.insArgs[i].Value
 	}
 	ch, err := lite.RunStmt(p.upd, a)
 	if err != nil {
-		return false, fmt.Errorf("table %q: %w", sh.Table.Name, err)
+		return false, fmt.Errorf("table %q: %w", rt.Table.Name, err)
 	}
 	return ch > 0, nil
 }
@@ -346,13 +346,13 @@ func (s *Store) updateRow(p *statements, r store.Row) (bool, error) {
 
 // upsertRow inserts r, or updates the row with its key if it differs.
 func (s *Store) upsertRow(p *statements, r store.Row, replacing bool, c *store.Counts) error {
-	sh := p.sh
+	rt := p.rt
 	if err := p.bindRow(r); err != nil {
 		return err
 	}
 	ch, err := lite.RunStmt(p.ins, p.insArgs)
 	if err != nil {
-		return fmt.Errorf("table %q: %w", sh.Table.Name, err)
+		return fmt.Errorf("table %q: %w", rt.Table.Name, err)
 	}
 	if ch > 0 {
 		c.Inserted++
@@ -364,7 +364,7 @@ func (s *Store) upsertRow(p *statements, r store.Row, replacing bool, c *store.C
 		c.Unchanged++
 	}
 	if replacing {
-		for j, i := range sh.KeyIdx {
+		for j, i := range rt.KeyIdx {
 			p.keepArgs[j].Value = p.insArgs[i].Value
 		}
 		if _, err := lite.RunStmt(p.keep, p.keepArgs); err != nil {

@@ -77,7 +77,7 @@ func TestKilledPublish(t *testing.T) {
 				require.True(t, published)
 				require.Equal(t, killWatermark, w)
 				require.Len(t, got, killRows)
-				n, err := s.base.L.Count(ctx, "SELECT count(*) FROM sqlite_schema WHERE name = ?", stagingName(tb.Name, fixture.Co1))
+				n, err := s.db.Conn.Count(ctx, "SELECT count(*) FROM sqlite_schema WHERE name = ?", stagingName(tb.Name, fixture.Co1))
 				require.NoError(t, err)
 				require.Zero(t, n, "the staging table is gone")
 			} else {

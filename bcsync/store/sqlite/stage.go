@@ -26,7 +26,7 @@ func stagingName(table, companyID string) string { return "_staged/" + table + "
 // (forgetStaging).
 type stagingTable struct {
 	cols    []string               // present in the database
-	inserts map[string]*stagedRows // by layout.Shape.Sig
+	inserts map[string]*stagedRows // by layout.Resolved.Sig
 }
 
 // stagedRows appends rows of one column set to a staging table: chunks of
@@ -41,14 +41,14 @@ func (s *Store) stage(ctx context.Context, b *store.Batch) error {
 	if len(b.ReplaceParents) > 0 || len(b.Deletes) > 0 {
 		return fmt.Errorf("table %q: a staged batch cannot replace parents or delete rows", b.Table.Name)
 	}
-	sh, err := layout.Resolve(b.Table)
+	rt, err := layout.Resolve(b.Table)
 	if err != nil {
 		return err
 	}
 	if _, ok := s.tables[b.Table.Name]; !ok {
 		return fmt.Errorf("table %q: %w", b.Table.Name, layout.ErrNotEnsured)
 	}
-	ins, err := s.stagedRows(ctx, sh, stagingName(b.Table.Name, b.CompanyID))
+	ins, err := s.stagedRows(ctx, rt, stagingName(b.Table.Name, b.CompanyID))
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (s *Store) stage(ctx context.Context, b *store.Batch) error {
 		if ins.many != nil && len(rows)-n >= ins.many.rows {
 			chunk = ins.many
 		}
-		if _, err := chunk.run(sh, rows[n:n+chunk.rows]); err != nil {
+		if _, err := chunk.run(rt, rows[n:n+chunk.rows]); err != nil {
 			return fmt.Errorf("rows %d-%d: %w", n, n+chunk.rows-1, err)
 		}
 		n += chunk.rows
@@ -73,47 +73,47 @@ func (s *Store) stage(ctx context.Context, b *store.Batch) error {
 	return nil
 }
 
-// stagedRows returns the inserts of sh's column set into the staging table
+// stagedRows returns the inserts of rt's column set into the staging table
 // name, creating the table or adding the columns it lacks first.
-func (s *Store) stagedRows(ctx context.Context, sh *layout.Shape, name string) (*stagedRows, error) {
+func (s *Store) stagedRows(ctx context.Context, rt *layout.Resolved, name string) (*stagedRows, error) {
 	st, ok := s.staging[name]
 	if !ok {
-		have, _, _, err := s.base.L.Columns(ctx, "main", name)
+		have, _, _, err := s.db.Conn.Columns(ctx, "main", name)
 		if err != nil {
 			return nil, err
 		}
 		st = &stagingTable{cols: have, inserts: map[string]*stagedRows{}}
 		s.staging[name] = st
 	}
-	if ins, ok := st.inserts[sh.Sig]; ok {
+	if ins, ok := st.inserts[rt.Sig]; ok {
 		return ins, nil
 	}
 	var ddl []string
 	if st.cols == nil {
 		var defs []string
-		for _, c := range sh.Table.Columns {
+		for _, c := range rt.Table.Columns {
 			defs = append(defs, lite.Ident(c.Name)+" "+lite.Type(c.Type))
 		}
 		ddl = append(ddl, "CREATE TABLE "+lite.Ident(name)+" ("+strings.Join(defs, ", ")+")")
 	} else {
-		for _, c := range sh.Table.Columns {
+		for _, c := range rt.Table.Columns {
 			if !layout.Contains(st.cols, c.Name) {
 				ddl = append(ddl, "ALTER TABLE "+lite.Ident(name)+" ADD COLUMN "+lite.Ident(c.Name)+" "+lite.Type(c.Type))
 			}
 		}
 	}
 	for _, q := range ddl {
-		if _, err := s.base.L.Exec(ctx, q); err != nil {
+		if _, err := s.db.Conn.Exec(ctx, q); err != nil {
 			return nil, err
 		}
 	}
-	for _, c := range sh.Table.Columns {
+	for _, c := range rt.Table.Columns {
 		if !layout.Contains(st.cols, c.Name) {
 			st.cols = append(st.cols, c.Name)
 		}
 	}
-	cols := make([]string, len(sh.Table.Columns))
-	for i, c := range sh.Table.Columns {
+	cols := make([]string, len(rt.Table.Columns))
+	for i, c := range rt.Table.Columns {
 		cols[i] = lite.Ident(c.Name)
 	}
 	insert := "INSERT INTO " + lite.Ident(name)
@@ -122,39 +122,39 @@ func (s *Store) stagedRows(ctx context.Context, sh *layout.Shape, name string) (
 		return nil, err
 	}
 	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
-	one, err := s.base.L.Stmt(ctx, insert+" ("+strings.Join(cols, ", ")+") VALUES "+row)
+	one, err := s.db.Conn.Stmt(ctx, insert+" ("+strings.Join(cols, ", ")+") VALUES "+row)
 	if err != nil {
 		return nil, err
 	}
 	ins := &stagedRows{many: many, one: &rowsInsert{st: one, args: lite.Ordinals(len(cols)), rows: 1}}
-	st.inserts[sh.Sig] = ins
+	st.inserts[rt.Sig] = ins
 	return ins, nil
 }
 
 // Publish moves the rows staged for t and companyID into t in key order,
 // and saves w and checkpoints, in one transaction.
 func (s *Store) Publish(ctx context.Context, t *store.Table, companyID string, w *store.Watermark, checkpoints []store.Checkpoint, tally *store.Tally) (store.Counts, error) {
-	s.base.Mu.Lock()
-	defer s.base.Mu.Unlock()
-	if err := s.base.Ready(); err != nil {
+	s.db.Mu.Lock()
+	defer s.db.Mu.Unlock()
+	if err := s.db.Ready(); err != nil {
 		return store.Counts{}, err
 	}
 	var c store.Counts
-	err := s.base.L.Tx(ctx, func() (err error) {
+	err := s.db.Conn.Tx(ctx, func() (err error) {
 		if c, err = s.move(ctx, t, companyID); err != nil {
 			return err
 		}
 		if w != nil {
-			if err := s.base.Book.SaveWatermark(ctx, *w); err != nil {
+			if err := s.db.Keeper.SaveWatermark(ctx, *w); err != nil {
 				return err
 			}
 		}
 		if tally != nil {
-			if err := s.base.Book.AddTallies(ctx, []layout.TallyRow{{Tally: *tally, Counts: c}}); err != nil {
+			if err := s.db.Keeper.AddTallies(ctx, []layout.TallyRow{{Tally: *tally, Counts: c}}); err != nil {
 				return err
 			}
 		}
-		if err := s.base.Book.SaveCheckpoints(ctx, checkpoints); err != nil {
+		if err := s.db.Keeper.SaveCheckpoints(ctx, checkpoints); err != nil {
 			return err
 		}
 		if s.beforePublishCommit != nil {
@@ -164,10 +164,10 @@ func (s *Store) Publish(ctx context.Context, t *store.Table, companyID string, w
 	})
 	// The staging table is gone, or still there after a rollback: either
 	// way its cached state is stale.
-	s.base.L.Forget(lite.Ident(stagingName(t.Name, companyID)))
+	s.db.Conn.Forget(lite.Ident(stagingName(t.Name, companyID)))
 	delete(s.staging, stagingName(t.Name, companyID))
 	if err != nil {
-		return store.Counts{}, fmt.Errorf("%s: publishing %q: %w", s.base.Where, t.Name, err)
+		return store.Counts{}, fmt.Errorf("%s: publishing %q: %w", s.db.Where, t.Name, err)
 	}
 	return c, nil
 }
@@ -178,7 +178,7 @@ func (s *Store) Publish(ctx context.Context, t *store.Table, companyID string, w
 // updated the rows that differed, unchanged the rest of the staged keys.
 func (s *Store) move(ctx context.Context, t *store.Table, companyID string) (store.Counts, error) {
 	var c store.Counts
-	sh, err := layout.Resolve(t)
+	rt, err := layout.Resolve(t)
 	if err != nil {
 		return c, err
 	}
@@ -187,7 +187,7 @@ func (s *Store) move(ctx context.Context, t *store.Table, companyID string) (sto
 		return c, fmt.Errorf("table %q: %w", t.Name, layout.ErrNotEnsured)
 	}
 	name := stagingName(t.Name, companyID)
-	staged, _, _, err := s.base.L.Columns(ctx, "main", name)
+	staged, _, _, err := s.db.Conn.Columns(ctx, "main", name)
 	if err != nil || staged == nil {
 		return c, err // nothing staged: an empty first load
 	}
@@ -197,34 +197,34 @@ func (s *Store) move(ctx context.Context, t *store.Table, companyID string) (sto
 		}
 	}
 	scope, args := "", []any(nil)
-	if sh.CompanyIdx >= 0 {
-		scope, args = " WHERE "+lite.Ident(layout.CompanyIDCol)+" = ?", []any{decode.Stored(t.Columns[sh.CompanyIdx].Type, companyID)}
+	if rt.CompanyIdx >= 0 {
+		scope, args = " WHERE "+lite.Ident(layout.CompanyIDCol)+" = ?", []any{decode.Stored(t.Columns[rt.CompanyIdx].Type, companyID)}
 	}
 	count := "SELECT count(*) FROM " + lite.Ident(t.Name) + scope
-	before, err := s.base.L.Count(ctx, count, args...)
+	before, err := s.db.Conn.Count(ctx, count, args...)
 	if err != nil {
 		return c, err
 	}
-	changed, err := s.base.L.Exec(ctx, moveSQL(t, lt, staged, name))
+	changed, err := s.db.Conn.Exec(ctx, moveSQL(t, lt, staged, name))
 	if err != nil {
 		return c, err
 	}
 	after := before + changed
 	if before > 0 {
-		if after, err = s.base.L.Count(ctx, count, args...); err != nil {
+		if after, err = s.db.Conn.Count(ctx, count, args...); err != nil {
 			return c, err
 		}
 	}
 	c.Inserted = after - before
 	c.Updated = changed - c.Inserted
 	if before > 0 {
-		keys, err := s.base.L.Count(ctx, "SELECT count(*) FROM (SELECT 1 FROM "+lite.Ident(name)+" GROUP BY "+lite.List(t.Key)+")")
+		keys, err := s.db.Conn.Count(ctx, "SELECT count(*) FROM (SELECT 1 FROM "+lite.Ident(name)+" GROUP BY "+lite.List(t.Key)+")")
 		if err != nil {
 			return c, err
 		}
 		c.Unchanged = keys - changed
 	}
-	_, err = s.base.L.Exec(ctx, "DROP TABLE "+lite.Ident(name))
+	_, err = s.db.Conn.Exec(ctx, "DROP TABLE "+lite.Ident(name))
 	return c, err
 }
 
@@ -264,20 +264,20 @@ func moveSQL(t *store.Table, lt *liteTable, staged []string, name string) string
 
 // DiscardStaged drops what a first load of t for companyID staged.
 func (s *Store) DiscardStaged(ctx context.Context, t *store.Table, companyID string) error {
-	s.base.Mu.Lock()
-	defer s.base.Mu.Unlock()
-	if err := s.base.Ready(); err != nil {
+	s.db.Mu.Lock()
+	defer s.db.Mu.Unlock()
+	if err := s.db.Ready(); err != nil {
 		return err
 	}
 	name := stagingName(t.Name, companyID)
-	s.base.L.Forget(lite.Ident(name))
+	s.db.Conn.Forget(lite.Ident(name))
 	delete(s.staging, name)
-	err := s.base.L.Tx(ctx, func() error {
-		_, err := s.base.L.Exec(ctx, "DROP TABLE IF EXISTS "+lite.Ident(name))
+	err := s.db.Conn.Tx(ctx, func() error {
+		_, err := s.db.Conn.Exec(ctx, "DROP TABLE IF EXISTS "+lite.Ident(name))
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("%s: discarding the staged rows of %q: %w", s.base.Where, t.Name, err)
+		return fmt.Errorf("%s: discarding the staged rows of %q: %w", s.db.Where, t.Name, err)
 	}
 	return nil
 }
@@ -285,6 +285,6 @@ func (s *Store) DiscardStaged(ctx context.Context, t *store.Table, companyID str
 // forgetStaging drops what the store knows of staging tables, after a
 // transaction that may have created or changed some was rolled back.
 func (s *Store) forgetStaging() {
-	s.base.L.Forget(`"_staged/`)
+	s.db.Conn.Forget(`"_staged/`)
 	s.staging = map[string]*stagingTable{}
 }

@@ -175,7 +175,7 @@ func (s *Store) move(ctx context.Context, tx pgx.Tx, t *store.Table, companyID s
 		return c, fmt.Errorf("counting the staged rows: %w", err)
 	}
 	if have != want {
-		return c, fmt.Errorf("%d of the %d rows staged for company %s are gone (PostgreSQL empties unlogged tables after a crash): run the sync with --full to load them again", want-have, want, companyID)
+		return c, fmt.Errorf("%d of the %d rows staged for company %s are gone (PostgreSQL empties unlogged tables after a server crash); the next run reads them again", want-have, want, companyID)
 	}
 	realScope := scopeOf(rt, "t0", true)
 	var before bool

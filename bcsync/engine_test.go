@@ -106,9 +106,33 @@ func TestDrainTimeoutCommitsTheRequestInFlight(t *testing.T) {
 	defer third()
 	summary, err := tn.engine(t, o).Run(ctx)
 	require.ErrorIs(t, err, bcsync.ErrInterrupted)
-	require.Equal(t, []bcsync.SetResult{{SetKey: summary.Results[0].SetKey, Counts: store.Counts{Inserted: 100}, Requests: 2,
+	// A first load is staged: its rows count once it is published.
+	require.Equal(t, []bcsync.SetResult{{SetKey: summary.Results[0].SetKey, Requests: 2,
 		Duration: 0, Err: summary.Results[0].Err}}, summary.Results)
 	require.True(t, summary.Results[0].Interrupted())
+	require.Equal(t, int64(100), committedRows(t, tn.dest, "customers"), "both pages were committed")
+}
+
+// committedRows sums the rows the checkpoints of set in dest's last run
+// committed.
+func committedRows(t *testing.T, dest, set string) int64 {
+	t.Helper()
+	st, err := store.New(dest)
+	require.NoError(t, err)
+	require.NoError(t, st.Open(t.Context()))
+	defer st.Close()
+	run, ok, err := st.LastRun(t.Context())
+	require.NoError(t, err)
+	require.True(t, ok)
+	cps, err := st.Checkpoints(t.Context(), run.ID)
+	require.NoError(t, err)
+	var n int64
+	for _, cp := range cps {
+		if cp.Set == set {
+			n += cp.Rows
+		}
+	}
+	return n
 }
 
 // TestSetupErrorsNameTheirStep: each setup failure is a *SetupError with

@@ -95,7 +95,7 @@ func (r *runner) scope(u *unit) *bc.Company {
 func (r *runner) batches(u *unit, out *decode.Rows) []store.Batch {
 	var bs []store.Batch
 	if u.set.Store {
-		bs = append(bs, store.Batch{Table: u.set.Table, Upserts: out.Rows, CompanyID: u.co.id})
+		bs = append(bs, store.Batch{Table: u.set.Table, Upserts: out.Rows, CompanyID: u.co.id, Stage: u.staged})
 	}
 	for _, c := range u.set.Children {
 		bs = append(bs, store.Batch{Table: c.Table, Upserts: out.Children[c.Nav], CompanyID: u.co.id, ReplaceParents: out.Parents})

@@ -13,11 +13,15 @@ import (
 
 // A unit is one company × set: its mode, its tasks in flight, its counts.
 type unit struct {
-	co    company
-	set   *plan.Set
-	dec   *decode.Decoder
-	full  bool      // read everything (no watermark)
-	since time.Time // incremental: lastModifiedDateTime after this (minus overlap)
+	co   company
+	set  *plan.Set
+	dec  *decode.Decoder
+	full bool // read everything (no watermark)
+	// staged: a first load of a set with change times (read in full), whose
+	// rows are staged and published whole when the unit finishes, in the
+	// transaction of its watermark. Child tables are written in place.
+	staged bool
+	since  time.Time // incremental: lastModifiedDateTime after this (minus overlap)
 	// sentinels: a first load from --since also reads rows whose change
 	// time is BC's 0001-01-01 sentinel.
 	sentinels bool

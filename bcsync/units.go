@@ -104,9 +104,16 @@ func (r *runner) startUnit(ctx context.Context, co company, s *plan.Set) error {
 	if err := r.mode(ctx, u); err != nil {
 		return err
 	}
+	u.staged = u.full && s.LastModified && s.Store
 	if len(cps) > 0 {
 		u.resumed = true
 		return r.resume(u, cps)
+	}
+	if u.staged {
+		// What an abandoned first load staged is not this one's.
+		if err := r.e.store.DiscardStaged(ctx, s.Table, co.id); err != nil {
+			return err
+		}
 	}
 	switch {
 	case r.e.opts.NoSplit && u.full:

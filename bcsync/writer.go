@@ -213,14 +213,7 @@ func (r *runner) finish(ctx context.Context, u *unit) {
 		u.mu.Unlock()
 	}
 	if !failed {
-		if u.set.LastModified {
-			if err := r.e.store.SaveWatermark(ctx, store.Watermark{CompanyID: u.co.id, Set: u.set.Name, At: r.run.ServerStart}); err != nil {
-				r.setFatal(err)
-				return
-			}
-		}
-		done := store.Checkpoint{RunID: r.run.ID, CompanyID: u.co.id, Set: u.set.Name, Partition: unitDonePartition.String(), Done: true}
-		if _, err := r.e.store.Apply(ctx, nil, []store.Checkpoint{done}); err != nil {
+		if err := r.complete(ctx, u); err != nil {
 			r.setFatal(err)
 			return
 		}
@@ -237,4 +230,32 @@ func (r *runner) finish(ctx context.Context, u *unit) {
 	for _, res := range outcome {
 		r.e.opts.Observer.SetFinished(res)
 	}
+}
+
+// complete records a unit's success: its watermark and done checkpoint and,
+// for a staged first load, the move of its rows into the table, all in one
+// transaction.
+func (r *runner) complete(ctx context.Context, u *unit) error {
+	var w *store.Watermark
+	if u.set.LastModified {
+		w = &store.Watermark{CompanyID: u.co.id, Set: u.set.Name, At: r.run.ServerStart}
+	}
+	done := store.Checkpoint{RunID: r.run.ID, CompanyID: u.co.id, Set: u.set.Name, Partition: unitDonePartition.String(), Done: true}
+	if u.staged {
+		c, err := r.e.store.Publish(ctx, u.set.Table, u.co.id, w, []store.Checkpoint{done}, u.tally(u.set.Table))
+		if err != nil {
+			return fmt.Errorf("publishing the first load of %s of %s: %w", u.set.Name, u.co.name, err)
+		}
+		u.mu.Lock()
+		u.tableResult(u.set.Table).Counts.Add(c)
+		u.mu.Unlock()
+		return nil
+	}
+	if w != nil {
+		if err := r.e.store.SaveWatermark(ctx, *w); err != nil {
+			return err
+		}
+	}
+	_, err := r.e.store.Apply(ctx, nil, []store.Checkpoint{done})
+	return err
 }

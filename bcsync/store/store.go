@@ -18,7 +18,8 @@
 // Every write of rows is one transaction together with the checkpoint that
 // records it, so a sync killed at any moment resumes from what was
 // committed, and re-reading a page is harmless because rows are upserted by
-// key.
+// key. A first load is staged (Batch.Stage) and published whole (Publish):
+// readers never see half of one.
 package store
 
 import (
@@ -108,12 +109,21 @@ type Batch struct {
 	ReplaceParents []string
 	// Deletes removes rows by key values (aligned with Table.Key).
 	Deletes [][]string
+	// Stage appends Upserts to the staging of Table for CompanyID instead
+	// of writing them to Table: a first load, which Publish moves into
+	// Table whole. A staged batch has no ReplaceParents or Deletes, and its
+	// Counts stay zero until the rows are published.
+	Stage bool
 	// Counts is set by Apply: what this batch changed.
 	Counts Counts
 	// Tally, when set, is the _counts row Apply adds Counts to, in the
 	// batch's own transaction.
 	Tally *Tally
 }
+
+// ModifiedCol is the column whose newest value wins when Publish meets a key
+// staged twice.
+const ModifiedCol = "lastModifiedDateTime"
 
 // Tally names the row of _counts a transaction adds to — one run's company
 // × table — and carries the requests behind it. Counts are committed with
@@ -185,6 +195,18 @@ type Store interface {
 	EnsureTable(ctx context.Context, t *Table) error
 	// Apply writes batches and checkpoints in one transaction.
 	Apply(ctx context.Context, batches []Batch, checkpoints []Checkpoint) (Counts, error)
+
+	// Publish moves the rows staged for t and companyID into t, in t's key
+	// order, in one transaction that also saves w (when not nil) and
+	// checkpoints, and adds the counts to tally (when not nil). Of staged
+	// rows with the same key the one with the newest lastModifiedDateTime
+	// wins (a row changed while a partitioned load read it), then the one
+	// staged last. Rows already in t with a staged key are updated; the
+	// rest stay.
+	Publish(ctx context.Context, t *Table, companyID string, w *Watermark, checkpoints []Checkpoint, tally *Tally) (Counts, error)
+	// DiscardStaged drops the rows staged for t and companyID by a first
+	// load that will not be published (one a new run starts over).
+	DiscardStaged(ctx context.Context, t *Table, companyID string) error
 
 	// LastRun returns the most recent run (ok false if none).
 	LastRun(ctx context.Context) (run Run, ok bool, err error)

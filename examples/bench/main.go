@@ -61,6 +61,8 @@ type options struct {
 	workDir              string
 	keep                 bool
 	cpuProfiles          string
+	quick                bool
+	postgres             string
 }
 
 // flags defines the bench's flags into o (the list into clientGL), in the
@@ -87,6 +89,8 @@ func flags(o *options, clientGL *string) *cli.Set {
 	fs.Bool(&o.json, "json", false, "print the results as JSON on stdout (the table goes to stderr)")
 	fs.String(&o.workDir, "dir", "", "work directory (default: a temporary one, removed at the end)").As("dir")
 	fs.Bool(&o.keep, "keep", false, "keep the temporary work directory")
+	fs.Bool(&o.quick, "quick", false, "a short run (about a minute, for CI): 10,000 G/L entries per company and client-bound runs of 100,000 and 200,000, unless given")
+	fs.String(&o.postgres, "postgres", "", "PostgreSQL DSN for a client-bound run into PostgreSQL (client_cpu_us_per_row_postgres; default $"+postgresEnv+", none: skipped)").As("dsn")
 	fs.String(&o.cpuProfiles, "cpuprofile-dir", "", "write a CPU profile of each client-bound sync to this directory (client-ROWS.pprof; read with go tool pprof -top)").As("dir")
 	fs.Renamed("rows", "gl-entries", "G/L entries per company, no longer over all companies")
 	fs.Renamed("client-rows", "client-gl-entries", "")
@@ -97,7 +101,7 @@ func flags(o *options, clientGL *string) *cli.Set {
 // serviceOnly and clientOnly are the flags only one kind of run reads.
 var (
 	serviceOnly = []string{"gl-entries", "profile", "latency", "bytes-per-second", "scale", "change"}
-	clientOnly  = []string{"client-gl-entries", "cpuprofile-dir"}
+	clientOnly  = []string{"client-gl-entries", "cpuprofile-dir", "postgres"}
 )
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -106,6 +110,17 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flags(&o, &clientGL)
 	if err := fs.Parse(args, stderr); err != nil {
 		return o, err
+	}
+	if o.quick {
+		if !fs.Given("gl-entries") {
+			o.glEntries = 10_000
+		}
+		if !fs.Given("client-gl-entries") {
+			clientGL = "100000,200000"
+		}
+	}
+	if !fs.Given("postgres") && !o.skipClient {
+		o.postgres = os.Getenv(postgresEnv)
 	}
 	for _, s := range strings.Split(clientGL, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -149,6 +164,9 @@ type Results struct {
 	ClientCPUUsPerRow float64 `json:"client_cpu_us_per_row"`
 	PeakRSSMiB1M      float64 `json:"peak_rss_mib_1m"`
 	PeakRSSMiB5M      float64 `json:"peak_rss_mib_5m"`
+	// ClientCPUUsPerRowPostgres is the first client-bound run's, into
+	// PostgreSQL; 0 when no DSN was given.
+	ClientCPUUsPerRowPostgres float64 `json:"client_cpu_us_per_row_postgres"`
 
 	Details Details `json:"details"`
 }
@@ -167,6 +185,7 @@ type Details struct {
 	IncrementalRowsChanged  int
 	IncrementalFloorSeconds float64
 	ClientRuns              []ClientRun
+	PostgresRun             *ClientRun `json:",omitempty"`
 	GoVersion, CPUs         string
 	BenchSeconds            float64
 }

@@ -35,6 +35,7 @@ func TestBadFlagsAreOneLine(t *testing.T) {
 		{[]string{"--skip-service", "--latency", "1ms"}, "--latency has no effect with --skip-service (those runs are skipped): drop --latency, or drop --skip-service"},
 		{[]string{"--skip-client", "--client-gl-entries", "1000"}, "--client-gl-entries has no effect with --skip-client (those runs are skipped): drop --client-gl-entries, or drop --skip-client"},
 		{[]string{"--skip-client", "--cpuprofile-dir", "prof"}, "--cpuprofile-dir has no effect with --skip-client (those runs are skipped): drop --cpuprofile-dir, or drop --skip-client"},
+		{[]string{"--skip-client", "--postgres", "postgres://x"}, "--postgres has no effect with --skip-client (those runs are skipped): drop --postgres, or drop --skip-client"},
 		{[]string{"--dir", "work", "--keep"}, "--keep has no effect with --dir (a directory you name is always kept): drop --keep, or drop --dir"},
 	} {
 		clitest.RequireRefused(t, "bench", func(args []string, stdout, stderr io.Writer) int {
@@ -54,6 +55,20 @@ func TestFlagsKeepTheirMeaning(t *testing.T) {
 	require.Equal(t, []int{10, 20}, o.clientGLEntries)
 	require.Equal(t, 5*time.Millisecond, o.latency)
 	require.True(t, o.json)
+}
+
+// TestQuickShrinksWhatIsNotGiven: --quick sets the work of a short run,
+// but not over sizes given beside it.
+func TestQuickShrinksWhatIsNotGiven(t *testing.T) {
+	t.Parallel()
+	o, err := parseFlags([]string{"--quick"}, nil)
+	require.NoError(t, err)
+	require.Equal(t, 10_000, o.glEntries)
+	require.Equal(t, []int{100_000, 200_000}, o.clientGLEntries)
+	o, err = parseFlags([]string{"--quick", "--gl-entries", "500", "--client-gl-entries", "7"}, nil)
+	require.NoError(t, err)
+	require.Equal(t, 500, o.glEntries)
+	require.Equal(t, []int{7}, o.clientGLEntries)
 }
 
 // TestJSONGoesToStdout: --json is a switch like the sync's: the results as

@@ -193,23 +193,19 @@ func changeRows(srv *bctest.Server, fraction float64) int {
 // it can, with G/L entries only.
 func (b *bench) clientBound(ctx context.Context, res *Results) error {
 	for _, rows := range b.o.clientGLEntries {
-		srv := b.fake(rows, bctest.ServiceModel{}, true)
-		srv.ResetStats()
-		fmt.Fprintf(b.log, "bench: client-bound sync of %d G/L entries…\n", rows)
-		args := []string{"--entities", "generalLedgerEntries", "--companies", srv.Tenant().Companies()[0].ID,
-			"--concurrency", fmt.Sprint(b.o.concurrency), "--page-size", fmt.Sprint(b.o.pageSize)}
-		if b.o.cpuProfiles != "" {
-			args = append(args, "--cpuprofile", filepath.Join(b.o.cpuProfiles, fmt.Sprintf("client-%d.pprof", rows)))
-		}
-		m, err := b.sync(ctx, srv, b.out(fmt.Sprintf("client-%d", rows)), args...)
-		srv.Close()
+		run, err := b.clientRun(ctx, rows, b.out(fmt.Sprintf("client-%d", rows)), fmt.Sprintf("client-%d.pprof", rows))
 		if err != nil {
 			return err
 		}
-		run := ClientRun{Rows: rows, Seconds: round(m.wall.Seconds(), 3), CPUSeconds: round(m.cpu.Seconds(), 3),
-			PeakRSSMiB: round(float64(m.maxRSS)/(1<<20), 1), RowsPerSecond: round(float64(rows)/m.wall.Seconds(), 0),
-			CPUMicrosecondsPerRow: round(float64(m.cpu.Microseconds())/float64(rows), 2)}
 		res.Details.ClientRuns = append(res.Details.ClientRuns, run)
+	}
+	if b.o.postgres != "" {
+		run, err := b.postgresRun(ctx, b.o.clientGLEntries[0])
+		if err != nil {
+			return err
+		}
+		res.Details.PostgresRun = &run
+		res.ClientCPUUsPerRowPostgres = run.CPUMicrosecondsPerRow
 	}
 	runs := res.Details.ClientRuns
 	if len(runs) > 0 {
@@ -220,6 +216,27 @@ func (b *bench) clientBound(ctx context.Context, res *Results) error {
 		res.PeakRSSMiB5M = last.PeakRSSMiB
 	}
 	return nil
+}
+
+// clientRun syncs rows G/L entries of one company, from a fake that answers
+// as fast as it can, to out.
+func (b *bench) clientRun(ctx context.Context, rows int, out, profile string) (ClientRun, error) {
+	srv := b.fake(rows, bctest.ServiceModel{}, true)
+	defer srv.Close()
+	srv.ResetStats()
+	fmt.Fprintf(b.log, "bench: client-bound sync of %d G/L entries to %s…\n", rows, strings.SplitN(out, ":", 2)[0])
+	args := []string{"--entities", "generalLedgerEntries", "--companies", srv.Tenant().Companies()[0].ID,
+		"--concurrency", fmt.Sprint(b.o.concurrency), "--page-size", fmt.Sprint(b.o.pageSize)}
+	if b.o.cpuProfiles != "" {
+		args = append(args, "--cpuprofile", filepath.Join(b.o.cpuProfiles, profile))
+	}
+	m, err := b.sync(ctx, srv, out, args...)
+	if err != nil {
+		return ClientRun{}, err
+	}
+	return ClientRun{Rows: rows, Seconds: round(m.wall.Seconds(), 3), CPUSeconds: round(m.cpu.Seconds(), 3),
+		PeakRSSMiB: round(float64(m.maxRSS)/(1<<20), 1), RowsPerSecond: round(float64(rows)/m.wall.Seconds(), 0),
+		CPUMicrosecondsPerRow: round(float64(m.cpu.Microseconds())/float64(rows), 2)}, nil
 }
 
 // printTable writes the results with the targets they are judged by.
@@ -249,6 +266,11 @@ func printTable(w io.Writer, r *Results, o options) {
 		row("client_cpu_us_per_row", r.ClientCPUUsPerRow, "%.2f", "<= 10", r.ClientCPUUsPerRow <= 10)
 		row("peak_rss_mib_1m", r.PeakRSSMiB1M, "%.1f", "", true)
 		row("peak_rss_mib_5m", r.PeakRSSMiB5M, "%.1f", "<= 100, <= 1m +15%", r.PeakRSSMiB5M <= 100 && r.PeakRSSMiB5M <= r.PeakRSSMiB1M*1.15)
+		if o.postgres != "" {
+			row("client_cpu_us_per_row_postgres", r.ClientCPUUsPerRowPostgres, "%.2f", "<= 10", r.ClientCPUUsPerRowPostgres <= 10)
+		} else {
+			fmt.Fprintf(w, "%-24s %14s  (no --postgres DSN or $%s)\n", "client_cpu_us_per_row_postgres", "skipped", postgresEnv)
+		}
 	}
 	fmt.Fprintf(w, "\n%d rows synced in %d requests; bench took %.0f s (%s, %s CPUs)\n", r.Details.RowsSynced, r.Details.SyncRequests, r.Details.BenchSeconds, r.Details.GoVersion, r.Details.CPUs)
 }

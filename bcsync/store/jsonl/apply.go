@@ -21,7 +21,7 @@ type jsonlSQL struct {
 	ins, sel, upd, tomb, kids string
 }
 
-func jsonlStatements(t *jTable) jsonlSQL {
+func jsonlStatements(t *tableState) jsonlSQL {
 	idx := jsonlIndex(t)
 	where := make([]string, len(t.key))
 	for i := range where {
@@ -50,20 +50,20 @@ func jsonlKeyCols(n int) []string {
 func jsonlScope(company, parent string) string { return company + "\x00" + parent }
 
 func (s *Store) Apply(ctx context.Context, batches []store.Batch, checkpoints []store.Checkpoint) (store.Counts, error) {
-	s.base.Mu.Lock()
-	defer s.base.Mu.Unlock()
-	if err := s.base.Ready(); err != nil {
+	s.db.Mu.Lock()
+	defer s.db.Mu.Unlock()
+	if err := s.db.Ready(); err != nil {
 		return store.Counts{}, err
 	}
 	var total store.Counts
-	touched := map[*jTable]bool{}
-	defer func() {
-		for t := range touched {
-			t.pending = t.pending[:0]
-		}
-	}()
-	err := s.base.L.Tx(ctx, func() error {
+	err := s.tx(ctx, func(touched map[*tableState]bool) error {
 		for i := range batches {
+			if batches[i].Stage {
+				if err := s.stage(ctx, &batches[i]); err != nil {
+					return err
+				}
+				continue
+			}
 			c, err := s.applyBatch(ctx, &batches[i], touched)
 			if err != nil {
 				return err
@@ -71,22 +71,41 @@ func (s *Store) Apply(ctx context.Context, batches []store.Batch, checkpoints []
 			batches[i].Counts = c
 			total.Add(c)
 		}
+		if err := s.db.Keeper.AddTallies(ctx, layout.Tallies(batches)); err != nil {
+			return err
+		}
+		return s.db.Keeper.SaveCheckpoints(ctx, checkpoints)
+	})
+	if err != nil {
+		return store.Counts{}, fmt.Errorf("%s: %w", s.db.Where, err)
+	}
+	return total, nil
+}
+
+// tx runs fn in one transaction of the index, then appends the lines of
+// the tables fn touched to their staging files and records the files'
+// lengths in the same transaction; a failure cuts the files back.
+func (s *Store) tx(ctx context.Context, fn func(touched map[*tableState]bool) error) error {
+	touched := map[*tableState]bool{}
+	defer func() {
 		for t := range touched {
-			if _, err := t.f.WriteAt(t.pending, t.staged); err != nil {
+			t.pending, t.flushed = t.pending[:0], 0
+		}
+	}()
+	err := s.db.Conn.Tx(ctx, func() error {
+		if err := fn(touched); err != nil {
+			return err
+		}
+		for t := range touched {
+			if err := t.flush(); err != nil {
 				return err
 			}
 			if err := t.f.Sync(); err != nil {
 				return err
 			}
-			if err := s.saveMeta(ctx, t, t.staged+int64(len(t.pending)), true); err != nil {
+			if err := s.saveMeta(ctx, t, t.staged+t.flushed, true); err != nil {
 				return err
 			}
-		}
-		if err := s.base.Book.AddTallies(ctx, layout.Tallies(batches)); err != nil {
-			return err
-		}
-		if err := s.base.Book.SaveCheckpoints(ctx, checkpoints); err != nil {
-			return err
 		}
 		if s.beforeCommit != nil {
 			return s.beforeCommit()
@@ -97,19 +116,30 @@ func (s *Store) Apply(ctx context.Context, batches []store.Batch, checkpoints []
 		for t := range touched {
 			t.f.Truncate(t.staged) // best effort; Open cuts it back anyway
 		}
-		return store.Counts{}, fmt.Errorf("%s: %w", s.base.Where, err)
+		return err
 	}
 	for t := range touched {
-		t.staged += int64(len(t.pending))
+		t.staged += t.flushed
 		t.dirty = true
 	}
-	return total, nil
+	return nil
+}
+
+// flush appends t's pending lines to its staging file, past what the
+// transaction in progress wrote before.
+func (t *tableState) flush() error {
+	if _, err := t.f.WriteAt(t.pending, t.staged+t.flushed); err != nil {
+		return err
+	}
+	t.flushed += int64(len(t.pending))
+	t.pending = t.pending[:0]
+	return nil
 }
 
 // jsonlRow encodes rows of one batch's column set as lines of the table.
 type jsonlRow struct {
-	t     *jTable
-	sh    *layout.Shape
+	t     *tableState
+	rt    *layout.Resolved
 	src   []int    // for each table column, the batch column, or -1
 	names [][]byte // each table column's name, quoted
 	line  []byte
@@ -118,10 +148,10 @@ type jsonlRow struct {
 	kb    []byte
 }
 
-func newJSONLRow(t *jTable, sh *layout.Shape) (*jsonlRow, error) {
-	e := &jsonlRow{t: t, sh: sh, src: make([]int, len(t.cols)), names: make([][]byte, len(t.cols)), keys: make([]any, len(t.key))}
+func newJSONLRow(t *tableState, rt *layout.Resolved) (*jsonlRow, error) {
+	e := &jsonlRow{t: t, rt: rt, src: make([]int, len(t.cols)), names: make([][]byte, len(t.cols)), keys: make([]any, len(t.key))}
 	pos := map[string]int{}
-	for i, c := range sh.Table.Columns {
+	for i, c := range rt.Table.Columns {
 		pos[c.Name] = i
 	}
 	for u, c := range t.cols {
@@ -164,15 +194,15 @@ func (e *jsonlRow) encode(r store.Row) error {
 	}
 	e.line = append(e.line, '}', '\n')
 	e.kb = e.kb[:0]
-	for j, i := range e.sh.KeyIdx {
-		k := decode.Stored(e.sh.Table.Columns[i].Type, r[i].Text)
+	for j, i := range e.rt.KeyIdx {
+		k := decode.Stored(e.rt.Table.Columns[i].Type, r[i].Text)
 		e.keys[j] = k
 		e.kb = layout.AppendKey(e.kb, k)
 	}
 	return nil
 }
 
-func (s *Store) applyBatch(ctx context.Context, b *store.Batch, touched map[*jTable]bool) (store.Counts, error) {
+func (s *Store) applyBatch(ctx context.Context, b *store.Batch, touched map[*tableState]bool) (store.Counts, error) {
 	var c store.Counts
 	if b.Table == nil {
 		return c, fmt.Errorf("batch without a table")
@@ -181,19 +211,19 @@ func (s *Store) applyBatch(ctx context.Context, b *store.Batch, touched map[*jTa
 	if !ok {
 		return c, fmt.Errorf("table %q: %w", b.Table.Name, layout.ErrNotEnsured)
 	}
-	sh, err := layout.Resolve(b.Table)
+	rt, err := layout.Resolve(b.Table)
 	if err != nil {
 		return c, err
 	}
 	if len(b.Upserts) == 0 && len(b.Deletes) == 0 && len(b.ReplaceParents) == 0 {
 		return c, nil // nothing to stage: the table stays unchanged, not republished
 	}
-	e, err := newJSONLRow(t, sh)
+	e, err := newJSONLRow(t, rt)
 	if err != nil {
 		return c, err
 	}
 	q := jsonlStatements(t)
-	ins, err := s.base.L.Stmt(ctx, q.ins)
+	ins, err := s.db.Conn.Stmt(ctx, q.ins)
 	if err != nil {
 		return c, err
 	}
@@ -210,7 +240,7 @@ func (s *Store) applyBatch(ctx context.Context, b *store.Batch, touched map[*jTa
 				return c, err
 			}
 		}
-		if err := sh.CheckRow(r); err != nil {
+		if err := rt.CheckRow(r); err != nil {
 			return c, err
 		}
 		if err := e.encode(r); err != nil {
@@ -222,14 +252,14 @@ func (s *Store) applyBatch(ctx context.Context, b *store.Batch, touched map[*jTa
 		sum := sha256.Sum256(e.hash)
 		h := sum[:16]
 		var scope any
-		if sh.ParentIdx >= 0 {
+		if rt.ParentIdx >= 0 {
 			company := ""
-			if sh.CompanyIdx >= 0 {
-				company = decode.Stored(sh.Table.Columns[sh.CompanyIdx].Type, r[sh.CompanyIdx].Text)
+			if rt.CompanyIdx >= 0 {
+				company = decode.Stored(rt.Table.Columns[rt.CompanyIdx].Type, r[rt.CompanyIdx].Text)
 			}
-			scope = jsonlScope(company, decode.Stored(sh.Table.Columns[sh.ParentIdx].Type, r[sh.ParentIdx].Text))
+			scope = jsonlScope(company, decode.Stored(rt.Table.Columns[rt.ParentIdx].Type, r[rt.ParentIdx].Text))
 		}
-		at := t.staged + int64(len(t.pending))
+		at := t.staged + t.flushed + int64(len(t.pending))
 		for j, k := range e.keys {
 			args[j].Value = k
 		}
@@ -271,19 +301,19 @@ func (s *Store) applyBatch(ctx context.Context, b *store.Batch, touched map[*jTa
 		t.pending = append(t.pending, e.line...)
 	}
 	if keep != nil {
-		n, err := s.dropOthers(ctx, t, sh, q, b, keep)
+		n, err := s.dropOthers(ctx, t, rt, q, b, keep)
 		if err != nil {
 			return c, err
 		}
 		c.Deleted += n
 	}
 	for _, key := range b.Deletes {
-		if err := sh.CheckKey(key); err != nil {
+		if err := rt.CheckKey(key); err != nil {
 			return c, err
 		}
 		args := make([]any, len(key))
-		for j, i := range sh.KeyIdx {
-			args[j] = decode.Stored(sh.Table.Columns[i].Type, key[j])
+		for j, i := range rt.KeyIdx {
+			args[j] = decode.Stored(rt.Table.Columns[i].Type, key[j])
 		}
 		n, err := s.execCached(ctx, q.tomb, args...)
 		if err != nil {
@@ -295,7 +325,7 @@ func (s *Store) applyBatch(ctx context.Context, b *store.Batch, touched map[*jTa
 }
 
 func (s *Store) execCached(ctx context.Context, q string, args ...any) (int64, error) {
-	st, err := s.base.L.Stmt(ctx, q)
+	st, err := s.db.Conn.Stmt(ctx, q)
 	if err != nil {
 		return 0, err
 	}
@@ -303,7 +333,7 @@ func (s *Store) execCached(ctx context.Context, q string, args ...any) (int64, e
 }
 
 func (s *Store) queryCached(ctx context.Context, q string, args []any, fn func(row []driver.Value) error) error {
-	st, err := s.base.L.Stmt(ctx, q)
+	st, err := s.db.Conn.Stmt(ctx, q)
 	if err != nil {
 		return err
 	}
@@ -311,15 +341,15 @@ func (s *Store) queryCached(ctx context.Context, q string, args []any, fn func(r
 }
 
 // dropOthers deletes the children of b's parents the batch did not upsert.
-func (s *Store) dropOthers(ctx context.Context, t *jTable, sh *layout.Shape, q jsonlSQL, b *store.Batch, keep map[string]bool) (int64, error) {
+func (s *Store) dropOthers(ctx context.Context, t *tableState, rt *layout.Resolved, q jsonlSQL, b *store.Batch, keep map[string]bool) (int64, error) {
 	company := ""
-	if sh.CompanyIdx >= 0 {
-		company = decode.Stored(sh.Table.Columns[sh.CompanyIdx].Type, b.CompanyID)
+	if rt.CompanyIdx >= 0 {
+		company = decode.Stored(rt.Table.Columns[rt.CompanyIdx].Type, b.CompanyID)
 	}
 	var gone [][]any
 	var kb []byte
 	for _, parent := range b.ReplaceParents {
-		scope := jsonlScope(company, decode.Stored(sh.Table.Columns[sh.ParentIdx].Type, parent))
+		scope := jsonlScope(company, decode.Stored(rt.Table.Columns[rt.ParentIdx].Type, parent))
 		err := s.queryCached(ctx, q.kids, []any{scope}, func(row []driver.Value) error {
 			kb = kb[:0]
 			key := make([]any, len(row))

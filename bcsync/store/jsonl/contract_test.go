@@ -33,9 +33,9 @@ func BenchmarkJSONLApply(b *testing.B) { storetest.Bench(b, subject.Fresh) }
 // dump publishes what s committed and reads DIR/<table>.jsonl back.
 func dump(t testing.TB, s *Store, table *store.Table) storetest.Rows {
 	t.Helper()
-	s.base.Mu.Lock()
+	s.db.Mu.Lock()
 	require.NoError(t, s.finalize(context.Background()))
-	s.base.Mu.Unlock()
+	s.db.Mu.Unlock()
 	data, err := os.ReadFile(s.filePath(table.Name))
 	require.NoError(t, err)
 	out := storetest.Rows{}

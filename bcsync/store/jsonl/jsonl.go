@@ -36,19 +36,19 @@ import (
 // lives on disk, not in the process.
 type Store struct {
 	lite.Bookkeeping
-	base lite.Base
-	dir  string
-	now  func() time.Time
+	db  lite.DB
+	dir string
+	now func() time.Time
 	// beforeCommit, when set (tests), runs after the staging files are
 	// written and before the commit; an error aborts the Apply.
 	beforeCommit func() error
 
 	lock   *os.File
-	tables map[string]*jTable
+	tables map[string]*tableState
 }
 
-// jTable is the state of one output table.
-type jTable struct {
+// tableState is the state of one output table.
+type tableState struct {
 	name   string
 	id     int64
 	cols   []store.Column // every column the table has had, in file order
@@ -61,6 +61,7 @@ type jTable struct {
 	dirty     bool  // the index has changes not yet published
 	f         *os.File
 	pending   []byte // lines of the Apply in progress
+	flushed   int64  // bytes of them already written past staged
 }
 
 const jsonlMeta = "jsonl_tables"
@@ -68,8 +69,8 @@ const jsonlMeta = "jsonl_tables"
 // New returns the store of the directory dir, created if missing. It does
 // no I/O; Open checks the directory.
 func New(dir string) *Store {
-	s := &Store{base: lite.Base{Where: "jsonl:" + dir}, dir: dir, now: time.Now, tables: map[string]*jTable{}}
-	s.Bookkeeping = s.base.Bookkeeping()
+	s := &Store{db: lite.DB{Where: "jsonl:" + dir}, dir: dir, now: time.Now, tables: map[string]*tableState{}}
+	s.Bookkeeping = s.db.Bookkeeping()
 	return s
 }
 
@@ -85,27 +86,27 @@ func init() {
 func (s *Store) syncDir() string { return filepath.Join(s.dir, ".sync") }
 
 func (s *Store) Open(ctx context.Context) (err error) {
-	s.base.Mu.Lock()
-	defer s.base.Mu.Unlock()
-	if s.base.L != nil {
-		return fmt.Errorf("%s: already open", s.base.Where)
+	s.db.Mu.Lock()
+	defer s.db.Mu.Unlock()
+	if s.db.Conn != nil {
+		return fmt.Errorf("%s: already open", s.db.Where)
 	}
-	if err := lite.MakeDir(s.base.Where, s.syncDir()); err != nil {
+	if err := lite.MakeDir(s.db.Where, s.syncDir()); err != nil {
 		return err
 	}
 	probe, err := os.CreateTemp(s.dir, ".bcsync-probe-*")
 	if err != nil {
-		return fmt.Errorf("%s: the directory is not writable: %v", s.base.Where, lite.UnwrapPath(err))
+		return fmt.Errorf("%s: the directory is not writable: %v", s.db.Where, lite.UnwrapPath(err))
 	}
 	probe.Close()
 	os.Remove(probe.Name())
 	lock, err := os.OpenFile(filepath.Join(s.syncDir(), "lock"), os.O_RDWR|os.O_CREATE, lite.FileMode)
 	if err != nil {
-		return fmt.Errorf("%s: %v", s.base.Where, lite.UnwrapPath(err))
+		return fmt.Errorf("%s: %v", s.db.Where, lite.UnwrapPath(err))
 	}
 	if err := lite.LockFile(lock); err != nil {
 		lock.Close()
-		return layout.Locked(s.base.Where)
+		return layout.Locked(s.db.Where)
 	}
 	s.lock = lock
 	defer func() {
@@ -113,13 +114,13 @@ func (s *Store) Open(ctx context.Context) (err error) {
 			s.closeAll(false)
 		}
 	}()
-	where := s.base.Where + " (state " + filepath.Join(s.syncDir(), "state.db") + ")"
+	where := s.db.Where + " (state " + filepath.Join(s.syncDir(), "state.db") + ")"
 	l, err := lite.Open(ctx, where, filepath.Join(s.syncDir(), "state.db"), "NORMAL")
 	if err != nil {
 		return err
 	}
-	s.base.Attach(l)
-	if err := s.base.Book.Ensure(ctx); err != nil {
+	s.db.Attach(l)
+	if err := s.db.Keeper.Ensure(ctx); err != nil {
 		return err
 	}
 	if err := s.loadMeta(ctx); err != nil {
@@ -130,14 +131,17 @@ func (s *Store) Open(ctx context.Context) (err error) {
 }
 
 func (s *Store) loadMeta(ctx context.Context) error {
-	_, err := s.base.L.Exec(ctx, `CREATE TABLE IF NOT EXISTS `+jsonlMeta+` (name TEXT PRIMARY KEY, id INTEGER NOT NULL,
+	_, err := s.db.Conn.Exec(ctx, `CREATE TABLE IF NOT EXISTS `+jsonlMeta+` (name TEXT PRIMARY KEY, id INTEGER NOT NULL,
 		columns TEXT NOT NULL, key TEXT NOT NULL, parent TEXT NOT NULL, published INTEGER NOT NULL, staged INTEGER NOT NULL, dirty INTEGER NOT NULL)`)
 	if err != nil {
 		return err
 	}
-	var ts []*jTable
-	err = s.base.L.Query(ctx, `SELECT name, id, columns, key, parent, published, staged, dirty FROM `+jsonlMeta, nil, func(row []driver.Value) error {
-		t := &jTable{name: lite.AsString(row[0]), parent: lite.AsString(row[4])}
+	if err := s.createStaged(ctx); err != nil {
+		return err
+	}
+	var ts []*tableState
+	err = s.db.Conn.Query(ctx, `SELECT name, id, columns, key, parent, published, staged, dirty FROM `+jsonlMeta, nil, func(row []driver.Value) error {
+		t := &tableState{name: lite.AsString(row[0]), parent: lite.AsString(row[4])}
 		t.id, _ = row[1].(int64)
 		if err := json.Unmarshal([]byte(lite.AsString(row[2])), &t.cols); err != nil {
 			return fmt.Errorf("table %q: bad columns: %w", t.name, err)
@@ -170,7 +174,7 @@ func (s *Store) loadMeta(ctx context.Context) error {
 	return nil
 }
 
-func (s *Store) stagePath(t *jTable) string {
+func (s *Store) stagePath(t *tableState) string {
 	return filepath.Join(s.syncDir(), strconv.FormatInt(t.id, 10)+".stage")
 }
 
@@ -179,23 +183,23 @@ func (s *Store) filePath(name string) string {
 }
 
 // saveMeta records t's state inside the caller's transaction.
-func (s *Store) saveMeta(ctx context.Context, t *jTable, staged int64, dirty bool) error {
+func (s *Store) saveMeta(ctx context.Context, t *tableState, staged int64, dirty bool) error {
 	cols, _ := json.Marshal(t.cols)
 	key, _ := json.Marshal(t.key)
 	d := int64(0)
 	if dirty {
 		d = 1
 	}
-	_, err := s.base.L.Exec(ctx, `INSERT INTO `+jsonlMeta+` (name, id, columns, key, parent, published, staged, dirty) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+	_, err := s.db.Conn.Exec(ctx, `INSERT INTO `+jsonlMeta+` (name, id, columns, key, parent, published, staged, dirty) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (name) DO UPDATE SET columns = excluded.columns, published = excluded.published, staged = excluded.staged, dirty = excluded.dirty`,
 		t.name, t.id, string(cols), string(key), t.parent, int64(t.published), staged, d)
 	return err
 }
 
 func (s *Store) Close() error {
-	s.base.Mu.Lock()
-	defer s.base.Mu.Unlock()
-	if s.base.L == nil {
+	s.db.Mu.Lock()
+	defer s.db.Mu.Unlock()
+	if s.db.Conn == nil {
 		return nil
 	}
 	err := s.finalize(context.Background())
@@ -219,10 +223,10 @@ func (s *Store) closeAll(published bool) error {
 			errs = append(errs, os.Remove(s.stagePath(t)))
 		}
 	}
-	s.tables = map[string]*jTable{}
-	if s.base.L != nil {
-		errs = append(errs, s.base.L.Close())
-		s.base.L = nil
+	s.tables = map[string]*tableState{}
+	if s.db.Conn != nil {
+		errs = append(errs, s.db.Conn.Close())
+		s.db.Conn = nil
 	}
 	if s.lock != nil {
 		s.lock.Close() // releases the flock
@@ -234,16 +238,16 @@ func (s *Store) closeAll(published bool) error {
 // EnsureTable records t; new columns first publish the table's pending
 // changes, so staged lines always have every column.
 func (s *Store) EnsureTable(ctx context.Context, t *store.Table) error {
-	s.base.Mu.Lock()
-	defer s.base.Mu.Unlock()
-	if err := s.base.Ready(); err != nil {
+	s.db.Mu.Lock()
+	defer s.db.Mu.Unlock()
+	if err := s.db.Ready(); err != nil {
 		return err
 	}
 	if _, err := layout.Resolve(t); err != nil {
 		return err
 	}
 	if err := s.ensure(ctx, t); err != nil {
-		return fmt.Errorf("%s: table %q: %w", s.base.Where, t.Name, err)
+		return fmt.Errorf("%s: table %q: %w", s.db.Where, t.Name, err)
 	}
 	return nil
 }
@@ -271,7 +275,7 @@ func (s *Store) ensure(ctx context.Context, t *store.Table) error {
 	return s.addColumns(ctx, jt, add)
 }
 
-func (s *Store) addColumns(ctx context.Context, jt *jTable, add []store.Column) error {
+func (s *Store) addColumns(ctx context.Context, jt *tableState, add []store.Column) error {
 	if len(add) == 0 {
 		return nil
 	}
@@ -279,12 +283,12 @@ func (s *Store) addColumns(ctx context.Context, jt *jTable, add []store.Column) 
 		return err
 	}
 	jt.cols = append(jt.cols, add...)
-	return s.base.L.Tx(ctx, func() error { return s.saveMeta(ctx, jt, jt.staged, jt.dirty) })
+	return s.db.Conn.Tx(ctx, func() error { return s.saveMeta(ctx, jt, jt.staged, jt.dirty) })
 }
 
 func (s *Store) create(ctx context.Context, t *store.Table) error {
-	jt := &jTable{name: t.Name, cols: slices.Clone(t.Columns), key: slices.Clone(t.Key), parent: t.Parent}
-	err := s.base.L.Query(ctx, `SELECT coalesce(max(id), 0) + 1 FROM `+jsonlMeta, nil, func(row []driver.Value) error {
+	jt := &tableState{name: t.Name, cols: slices.Clone(t.Columns), key: slices.Clone(t.Key), parent: t.Parent}
+	err := s.db.Conn.Query(ctx, `SELECT coalesce(max(id), 0) + 1 FROM `+jsonlMeta, nil, func(row []driver.Value) error {
 		jt.id, _ = row[0].(int64)
 		return nil
 	})
@@ -297,7 +301,7 @@ func (s *Store) create(ctx context.Context, t *store.Table) error {
 		keys[i] = "k" + strconv.Itoa(i)
 	}
 	k := strings.Join(keys, ", ")
-	err = s.base.L.Tx(ctx, func() error {
+	err = s.db.Conn.Tx(ctx, func() error {
 		for _, q := range []string{
 			// p: the row's parent scope; h: hash of its values (NULL: deleted
 			// in this run); st, n: offset and length of its staged line; m:
@@ -307,7 +311,7 @@ func (s *Store) create(ctx context.Context, t *store.Table) error {
 			// The changed keys, in key order, for the merge.
 			"CREATE INDEX " + lite.Ident(idx+"c") + " ON " + idx + " (" + k + ") WHERE " + jsonlChanged,
 		} {
-			if _, err := s.base.L.Exec(ctx, q); err != nil {
+			if _, err := s.db.Conn.Exec(ctx, q); err != nil {
 				return err
 			}
 		}
@@ -328,4 +332,4 @@ func (s *Store) create(ctx context.Context, t *store.Table) error {
 const jsonlChanged = "(st IS NOT NULL OR h IS NULL OR mm = 1)"
 
 // jsonlIndex names t's index table in state.db.
-func jsonlIndex(t *jTable) string { return `"i` + strconv.FormatInt(t.id, 10) + `"` }
+func jsonlIndex(t *tableState) string { return `"i` + strconv.FormatInt(t.id, 10) + `"` }

@@ -27,8 +27,8 @@ func openJSONL(t *testing.T, dir string) *Store {
 
 // kill drops s the way a killed process would: nothing is published.
 func kill(s *Store) {
-	s.base.Mu.Lock()
-	defer s.base.Mu.Unlock()
+	s.db.Mu.Lock()
+	defer s.db.Mu.Unlock()
 	s.closeAll(false)
 }
 

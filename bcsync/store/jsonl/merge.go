@@ -34,7 +34,7 @@ func (s *Store) finalize(ctx context.Context) error {
 	}
 	for i := len(layout.BookTables) - 1; i >= 0; i-- {
 		if err := s.publishBook(ctx, layout.BookTables[i]); err != nil {
-			return fmt.Errorf("%s: publishing %s: %w", s.base.Where, layout.BookTables[i].Name, err)
+			return fmt.Errorf("%s: publishing %s: %w", s.db.Where, layout.BookTables[i].Name, err)
 		}
 	}
 	return nil
@@ -43,19 +43,19 @@ func (s *Store) finalize(ctx context.Context) error {
 // publish merges t's published file with its changes into a new file and
 // renames it into place. Redoing a merge after a crash between the rename
 // and the index update gives the same file, so the order is safe.
-func (s *Store) publish(ctx context.Context, t *jTable) error {
+func (s *Store) publish(ctx context.Context, t *tableState) error {
 	if !t.dirty && t.published == len(t.cols) {
 		return nil
 	}
 	if err := s.merge(ctx, t); err != nil {
-		return fmt.Errorf("%s: publishing %s: %w", s.base.Where, s.filePath(t.name), err)
+		return fmt.Errorf("%s: publishing %s: %w", s.db.Where, s.filePath(t.name), err)
 	}
 	idx := jsonlIndex(t)
-	err := s.base.L.Tx(ctx, func() error {
-		if _, err := s.base.L.Exec(ctx, "DELETE FROM "+idx+" WHERE h IS NULL"); err != nil {
+	err := s.db.Conn.Tx(ctx, func() error {
+		if _, err := s.db.Conn.Exec(ctx, "DELETE FROM "+idx+" WHERE h IS NULL"); err != nil {
 			return err
 		}
-		if _, err := s.base.L.Exec(ctx, "UPDATE "+idx+" SET st = NULL, n = NULL, mm = 0 WHERE st IS NOT NULL OR mm = 1"); err != nil {
+		if _, err := s.db.Conn.Exec(ctx, "UPDATE "+idx+" SET st = NULL, n = NULL, mm = 0 WHERE st IS NOT NULL OR mm = 1"); err != nil {
 			return err
 		}
 		published := t.published
@@ -67,7 +67,7 @@ func (s *Store) publish(ctx context.Context, t *jTable) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("%s: publishing %s: %w", s.base.Where, t.name, err)
+		return fmt.Errorf("%s: publishing %s: %w", s.db.Where, t.name, err)
 	}
 	t.staged, t.dirty = 0, false
 	return t.f.Truncate(0)
@@ -81,7 +81,7 @@ type change struct {
 	mark    []byte // raw JSON for _deleted when the mark changed, else nil
 }
 
-func (s *Store) merge(ctx context.Context, t *jTable) (err error) {
+func (s *Store) merge(ctx context.Context, t *tableState) (err error) {
 	path := s.filePath(t.name)
 	tmp, err := os.OpenFile(filepath.Join(s.dir, "."+t.name+".jsonl.tmp"), os.O_RDWR|os.O_CREATE|os.O_TRUNC, lite.FileMode)
 	if err != nil {
@@ -134,7 +134,7 @@ func (s *Store) merge(ctx context.Context, t *jTable) (err error) {
 		return err
 	}
 	nk := len(kc)
-	err = s.base.L.Query(ctx, q, nil, func(row []driver.Value) error {
+	err = s.db.Conn.Query(ctx, q, nil, func(row []driver.Value) error {
 		ch := change{key: make([]string, nk)}
 		for j := range nk {
 			ch.key[j] = lite.AsString(row[j])
@@ -208,7 +208,7 @@ func commitFile(w *bufio.Writer, tmp *os.File, path string) error {
 type oldFile struct {
 	f       *os.File
 	r       *bufio.Reader
-	t       *jTable
+	t       *tableState
 	keyName [][]byte // the key columns' names, quoted
 	missing [][]byte // names of columns the file lacks, quoted
 	lineNo  int
@@ -219,7 +219,7 @@ type oldFile struct {
 	scratch [][]byte
 }
 
-func newOldFile(path string, t *jTable) (*oldFile, error) {
+func newOldFile(path string, t *tableState) (*oldFile, error) {
 	o := &oldFile{t: t, key: make([][]byte, len(t.key)), scratch: make([][]byte, len(t.key))}
 	for _, k := range t.key {
 		o.keyName = append(o.keyName, jsontext.AppendString(nil, k))
@@ -310,7 +310,7 @@ func (s *Store) publishBook(ctx context.Context, t *store.Table) error {
 		names[i] = jsontext.AppendString(nil, c.Name)
 	}
 	var line []byte
-	err = s.base.L.Query(ctx, q, nil, func(row []driver.Value) error {
+	err = s.db.Conn.Query(ctx, q, nil, func(row []driver.Value) error {
 		line = append(line[:0], '{')
 		for i, c := range t.Columns {
 			if i > 0 {

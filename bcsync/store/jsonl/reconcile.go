@@ -17,21 +17,21 @@ import (
 // marks) the company's indexed rows missing from it; the files change at
 // the next merge.
 func (s *Store) Reconcile(ctx context.Context, t *store.Table, companyID string, keys func(yield func(key []string) bool), opts store.ReconcileOptions, tally *store.Tally) (int64, error) {
-	s.base.Mu.Lock()
-	defer s.base.Mu.Unlock()
-	if err := s.base.Ready(); err != nil {
+	s.db.Mu.Lock()
+	defer s.db.Mu.Unlock()
+	if err := s.db.Ready(); err != nil {
 		return 0, err
 	}
 	n, err := s.reconcile(ctx, t, companyID, keys, opts, tally)
 	if err != nil {
-		return 0, fmt.Errorf("%s: reconciling %q: %w", s.base.Where, t.Name, err)
+		return 0, fmt.Errorf("%s: reconciling %q: %w", s.db.Where, t.Name, err)
 	}
 	return n, nil
 }
 
 func (s *Store) reconcile(ctx context.Context, t *store.Table, companyID string, keys func(yield func(key []string) bool), opts store.ReconcileOptions, tally *store.Tally) (int64, error) {
 	mark := opts.Mark
-	sh, err := layout.Resolve(t)
+	rt, err := layout.Resolve(t)
 	if err != nil {
 		return 0, err
 	}
@@ -47,15 +47,15 @@ func (s *Store) reconcile(ctx context.Context, t *store.Table, companyID string,
 	kc := jsonlKeyCols(len(jt.key))
 	const rk = `temp."_reconcile"`
 	var total int64
-	err = s.base.L.Tx(ctx, func() error {
-		if _, err := s.base.L.Exec(ctx, "DROP TABLE IF EXISTS "+rk); err != nil {
+	err = s.db.Conn.Tx(ctx, func() error {
+		if _, err := s.db.Conn.Exec(ctx, "DROP TABLE IF EXISTS "+rk); err != nil {
 			return err
 		}
-		if _, err := s.base.L.Exec(ctx, "CREATE TABLE "+rk+" ("+strings.Join(kc, " TEXT, ")+" TEXT, PRIMARY KEY ("+strings.Join(kc, ", ")+")) WITHOUT ROWID"); err != nil {
+		if _, err := s.db.Conn.Exec(ctx, "CREATE TABLE "+rk+" ("+strings.Join(kc, " TEXT, ")+" TEXT, PRIMARY KEY ("+strings.Join(kc, ", ")+")) WITHOUT ROWID"); err != nil {
 			return err
 		}
-		defer s.base.L.Exec(context.Background(), "DROP TABLE IF EXISTS "+rk)
-		ins, err := s.base.L.Prepare(ctx, "INSERT OR IGNORE INTO "+rk+" VALUES ("+strings.TrimSuffix(strings.Repeat("?, ", len(kc)), ", ")+")")
+		defer s.db.Conn.Exec(context.Background(), "DROP TABLE IF EXISTS "+rk)
+		ins, err := s.db.Conn.Prepare(ctx, "INSERT OR IGNORE INTO "+rk+" VALUES ("+strings.TrimSuffix(strings.Repeat("?, ", len(kc)), ", ")+")")
 		if err != nil {
 			return err
 		}
@@ -69,10 +69,10 @@ func (s *Store) reconcile(ctx context.Context, t *store.Table, companyID string,
 					break
 				}
 			}
-			if kerr = sh.CheckKey(key); kerr != nil {
+			if kerr = rt.CheckKey(key); kerr != nil {
 				break
 			}
-			for j, i := range sh.KeyIdx {
+			for j, i := range rt.KeyIdx {
 				args[j].Value = decode.Stored(t.Columns[i].Type, key[j])
 			}
 			if _, kerr = lite.RunStmt(ins, args); kerr != nil {
@@ -84,11 +84,11 @@ func (s *Store) reconcile(ctx context.Context, t *store.Table, companyID string,
 		}
 		idx := jsonlIndex(jt)
 		scope, scopeArgs := "h IS NOT NULL", []any(nil)
-		if sh.CompanyIdx >= 0 {
+		if rt.CompanyIdx >= 0 {
 			for j, k := range jt.key {
 				if k == layout.CompanyIDCol {
 					scope += " AND i.k" + strconv.Itoa(j) + " = ?"
-					scopeArgs = append(scopeArgs, decode.Stored(t.Columns[sh.CompanyIdx].Type, companyID))
+					scopeArgs = append(scopeArgs, decode.Stored(t.Columns[rt.CompanyIdx].Type, companyID))
 				}
 			}
 		}
@@ -103,26 +103,26 @@ func (s *Store) reconcile(ctx context.Context, t *store.Table, companyID string,
 		}
 		var stored int64
 		if opts.MaxFraction > 0 {
-			if stored, err = s.base.L.Count(ctx, "SELECT count(*) FROM "+idx+" AS i WHERE "+live, scopeArgs...); err != nil {
+			if stored, err = s.db.Conn.Count(ctx, "SELECT count(*) FROM "+idx+" AS i WHERE "+live, scopeArgs...); err != nil {
 				return err
 			}
 		}
 		if !mark {
-			total, err = s.base.L.Exec(ctx, "UPDATE "+idx+" AS i SET p = NULL, h = NULL, st = NULL, n = NULL, m = NULL, mm = 0 WHERE "+scope+" AND NOT "+present, scopeArgs...)
+			total, err = s.db.Conn.Exec(ctx, "UPDATE "+idx+" AS i SET p = NULL, h = NULL, st = NULL, n = NULL, m = NULL, mm = 0 WHERE "+scope+" AND NOT "+present, scopeArgs...)
 		} else {
 			at := s.now().UTC().Format(time.RFC3339Nano)
-			total, err = s.base.L.Exec(ctx, "UPDATE "+idx+" AS i SET m = ?, mm = 1 WHERE "+live+" AND NOT "+present, append([]any{at}, scopeArgs...)...)
+			total, err = s.db.Conn.Exec(ctx, "UPDATE "+idx+" AS i SET m = ?, mm = 1 WHERE "+live+" AND NOT "+present, append([]any{at}, scopeArgs...)...)
 		}
 		if err == nil {
 			err = opts.Check(total, stored)
 		}
 		if err == nil && mark {
-			_, err = s.base.L.Exec(ctx, "UPDATE "+idx+" AS i SET m = NULL, mm = 1 WHERE "+scope+" AND m IS NOT NULL AND "+present, scopeArgs...)
+			_, err = s.db.Conn.Exec(ctx, "UPDATE "+idx+" AS i SET m = NULL, mm = 1 WHERE "+scope+" AND m IS NOT NULL AND "+present, scopeArgs...)
 		}
 		if err != nil {
 			return err
 		}
-		if err := s.base.Book.AddTallies(ctx, layout.Reconciled(tally, total)); err != nil {
+		if err := s.db.Keeper.AddTallies(ctx, layout.Reconciled(tally, total)); err != nil {
 			return err
 		}
 		return s.saveMeta(ctx, jt, jt.staged, true)
@@ -134,7 +134,7 @@ func (s *Store) reconcile(ctx context.Context, t *store.Table, companyID string,
 	return total, nil
 }
 
-func (t *jTable) hasColumn(name string) bool {
+func (t *tableState) hasColumn(name string) bool {
 	for _, c := range t.cols {
 		if c.Name == name {
 			return true

@@ -14,9 +14,9 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// pgPlan holds the SQL for one table and column set.
-type pgPlan struct {
-	sh    *layout.Shape
+// statements holds the SQL for one table and column set.
+type statements struct {
+	rt    *layout.Resolved
 	stage string // session-local staging table, all TEXT columns
 	cols  []string
 	// create makes the staging table; rows are dropped at each commit.
@@ -29,6 +29,9 @@ type pgPlan struct {
 	others string
 	// del deletes the keys given as one text array per key column.
 	del string
+	// conflict is the upsert's ON CONFLICT action: update a row that
+	// differs, bringing back a row marked deleted.
+	conflict string
 }
 
 // pgCast is the expression converting staged text x to column type t.
@@ -40,26 +43,27 @@ func pgCast(x string, t store.ColType) string {
 }
 
 // pgKeyMatch is "row t0 has the key of staged row x", casting x's text.
-func pgKeyMatch(sh *layout.Shape, x string, xcol func(j int) string) string {
-	parts := make([]string, len(sh.KeyIdx))
-	for j, i := range sh.KeyIdx {
-		c := sh.Table.Columns[i]
+func pgKeyMatch(rt *layout.Resolved, x string, xcol func(j int) string) string {
+	parts := make([]string, len(rt.KeyIdx))
+	for j, i := range rt.KeyIdx {
+		c := rt.Table.Columns[i]
 		parts[j] = "t0." + pgIdent(c.Name) + " = " + pgCast(x+"."+xcol(j), c.Type)
 	}
 	return strings.Join(parts, " AND ")
 }
 
-func (s *Store) plan(t *store.Table) (*pgPlan, error) {
+// statements returns the SQL of t's column set, building it once.
+func (s *Store) statements(t *store.Table) (*statements, error) {
 	pt, ok := s.tables[t.Name]
 	if !ok {
 		return nil, fmt.Errorf("table %q: %w", t.Name, layout.ErrNotEnsured)
 	}
-	sh, err := layout.Resolve(t)
+	rt, err := layout.Resolve(t)
 	if err != nil {
 		return nil, err
 	}
-	if p, ok := pt.plans[sh.Sig]; ok {
-		p.sh = sh
+	if p, ok := pt.statements[rt.Sig]; ok {
+		p.rt = rt
 		return p, nil
 	}
 	for _, c := range t.Columns {
@@ -68,14 +72,14 @@ func (s *Store) plan(t *store.Table) (*pgPlan, error) {
 		}
 	}
 	s.stages++
-	p := &pgPlan{sh: sh, stage: "_bcsync_stage_" + strconv.Itoa(s.stages), cols: layout.ColumnNames(t)}
+	p := &statements{rt: rt, stage: "_bcsync_stage_" + strconv.Itoa(s.stages), cols: layout.ColumnNames(t)}
 	name := pgIdent(t.Name)
 	var defs, casts, set, old, new []string
 	for i, c := range t.Columns {
 		q := pgIdent(c.Name)
 		defs = append(defs, q+" TEXT")
 		casts = append(casts, pgCast("s."+q, c.Type))
-		if sh.IsKey(i) {
+		if rt.IsKey(i) {
 			continue
 		}
 		set = append(set, q+" = EXCLUDED."+q)
@@ -100,39 +104,46 @@ func (s *Store) plan(t *store.Table) (*pgPlan, error) {
 		}
 		conflict = "DO UPDATE SET " + strings.Join(set, ", ") + " WHERE " + strings.Join(differ, " OR ")
 	}
+	p.conflict = conflict
 	p.upsert = "WITH up AS (INSERT INTO " + name + " AS t0 (" + pgList(p.cols) + ") SELECT " + strings.Join(casts, ", ") +
 		" FROM " + pgIdent(p.stage) + " AS s ON CONFLICT (" + pgList(t.Key) + ") " + conflict +
 		" RETURNING (t0.xmax = 0) AS ins) SELECT count(*) FILTER (WHERE ins), count(*) FILTER (WHERE NOT ins) FROM up"
-	keyCol := func(j int) string { return pgIdent(t.Columns[sh.KeyIdx[j]].Name) }
-	if sh.ParentIdx >= 0 {
-		pc := t.Columns[sh.ParentIdx]
+	keyCol := func(j int) string { return pgIdent(t.Columns[rt.KeyIdx[j]].Name) }
+	if rt.ParentIdx >= 0 {
+		pc := t.Columns[rt.ParentIdx]
 		parents := "$1::text[]"
 		if pc.Type != store.Text {
 			parents += "::" + pgType(pc.Type) + "[]"
 		}
 		q := "DELETE FROM " + name + " AS t0 WHERE t0." + pgIdent(pc.Name) + " = ANY(" + parents + ")"
-		if sh.CompanyIdx >= 0 {
-			q += " AND t0." + pgIdent(layout.CompanyIDCol) + " = " + pgCast("$2::text", t.Columns[sh.CompanyIdx].Type)
+		if rt.CompanyIdx >= 0 {
+			q += " AND t0." + pgIdent(layout.CompanyIDCol) + " = " + pgCast("$2::text", t.Columns[rt.CompanyIdx].Type)
 		}
-		p.others = q + " AND NOT EXISTS (SELECT 1 FROM " + pgIdent(p.stage) + " AS s WHERE " + pgKeyMatch(sh, "s", keyCol) + ")"
+		p.others = q + " AND NOT EXISTS (SELECT 1 FROM " + pgIdent(p.stage) + " AS s WHERE " + pgKeyMatch(rt, "s", keyCol) + ")"
 	}
-	arrays, names := make([]string, len(sh.KeyIdx)), make([]string, len(sh.KeyIdx))
-	for j := range sh.KeyIdx {
+	arrays, names := make([]string, len(rt.KeyIdx)), make([]string, len(rt.KeyIdx))
+	for j := range rt.KeyIdx {
 		arrays[j] = "$" + strconv.Itoa(j+1) + "::text[]"
 		names[j] = "c" + strconv.Itoa(j)
 	}
 	p.del = "DELETE FROM " + name + " AS t0 USING unnest(" + strings.Join(arrays, ", ") + ") AS d(" + strings.Join(names, ", ") + ") WHERE " +
-		pgKeyMatch(sh, "d", func(j int) string { return names[j] })
-	pt.plans[sh.Sig] = p
+		pgKeyMatch(rt, "d", func(j int) string { return names[j] })
+	pt.statements[rt.Sig] = p
 	return p, nil
 }
 
 func (s *Store) Apply(ctx context.Context, batches []store.Batch, checkpoints []store.Checkpoint) (store.Counts, error) {
 	var total store.Counts
 	err := s.locked(ctx, "applying", func() error {
-		used := map[*pgPlan]bool{}
+		used := map[*statements]bool{}
 		return pgx.BeginFunc(ctx, s.conn, func(tx pgx.Tx) error {
 			for i := range batches {
+				if batches[i].Stage {
+					if err := s.stage(ctx, tx, &batches[i]); err != nil {
+						return err
+					}
+					continue
+				}
 				c, err := s.applyBatch(ctx, tx, &batches[i], used)
 				if err != nil {
 					return err
@@ -155,19 +166,9 @@ func (s *Store) Apply(ctx context.Context, batches []store.Batch, checkpoints []
 // dedupe keeps the last row of each key, counting an earlier duplicate as
 // updated or unchanged against the row that follows it, as if applied in
 // order (the database cannot upsert one key twice in a statement).
-func dedupe(sh *layout.Shape, rows []store.Row, c *store.Counts) ([]store.Row, error) {
-	for _, r := range rows {
-		if err := sh.CheckRow(r); err != nil {
-			return nil, err
-		}
-		for i, v := range r {
-			if v.Valid {
-				col := sh.Table.Columns[i]
-				if err := decode.Check(sh.Table.Name, col.Name, col.Type, v.Text); err != nil {
-					return nil, err
-				}
-			}
-		}
+func dedupe(rt *layout.Resolved, rows []store.Row, c *store.Counts) ([]store.Row, error) {
+	if err := checkRows(rt, rows); err != nil {
+		return nil, err
 	}
 	if len(rows) < 2 {
 		return rows, nil
@@ -177,8 +178,8 @@ func dedupe(sh *layout.Shape, rows []store.Row, c *store.Counts) ([]store.Row, e
 	var kb []byte
 	for _, r := range rows {
 		kb = kb[:0]
-		for _, i := range sh.KeyIdx {
-			kb = layout.AppendKey(kb, decode.Stored(sh.Table.Columns[i].Type, r[i].Text))
+		for _, i := range rt.KeyIdx {
+			kb = layout.AppendKey(kb, decode.Stored(rt.Table.Columns[i].Type, r[i].Text))
 		}
 		if j, dup := seen[string(kb)]; dup {
 			if sameRow(out[j], r) {
@@ -195,6 +196,25 @@ func dedupe(sh *layout.Shape, rows []store.Row, c *store.Counts) ([]store.Row, e
 	return out, nil
 }
 
+// checkRows checks rows and their values before PostgreSQL sees them, so
+// a bad value fails with the column it is in.
+func checkRows(rt *layout.Resolved, rows []store.Row) error {
+	for _, r := range rows {
+		if err := rt.CheckRow(r); err != nil {
+			return err
+		}
+		for i, v := range r {
+			if v.Valid {
+				col := rt.Table.Columns[i]
+				if err := decode.Check(rt.Table.Name, col.Name, col.Type, v.Text); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
 func sameRow(a, b store.Row) bool {
 	for i := range a {
 		if a[i] != b[i] {
@@ -204,17 +224,17 @@ func sameRow(a, b store.Row) bool {
 	return true
 }
 
-func (s *Store) applyBatch(ctx context.Context, tx pgx.Tx, b *store.Batch, used map[*pgPlan]bool) (store.Counts, error) {
+func (s *Store) applyBatch(ctx context.Context, tx pgx.Tx, b *store.Batch, used map[*statements]bool) (store.Counts, error) {
 	var c store.Counts
 	if b.Table == nil {
 		return c, fmt.Errorf("batch without a table")
 	}
-	p, err := s.plan(b.Table)
+	p, err := s.statements(b.Table)
 	if err != nil {
 		return c, err
 	}
-	sh := p.sh
-	rows, err := dedupe(sh, b.Upserts, &c)
+	rt := p.rt
+	rows, err := dedupe(rt, b.Upserts, &c)
 	if err != nil {
 		return c, err
 	}
@@ -230,7 +250,7 @@ func (s *Store) applyBatch(ctx context.Context, tx pgx.Tx, b *store.Batch, used 
 		used[p] = true
 	}
 	if len(rows) > 0 {
-		vals := make([]any, len(sh.Table.Columns))
+		vals := make([]any, len(rt.Table.Columns))
 		n := 0
 		src := pgx.CopyFromFunc(func() ([]any, error) {
 			if n == len(rows) {
@@ -238,7 +258,7 @@ func (s *Store) applyBatch(ctx context.Context, tx pgx.Tx, b *store.Batch, used 
 			}
 			for i, v := range rows[n] {
 				if v.Valid {
-					vals[i] = decode.Stored(sh.Table.Columns[i].Type, v.Text)
+					vals[i] = decode.Stored(rt.Table.Columns[i].Type, v.Text)
 				} else {
 					vals[i] = nil
 				}
@@ -247,11 +267,11 @@ func (s *Store) applyBatch(ctx context.Context, tx pgx.Tx, b *store.Batch, used 
 			return vals, nil
 		})
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{p.stage}, p.cols, src); err != nil {
-			return c, fmt.Errorf("table %q: staging rows: %w", sh.Table.Name, err)
+			return c, fmt.Errorf("table %q: staging rows: %w", rt.Table.Name, err)
 		}
 		var ins, upd int64
 		if err := tx.QueryRow(ctx, p.upsert).Scan(&ins, &upd); err != nil {
-			return c, fmt.Errorf("table %q: %w", sh.Table.Name, err)
+			return c, fmt.Errorf("table %q: %w", rt.Table.Name, err)
 		}
 		c.Inserted += ins
 		c.Updated += upd
@@ -259,21 +279,21 @@ func (s *Store) applyBatch(ctx context.Context, tx pgx.Tx, b *store.Batch, used 
 	}
 	if len(b.ReplaceParents) > 0 {
 		args := []any{b.ReplaceParents}
-		if sh.CompanyIdx >= 0 {
+		if rt.CompanyIdx >= 0 {
 			args = append(args, b.CompanyID)
 		}
 		tag, err := tx.Exec(ctx, p.others, args...)
 		if err != nil {
-			return c, fmt.Errorf("table %q: replacing children: %w", sh.Table.Name, err)
+			return c, fmt.Errorf("table %q: replacing children: %w", rt.Table.Name, err)
 		}
 		c.Deleted += tag.RowsAffected()
 	}
 	if len(b.Deletes) > 0 {
-		cols := make([]any, len(sh.KeyIdx))
+		cols := make([]any, len(rt.KeyIdx))
 		for j := range cols {
 			vals := make([]string, len(b.Deletes))
 			for k, key := range b.Deletes {
-				if err := sh.CheckKey(key); err != nil {
+				if err := rt.CheckKey(key); err != nil {
 					return c, err
 				}
 				vals[k] = key[j]
@@ -282,7 +302,7 @@ func (s *Store) applyBatch(ctx context.Context, tx pgx.Tx, b *store.Batch, used 
 		}
 		tag, err := tx.Exec(ctx, p.del, cols...)
 		if err != nil {
-			return c, fmt.Errorf("table %q: deleting: %w", sh.Table.Name, err)
+			return c, fmt.Errorf("table %q: deleting: %w", rt.Table.Name, err)
 		}
 		c.Deleted += tag.RowsAffected()
 	}
@@ -296,7 +316,7 @@ func (s *Store) Reconcile(ctx context.Context, t *store.Table, companyID string,
 	var total int64
 	var refused *store.DeleteLimitError // kept out of locked, which flattens errors to text
 	err := s.locked(ctx, "reconciling "+strconv.Quote(t.Name), func() error {
-		sh, err := layout.Resolve(t)
+		rt, err := layout.Resolve(t)
 		if err != nil {
 			return err
 		}
@@ -305,7 +325,7 @@ func (s *Store) Reconcile(ctx context.Context, t *store.Table, companyID string,
 		}
 		defer s.load(context.Background(), t.Name) // the column may have been added
 		err = pgx.BeginFunc(ctx, s.conn, func(tx pgx.Tx) error {
-			names, defs := make([]string, len(sh.KeyIdx)), make([]string, len(sh.KeyIdx))
+			names, defs := make([]string, len(rt.KeyIdx)), make([]string, len(rt.KeyIdx))
 			for j := range names {
 				names[j] = "c" + strconv.Itoa(j)
 				defs[j] = names[j] + " TEXT"
@@ -321,10 +341,10 @@ func (s *Store) Reconcile(ctx context.Context, t *store.Table, companyID string,
 				if !ok {
 					return nil, nil
 				}
-				if err := sh.CheckKey(key); err != nil {
+				if err := rt.CheckKey(key); err != nil {
 					return nil, err
 				}
-				for j, i := range sh.KeyIdx {
+				for j, i := range rt.KeyIdx {
 					vals[j] = decode.Stored(t.Columns[i].Type, key[j])
 				}
 				return vals, nil
@@ -336,11 +356,11 @@ func (s *Store) Reconcile(ctx context.Context, t *store.Table, companyID string,
 				return err
 			}
 			scope, args := "TRUE", []any{}
-			if sh.CompanyIdx >= 0 {
-				scope = "t0." + pgIdent(layout.CompanyIDCol) + " = " + pgCast("$1::text", t.Columns[sh.CompanyIdx].Type)
+			if rt.CompanyIdx >= 0 {
+				scope = "t0." + pgIdent(layout.CompanyIDCol) + " = " + pgCast("$1::text", t.Columns[rt.CompanyIdx].Type)
 				args = append(args, companyID)
 			}
-			present := `EXISTS (SELECT 1 FROM "_bcsync_keys" AS k WHERE ` + pgKeyMatch(sh, "k", func(j int) string { return names[j] }) + ")"
+			present := `EXISTS (SELECT 1 FROM "_bcsync_keys" AS k WHERE ` + pgKeyMatch(rt, "k", func(j int) string { return names[j] }) + ")"
 			name := pgIdent(t.Name)
 			del := pgIdent(layout.DeletedCol)
 			live := scope

@@ -126,10 +126,15 @@ func (s *Store) Watermark(ctx context.Context, companyID, set string) (w store.W
 
 func (s *Store) SaveWatermark(ctx context.Context, w store.Watermark) error {
 	return s.locked(ctx, "saving the watermark", func() error {
-		_, err := s.conn.Exec(ctx, `INSERT INTO "_watermarks" ("companyId", "set", "at") VALUES ($1, $2, $3)
-			ON CONFLICT ("companyId", "set") DO UPDATE SET "at" = EXCLUDED."at"`, w.CompanyID, w.Set, pgTime(w.At))
-		return err
+		return pgx.BeginFunc(ctx, s.conn, func(tx pgx.Tx) error { return pgSaveWatermark(ctx, tx, w) })
 	})
+}
+
+// pgSaveWatermark saves w inside tx.
+func pgSaveWatermark(ctx context.Context, tx pgx.Tx, w store.Watermark) error {
+	_, err := tx.Exec(ctx, `INSERT INTO "_watermarks" ("companyId", "set", "at") VALUES ($1, $2, $3)
+		ON CONFLICT ("companyId", "set") DO UPDATE SET "at" = EXCLUDED."at"`, w.CompanyID, w.Set, pgTime(w.At))
+	return err
 }
 
 // pgAddTallies adds to _counts inside tx.

@@ -55,7 +55,10 @@ type Store struct {
 type pgTable struct {
 	cols       []string
 	hasDeleted bool
-	plans      map[string]*pgPlan // by layout.Shape.Sig
+	statements map[string]*statements // by layout.Resolved.Sig
+	// staged are the columns its staging table has (stagingName), nil
+	// until this session staged rows of the table.
+	staged map[string]bool
 }
 
 // Option configures a Store.
@@ -187,7 +190,7 @@ func (s *Store) connect(ctx context.Context) error {
 	// Staging tables lived in the old session; what is known of the
 	// tables themselves still holds.
 	for _, t := range s.tables {
-		t.plans = map[string]*pgPlan{}
+		t.statements = map[string]*statements{}
 	}
 	s.stages = 0
 	return nil

@@ -188,6 +188,6 @@ func (s *Store) load(ctx context.Context, table string) error {
 	if err != nil {
 		return err
 	}
-	s.tables[table] = &pgTable{cols: have, hasDeleted: layout.Contains(have, layout.DeletedCol), plans: map[string]*pgPlan{}}
+	s.tables[table] = &pgTable{cols: have, hasDeleted: layout.Contains(have, layout.DeletedCol), statements: map[string]*statements{}}
 	return nil
 }

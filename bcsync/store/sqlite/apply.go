@@ -13,20 +13,18 @@ import (
 	"github.com/bcsdk/bc/bcsync/store/internal/lite"
 )
 
-// litePlan holds the prepared statements and reusable argument slices for
+// statements holds the prepared statements and reusable argument slices for
 // one table and column set, so upserting a row allocates nothing of its own.
-type litePlan struct {
-	sh *layout.Shape
+type statements struct {
+	rt *layout.Resolved
 	// ins inserts a row unless its key exists; upd then updates it only if
 	// a column differs. changes() of each tells inserted/updated/unchanged.
 	ins, upd         driver.Stmt
 	insArgs, updArgs []driver.NamedValue
 	nonKey           []int
-	// many inserts chunk rows at once, for batches of new rows: one
-	// statement per chunk instead of per row.
-	many     driver.Stmt
-	manyArgs []driver.NamedValue
-	chunk    int
+	// many inserts a chunk of rows at once, for batches of new rows: one
+	// statement per chunk instead of per row; nil when a chunk would be one.
+	many *rowsInsert
 	// keep records the keys of a batch that replaces parents' children.
 	keep     driver.Stmt
 	keepArgs []driver.NamedValue
@@ -40,17 +38,18 @@ func release(a []driver.NamedValue) {
 	}
 }
 
-func (s *Store) plan(ctx context.Context, t *store.Table) (*litePlan, error) {
+// statements returns the statements of t's column set, preparing them once.
+func (s *Store) statements(ctx context.Context, t *store.Table) (*statements, error) {
 	lt, ok := s.tables[t.Name]
 	if !ok {
 		return nil, fmt.Errorf("table %q: %w", t.Name, layout.ErrNotEnsured)
 	}
-	sh, err := layout.Resolve(t)
+	rt, err := layout.Resolve(t)
 	if err != nil {
 		return nil, err
 	}
-	if p, ok := lt.plans[sh.Sig]; ok {
-		p.sh = sh
+	if p, ok := lt.statements[rt.Sig]; ok {
+		p.rt = rt
 		return p, nil
 	}
 	for _, c := range t.Columns {
@@ -58,13 +57,13 @@ func (s *Store) plan(ctx context.Context, t *store.Table) (*litePlan, error) {
 			return nil, fmt.Errorf("table %q: column %q: %w", t.Name, c.Name, layout.ErrNotEnsured)
 		}
 	}
-	p := &litePlan{sh: sh}
+	p := &statements{rt: rt}
 	name := lite.Ident(t.Name)
 	var cols, set, differ, where []string
 	for i, c := range t.Columns {
 		q := lite.Ident(c.Name)
 		cols = append(cols, q)
-		if !sh.IsKey(i) {
+		if !rt.IsKey(i) {
 			p.nonKey = append(p.nonKey, i)
 			set = append(set, q+" = ?")
 			differ = append(differ, q+" IS NOT ?")
@@ -80,31 +79,26 @@ func (s *Store) plan(ctx context.Context, t *store.Table) (*litePlan, error) {
 	}
 	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
 	insert := "INSERT INTO " + name + " (" + strings.Join(cols, ", ") + ") VALUES "
-	if p.ins, err = s.base.L.Stmt(ctx, insert+row+" ON CONFLICT DO NOTHING"); err != nil {
+	if p.ins, err = s.db.Conn.Stmt(ctx, insert+row+" ON CONFLICT DO NOTHING"); err != nil {
 		return nil, err
 	}
 	p.insArgs = lite.Ordinals(len(cols))
-	p.chunk = min(liteChunk, liteMaxParams/len(cols))
-	if p.chunk > 1 {
-		// OR IGNORE rather than ON CONFLICT DO NOTHING: the same for rows
-		// whose keys are checked not NULL, but a statement that cannot
-		// abort half-way needs no statement journal, which SQLite would
-		// otherwise write for every page the chunk touches.
-		q := "INSERT OR IGNORE" + strings.TrimPrefix(insert, "INSERT") + strings.TrimSuffix(strings.Repeat(row+", ", p.chunk), ", ")
-		if p.many, err = s.base.L.Stmt(ctx, q); err != nil {
-			return nil, err
-		}
-		p.manyArgs = lite.Ordinals(p.chunk * len(cols))
+	// OR IGNORE rather than ON CONFLICT DO NOTHING: the same for rows whose
+	// keys are checked not NULL, but a statement that cannot abort half-way
+	// needs no statement journal, which SQLite would otherwise write for
+	// every page the chunk touches.
+	if p.many, err = s.rowsInsert(ctx, "INSERT OR IGNORE INTO "+name, cols); err != nil {
+		return nil, err
 	}
 	if len(set) > 0 {
 		q := "UPDATE " + name + " SET " + strings.Join(set, ", ") + " WHERE " + strings.Join(where, " AND ") +
 			" AND (" + strings.Join(differ, " OR ") + ")"
-		if p.upd, err = s.base.L.Stmt(ctx, q); err != nil {
+		if p.upd, err = s.db.Conn.Stmt(ctx, q); err != nil {
 			return nil, err
 		}
-		p.updArgs = lite.Ordinals(2*len(p.nonKey) + len(sh.KeyIdx))
+		p.updArgs = lite.Ordinals(2*len(p.nonKey) + len(rt.KeyIdx))
 	}
-	lt.plans[sh.Sig] = p
+	lt.statements[rt.Sig] = p
 	return p, nil
 }
 
@@ -114,24 +108,48 @@ const (
 	liteMaxParams = 32766
 )
 
+// rowsInsert is one prepared INSERT of a fixed number of rows with its
+// reusable arguments.
+type rowsInsert struct {
+	st   driver.Stmt
+	args []driver.NamedValue
+	rows int
+}
+
+// rowsInsert prepares "insert (cols) VALUES" with as many rows as fit
+// liteChunk and SQLite's parameter limit; nil when that is one row.
+func (s *Store) rowsInsert(ctx context.Context, insert string, cols []string) (*rowsInsert, error) {
+	n := min(liteChunk, liteMaxParams/len(cols))
+	if n <= 1 {
+		return nil, nil
+	}
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
+	q := insert + " (" + strings.Join(cols, ", ") + ") VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+	st, err := s.db.Conn.Stmt(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return &rowsInsert{st: st, args: lite.Ordinals(n * len(cols)), rows: n}, nil
+}
+
 // liteValue converts a cell to what SQLite stores: int64 for integers and
 // booleans, float64 for floats, text for the rest.
-func liteValue(sh *layout.Shape, i int, v store.Value) (driver.Value, error) {
+func liteValue(rt *layout.Resolved, i int, v store.Value) (driver.Value, error) {
 	if !v.Valid {
 		return nil, nil
 	}
-	c := sh.Table.Columns[i]
+	c := rt.Table.Columns[i]
 	switch c.Type {
 	case store.Int:
 		n, err := strconv.ParseInt(v.Text, 10, 64)
 		if err != nil {
-			return nil, decode.Check(sh.Table.Name, c.Name, c.Type, v.Text)
+			return nil, decode.Check(rt.Table.Name, c.Name, c.Type, v.Text)
 		}
 		return n, nil
 	case store.Bool:
 		b, ok := decode.ParseBool(v.Text)
 		if !ok {
-			return nil, decode.Check(sh.Table.Name, c.Name, c.Type, v.Text)
+			return nil, decode.Check(rt.Table.Name, c.Name, c.Type, v.Text)
 		}
 		if b {
 			return int64(1), nil
@@ -140,12 +158,12 @@ func liteValue(sh *layout.Shape, i int, v store.Value) (driver.Value, error) {
 	case store.Float:
 		f, err := strconv.ParseFloat(v.Text, 64)
 		if err != nil {
-			return nil, decode.Check(sh.Table.Name, c.Name, c.Type, v.Text)
+			return nil, decode.Check(rt.Table.Name, c.Name, c.Type, v.Text)
 		}
 		return f, nil
 	case store.Decimal:
 		if !decode.IsNumber(v.Text) {
-			return nil, decode.Check(sh.Table.Name, c.Name, c.Type, v.Text)
+			return nil, decode.Check(rt.Table.Name, c.Name, c.Type, v.Text)
 		}
 	}
 	return decode.Stored(c.Type, v.Text), nil
@@ -156,16 +174,19 @@ func (s *Store) applyBatch(ctx context.Context, b *store.Batch) (store.Counts, e
 	if b.Table == nil {
 		return c, fmt.Errorf("batch without a table")
 	}
-	p, err := s.plan(ctx, b.Table)
+	if b.Stage {
+		return c, s.stage(ctx, b)
+	}
+	p, err := s.statements(ctx, b.Table)
 	if err != nil {
 		return c, err
 	}
-	sh := p.sh
+	rt := p.rt
 	replacing := len(b.ReplaceParents) > 0
 	if replacing && p.many != nil {
 		// Parents without children yet (a first load) have nothing to
 		// replace: their children are new rows, inserted in chunks.
-		has, err := s.hasChildren(ctx, sh, b)
+		has, err := s.hasChildren(ctx, rt, b)
 		if err != nil {
 			return c, err
 		}
@@ -187,11 +208,11 @@ func (s *Store) applyBatch(ctx context.Context, b *store.Batch) (store.Counts, e
 		if err := ctx.Err(); err != nil {
 			return c, err
 		}
-		if chunked && len(rows)-n >= p.chunk {
-			chunk := rows[n : n+p.chunk]
-			ins, err := s.insertChunk(p, chunk)
+		if chunked && len(rows)-n >= p.many.rows {
+			chunk := rows[n : n+p.many.rows]
+			ins, err := p.many.run(rt, chunk)
 			if err != nil {
-				return c, fmt.Errorf("rows %d-%d: %w", n, n+p.chunk-1, err)
+				return c, fmt.Errorf("rows %d-%d: %w", n, n+len(chunk)-1, err)
 			}
 			c.Inserted += ins
 			if ins < int64(len(chunk)) {
@@ -209,7 +230,7 @@ func (s *Store) applyBatch(ctx context.Context, b *store.Batch) (store.Counts, e
 				c.Updated += updated
 				c.Unchanged += int64(len(chunk)) - ins - updated
 			}
-			n += p.chunk
+			n += len(chunk)
 			continue
 		}
 		for end := min(n+256, len(rows)); n < end; n++ {
@@ -226,7 +247,7 @@ func (s *Store) applyBatch(ctx context.Context, b *store.Batch) (store.Counts, e
 		c.Deleted += n
 	}
 	if len(b.Deletes) > 0 {
-		n, err := s.deleteKeys(ctx, sh, b.Deletes)
+		n, err := s.deleteKeys(ctx, rt, b.Deletes)
 		if err != nil {
 			return c, err
 		}
@@ -234,56 +255,58 @@ func (s *Store) applyBatch(ctx context.Context, b *store.Batch) (store.Counts, e
 	}
 	release(p.insArgs)
 	release(p.updArgs)
-	release(p.manyArgs)
+	if p.many != nil {
+		release(p.many.args)
+	}
 	return c, nil
 }
 
-// insertChunk inserts the rows of a full chunk whose keys are new in one
-// statement and returns how many it inserted.
-func (s *Store) insertChunk(p *litePlan, rows []store.Row) (int64, error) {
-	nc := len(p.sh.Table.Columns)
+// run inserts rows, exactly ri.rows of them, in one statement and returns
+// how many it inserted.
+func (ri *rowsInsert) run(rt *layout.Resolved, rows []store.Row) (int64, error) {
+	nc := len(rt.Table.Columns)
 	for j, r := range rows {
-		if err := p.sh.CheckRow(r); err != nil {
+		if err := rt.CheckRow(r); err != nil {
 			return 0, err
 		}
 		for i := range r {
-			a := &p.manyArgs[j*nc+i]
-			prev := &p.manyArgs[max(j-1, 0)*nc+i]
+			a := &ri.args[j*nc+i]
+			prev := &ri.args[max(j-1, 0)*nc+i]
 			if j == 0 {
 				prev = a // the same slot in the previous chunk
 			}
 			// A text equal to the row before's reuses its boxed value:
 			// company ids, dates, account numbers repeat a lot.
-			if x, ok := prev.Value.(string); ok && r[i].Valid && x == r[i].Text && lite.Type(p.sh.Table.Columns[i].Type) == "TEXT" {
+			if x, ok := prev.Value.(string); ok && r[i].Valid && x == r[i].Text && lite.Type(rt.Table.Columns[i].Type) == "TEXT" {
 				a.Value = prev.Value
 				continue
 			}
 			var err error
-			if a.Value, err = liteValue(p.sh, i, r[i]); err != nil {
+			if a.Value, err = liteValue(rt, i, r[i]); err != nil {
 				return 0, err
 			}
 		}
 	}
-	n, err := lite.RunStmt(p.many, p.manyArgs)
+	n, err := lite.RunStmt(ri.st, ri.args)
 	if err != nil {
-		return 0, fmt.Errorf("table %q: %w", p.sh.Table.Name, err)
+		return 0, fmt.Errorf("table %q: %w", rt.Table.Name, err)
 	}
 	return n, nil
 }
 
 // bindRow sets the insert's arguments to r.
-func (p *litePlan) bindRow(r store.Row) error {
-	sh := p.sh
-	if err := sh.CheckRow(r); err != nil {
+func (p *statements) bindRow(r store.Row) error {
+	rt := p.rt
+	if err := rt.CheckRow(r); err != nil {
 		return err
 	}
 	for i := range r {
 		a := &p.insArgs[i]
-		if x, ok := a.Value.(string); ok && r[i].Valid && x == r[i].Text && lite.Type(sh.Table.Columns[i].Type) == "TEXT" {
+		if x, ok := a.Value.(string); ok && r[i].Valid && x == r[i].Text && lite.Type(rt.Table.Columns[i].Type) == "TEXT" {
 			continue // as the row before
 		}
 		var err error
-		if a.Value, err = liteValue(sh, i, r[i]); err != nil {
+		if a.Value, err = liteValue(rt, i, r[i]); err != nil {
 			return err
 		}
 	}
@@ -292,29 +315,29 @@ func (p *litePlan) bindRow(r store.Row) error {
 
 // update updates the row with the key of the bound row if a column differs,
 // and reports whether it did.
-func (s *Store) update(p *litePlan) (bool, error) {
+func (s *Store) update(p *statements) (bool, error) {
 	if p.upd == nil {
 		return false, nil
 	}
 	// SET the non-key columns, WHERE the key, AND one of them differs.
-	sh := p.sh
+	rt := p.rt
 	a, nk := p.updArgs, len(p.nonKey)
 	for j, i := range p.nonKey {
 		a[j].Value = p.insArgs[i].Value
-		a[nk+len(sh.KeyIdx)+j].Value = p.insArgs[i].Value
+		a[nk+len(rt.KeyIdx)+j].Value = p.insArgs[i].Value
 	}
-	for j, i := range sh.KeyIdx {
+	for j, i := range rt.KeyIdx {
 		a[nk+j].Value = p.insArgs[i].Value
 	}
 	ch, err := lite.RunStmt(p.upd, a)
 	if err != nil {
-		return false, fmt.Errorf("table %q: %w", sh.Table.Name, err)
+		return false, fmt.Errorf("table %q: %w", rt.Table.Name, err)
 	}
 	return ch > 0, nil
 }
 
 // updateRow updates the row with r's key to r if a column differs.
-func (s *Store) updateRow(p *litePlan, r store.Row) (bool, error) {
+func (s *Store) updateRow(p *statements, r store.Row) (bool, error) {
 	if err := p.bindRow(r); err != nil {
 		return false, err
 	}
@@ -322,14 +345,14 @@ func (s *Store) updateRow(p *litePlan, r store.Row) (bool, error) {
 }
 
 // upsertRow inserts r, or updates the row with its key if it differs.
-func (s *Store) upsertRow(p *litePlan, r store.Row, replacing bool, c *store.Counts) error {
-	sh := p.sh
+func (s *Store) upsertRow(p *statements, r store.Row, replacing bool, c *store.Counts) error {
+	rt := p.rt
 	if err := p.bindRow(r); err != nil {
 		return err
 	}
 	ch, err := lite.RunStmt(p.ins, p.insArgs)
 	if err != nil {
-		return fmt.Errorf("table %q: %w", sh.Table.Name, err)
+		return fmt.Errorf("table %q: %w", rt.Table.Name, err)
 	}
 	if ch > 0 {
 		c.Inserted++
@@ -341,7 +364,7 @@ func (s *Store) upsertRow(p *litePlan, r store.Row, replacing bool, c *store.Cou
 		c.Unchanged++
 	}
 	if replacing {
-		for j, i := range sh.KeyIdx {
+		for j, i := range rt.KeyIdx {
 			p.keepArgs[j].Value = p.insArgs[i].Value
 		}
 		if _, err := lite.RunStmt(p.keep, p.keepArgs); err != nil {

@@ -34,12 +34,12 @@ func dump(t testing.TB, st store.Store, table *store.Table) storetest.Rows {
 	for _, c := range table.Columns {
 		types[c.Name] = c.Type
 	}
-	s.base.Mu.Lock()
-	defer s.base.Mu.Unlock()
-	cols, _, _, err := s.base.L.Columns(ctx, "main", table.Name)
+	s.db.Mu.Lock()
+	defer s.db.Mu.Unlock()
+	cols, _, _, err := s.db.Conn.Columns(ctx, "main", table.Name)
 	require.NoError(t, err)
 	out := storetest.Rows{}
-	require.NoError(t, s.base.L.Query(ctx, "SELECT "+lite.List(cols)+" FROM "+lite.Ident(table.Name), nil, func(r []driver.Value) error {
+	require.NoError(t, s.db.Conn.Query(ctx, "SELECT "+lite.List(cols)+" FROM "+lite.Ident(table.Name), nil, func(r []driver.Value) error {
 		row := map[string]*string{}
 		for i, c := range cols {
 			row[c] = liteText(types[c], r[i])

@@ -15,52 +15,52 @@ import (
 // prepareKeep empties (creating it first) the temporary table that records
 // the keys a batch upserts, with the key columns' types so values compare
 // as they are stored.
-func (s *Store) prepareKeep(ctx context.Context, p *litePlan) error {
+func (s *Store) prepareKeep(ctx context.Context, p *statements) error {
 	if p.keep == nil {
-		sh := p.sh
-		p.keepName = lite.Ident(sh.Table.Name + "/keep")
-		kt := &store.Table{Name: sh.Table.Name + "/keep", Key: sh.Table.Key}
-		for _, i := range sh.KeyIdx {
-			kt.Columns = append(kt.Columns, sh.Table.Columns[i])
+		rt := p.rt
+		p.keepName = lite.Ident(rt.Table.Name + "/keep")
+		kt := &store.Table{Name: rt.Table.Name + "/keep", Key: rt.Table.Key}
+		for _, i := range rt.KeyIdx {
+			kt.Columns = append(kt.Columns, rt.Table.Columns[i])
 		}
-		if _, err := s.base.L.Exec(ctx, "DROP TABLE IF EXISTS temp."+p.keepName); err != nil {
+		if _, err := s.db.Conn.Exec(ctx, "DROP TABLE IF EXISTS temp."+p.keepName); err != nil {
 			return err
 		}
-		if _, err := s.base.L.Exec(ctx, lite.Create("temp", kt, true)); err != nil {
+		if _, err := s.db.Conn.Exec(ctx, lite.Create("temp", kt, true)); err != nil {
 			return err
 		}
 		marks := strings.TrimSuffix(strings.Repeat("?, ", len(kt.Columns)), ", ")
-		st, err := s.base.L.Stmt(ctx, "INSERT OR IGNORE INTO temp."+p.keepName+" VALUES ("+marks+")")
+		st, err := s.db.Conn.Stmt(ctx, "INSERT OR IGNORE INTO temp."+p.keepName+" VALUES ("+marks+")")
 		if err != nil {
 			return err
 		}
 		p.keep, p.keepArgs = st, lite.Ordinals(len(kt.Columns))
 	}
-	_, err := s.base.L.Exec(ctx, "DELETE FROM temp."+p.keepName)
+	_, err := s.db.Conn.Exec(ctx, "DELETE FROM temp."+p.keepName)
 	return err
 }
 
 // hasChildren reports whether any of b's parents has rows in b's table, in
 // one statement: the parents go in as a JSON array.
-func (s *Store) hasChildren(ctx context.Context, sh *layout.Shape, b *store.Batch) (bool, error) {
-	if lite.Type(sh.Table.Columns[sh.ParentIdx].Type) != "TEXT" {
+func (s *Store) hasChildren(ctx context.Context, rt *layout.Resolved, b *store.Batch) (bool, error) {
+	if lite.Type(rt.Table.Columns[rt.ParentIdx].Type) != "TEXT" {
 		return true, nil // not worth the special case: assume so
 	}
 	parents := make([]string, len(b.ReplaceParents))
 	for i, p := range b.ReplaceParents {
-		parents[i] = decode.Stored(sh.Table.Columns[sh.ParentIdx].Type, p)
+		parents[i] = decode.Stored(rt.Table.Columns[rt.ParentIdx].Type, p)
 	}
 	list, err := json.Marshal(parents)
 	if err != nil {
 		return false, err
 	}
-	q := "SELECT 1 FROM " + lite.Ident(sh.Table.Name) + " WHERE " + lite.Ident(sh.Table.Parent) + " IN (SELECT value FROM json_each(?))"
+	q := "SELECT 1 FROM " + lite.Ident(rt.Table.Name) + " WHERE " + lite.Ident(rt.Table.Parent) + " IN (SELECT value FROM json_each(?))"
 	args := []any{string(list)}
-	if sh.CompanyIdx >= 0 {
+	if rt.CompanyIdx >= 0 {
 		q += " AND " + lite.Ident(layout.CompanyIDCol) + " = ?"
-		args = append(args, decode.Stored(sh.Table.Columns[sh.CompanyIdx].Type, b.CompanyID))
+		args = append(args, decode.Stored(rt.Table.Columns[rt.CompanyIdx].Type, b.CompanyID))
 	}
-	st, err := s.base.L.Stmt(ctx, q+" LIMIT 1")
+	st, err := s.db.Conn.Stmt(ctx, q+" LIMIT 1")
 	if err != nil {
 		return false, err
 	}
@@ -84,27 +84,27 @@ func keyMatch(key []string, a, b string) string {
 // dropOthers deletes the children of b's parents that the batch did not
 // upsert: the end state of "delete the children, then upsert", with rows
 // upserted unchanged counted as unchanged rather than deleted and inserted.
-func (s *Store) dropOthers(ctx context.Context, p *litePlan, b *store.Batch) (int64, error) {
-	sh := p.sh
-	name := lite.Ident(sh.Table.Name)
-	q := "DELETE FROM " + name + " AS t WHERE " + lite.Ident(sh.Table.Parent) + " = ?"
-	if sh.CompanyIdx >= 0 {
+func (s *Store) dropOthers(ctx context.Context, p *statements, b *store.Batch) (int64, error) {
+	rt := p.rt
+	name := lite.Ident(rt.Table.Name)
+	q := "DELETE FROM " + name + " AS t WHERE " + lite.Ident(rt.Table.Parent) + " = ?"
+	if rt.CompanyIdx >= 0 {
 		q += " AND " + lite.Ident(layout.CompanyIDCol) + " = ?"
 	}
-	q += " AND NOT EXISTS (SELECT 1 FROM temp." + p.keepName + " AS k WHERE " + keyMatch(sh.Table.Key, "k", "t") + ")"
-	st, err := s.base.L.Stmt(ctx, q)
+	q += " AND NOT EXISTS (SELECT 1 FROM temp." + p.keepName + " AS k WHERE " + keyMatch(rt.Table.Key, "k", "t") + ")"
+	st, err := s.db.Conn.Stmt(ctx, q)
 	if err != nil {
 		return 0, err
 	}
 	var total int64
 	for _, parent := range b.ReplaceParents {
-		v, err := liteValue(sh, sh.ParentIdx, store.Value{Text: parent, Valid: true})
+		v, err := liteValue(rt, rt.ParentIdx, store.Value{Text: parent, Valid: true})
 		if err != nil {
 			return 0, err
 		}
 		args := []any{v}
-		if sh.CompanyIdx >= 0 {
-			args = append(args, decode.Stored(sh.Table.Columns[sh.CompanyIdx].Type, b.CompanyID))
+		if rt.CompanyIdx >= 0 {
+			args = append(args, decode.Stored(rt.Table.Columns[rt.CompanyIdx].Type, b.CompanyID))
 		}
 		n, err := lite.RunStmt(st, lite.Named(args))
 		if err != nil {
@@ -115,19 +115,19 @@ func (s *Store) dropOthers(ctx context.Context, p *litePlan, b *store.Batch) (in
 	return total, nil
 }
 
-func (s *Store) deleteKeys(ctx context.Context, sh *layout.Shape, keys [][]string) (int64, error) {
-	where := make([]string, len(sh.Table.Key))
-	for i, k := range sh.Table.Key {
+func (s *Store) deleteKeys(ctx context.Context, rt *layout.Resolved, keys [][]string) (int64, error) {
+	where := make([]string, len(rt.Table.Key))
+	for i, k := range rt.Table.Key {
 		where[i] = lite.Ident(k) + " = ?"
 	}
-	st, err := s.base.L.Stmt(ctx, "DELETE FROM "+lite.Ident(sh.Table.Name)+" WHERE "+strings.Join(where, " AND "))
+	st, err := s.db.Conn.Stmt(ctx, "DELETE FROM "+lite.Ident(rt.Table.Name)+" WHERE "+strings.Join(where, " AND "))
 	if err != nil {
 		return 0, err
 	}
-	args := lite.Ordinals(len(sh.KeyIdx))
+	args := lite.Ordinals(len(rt.KeyIdx))
 	var total int64
 	for _, key := range keys {
-		if err := s.keyArgs(sh, key, args); err != nil {
+		if err := s.keyArgs(rt, key, args); err != nil {
 			return 0, err
 		}
 		n, err := lite.RunStmt(st, args)
@@ -140,12 +140,12 @@ func (s *Store) deleteKeys(ctx context.Context, sh *layout.Shape, keys [][]strin
 }
 
 // keyArgs converts a key given as text to the stored values.
-func (s *Store) keyArgs(sh *layout.Shape, key []string, args []driver.NamedValue) error {
-	if err := sh.CheckKey(key); err != nil {
+func (s *Store) keyArgs(rt *layout.Resolved, key []string, args []driver.NamedValue) error {
+	if err := rt.CheckKey(key); err != nil {
 		return err
 	}
-	for j, i := range sh.KeyIdx {
-		v, err := liteValue(sh, i, store.Value{Text: key[j], Valid: true})
+	for j, i := range rt.KeyIdx {
+		v, err := liteValue(rt, i, store.Value{Text: key[j], Valid: true})
 		if err != nil {
 			return err
 		}

@@ -13,7 +13,7 @@ import (
 
 func (s *Store) reconcile(ctx context.Context, t *store.Table, companyID string, keys func(yield func(key []string) bool), opts store.ReconcileOptions, tally *store.Tally) (int64, error) {
 	mark := opts.Mark
-	sh, err := layout.Resolve(t)
+	rt, err := layout.Resolve(t)
 	if err != nil {
 		return 0, err
 	}
@@ -23,7 +23,7 @@ func (s *Store) reconcile(ctx context.Context, t *store.Table, companyID string,
 	}
 	if mark && !lt.hasDeleted {
 		q := "ALTER TABLE " + lite.Ident(t.Name) + " ADD COLUMN " + lite.Ident(layout.DeletedCol) + " TEXT"
-		if _, err := s.base.L.Exec(ctx, q); err != nil {
+		if _, err := s.db.Conn.Exec(ctx, q); err != nil {
 			return 0, err
 		}
 		if err := s.load(ctx, t.Name); err != nil {
@@ -32,20 +32,20 @@ func (s *Store) reconcile(ctx context.Context, t *store.Table, companyID string,
 	}
 	const rk = `temp."_reconcile"`
 	kt := &store.Table{Name: "_reconcile", Key: t.Key}
-	for _, i := range sh.KeyIdx {
+	for _, i := range rt.KeyIdx {
 		kt.Columns = append(kt.Columns, t.Columns[i])
 	}
 	var total int64
-	err = s.base.L.Tx(ctx, func() error {
-		if _, err := s.base.L.Exec(ctx, "DROP TABLE IF EXISTS "+rk); err != nil {
+	err = s.db.Conn.Tx(ctx, func() error {
+		if _, err := s.db.Conn.Exec(ctx, "DROP TABLE IF EXISTS "+rk); err != nil {
 			return err
 		}
-		if _, err := s.base.L.Exec(ctx, lite.Create("temp", kt, true)); err != nil {
+		if _, err := s.db.Conn.Exec(ctx, lite.Create("temp", kt, true)); err != nil {
 			return err
 		}
-		defer s.base.L.Exec(context.Background(), "DROP TABLE IF EXISTS "+rk)
+		defer s.db.Conn.Exec(context.Background(), "DROP TABLE IF EXISTS "+rk)
 		marks := strings.TrimSuffix(strings.Repeat("?, ", len(kt.Columns)), ", ")
-		ins, err := s.base.L.Prepare(ctx, "INSERT OR IGNORE INTO "+rk+" VALUES ("+marks+")")
+		ins, err := s.db.Conn.Prepare(ctx, "INSERT OR IGNORE INTO "+rk+" VALUES ("+marks+")")
 		if err != nil {
 			return err
 		}
@@ -59,7 +59,7 @@ func (s *Store) reconcile(ctx context.Context, t *store.Table, companyID string,
 					break
 				}
 			}
-			if kerr = s.keyArgs(sh, key, args); kerr != nil {
+			if kerr = s.keyArgs(rt, key, args); kerr != nil {
 				break
 			}
 			if _, kerr = lite.RunStmt(ins, args); kerr != nil {
@@ -70,9 +70,9 @@ func (s *Store) reconcile(ctx context.Context, t *store.Table, companyID string,
 			return kerr
 		}
 		scope, scopeArgs := "1", []any(nil)
-		if sh.CompanyIdx >= 0 {
+		if rt.CompanyIdx >= 0 {
 			scope = "t." + lite.Ident(layout.CompanyIDCol) + " = ?"
-			scopeArgs = []any{decode.Stored(t.Columns[sh.CompanyIdx].Type, companyID)}
+			scopeArgs = []any{decode.Stored(t.Columns[rt.CompanyIdx].Type, companyID)}
 		}
 		present := "EXISTS (SELECT 1 FROM " + rk + " AS k WHERE " + keyMatch(t.Key, "k", "t") + ")"
 		name := lite.Ident(t.Name)
@@ -83,21 +83,21 @@ func (s *Store) reconcile(ctx context.Context, t *store.Table, companyID string,
 		}
 		var stored int64
 		if opts.MaxFraction > 0 {
-			if stored, err = s.base.L.Count(ctx, "SELECT count(*) FROM "+name+" AS t WHERE "+live, scopeArgs...); err != nil {
+			if stored, err = s.db.Conn.Count(ctx, "SELECT count(*) FROM "+name+" AS t WHERE "+live, scopeArgs...); err != nil {
 				return err
 			}
 		}
 		if !mark {
-			if total, err = s.base.L.Exec(ctx, "DELETE FROM "+name+" AS t WHERE "+scope+" AND NOT "+present, scopeArgs...); err != nil {
+			if total, err = s.db.Conn.Exec(ctx, "DELETE FROM "+name+" AS t WHERE "+scope+" AND NOT "+present, scopeArgs...); err != nil {
 				return err
 			}
 			if err := opts.Check(total, stored); err != nil {
 				return err
 			}
-			return s.base.Book.AddTallies(ctx, layout.Reconciled(tally, total))
+			return s.db.Keeper.AddTallies(ctx, layout.Reconciled(tally, total))
 		}
 		at := s.now().UTC().Format(time.RFC3339Nano)
-		total, err = s.base.L.Exec(ctx, "UPDATE "+name+" AS t SET "+del+" = ? WHERE "+live+" AND NOT "+present,
+		total, err = s.db.Conn.Exec(ctx, "UPDATE "+name+" AS t SET "+del+" = ? WHERE "+live+" AND NOT "+present,
 			append([]any{at}, scopeArgs...)...)
 		if err != nil {
 			return err
@@ -105,10 +105,10 @@ func (s *Store) reconcile(ctx context.Context, t *store.Table, companyID string,
 		if err := opts.Check(total, stored); err != nil {
 			return err
 		}
-		if _, err = s.base.L.Exec(ctx, "UPDATE "+name+" AS t SET "+del+" = NULL WHERE "+scope+" AND t."+del+" IS NOT NULL AND "+present, scopeArgs...); err != nil {
+		if _, err = s.db.Conn.Exec(ctx, "UPDATE "+name+" AS t SET "+del+" = NULL WHERE "+scope+" AND t."+del+" IS NOT NULL AND "+present, scopeArgs...); err != nil {
 			return err
 		}
-		return s.base.Book.AddTallies(ctx, layout.Reconciled(tally, total))
+		return s.db.Keeper.AddTallies(ctx, layout.Reconciled(tally, total))
 	})
 	if err != nil {
 		return 0, err

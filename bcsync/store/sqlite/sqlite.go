@@ -19,24 +19,30 @@ import (
 // from its checkpoints.
 type Store struct {
 	lite.Bookkeeping
-	base   lite.Base
+	db     lite.DB
 	path   string
 	now    func() time.Time
 	tables map[string]*liteTable
+	// staging is what the store knows of the staging tables of first
+	// loads, by name (stagingName).
+	staging map[string]*stagingTable
+	// beforePublishCommit, when set (tests), runs when a Publish has done
+	// all its work, just before the commit.
+	beforePublishCommit func()
 }
 
 // liteTable is what the store knows of an output table in the database.
 type liteTable struct {
 	cols       []string // present in the database
 	hasDeleted bool
-	plans      map[string]*litePlan // by layout.Shape.Sig
+	statements map[string]*statements // by layout.Resolved.Sig
 }
 
 // New returns the store of the SQLite file at path, created with its
 // directory if missing. It does no I/O; Open checks the file.
 func New(path string) *Store {
-	s := &Store{base: lite.Base{Where: "sqlite:" + path}, path: path, now: time.Now, tables: map[string]*liteTable{}}
-	s.Bookkeeping = s.base.Bookkeeping()
+	s := &Store{db: lite.DB{Where: "sqlite:" + path}, path: path, now: time.Now, tables: map[string]*liteTable{}, staging: map[string]*stagingTable{}}
+	s.Bookkeeping = s.db.Bookkeeping()
 	return s
 }
 
@@ -50,42 +56,43 @@ func init() {
 // Open opens (creating it if needed) and locks the file, checks it, and
 // creates the bookkeeping tables.
 func (s *Store) Open(ctx context.Context) error {
-	s.base.Mu.Lock()
-	defer s.base.Mu.Unlock()
-	if s.base.L != nil {
-		return fmt.Errorf("%s: already open", s.base.Where)
+	s.db.Mu.Lock()
+	defer s.db.Mu.Unlock()
+	if s.db.Conn != nil {
+		return fmt.Errorf("%s: already open", s.db.Where)
 	}
-	l, err := lite.Open(ctx, s.base.Where, s.path, "NORMAL")
+	l, err := lite.Open(ctx, s.db.Where, s.path, "NORMAL")
 	if err != nil {
 		return err
 	}
-	if err := lite.NewBook(l).Ensure(ctx); err != nil {
+	if err := lite.NewBookkeeper(l).Ensure(ctx); err != nil {
 		l.Close()
 		return err
 	}
-	s.base.Attach(l)
+	s.db.Attach(l)
 	return nil
 }
 
 // Close closes the file and releases its lock.
 func (s *Store) Close() error {
-	s.base.Mu.Lock()
-	defer s.base.Mu.Unlock()
-	if s.base.L == nil {
+	s.db.Mu.Lock()
+	defer s.db.Mu.Unlock()
+	if s.db.Conn == nil {
 		return nil
 	}
-	err := s.base.L.Close()
-	s.base.L = nil
+	err := s.db.Conn.Close()
+	s.db.Conn = nil
 	s.tables = map[string]*liteTable{}
+	s.staging = map[string]*stagingTable{}
 	return err
 }
 
 // EnsureTable creates t, or adds the columns it lacks. An existing table
 // with another primary key is an error: its rows could not be upserted.
 func (s *Store) EnsureTable(ctx context.Context, t *store.Table) error {
-	s.base.Mu.Lock()
-	defer s.base.Mu.Unlock()
-	if err := s.base.Ready(); err != nil {
+	s.db.Mu.Lock()
+	defer s.db.Mu.Unlock()
+	if err := s.db.Ready(); err != nil {
 		return err
 	}
 	if _, err := layout.Resolve(t); err != nil {
@@ -93,13 +100,13 @@ func (s *Store) EnsureTable(ctx context.Context, t *store.Table) error {
 	}
 	err := s.ensure(ctx, t)
 	if err != nil {
-		return fmt.Errorf("%s: table %q: %w", s.base.Where, t.Name, err)
+		return fmt.Errorf("%s: table %q: %w", s.db.Where, t.Name, err)
 	}
 	return nil
 }
 
 func (s *Store) ensure(ctx context.Context, t *store.Table) error {
-	have, _, pk, err := s.base.L.Columns(ctx, "main", t.Name)
+	have, _, pk, err := s.db.Conn.Columns(ctx, "main", t.Name)
 	if err != nil {
 		return err
 	}
@@ -124,9 +131,9 @@ func (s *Store) ensure(ctx context.Context, t *store.Table) error {
 		ddl = append(ddl, "CREATE INDEX IF NOT EXISTS "+lite.Ident(t.Name+"/parent")+" ON "+lite.Ident(t.Name)+" ("+lite.List(cols)+")")
 	}
 	if len(ddl) > 0 {
-		err := s.base.L.Tx(ctx, func() error {
+		err := s.db.Conn.Tx(ctx, func() error {
 			for _, q := range ddl {
-				if _, err := s.base.L.Exec(ctx, q); err != nil {
+				if _, err := s.db.Conn.Exec(ctx, q); err != nil {
 					return err
 				}
 			}
@@ -141,24 +148,24 @@ func (s *Store) ensure(ctx context.Context, t *store.Table) error {
 
 // load (re)reads the columns of table and drops its cached statements.
 func (s *Store) load(ctx context.Context, table string) error {
-	have, _, _, err := s.base.L.Columns(ctx, "main", table)
+	have, _, _, err := s.db.Conn.Columns(ctx, "main", table)
 	if err != nil {
 		return err
 	}
-	s.base.L.Forget(lite.Ident(table))
-	s.tables[table] = &liteTable{cols: have, hasDeleted: layout.Contains(have, layout.DeletedCol), plans: map[string]*litePlan{}}
+	s.db.Conn.Forget(lite.Ident(table))
+	s.tables[table] = &liteTable{cols: have, hasDeleted: layout.Contains(have, layout.DeletedCol), statements: map[string]*statements{}}
 	return nil
 }
 
 // Apply writes batches and checkpoints in one transaction.
 func (s *Store) Apply(ctx context.Context, batches []store.Batch, checkpoints []store.Checkpoint) (store.Counts, error) {
-	s.base.Mu.Lock()
-	defer s.base.Mu.Unlock()
-	if err := s.base.Ready(); err != nil {
+	s.db.Mu.Lock()
+	defer s.db.Mu.Unlock()
+	if err := s.db.Ready(); err != nil {
 		return store.Counts{}, err
 	}
 	var total store.Counts
-	err := s.base.L.Tx(ctx, func() error {
+	err := s.db.Conn.Tx(ctx, func() error {
 		for i := range batches {
 			c, err := s.applyBatch(ctx, &batches[i])
 			if err != nil {
@@ -167,13 +174,14 @@ func (s *Store) Apply(ctx context.Context, batches []store.Batch, checkpoints []
 			batches[i].Counts = c
 			total.Add(c)
 		}
-		if err := s.base.Book.AddTallies(ctx, layout.Tallies(batches)); err != nil {
+		if err := s.db.Keeper.AddTallies(ctx, layout.Tallies(batches)); err != nil {
 			return err
 		}
-		return s.base.Book.SaveCheckpoints(ctx, checkpoints)
+		return s.db.Keeper.SaveCheckpoints(ctx, checkpoints)
 	})
 	if err != nil {
-		return store.Counts{}, fmt.Errorf("%s: %w", s.base.Where, err)
+		s.forgetStaging()
+		return store.Counts{}, fmt.Errorf("%s: %w", s.db.Where, err)
 	}
 	return total, nil
 }
@@ -182,14 +190,14 @@ func (s *Store) Apply(ctx context.Context, batches []store.Batch, checkpoints []
 // to a temporary table, so memory stays flat however many there are; rows
 // marked earlier that keys has again lose their mark.
 func (s *Store) Reconcile(ctx context.Context, t *store.Table, companyID string, keys func(yield func(key []string) bool), opts store.ReconcileOptions, tally *store.Tally) (int64, error) {
-	s.base.Mu.Lock()
-	defer s.base.Mu.Unlock()
-	if err := s.base.Ready(); err != nil {
+	s.db.Mu.Lock()
+	defer s.db.Mu.Unlock()
+	if err := s.db.Ready(); err != nil {
 		return 0, err
 	}
 	n, err := s.reconcile(ctx, t, companyID, keys, opts, tally)
 	if err != nil {
-		return 0, fmt.Errorf("%s: reconciling %q: %w", s.base.Where, t.Name, err)
+		return 0, fmt.Errorf("%s: reconciling %q: %w", s.db.Where, t.Name, err)
 	}
 	return n, nil
 }

@@ -93,7 +93,7 @@ func TestSQLiteReopen(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, store.Counts{Unchanged: 1}, got)
 	var mode string
-	require.NoError(t, s.base.L.Query(ctx, "PRAGMA journal_mode", nil, func(row []driver.Value) error {
+	require.NoError(t, s.db.Conn.Query(ctx, "PRAGMA journal_mode", nil, func(row []driver.Value) error {
 		mode = lite.AsString(row[0])
 		return nil
 	}))

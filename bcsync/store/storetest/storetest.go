@@ -48,6 +48,8 @@ func Run(t *testing.T, sub Subject) {
 		{"Bookkeeping", bookkeeping},
 		{"CountsCommitWithTheRows", countsCommitWithTheRows},
 		{"SourceIsRecorded", sourceIsRecorded},
+		{"HalfAFirstLoadIsInvisible", halfAFirstLoadIsInvisible},
+		{"PublishKeepsTheNewest", publishKeepsTheNewest},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()

@@ -80,19 +80,22 @@ func Contains(list []string, s string) bool {
 	return false
 }
 
-// Shape is a Table checked against the layout rules, with the positions of
+// Resolved is a Table checked against the layout rules, with the positions of
 // its key, parent and companyId columns resolved.
-type Shape struct {
+type Resolved struct {
 	Table      *store.Table
 	KeyIdx     []int
 	ParentIdx  int // -1 when t.Parent is ""
 	CompanyIdx int // -1 when t has no companyId column
+	// ModifiedIdx is the lastModifiedDateTime column (store.ModifiedCol),
+	// -1 when t has none.
+	ModifiedIdx int
 	// sig identifies the column set (names and types) for statement caches.
 	Sig string
 }
 
-// Resolve validates t and returns its Shape.
-func Resolve(t *store.Table) (*Shape, error) {
+// Resolve validates t and returns its Resolved.
+func Resolve(t *store.Table) (*Resolved, error) {
 	if t == nil {
 		return nil, errors.New("store: nil table")
 	}
@@ -110,7 +113,7 @@ func Resolve(t *store.Table) (*Shape, error) {
 	if len(t.Key) == 0 {
 		return nil, fmt.Errorf("store: table %q has no key", t.Name)
 	}
-	sh := &Shape{Table: t, ParentIdx: -1, CompanyIdx: -1}
+	rt := &Resolved{Table: t, ParentIdx: -1, CompanyIdx: -1, ModifiedIdx: -1}
 	var sig strings.Builder
 	pos := make(map[string]int, len(t.Columns))
 	for i, c := range t.Columns {
@@ -136,31 +139,34 @@ func Resolve(t *store.Table) (*Shape, error) {
 		if !ok {
 			return nil, fmt.Errorf("store: table %q: key column %q is not a column", t.Name, k)
 		}
-		if Contains(t.Key[:len(sh.KeyIdx)], k) {
+		if Contains(t.Key[:len(rt.KeyIdx)], k) {
 			return nil, fmt.Errorf("store: table %q: key column %q repeated", t.Name, k)
 		}
-		sh.KeyIdx = append(sh.KeyIdx, i)
+		rt.KeyIdx = append(rt.KeyIdx, i)
 	}
 	if t.Parent != "" {
 		i, ok := pos[t.Parent]
 		if !ok {
 			return nil, fmt.Errorf("store: table %q: parent column %q is not a column", t.Name, t.Parent)
 		}
-		sh.ParentIdx = i
+		rt.ParentIdx = i
 	}
 	if i, ok := pos[CompanyIDCol]; ok {
 		if !Contains(t.Key, CompanyIDCol) {
 			return nil, fmt.Errorf("store: table %q: %s must be part of the key", t.Name, CompanyIDCol)
 		}
-		sh.CompanyIdx = i
+		rt.CompanyIdx = i
 	}
-	sh.Sig = sig.String()
-	return sh, nil
+	if i, ok := pos[store.ModifiedCol]; ok {
+		rt.ModifiedIdx = i
+	}
+	rt.Sig = sig.String()
+	return rt, nil
 }
 
 // IsKey reports whether column i is a key column.
-func (sh *Shape) IsKey(i int) bool {
-	for _, k := range sh.KeyIdx {
+func (rt *Resolved) IsKey(i int) bool {
+	for _, k := range rt.KeyIdx {
 		if k == i {
 			return true
 		}
@@ -169,22 +175,22 @@ func (sh *Shape) IsKey(i int) bool {
 }
 
 // CheckRow validates the length of r and the key values.
-func (sh *Shape) CheckRow(r store.Row) error {
-	if len(r) != len(sh.Table.Columns) {
-		return fmt.Errorf("store: table %q: row has %d values for %d columns", sh.Table.Name, len(r), len(sh.Table.Columns))
+func (rt *Resolved) CheckRow(r store.Row) error {
+	if len(r) != len(rt.Table.Columns) {
+		return fmt.Errorf("store: table %q: row has %d values for %d columns", rt.Table.Name, len(r), len(rt.Table.Columns))
 	}
-	for _, k := range sh.KeyIdx {
+	for _, k := range rt.KeyIdx {
 		if !r[k].Valid {
-			return fmt.Errorf("store: table %q: key column %q is NULL", sh.Table.Name, sh.Table.Columns[k].Name)
+			return fmt.Errorf("store: table %q: key column %q is NULL", rt.Table.Name, rt.Table.Columns[k].Name)
 		}
 	}
 	return nil
 }
 
 // CheckKey validates one key of Batch.Deletes or Reconcile.
-func (sh *Shape) CheckKey(key []string) error {
-	if len(key) != len(sh.KeyIdx) {
-		return fmt.Errorf("store: table %q: key has %d values for key (%s)", sh.Table.Name, len(key), strings.Join(sh.Table.Key, ", "))
+func (rt *Resolved) CheckKey(key []string) error {
+	if len(key) != len(rt.KeyIdx) {
+		return fmt.Errorf("store: table %q: key has %d values for key (%s)", rt.Table.Name, len(key), strings.Join(rt.Table.Key, ", "))
 	}
 	return nil
 }

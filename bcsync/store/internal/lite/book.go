@@ -59,12 +59,12 @@ func List(names []string) string {
 	return strings.Join(q, ", ")
 }
 
-// Book keeps the bookkeeping tables of the SQLite and JSONL stores.
-type Book struct{ l *Conn }
+// Bookkeeper keeps the bookkeeping tables of the SQLite and JSONL stores.
+type Bookkeeper struct{ l *Conn }
 
 // Ensure checks existing bookkeeping tables are the sync's own, then creates
 // the missing ones; it changes nothing when a check fails.
-func (b Book) Ensure(ctx context.Context) error {
+func (b Bookkeeper) Ensure(ctx context.Context) error {
 	var missing []*store.Table
 	for _, t := range layout.BookTables {
 		have, _, _, err := b.l.Columns(ctx, "main", t.Name)
@@ -113,7 +113,7 @@ func parseLiteTime(v driver.Value) (time.Time, error) {
 	return time.Parse(time.RFC3339Nano, s)
 }
 
-func (b Book) lastRun(ctx context.Context) (store.Run, bool, error) {
+func (b Bookkeeper) lastRun(ctx context.Context) (store.Run, bool, error) {
 	var r store.Run
 	found := false
 	q := `SELECT "id", "started", "serverStart", "finished", "mode", "status", "plan" FROM "_runs" ORDER BY "id" DESC LIMIT 1`
@@ -138,7 +138,7 @@ func (b Book) lastRun(ctx context.Context) (store.Run, bool, error) {
 	return r, found, nil
 }
 
-func (b Book) beginRun(ctx context.Context, r store.Run) (store.Run, error) {
+func (b Bookkeeper) beginRun(ctx context.Context, r store.Run) (store.Run, error) {
 	err := b.l.Tx(ctx, func() error {
 		q := `INSERT INTO "_runs" ("started", "serverStart", "finished", "mode", "status", "plan") VALUES (?, ?, ?, ?, ?, ?) RETURNING "id"`
 		return b.l.Query(ctx, q, []any{liteTime(r.Started), liteTime(r.ServerStart), liteTime(r.Finished), r.Mode, r.Status, r.Plan},
@@ -153,7 +153,7 @@ func (b Book) beginRun(ctx context.Context, r store.Run) (store.Run, error) {
 	return r, nil
 }
 
-func (b Book) updateRun(ctx context.Context, r store.Run) error {
+func (b Bookkeeper) updateRun(ctx context.Context, r store.Run) error {
 	var n int64
 	err := b.l.Tx(ctx, func() (err error) {
 		q := `UPDATE "_runs" SET "serverStart" = ?, "finished" = ?, "status" = ? WHERE "id" = ?`
@@ -169,7 +169,7 @@ func (b Book) updateRun(ctx context.Context, r store.Run) error {
 	return nil
 }
 
-func (b Book) checkpoints(ctx context.Context, runID int64) ([]store.Checkpoint, error) {
+func (b Bookkeeper) checkpoints(ctx context.Context, runID int64) ([]store.Checkpoint, error) {
 	var cps []store.Checkpoint
 	q := `SELECT "companyId", "set", "partition", "next", "done", "rows" FROM "_checkpoints" WHERE "runId" = ? ORDER BY "companyId", "set", "partition"`
 	err := b.l.Query(ctx, q, []any{runID}, func(row []driver.Value) error {
@@ -187,7 +187,7 @@ func (b Book) checkpoints(ctx context.Context, runID int64) ([]store.Checkpoint,
 }
 
 // SaveCheckpoints upserts checkpoints inside the caller's transaction.
-func (b Book) SaveCheckpoints(ctx context.Context, cps []store.Checkpoint) error {
+func (b Bookkeeper) SaveCheckpoints(ctx context.Context, cps []store.Checkpoint) error {
 	if len(cps) == 0 {
 		return nil
 	}
@@ -208,7 +208,7 @@ func (b Book) SaveCheckpoints(ctx context.Context, cps []store.Checkpoint) error
 	return nil
 }
 
-func (b Book) watermark(ctx context.Context, companyID, set string) (store.Watermark, bool, error) {
+func (b Bookkeeper) watermark(ctx context.Context, companyID, set string) (store.Watermark, bool, error) {
 	w := store.Watermark{CompanyID: companyID, Set: set}
 	found := false
 	q := `SELECT "at" FROM "_watermarks" WHERE "companyId" = ? AND "set" = ?`
@@ -223,20 +223,25 @@ func (b Book) watermark(ctx context.Context, companyID, set string) (store.Water
 	return w, found, nil
 }
 
-func (b Book) saveWatermark(ctx context.Context, w store.Watermark) error {
-	err := b.l.Tx(ctx, func() error {
-		_, err := b.l.Exec(ctx, `INSERT INTO "_watermarks" ("companyId", "set", "at") VALUES (?, ?, ?)
-			ON CONFLICT ("companyId", "set") DO UPDATE SET "at" = excluded."at"`, w.CompanyID, w.Set, liteTime(w.At))
-		return err
-	})
+func (b Bookkeeper) saveWatermark(ctx context.Context, w store.Watermark) error {
+	if err := b.l.Tx(ctx, func() error { return b.SaveWatermark(ctx, w) }); err != nil {
+		return fmt.Errorf("%s: %w", b.l.where, err)
+	}
+	return nil
+}
+
+// SaveWatermark saves w inside the caller's transaction.
+func (b Bookkeeper) SaveWatermark(ctx context.Context, w store.Watermark) error {
+	_, err := b.l.Exec(ctx, `INSERT INTO "_watermarks" ("companyId", "set", "at") VALUES (?, ?, ?)
+		ON CONFLICT ("companyId", "set") DO UPDATE SET "at" = excluded."at"`, w.CompanyID, w.Set, liteTime(w.At))
 	if err != nil {
-		return fmt.Errorf("%s: saving the watermark: %w", b.l.where, err)
+		return fmt.Errorf("saving the watermark: %w", err)
 	}
 	return nil
 }
 
 // AddTallies adds to _counts inside the caller's transaction.
-func (b Book) AddTallies(ctx context.Context, rows []layout.TallyRow) error {
+func (b Bookkeeper) AddTallies(ctx context.Context, rows []layout.TallyRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -254,7 +259,7 @@ func (b Book) AddTallies(ctx context.Context, rows []layout.TallyRow) error {
 
 // saveResult records r's duration in _counts and, when it failed, _errors;
 // a set that succeeded on a resumed run clears its earlier error.
-func (b Book) saveResult(ctx context.Context, r store.SetResult) error {
+func (b Bookkeeper) saveResult(ctx context.Context, r store.SetResult) error {
 	err := b.l.Tx(ctx, func() error {
 		_, err := b.l.Exec(ctx, layout.DurationUpsert, r.RunID, r.CompanyID, r.Set, r.Duration.Milliseconds())
 		if err != nil {
@@ -274,12 +279,12 @@ func (b Book) saveResult(ctx context.Context, r store.SetResult) error {
 	return nil
 }
 
-// NewBook returns the bookkeeping kept in l.
-func NewBook(l *Conn) Book { return Book{l} }
+// NewBookkeeper returns the bookkeeping kept in l.
+func NewBookkeeper(l *Conn) Bookkeeper { return Bookkeeper{l} }
 
 // checkSource records src in _source on the first run and refuses another
 // on later ones (layout.CheckSource).
-func (b Book) checkSource(ctx context.Context, src store.Source) error {
+func (b Bookkeeper) checkSource(ctx context.Context, src store.Source) error {
 	var had []store.Source
 	q := `SELECT "tenant", "environment", "serviceRoot" FROM "_source"`
 	err := b.l.Query(ctx, q, nil, func(row []driver.Value) error {

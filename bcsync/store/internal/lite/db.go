@@ -9,13 +9,13 @@ import (
 	"github.com/bcsdk/bc/bcsync/store"
 )
 
-// Base is what the SQLite and JSONL stores share: one SQLite connection
+// DB is what the SQLite and JSONL stores share: one SQLite connection
 // under a mutex, and the bookkeeping kept in it.
-type Base struct {
-	Where string // the destination, for error messages
-	Mu    sync.Mutex
-	L     *Conn
-	Book  Book
+type DB struct {
+	Where  string // the destination, for error messages
+	Mu     sync.Mutex
+	Conn   *Conn
+	Keeper Bookkeeper
 }
 
 // Absolute is path made absolute for a Location, or path when it cannot be.
@@ -27,17 +27,17 @@ func Absolute(path string) string {
 }
 
 // Bookkeeping gives a store the Store methods of the bookkeeping kept in a
-// Base; a store embeds it, so the Base itself stays out of its API.
-type Bookkeeping struct{ b *Base }
+// DB; a store embeds it, so the DB itself stays out of its API.
+type Bookkeeping struct{ b *DB }
 
 // Bookkeeping returns the bookkeeping methods of b.
-func (b *Base) Bookkeeping() Bookkeeping { return Bookkeeping{b} }
+func (b *DB) Bookkeeping() Bookkeeping { return Bookkeeping{b} }
 
 // Attach makes l the connection of b and its bookkeeping.
-func (b *Base) Attach(l *Conn) { b.L, b.Book = l, NewBook(l) }
+func (b *DB) Attach(l *Conn) { b.Conn, b.Keeper = l, NewBookkeeper(l) }
 
-func (b *Base) Ready() error {
-	if b.L == nil {
+func (b *DB) Ready() error {
+	if b.Conn == nil {
 		return fmt.Errorf("%s: store is not open", b.Where)
 	}
 	return nil
@@ -50,7 +50,7 @@ func (k Bookkeeping) LastRun(ctx context.Context) (store.Run, bool, error) {
 	if err := b.Ready(); err != nil {
 		return store.Run{}, false, err
 	}
-	return b.Book.lastRun(ctx)
+	return b.Keeper.lastRun(ctx)
 }
 
 func (k Bookkeeping) BeginRun(ctx context.Context, r store.Run) (store.Run, error) {
@@ -60,7 +60,7 @@ func (k Bookkeeping) BeginRun(ctx context.Context, r store.Run) (store.Run, erro
 	if err := b.Ready(); err != nil {
 		return store.Run{}, err
 	}
-	return b.Book.beginRun(ctx, r)
+	return b.Keeper.beginRun(ctx, r)
 }
 
 func (k Bookkeeping) UpdateRun(ctx context.Context, r store.Run) error {
@@ -70,7 +70,7 @@ func (k Bookkeeping) UpdateRun(ctx context.Context, r store.Run) error {
 	if err := b.Ready(); err != nil {
 		return err
 	}
-	return b.Book.updateRun(ctx, r)
+	return b.Keeper.updateRun(ctx, r)
 }
 
 func (k Bookkeeping) Checkpoints(ctx context.Context, runID int64) ([]store.Checkpoint, error) {
@@ -80,7 +80,7 @@ func (k Bookkeeping) Checkpoints(ctx context.Context, runID int64) ([]store.Chec
 	if err := b.Ready(); err != nil {
 		return nil, err
 	}
-	return b.Book.checkpoints(ctx, runID)
+	return b.Keeper.checkpoints(ctx, runID)
 }
 
 func (k Bookkeeping) Watermark(ctx context.Context, companyID, set string) (store.Watermark, bool, error) {
@@ -90,7 +90,7 @@ func (k Bookkeeping) Watermark(ctx context.Context, companyID, set string) (stor
 	if err := b.Ready(); err != nil {
 		return store.Watermark{}, false, err
 	}
-	return b.Book.watermark(ctx, companyID, set)
+	return b.Keeper.watermark(ctx, companyID, set)
 }
 
 func (k Bookkeeping) SaveWatermark(ctx context.Context, w store.Watermark) error {
@@ -100,7 +100,7 @@ func (k Bookkeeping) SaveWatermark(ctx context.Context, w store.Watermark) error
 	if err := b.Ready(); err != nil {
 		return err
 	}
-	return b.Book.saveWatermark(ctx, w)
+	return b.Keeper.saveWatermark(ctx, w)
 }
 
 func (k Bookkeeping) SaveResult(ctx context.Context, r store.SetResult) error {
@@ -110,7 +110,7 @@ func (k Bookkeeping) SaveResult(ctx context.Context, r store.SetResult) error {
 	if err := b.Ready(); err != nil {
 		return err
 	}
-	return b.Book.saveResult(ctx, r)
+	return b.Keeper.saveResult(ctx, r)
 }
 
 // CheckSource records src on the first run and refuses another later.
@@ -121,5 +121,5 @@ func (k Bookkeeping) CheckSource(ctx context.Context, src store.Source) error {
 	if err := b.Ready(); err != nil {
 		return err
 	}
-	return b.Book.checkSource(ctx, src)
+	return b.Keeper.checkSource(ctx, src)
 }

@@ -208,15 +208,7 @@ func tenantOf(t *testing.T, ev *river.Event) string {
 // requireSynced requires the tenant's store to hold exactly its fake's rows.
 func requireSynced(t *testing.T, tn jobs.Tenant, fake *bctest.Server) {
 	t.Helper()
-	sets, err := synctest.PlanSets(tn.Profile)
+	diff, err := synctest.DiffStore(t.Context(), fake, tn.Profile, tn.Store)
 	require.NoError(t, err)
-	var ids []string
-	for _, co := range fake.Tenant().Companies() {
-		ids = append(ids, co.ID)
-	}
-	want, err := synctest.Expected(fake, sets, ids)
-	require.NoError(t, err)
-	got, err := synctest.Actual(t.Context(), tn.Store, sets.Tables())
-	require.NoError(t, err)
-	require.Empty(t, synctest.Diff(want, got), "tenant %s", tn.Name)
+	require.Empty(t, diff, tn.Store)
 }

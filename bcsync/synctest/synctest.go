@@ -6,6 +6,7 @@
 package synctest
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
@@ -233,4 +234,26 @@ func setDiff(want, got []string) (missing, extra []string) {
 	}
 	sort.Strings(extra)
 	return missing, extra
+}
+
+// DiffStore compares the store at dest with every company of srv for the
+// sets of profile, as Diff does; "" means equal.
+func DiffStore(ctx context.Context, srv *bctest.Server, profile, dest string) (string, error) {
+	sets, err := PlanSets(profile)
+	if err != nil {
+		return "", err
+	}
+	var ids []string
+	for _, co := range srv.Tenant().Companies() {
+		ids = append(ids, co.ID)
+	}
+	want, err := Expected(srv, sets, ids)
+	if err != nil {
+		return "", err
+	}
+	got, err := Actual(ctx, dest, sets.Tables())
+	if err != nil {
+		return "", err
+	}
+	return Diff(want, got), nil
 }

@@ -1,0 +1,90 @@
+package jobs_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/bcsdk/bc/bcsync/jobs"
+	"github.com/riverqueue/river"
+	"github.com/stretchr/testify/require"
+)
+
+// TestBadInput runs, beside a good tenant, an unknown tenant, one whose
+// secret reference cannot be read and one whose secret BC's Entra refuses:
+// the bad ones are cancelled, the two registered ones need attention with
+// the step and fix, the good one is synced, and the wrong secret appears
+// in no run, job error, attention or log line.
+func TestBadInput(t *testing.T) {
+	const wrongSecret = "wrong-secret-value-4711"
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			h := newHarness(t, b, nil)
+			ctx := t.Context()
+			p := newPrincipal()
+			goodFake := p.fake(t, "Good", 1, "right-secret")
+			good := h.tenant("good", p, goodFake, "right-secret")
+			wrong := h.tenant("wrong", p, p.fake(t, "Wrong", 2, "right-secret"), wrongSecret)
+			unreadable := h.tenant("unreadable", p, p.fake(t, "Unreadable", 3, "right-secret"), "")
+			unreadable.SecretRef = "file:/nonexistent/bc-secret"
+			require.NoError(t, h.db.Registry().Add(ctx, unreadable))
+			for _, tn := range []jobs.Tenant{good, wrong, unreadable, {Name: "nobody"}} {
+				_, err := h.client.Insert(ctx, jobs.SyncArgs(tn), nil)
+				require.NoError(t, err)
+			}
+			h.start()
+			done := h.waitDone("good", "wrong", "unreadable", "nobody")
+			require.Equal(t, river.EventKindJobCompleted, done["good"].Kind)
+			requireSynced(t, good, goodFake)
+
+			require.Equal(t, river.EventKindJobCancelled, done["nobody"].Kind)
+			require.Equal(t, `JobCancelError: unknown tenant "nobody": add it to the registry first`, lastError(done["nobody"]))
+
+			reg := h.db.Registry()
+			got, err := reg.Get(ctx, "unreadable")
+			require.NoError(t, err)
+			require.False(t, got.Enabled)
+			require.NotNil(t, got.Attention)
+			require.Equal(t, jobs.Attention{Step: "secret reference",
+				Detail: "secret file:/nonexistent/bc-secret: cannot read /nonexistent/bc-secret: no such file or directory",
+				Fix:    "make file:/nonexistent/bc-secret readable by the sync's processes, or point the tenant at another reference",
+				At:     got.Attention.At}, *got.Attention)
+			require.Equal(t, river.EventKindJobCancelled, done["unreadable"].Kind)
+
+			got, err = reg.Get(ctx, "wrong")
+			require.NoError(t, err)
+			require.False(t, got.Enabled)
+			require.NotNil(t, got.Attention)
+			require.Equal(t, jobs.Attention{Step: "3. Client secret is valid and not expired",
+				Detail: "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '" + p.client + "'.",
+				Fix:    "check the client secret: use the secret's Value (shown once when it was created), not its Secret ID; create a new secret under Certificates & secrets if the value is lost",
+				At:     got.Attention.At}, *got.Attention)
+			require.Equal(t, river.EventKindJobCancelled, done["wrong"].Kind)
+			require.Equal(t, "JobCancelError: needs attention: 3. Client secret is valid and not expired: "+got.Attention.Detail+"; fix: "+got.Attention.Fix, lastError(done["wrong"]))
+
+			runs, err := reg.Runs(ctx, "")
+			require.NoError(t, err)
+			var texts []string
+			for _, r := range runs {
+				texts = append(texts, r.Error)
+			}
+			for _, ev := range done {
+				for _, e := range ev.Job.Errors {
+					texts = append(texts, e.Error)
+				}
+			}
+			texts = append(texts, h.logs.String(), got.Attention.Detail, got.Attention.Fix)
+			for _, s := range texts {
+				require.NotContains(t, s, wrongSecret)
+			}
+			require.NotContains(t, strings.Join(texts, "\n"), "right-secret")
+		})
+	}
+}
+
+// lastError is the error of the job's last attempt.
+func lastError(ev *river.Event) string {
+	if len(ev.Job.Errors) == 0 {
+		return ""
+	}
+	return ev.Job.Errors[len(ev.Job.Errors)-1].Error
+}

@@ -1,0 +1,74 @@
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"hash/fnv"
+	"sync"
+)
+
+// principalLocks let one run at a time use a principal's request limits.
+// River's unique jobs keep one job per tenant queued; a principal may serve
+// several tenants (environments), and their runs take turns through this
+// lock, across every process on PostgreSQL.
+type principalLocks interface {
+	// tryLock takes key's lock if it is free; release gives it back.
+	tryLock(ctx context.Context, key string) (release func(), ok bool, err error)
+}
+
+// advisoryLocks are PostgreSQL session advisory locks, each held on a
+// connection of its own for the whole run: a process that dies loses its
+// connection, and with it the lock.
+type advisoryLocks struct{ db *sql.DB }
+
+// lockID is key's advisory lock number.
+func lockID(key string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("bcsync/jobs principal " + key))
+	return int64(h.Sum64())
+}
+
+func (l advisoryLocks) tryLock(ctx context.Context, key string) (func(), bool, error) {
+	conn, err := l.db.Conn(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	id := lockID(key)
+	var ok bool
+	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", id).Scan(&ok); err != nil || !ok {
+		conn.Close()
+		return nil, false, err
+	}
+	return func() {
+		// Unlock with a context of its own: the job's may have ended. A
+		// failed unlock closes the connection, which releases it too.
+		if _, err := conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", id); err != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		conn.Close()
+	}, true, nil
+}
+
+// mutexLocks are in-process locks, for SQLite: one process runs the jobs.
+type mutexLocks struct {
+	mu   sync.Mutex
+	held map[string]bool
+}
+
+func (l *mutexLocks) tryLock(_ context.Context, key string) (func(), bool, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.held[key] {
+		return nil, false, nil
+	}
+	if l.held == nil {
+		l.held = map[string]bool{}
+	}
+	l.held[key] = true
+	return func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		delete(l.held, key)
+	}, true, nil
+}

@@ -30,7 +30,7 @@
 //
 // A [Company] (from [Client.Company]) scopes the standard API's entity sets
 // to one company. A [Route] is an API route: [Client.StandardAPI],
-// [Client.API] for a custom API, [Client.Automation]; its Company method
+// [Client.API] for a custom API; its Company method
 // scopes it to a company. Both are a [Scope], from which entity sets are built.
 //
 // An [EntitySet] is a handle on one entity set: List, Get, Create, Update,

@@ -16,7 +16,8 @@ type Scope interface {
 }
 
 // Route is one API route of an environment: the standard API v2.0, a custom
-// API (/api/{publisher}/{group}/{version}) or the Automation API. It is a Scope
+// API (/api/{publisher}/{group}/{version}), which includes the Automation API
+// (package automation). It is a Scope
 // for route-level sets such as companies and subscriptions.
 type Route struct {
 	c    *Client
@@ -35,9 +36,6 @@ func (c *Client) StandardAPI() *Route { return &Route{c: c, path: StandardRoute}
 func (c *Client) API(publisher, group, version string) *Route {
 	return &Route{c: c, path: "api/" + url.PathEscape(publisher) + "/" + url.PathEscape(group) + "/" + url.PathEscape(version)}
 }
-
-// Automation returns the Automation API route (api/microsoft/automation/v2.0).
-func (c *Client) Automation() *Route { return c.API("microsoft", "automation", "v2.0") }
 
 // RouteAt returns the route at an API path such as "/api/contoso/mosaic/v1.0"
 // (the form used on the sync's command line). It checks the shape only.

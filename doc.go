@@ -70,7 +70,7 @@
 // 429, 502 and 503 are retried for every method (BC did not run the request),
 // 408, 504 and network errors only for reads, with Retry-After honoured and
 // otherwise exponential backoff with full jitter ([RetryPolicy],
-// [WithRetryPolicy]). At most [DefaultMaxConcurrency] requests are in flight
+// [WithRetryPolicy], or [WithRetry] for one call). At most [DefaultMaxConcurrency] requests are in flight
 // per client ([WithMaxConcurrency]); [WithRequestBudget] keeps to BC's
 // requests-per-window limit. A 401 makes the client renew the token and
 // retry, at most twice (the second time only for a token BC found expired).

@@ -204,7 +204,7 @@ func TestEveryGeneratedMethod(t *testing.T) {
 					continue // hand-written report helpers, tested in TestReportHelpers
 				}
 				if sm.Name == "Subscribe" || sm.Name == "Renew" {
-					continue // hand-written webhook helpers (subscriptions.go), tested against the fake
+					continue // hand-written webhook helpers (webhook_subscriptions.go), tested against the fake
 				}
 				in := sm.Type
 				switch {

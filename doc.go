@@ -84,7 +84,9 @@
 // optionally atomic; typed operations come from EntitySet.In. Webhook
 // subscriptions are an entity set ([Route.Subscriptions]); [WebhookHandler]
 // answers BC's validation handshake and delivers each [WebhookEvent], and a
-// [Renewer] keeps subscriptions alive past BC's three-day expiry.
+// [Renewer] keeps subscriptions alive past BC's three-day expiry. All of it
+// is in the webhook_*.go files: subscriptions, handler, notification body,
+// resource URLs, renewer.
 //
 // # Testing
 //

@@ -14,7 +14,7 @@
 //	for co, err := range c.Companies().List(nil).All(ctx) {
 //		if err != nil { … }
 //		q := odata.New().Filter(odata.Gt("balanceDue", 0)).Select("number", "displayName", "balanceDue")
-//		for cust, err := range c.Company(co.ID).Customers().List(q).All(ctx) {
+//		for cust, err := range sets.For(c.Company(co.ID)).Customers().List(q).All(ctx) {
 //			if err != nil { … }
 //			fmt.Println(cust.Number, cust.DisplayName, cust.BalanceDue)
 //		}
@@ -35,10 +35,11 @@
 //
 // An [EntitySet] is a handle on one entity set: List, Get, Create, Update,
 // Patch, Delete, bound actions (Action), Count and Media. It does no I/O
-// until a method is called. Company has a typed accessor for every set of API
-// v2.0 (Customers, GeneralLedgerEntries, SalesInvoices, … — generated from BC's
-// $metadata, each returning a named *Set type that embeds *EntitySet and adds
-// the set's bound actions and navigation); [Set] builds one for any other set,
+// until a method is called. Package [github.com/bcsdk/bc/sets] has a typed
+// accessor for every set of API v2.0 (sets.For(co).Customers(), … — generated
+// from BC's $metadata, each returning a named *Set type that embeds
+// *EntitySet and adds the set's bound actions and navigation); [Set] builds
+// one for any other set,
 // e.g. a custom API's, with a model of your own:
 //
 //	tasks := bc.Set[JobTask](c.API("contoso", "mosaic", "v1.0").Company(id), "jobTasks")

@@ -37,6 +37,10 @@ type Pager[T any] struct {
 	decode   func(*json.Decoder) (T, error)
 }
 
+// FailedPager returns a pager whose first page is err, for a helper that
+// checks its arguments before it lists (sets' AgedAccountsReceivablesSet.AsOf).
+func FailedPager[T any](err error) *Pager[T] { return newPager[T](nil, nil, err) }
+
 func newPager[T any](c *Client, r *request, err error) *Pager[T] {
 	return &Pager[T]{c: c, next: r, err: err, seen: map[string]bool{}}
 }

@@ -51,47 +51,11 @@ func (c *Client) RouteAt(path string) (*Route, error) {
 	return nil, fmt.Errorf("bc: %q is not an API route: write /api/v2.0 or /api/{publisher}/{group}/{version}", path)
 }
 
-// Company is the standard API's handle for one company; see Route.Company.
-func (c *Client) Company(id string) *Company { return c.StandardAPI().Company(id) }
-
 // Client implements Scope.
 func (r *Route) Client() *Client { return r.c }
 
 // Path implements Scope: "api/v2.0" or "api/{publisher}/{group}/{version}".
 func (r *Route) Path() string { return r.path }
-
-// Company returns the handle for a company on this route. Nearly every BC
-// entity lives under a company; the handle does no I/O.
-func (r *Route) Company(id string) *Company {
-	return &Company{route: r, id: id, path: r.path + "/companies" + KeySegment(id)}
-}
-
-// CompanyByName addresses a company by its name (BC declares name as an
-// alternate key), quoting and escaping it, so names with quotes, slashes and
-// non-ASCII letters work.
-func (r *Route) CompanyByName(name string) *Company {
-	return &Company{route: r, path: r.path + "/companies(name=" + url.PathEscape(quoteKey(name)) + ")"}
-}
-
-// Company is a company-scoped handle: every company entity set hangs off it
-// (co.Customers(), co.GeneralLedgerEntries(), …). It does no I/O.
-type Company struct {
-	route *Route
-	id    string
-	path  string
-}
-
-// Client implements Scope.
-func (co *Company) Client() *Client { return co.route.c }
-
-// Path implements Scope: "api/v2.0/companies(<id>)".
-func (co *Company) Path() string { return co.path }
-
-// ID returns the company id the handle was made with ("" for CompanyByName).
-func (co *Company) ID() string { return co.id }
-
-// Route returns the API route of the company.
-func (co *Company) Route() *Route { return co.route }
 
 // Entity is one entity addressed by key; it is the Scope of the sets
 // contained in it (co.SalesInvoices().Entity(id) holds salesInvoiceLines).

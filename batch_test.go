@@ -349,7 +349,7 @@ func TestBatchDecodesBCsRealAnswer(t *testing.T) {
 	mux.Handle(batchPath, rc.handle(func(w http.ResponseWriter, r *http.Request) { writeRaw(w, 200, string(real)) }))
 
 	b := c.StandardAPI().Batch()
-	lines := c.Company(company).SalesOrders().Lines(order)
+	lines := Set[entities.SalesOrderLine](Set[entities.SalesOrder](c.Company(company), "salesOrders").Entity(order), "salesOrderLines")
 	hub := lines.In(b).Create(entities.SalesOrderLine{LineType: entities.InvoiceLineAggLineTypeItem, LineObjectNumber: "1150", Quantity: decimal.NewFromInt(2)})
 	tyre := lines.In(b).Create(entities.SalesOrderLine{LineType: entities.InvoiceLineAggLineTypeItem, LineObjectNumber: "1160", Quantity: decimal.NewFromInt(5)})
 	require.NoError(t, b.Send(t.Context()))

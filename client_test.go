@@ -69,7 +69,6 @@ func TestPathsAndKeys(t *testing.T) {
 		{c.Company(testCompany).Path(), "api/v2.0/companies(" + testCompany + ")"},
 		{c.Company(strings.ToUpper(testCompany)).Path(), "api/v2.0/companies(" + testCompany + ")"},
 		{c.API("contoso", "mosaic", "v1.0").Company(testCompany).Path(), "api/contoso/mosaic/v1.0/companies(" + testCompany + ")"},
-		{c.Automation().Path(), "api/microsoft/automation/v2.0"},
 		{c.StandardAPI().CompanyByName("O'Brien & Søn / Oy").Path(), "api/v2.0/companies(name=%27O%27%27Brien%20&%20S%C3%B8n%20%2F%20Oy%27)"},
 		{KeySegment("10000"), "(%2710000%27)"},
 		{StringKeySegment(testCompany), "(%27" + testCompany + "%27)"},

@@ -14,7 +14,7 @@
 //	for co, err := range c.Companies().List(nil).All(ctx) {
 //		if err != nil { … }
 //		q := odata.New().Filter(odata.Gt("balanceDue", 0)).Select("number", "displayName", "balanceDue")
-//		for cust, err := range c.Company(co.ID).Customers().List(q).All(ctx) {
+//		for cust, err := range sets.For(c.Company(co.ID)).Customers().List(q).All(ctx) {
 //			if err != nil { … }
 //			fmt.Println(cust.Number, cust.DisplayName, cust.BalanceDue)
 //		}
@@ -30,15 +30,16 @@
 //
 // A [Company] (from [Client.Company]) scopes the standard API's entity sets
 // to one company. A [Route] is an API route: [Client.StandardAPI],
-// [Client.API] for a custom API, [Client.Automation]; its Company method
+// [Client.API] for a custom API; its Company method
 // scopes it to a company. Both are a [Scope], from which entity sets are built.
 //
 // An [EntitySet] is a handle on one entity set: List, Get, Create, Update,
 // Patch, Delete, bound actions (Action), Count and Media. It does no I/O
-// until a method is called. Company has a typed accessor for every set of API
-// v2.0 (Customers, GeneralLedgerEntries, SalesInvoices, … — generated from BC's
-// $metadata, each returning a named *Set type that embeds *EntitySet and adds
-// the set's bound actions and navigation); [Set] builds one for any other set,
+// until a method is called. Package [github.com/bcsdk/bc/sets] has a typed
+// accessor for every set of API v2.0 (sets.For(co).Customers(), … — generated
+// from BC's $metadata, each returning a named *Set type that embeds
+// *EntitySet and adds the set's bound actions and navigation); [Set] builds
+// one for any other set,
 // e.g. a custom API's, with a model of your own:
 //
 //	tasks := bc.Set[JobTask](c.API("contoso", "mosaic", "v1.0").Company(id), "jobTasks")
@@ -70,7 +71,7 @@
 // 429, 502 and 503 are retried for every method (BC did not run the request),
 // 408, 504 and network errors only for reads, with Retry-After honoured and
 // otherwise exponential backoff with full jitter ([RetryPolicy],
-// [WithRetryPolicy]). At most [DefaultMaxConcurrency] requests are in flight
+// [WithRetryPolicy], or [WithRetry] for one call). At most [DefaultMaxConcurrency] requests are in flight
 // per client ([WithMaxConcurrency]); [WithRequestBudget] keeps to BC's
 // requests-per-window limit. A 401 makes the client renew the token and
 // retry, at most twice (the second time only for a token BC found expired).
@@ -84,7 +85,9 @@
 // optionally atomic; typed operations come from EntitySet.In. Webhook
 // subscriptions are an entity set ([Route.Subscriptions]); [WebhookHandler]
 // answers BC's validation handshake and delivers each [WebhookEvent], and a
-// [Renewer] keeps subscriptions alive past BC's three-day expiry.
+// [Renewer] keeps subscriptions alive past BC's three-day expiry. All of it
+// is in the webhook_*.go files: subscriptions, handler, notification body,
+// resource URLs, renewer.
 //
 // # Testing
 //

@@ -8,6 +8,7 @@ import (
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bctest"
 	"github.com/bcsdk/bc/odata"
+	"github.com/bcsdk/bc/sets"
 )
 
 // Listing companies and reading a set. The fake BC stands in for a tenant;
@@ -27,7 +28,7 @@ func Example() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		blocked, err := c.Company(co.ID).Customers().Count(ctx, odata.New().Filter(odata.Eq("blocked", "All")))
+		blocked, err := sets.For(c.Company(co.ID)).Customers().Count(ctx, odata.New().Filter(odata.Eq("blocked", "All")))
 		fmt.Println(co.Name, blocked, err)
 	}
 	// Output:

@@ -37,6 +37,10 @@ type Pager[T any] struct {
 	decode   func(*json.Decoder) (T, error)
 }
 
+// FailedPager returns a pager whose first page is err, for a helper that
+// checks its arguments before it lists (sets' AgedAccountsReceivablesSet.AsOf).
+func FailedPager[T any](err error) *Pager[T] { return newPager[T](nil, nil, err) }
+
 func newPager[T any](c *Client, r *request, err error) *Pager[T] {
 	return &Pager[T]{c: c, next: r, err: err, seen: map[string]bool{}}
 }
@@ -158,7 +162,7 @@ func (p *Pager[T]) Collect(ctx context.Context) ([]T, error) {
 }
 
 // followLink builds the request for a nextLink: the link verbatim, with the
-// headers of the request that returned it.
+// headers and retry policy of the request that returned it.
 func (c *Client) followLink(prev *request, link string) (*request, error) {
 	u, err := c.resolve(link)
 	if err != nil {
@@ -166,7 +170,7 @@ func (c *Client) followLink(prev *request, link string) (*request, error) {
 	}
 	h := prev.header.Clone()
 	h.Set("client-request-id", newRequestID())
-	return &request{method: http.MethodGet, url: u.String(), header: h}, nil
+	return &request{method: http.MethodGet, url: u.String(), header: h, retry: prev.retry}, nil
 }
 
 // readPage decodes an OData collection response as a stream: it calls onItem

@@ -10,6 +10,7 @@ import (
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bctest"
 	"github.com/bcsdk/bc/odata"
+	"github.com/bcsdk/bc/sets"
 	"github.com/stretchr/testify/require"
 )
 
@@ -17,7 +18,7 @@ import (
 // bctest snippet: the display names of customers with a balance due.
 func overdueCustomers(ctx context.Context, c *bc.Client, companyID string) ([]string, error) {
 	var names []string
-	for cu, err := range c.Company(companyID).Customers().List(odata.New().Filter(odata.Gt("balanceDue", 0))).All(ctx) {
+	for cu, err := range sets.For(c.Company(companyID)).Customers().List(odata.New().Filter(odata.Gt("balanceDue", 0))).All(ctx) {
 		if err != nil {
 			return nil, err
 		}

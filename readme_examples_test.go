@@ -20,6 +20,7 @@ import (
 	"github.com/bcsdk/bc/bctest"
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/odata"
+	"github.com/bcsdk/bc/sets"
 	"github.com/shopspring/decimal"
 )
 
@@ -48,7 +49,7 @@ func Example_library() {
 		fmt.Println(co.ID, co.Name)
 	}
 
-	gl := c.Company(companyID).GeneralLedgerEntries()
+	gl := sets.For(c.Company(companyID)).GeneralLedgerEntries()
 	q := odata.New().
 		Filter(odata.Ge("postingDate", entities.Date{Year: 2025, Month: 1, Day: 1}), odata.Eq("accountNumber", "40100")).
 		Select("id", "entryNumber", "postingDate", "debitAmount", "creditAmount").
@@ -82,7 +83,7 @@ func Example_escapeHatch() {
 func Example_errors() {
 	srv, c, id := readmeFake()
 	defer srv.Close()
-	_, err := c.Company(id).Customers().Get(context.Background(), "00000000-0000-0000-0000-000000000001", nil)
+	_, err := sets.For(c.Company(id)).Customers().Get(context.Background(), "00000000-0000-0000-0000-000000000001", nil)
 	// readme:errors
 	var apiErr *bc.APIError
 	if errors.As(err, &apiErr) {
@@ -101,7 +102,7 @@ func Example_batch() {
 	defer srv.Close()
 	ctx := context.Background()
 	var stale entities.Item
-	for it, err := range c.Company(id).Items().List(odata.New().Top(1)).All(ctx) {
+	for it, err := range sets.For(c.Company(id)).Items().List(odata.New().Top(1)).All(ctx) {
 		stale = it
 		if err != nil {
 			log.Fatal(err)
@@ -109,7 +110,7 @@ func Example_batch() {
 	}
 	// readme:batch
 	b := c.StandardAPI().Batch() // or c.API(pub, grp, ver).Batch()
-	items := c.Company(id).Items()
+	items := sets.For(c.Company(id)).Items()
 	hub := items.In(b).Create(entities.Item{Number: "1150", DisplayName: "Front hub"})
 	old := items.In(b).Delete(stale.ID, stale.ETag)
 	if err := b.Send(ctx, bc.Atomic()); err != nil { // or bc.ContinueOnError(); default: stop at the first failure
@@ -144,7 +145,7 @@ func Example_webhooks() {
 	}()
 
 	r := bc.NewRenewer("https://example.com/bc/webhook", clientState)
-	if err := r.Keep(c.Company(id).Customers()); err != nil { // any set on any route
+	if err := r.Keep(sets.For(c.Company(id)).Customers()); err != nil { // any set on any route
 		log.Fatal(err)
 	}
 	go r.Run(ctx) // creates, renews before the 3-day expiry, re-creates
@@ -192,7 +193,7 @@ func Example_entities() {
 	var file, png *os.File
 	id, custID := "company-id", "customer-id"
 	// readme:entities
-	invoices := c.Company(id).SalesInvoices()
+	invoices := sets.For(c.Company(id)).SalesInvoices()
 
 	// Create: BC-assigned keys and read-only fields are never sent; lines make it a deep insert.
 	inv, err := invoices.Create(ctx, entities.SalesInvoice{CustomerNumber: "10000",
@@ -205,8 +206,8 @@ func Example_entities() {
 
 	err = invoices.Post(ctx, inv.ID)                          // bound action Microsoft.NAV.post
 	_, err = invoices.PDFDocument(inv.ID).Download(ctx, file) // media, streamed
-	err = c.Company(id).Customers().Picture(custID).Upload(ctx, png, "image/png")
-	tb := c.Company(id).TrialBalances().At(entities.Date{Year: 2025, Month: 12, Day: 31}) // report parameters
+	err = sets.For(c.Company(id)).Customers().Picture(custID).Upload(ctx, png, "image/png")
+	tb := sets.For(c.Company(id)).TrialBalances().At(entities.Date{Year: 2025, Month: 12, Day: 31}) // report parameters
 	// readme:end
 	_, _ = tb, err
 }
@@ -215,18 +216,18 @@ func Example_minimalPatch() {
 	srv, c, companyID := readmeFake()
 	defer srv.Close()
 	ctx := context.Background()
-	first, err := c.Company(companyID).Customers().List(odata.New().Top(1)).Collect(ctx)
+	first, err := sets.For(c.Company(companyID)).Customers().List(odata.New().Top(1)).Collect(ctx)
 	if err != nil || len(first) == 0 {
 		log.Fatal(err)
 	}
 	id := first[0].ID
-	invoices, err := c.Company(companyID).PurchaseInvoices().List(odata.New().Top(1)).Collect(ctx)
+	invoices, err := sets.For(c.Company(companyID)).PurchaseInvoices().List(odata.New().Top(1)).Collect(ctx)
 	if err != nil || len(invoices) == 0 {
 		log.Fatal(err)
 	}
 	invoiceID := invoices[0].ID
 	// readme:minimalPatch
-	customers := c.Company(companyID).Customers()
+	customers := sets.For(c.Company(companyID)).Customers()
 	cust, err := customers.Get(ctx, id, odata.New().Select("id", "displayName", "email"))
 	cust.DisplayName, cust.Email = "Coho Winery", "info@cohowinery.com"
 	// PATCH {"displayName":"Coho Winery","email":"info@cohowinery.com"}: only what changed since
@@ -234,7 +235,7 @@ func Example_minimalPatch() {
 	cust, err = customers.Update(ctx, cust)
 
 	// A newer BC's property the v26 models lack is read into Extra; Update sends a change to it.
-	inv, err := c.Company(companyID).PurchaseInvoices().Get(ctx, invoiceID, nil)
+	inv, err := sets.For(c.Company(companyID)).PurchaseInvoices().Get(ctx, invoiceID, nil)
 	inv.Extra = map[string]json.RawMessage{"paymentTermsId": json.RawMessage(`"fe109593-f12b-f011-9a4a-7c1e5275406f"`)}
 	// readme:end
 	fmt.Println(cust.DisplayName, err)

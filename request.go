@@ -29,7 +29,8 @@ type Response struct {
 }
 
 // RequestOption adjusts one call: headers, concurrency tokens, which fields an
-// update sends. Options are visible arguments, never hidden in a context.
+// update sends, its retry policy. Options are visible arguments, never hidden
+// in a context.
 type RequestOption func(*callOptions)
 
 type callOptions struct {
@@ -37,6 +38,7 @@ type callOptions struct {
 	ifMatch   string
 	fields    []string
 	readWrite bool
+	retry     *RetryPolicy // nil: the client's
 }
 
 func collectOptions(opts []RequestOption) callOptions {
@@ -66,6 +68,11 @@ func WithHeader(key, value string) RequestOption {
 // primary database instead of a replica that may lag behind a write made just before.
 func ReadWrite() RequestOption { return func(o *callOptions) { o.readWrite = true } }
 
+// WithRetry sends one call under p instead of the client's policy
+// (WithRetryPolicy): e.g. a single attempt for a probe that should fail fast,
+// or more patience for one slow report. A pager keeps it for every page.
+func WithRetry(p RetryPolicy) RequestOption { return func(o *callOptions) { o.retry = &p } }
+
 // Fields limits an Update to the named JSON properties (e.g. "displayName").
 func Fields(names ...string) RequestOption {
 	return func(o *callOptions) { o.fields = append(o.fields, names...) }
@@ -74,8 +81,12 @@ func Fields(names ...string) RequestOption {
 // NewRequest builds a request for anything not yet typed. path is relative to
 // the service root ("api/v2.0/companies(…)/customers") or an absolute URL on
 // the same host (an @odata.nextLink or a media link). body is JSON-encoded
-// unless it is nil, []byte or an io.Reader.
+// unless it is nil, []byte or an io.Reader. WithRetry belongs to Do, which
+// sends the request.
 func (c *Client) NewRequest(ctx context.Context, method, path string, body any, opts ...RequestOption) (*http.Request, error) {
+	if collectOptions(opts).retry != nil {
+		return nil, errors.New("bc: NewRequest: pass WithRetry to Do, which sends the request")
+	}
 	r, err := c.newRequest(method, path, nil, body, opts)
 	if err != nil {
 		return nil, err
@@ -98,9 +109,18 @@ func (c *Client) NewRequest(ctx context.Context, method, path string, body any, 
 
 // Do sends req through the client's pipeline (gate, auth, retries) and, for a
 // 2xx response, decodes its JSON body into v unless v is nil. A non-2xx
-// response is returned as *APIError.
-func (c *Client) Do(req *http.Request, v any) (*Response, error) {
-	r := &request{method: req.Method, url: req.URL.String(), header: req.Header}
+// response is returned as *APIError. Of the options only WithRetry applies
+// here; the others shape the request and belong to NewRequest.
+func (c *Client) Do(req *http.Request, v any, opts ...RequestOption) (*Response, error) {
+	o := collectOptions(opts)
+	if len(o.header) > 0 || o.ifMatch != "" || o.fields != nil || o.readWrite {
+		return nil, errors.New("bc: Do takes only WithRetry; pass headers, If-Match, Fields and ReadWrite to NewRequest")
+	}
+	policy, err := c.retryPolicy(o)
+	if err != nil {
+		return nil, err
+	}
+	r := &request{method: req.Method, url: req.URL.String(), header: req.Header, retry: policy}
 	switch {
 	case req.GetBody != nil:
 		r.body = retryablehttp.ReaderFunc(func() (io.Reader, error) { return req.GetBody() })
@@ -116,12 +136,17 @@ type request struct {
 	url    string
 	header http.Header
 	body   any // nil, []byte, io.ReadSeeker, io.Reader or retryablehttp.ReaderFunc
+	retry  RetryPolicy
 }
 
 // newRequest resolves path, encodes the query and body, and sets the headers
 // every BC request carries.
 func (c *Client) newRequest(method, path string, q *odata.Query, body any, opts []RequestOption) (*request, error) {
 	o := collectOptions(opts)
+	policy, err := c.retryPolicy(o)
+	if err != nil {
+		return nil, err
+	}
 	u, err := c.resolve(path)
 	if err != nil {
 		return nil, err
@@ -157,7 +182,7 @@ func (c *Client) newRequest(method, path string, q *odata.Query, body any, opts 
 	if o.ifMatch != "" {
 		h.Set("If-Match", o.ifMatch)
 	}
-	r := &request{method: method, url: u.String(), header: h}
+	r := &request{method: method, url: u.String(), header: h, retry: policy}
 	switch b := body.(type) {
 	case nil:
 	case []byte:
@@ -178,6 +203,17 @@ func (c *Client) newRequest(method, path string, q *odata.Query, body any, opts 
 		h[k] = v
 	}
 	return r, nil
+}
+
+// retryPolicy is the policy of one call: WithRetry's, or the client's.
+func (c *Client) retryPolicy(o callOptions) (RetryPolicy, error) {
+	if o.retry == nil {
+		return c.retry, nil
+	}
+	if err := o.retry.validate(); err != nil {
+		return RetryPolicy{}, fmt.Errorf("%w (in WithRetry)", err)
+	}
+	return *o.retry, nil
 }
 
 // resolve turns a service-root-relative path, or an absolute URL on the
@@ -253,80 +289,119 @@ func (c *Client) send(ctx context.Context, r *request, handle func(*http.Respons
 	}
 	rreq.Header = r.header
 	if handle != nil {
-		rreq.SetResponseHandler(func(resp *http.Response) error {
-			if resp.StatusCode < 200 || resp.StatusCode > 299 {
-				return nil // left for newAPIError
-			}
-			defer resp.Body.Close()
-			body := resp.Body
-			resp.Body = io.NopCloser(boundedBody(resp, c.maxResponseSize))
-			err := handle(resp)
-			resp.Body = body
-			if errors.Is(err, ErrTooLarge) {
-				return permanent{err} // the server would send the same again
-			}
-			return err
-		})
+		rreq.SetResponseHandler(c.successHandler(handle))
 	}
-	st := &attempts{policy: c.retry, method: r.method}
-	shown := redactURL(r.url)
-	var decided *http.Response
-	rc := &retryablehttp.Client{
-		HTTPClient: c.http,
-		RetryMax:   c.retry.MaxAttempts - 1,
-		RequestLogHook: func(_ retryablehttp.Logger, _ *http.Request, i int) {
-			st.count = i + 1
-			if i > 0 {
-				c.stats.retries.Add(1)
-			}
-		},
-		CheckRetry: func(ctx context.Context, resp *http.Response, err error) (bool, error) {
-			var p permanent
-			if errors.As(err, &p) {
-				return false, err
-			}
-			// retryablehttp asks again after running the response handler; a
-			// handler that succeeded changes nothing about the first answer.
-			if err == nil && resp != nil && resp == decided {
-				return false, nil
-			}
-			decided = resp
-			retry, cerr := st.decide(ctx, resp, err)
-			if retry && st.count < c.retry.MaxAttempts {
-				c.logger.LogAttrs(ctx, slog.LevelWarn, "bc: retrying request",
-					slog.String("method", r.method), slog.String("url", shown),
-					slog.Int("attempt", st.count), slog.String("reason", st.reasons[len(st.reasons)-1]),
-					slog.Duration("wait", st.next))
-			}
-			return retry, cerr
-		},
-		Backoff: func(time.Duration, time.Duration, int, *http.Response) time.Duration { return st.next },
-		ErrorHandler: func(resp *http.Response, err error, _ int) (*http.Response, error) {
-			if err != nil {
-				return nil, err
-			}
-			return resp, nil
-		},
-	}
+	l := &retryLoop{c: c, r: r, shown: redactURL(r.url), st: &attempts{policy: r.retry, method: r.method}}
 	start := time.Now()
-	resp, err := rc.Do(rreq)
+	resp, err := l.client().Do(rreq)
 	if err != nil {
-		return nil, c.requestFailed(ctx, r.method, shown, st, err)
+		return nil, c.requestFailed(ctx, r.method, l.shown, l.st, err)
 	}
 	c.logger.LogAttrs(ctx, slog.LevelDebug, "bc: request",
-		slog.String("method", r.method), slog.String("url", shown), slog.Int("status", resp.StatusCode),
-		slog.Int("attempts", st.count), slog.Duration("duration", time.Since(start)))
+		slog.String("method", r.method), slog.String("url", l.shown), slog.Int("status", resp.StatusCode),
+		slog.Int("attempts", l.st.count), slog.Duration("duration", time.Since(start)))
+	out := &Response{Response: resp, Attempts: l.st.count, Throttled: l.st.throttled}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		retries := st.earlier()
-		if st.stop != nil {
-			retries = append(retries, "stopped retrying: "+st.stop.Error())
-		}
-		apiErr := newAPIError(resp, st.count, retries)
-		apiErr.Method, apiErr.URL = r.method, shown
-		return &Response{Response: resp, Attempts: st.count, Throttled: st.throttled}, apiErr
+		return out, l.refusal(resp)
 	}
 	// Without a handler the caller streams the body and must close it.
-	return &Response{Response: resp, Attempts: st.count, Throttled: st.throttled}, nil
+	return out, nil
+}
+
+// successHandler wraps handle for retryablehttp: it reads a 2xx body within
+// the client's response bound and leaves other answers to the caller. A body
+// past the bound is permanent: the server would send the same again.
+func (c *Client) successHandler(handle func(*http.Response) error) retryablehttp.ResponseHandlerFunc {
+	return func(resp *http.Response) error {
+		if resp.StatusCode < 200 || resp.StatusCode > 299 {
+			return nil // left for refusal
+		}
+		defer resp.Body.Close()
+		body := resp.Body
+		resp.Body = io.NopCloser(boundedBody(resp, c.maxResponseSize))
+		err := handle(resp)
+		resp.Body = body
+		if errors.Is(err, ErrTooLarge) {
+			return permanent{err}
+		}
+		return err
+	}
+}
+
+// retryLoop is one request's state across its attempts; its methods are the
+// hooks retryablehttp calls.
+type retryLoop struct {
+	c     *Client
+	r     *request
+	shown string // the URL as logged: redacted
+	st    *attempts
+	// decided is the response CheckRetry last judged: retryablehttp asks
+	// again after running the response handler, and a handler that succeeded
+	// changes nothing about that answer.
+	decided *http.Response
+}
+
+// client is a retryablehttp client for this request only, since its hooks
+// share the request's state.
+func (l *retryLoop) client() *retryablehttp.Client {
+	return &retryablehttp.Client{
+		HTTPClient:     l.c.http,
+		RetryMax:       l.r.retry.MaxAttempts - 1,
+		RequestLogHook: l.attempt,
+		CheckRetry:     l.checkRetry,
+		Backoff:        func(time.Duration, time.Duration, int, *http.Response) time.Duration { return l.st.next },
+		ErrorHandler:   lastAnswer,
+	}
+}
+
+// attempt counts attempt i (0-based) as it is handed to the transport.
+func (l *retryLoop) attempt(_ retryablehttp.Logger, _ *http.Request, i int) {
+	l.st.count = i + 1
+	if i > 0 {
+		l.c.stats.retries.Add(1)
+	}
+}
+
+// checkRetry decides (attempts.decide) whether the answer or error of the
+// latest attempt is retried, and logs each retry with its reason and wait.
+func (l *retryLoop) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	var p permanent
+	if errors.As(err, &p) {
+		return false, err
+	}
+	if err == nil && resp != nil && resp == l.decided {
+		return false, nil
+	}
+	l.decided = resp
+	retry, cerr := l.st.decide(ctx, resp, err)
+	if retry && l.st.count < l.r.retry.MaxAttempts {
+		l.c.logger.LogAttrs(ctx, slog.LevelWarn, "bc: retrying request",
+			slog.String("method", l.r.method), slog.String("url", l.shown),
+			slog.Int("attempt", l.st.count), slog.String("reason", l.st.reasons[len(l.st.reasons)-1]),
+			slog.Duration("wait", l.st.next))
+	}
+	return retry, cerr
+}
+
+// lastAnswer hands over the final attempt's response or error as it is,
+// instead of retryablehttp's "giving up after n attempts" wrapping.
+func lastAnswer(resp *http.Response, err error, _ int) (*http.Response, error) {
+	if err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// refusal is the *APIError of a final non-2xx answer, with the reasons of
+// the attempts before it and why retrying stopped early, if it did.
+func (l *retryLoop) refusal(resp *http.Response) error {
+	retries := l.st.earlier()
+	if l.st.stop != nil {
+		retries = append(retries, "stopped retrying: "+l.st.stop.Error())
+	}
+	apiErr := newAPIError(resp, l.st.count, retries)
+	apiErr.Method, apiErr.URL = l.r.method, l.shown
+	return apiErr
 }
 
 func (c *Client) requestFailed(ctx context.Context, method, shown string, st *attempts, err error) error {

@@ -16,7 +16,8 @@ type Scope interface {
 }
 
 // Route is one API route of an environment: the standard API v2.0, a custom
-// API (/api/{publisher}/{group}/{version}) or the Automation API. It is a Scope
+// API (/api/{publisher}/{group}/{version}), which includes the Automation API
+// (package automation). It is a Scope
 // for route-level sets such as companies and subscriptions.
 type Route struct {
 	c    *Client
@@ -36,9 +37,6 @@ func (c *Client) API(publisher, group, version string) *Route {
 	return &Route{c: c, path: "api/" + url.PathEscape(publisher) + "/" + url.PathEscape(group) + "/" + url.PathEscape(version)}
 }
 
-// Automation returns the Automation API route (api/microsoft/automation/v2.0).
-func (c *Client) Automation() *Route { return c.API("microsoft", "automation", "v2.0") }
-
 // RouteAt returns the route at an API path such as "/api/contoso/mosaic/v1.0"
 // (the form used on the sync's command line). It checks the shape only.
 func (c *Client) RouteAt(path string) (*Route, error) {
@@ -53,47 +51,11 @@ func (c *Client) RouteAt(path string) (*Route, error) {
 	return nil, fmt.Errorf("bc: %q is not an API route: write /api/v2.0 or /api/{publisher}/{group}/{version}", path)
 }
 
-// Company is the standard API's handle for one company; see Route.Company.
-func (c *Client) Company(id string) *Company { return c.StandardAPI().Company(id) }
-
 // Client implements Scope.
 func (r *Route) Client() *Client { return r.c }
 
 // Path implements Scope: "api/v2.0" or "api/{publisher}/{group}/{version}".
 func (r *Route) Path() string { return r.path }
-
-// Company returns the handle for a company on this route. Nearly every BC
-// entity lives under a company; the handle does no I/O.
-func (r *Route) Company(id string) *Company {
-	return &Company{route: r, id: id, path: r.path + "/companies" + KeySegment(id)}
-}
-
-// CompanyByName addresses a company by its name (BC declares name as an
-// alternate key), quoting and escaping it, so names with quotes, slashes and
-// non-ASCII letters work.
-func (r *Route) CompanyByName(name string) *Company {
-	return &Company{route: r, path: r.path + "/companies(name=" + url.PathEscape(quoteKey(name)) + ")"}
-}
-
-// Company is a company-scoped handle: every company entity set hangs off it
-// (co.Customers(), co.GeneralLedgerEntries(), …). It does no I/O.
-type Company struct {
-	route *Route
-	id    string
-	path  string
-}
-
-// Client implements Scope.
-func (co *Company) Client() *Client { return co.route.c }
-
-// Path implements Scope: "api/v2.0/companies(<id>)".
-func (co *Company) Path() string { return co.path }
-
-// ID returns the company id the handle was made with ("" for CompanyByName).
-func (co *Company) ID() string { return co.id }
-
-// Route returns the API route of the company.
-func (co *Company) Route() *Route { return co.route }
 
 // Entity is one entity addressed by key; it is the Scope of the sets
 // contained in it (co.SalesInvoices().Entity(id) holds salesInvoiceLines).

@@ -32,19 +32,19 @@ func TestEveryWritePathSendsDecimalsAsNumbers(t *testing.T) {
 		want string
 	}{
 		{"Patch of a map", func(c *Client) error {
-			_, err := c.StandardAPI().Company(testCompany).Items().Patch(t.Context(), itemID, "*", map[string]any{"unitPrice": price})
+			_, err := Set[entities.Item](c.StandardAPI().Company(testCompany), "items").Patch(t.Context(), itemID, "*", map[string]any{"unitPrice": price})
 			return err
 		}, `{"unitPrice":12.5}`},
 		{"Patch of a plain struct", func(c *Client) error {
-			_, err := c.StandardAPI().Company(testCompany).Items().Patch(t.Context(), itemID, "*", plainPatch{UnitPrice: price, Cost: &price})
+			_, err := Set[entities.Item](c.StandardAPI().Company(testCompany), "items").Patch(t.Context(), itemID, "*", plainPatch{UnitPrice: price, Cost: &price})
 			return err
 		}, `{"unitPrice":12.5,"unitCost":12.5}`},
 		{"Patch of a model", func(c *Client) error {
-			_, err := c.StandardAPI().Company(testCompany).Items().Patch(t.Context(), itemID, "*", entities.Item{UnitPrice: price})
+			_, err := Set[entities.Item](c.StandardAPI().Company(testCompany), "items").Patch(t.Context(), itemID, "*", entities.Item{UnitPrice: price})
 			return err
 		}, `{"unitPrice":12.5}`},
 		{"Action parameters", func(c *Client) error {
-			return c.StandardAPI().Company(testCompany).Items().Action(t.Context(), itemID, "adjust", map[string]any{"quantity": decimal.RequireFromString("1000.80")})
+			return Set[entities.Item](c.StandardAPI().Company(testCompany), "items").Action(t.Context(), itemID, "adjust", map[string]any{"quantity": decimal.RequireFromString("1000.80")})
 		}, `{"quantity":1000.8}`},
 		{"NewRequest body", func(c *Client) error {
 			req, err := c.NewRequest(t.Context(), http.MethodPatch, "api/v2.0/companies("+testCompany+")/items("+itemID+")",
@@ -78,7 +78,7 @@ func TestBatchPatchAndActionSendDecimalsAsNumbers(t *testing.T) {
 	c, mux, _ := setup(t)
 	var rc recorder
 	mux.Handle(batchPath, rc.keep(answerAll(t, func(batchRequest) (int, string) { return 204, "" })))
-	items := c.StandardAPI().Company(testCompany).Items()
+	items := Set[entities.Item](c.StandardAPI().Company(testCompany), "items")
 	b := c.StandardAPI().Batch()
 	items.In(b).Patch(itemID, "*", map[string]any{"unitPrice": decimal.RequireFromString("12.50")})
 	items.In(b).Patch(itemID, "*", entities.Item{UnitPrice: decimal.RequireFromString("3.10")})
@@ -116,7 +116,7 @@ func TestUpdateSendsOnlyWhatChangedSinceTheRead(t *testing.T) {
 	t.Parallel()
 	var rc recorder
 	c := customerServer(t, &rc, string(realbc.Read(t, "bc-v26-customer.json")))
-	customers := c.StandardAPI().Company(testCompany).Customers()
+	customers := Set[entities.Customer](c.StandardAPI().Company(testCompany), "customers")
 	cust, err := customers.Get(t.Context(), "34f03eee-2a32-f011-9a4a-7ced8d0ee6e7", nil)
 	require.NoError(t, err)
 	cust.DisplayName = "Coho Winery"
@@ -136,7 +136,7 @@ func TestUpdateSendsOnlyWhatChangedSinceTheRead(t *testing.T) {
 
 	var sel recorder
 	c = customerServer(t, &sel, `{"@odata.etag":"W/\"1\"","id":"34f03eee-2a32-f011-9a4a-7ced8d0ee6e7","displayName":"Test Customer"}`)
-	customers = c.StandardAPI().Company(testCompany).Customers()
+	customers = Set[entities.Customer](c.StandardAPI().Company(testCompany), "customers")
 	cust, err = customers.Get(t.Context(), "34f03eee-2a32-f011-9a4a-7ced8d0ee6e7", odata.New().Select("id", "displayName"))
 	require.NoError(t, err)
 	cust.DisplayName = "Coho Winery"

@@ -39,8 +39,11 @@ type Client struct {
 // (configurationPackages, scheduledJobs) belong to, and any valid company for
 // the tenant-wide sets.
 func New(c *bc.Client, companyID string) *Client {
-	return &Client{c: c, co: c.Automation().Company(companyID)}
+	return &Client{c: c, co: route(c).Company(companyID)}
 }
+
+// route is the Automation API's route, api/microsoft/automation/v2.0.
+func route(c *bc.Client) *bc.Route { return c.API("microsoft", "automation", "v2.0") }
 
 // Company returns the company scope requests go through, for sets not typed
 // here: bc.Set[T](a.Company(), "…").
@@ -48,7 +51,7 @@ func (a *Client) Company() *bc.Company { return a.co }
 
 // Companies lists the environment's companies on the Automation route (the
 // platform's companies set, read-only).
-func (a *Client) Companies() bc.CompaniesSet { return a.c.Automation().Companies() }
+func (a *Client) Companies() bc.CompaniesSet { return route(a.c).Companies() }
 
 // AutomationCompanies creates, renames and deletes companies.
 func (a *Client) AutomationCompanies() *AutomationCompanies {

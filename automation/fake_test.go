@@ -11,6 +11,7 @@ import (
 	"github.com/bcsdk/bc/automation"
 	"github.com/bcsdk/bc/bctest"
 	"github.com/bcsdk/bc/odata"
+	"github.com/bcsdk/bc/sets"
 	"github.com/stretchr/testify/require"
 )
 
@@ -223,7 +224,7 @@ func TestFakeCompaniesFollowAutomationCompanies(t *testing.T) {
 	require.True(t, bc.IsGUID(created.ID))
 	require.Equal(t, map[string]string{created.ID: "Fabrikam Start"}, companiesLike(t, c, "Fabrikam"))
 	// The new company is not initialised: it has no data.
-	n, err := c.Company(created.ID).Customers().Count(ctx, nil)
+	n, err := sets.For(c.Company(created.ID)).Customers().Count(ctx, nil)
 	require.NoError(t, err)
 	require.Zero(t, n)
 

@@ -12,6 +12,7 @@ import (
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/odata"
+	"github.com/bcsdk/bc/sets"
 	"github.com/stretchr/testify/require"
 )
 
@@ -116,7 +117,7 @@ func TestBatchStopsAtFirstFailureOrContinues(t *testing.T) {
 			t.Parallel()
 			srv, co := newCustomers(t, 0)
 			c := srv.Client()
-			customers := c.Company(co.ID).Customers()
+			customers := sets.For(c.Company(co.ID)).Customers()
 			b := c.StandardAPI().Batch()
 			ok1 := customers.In(b).Create(entities.Customer{Number: "N1", DisplayName: "One"})
 			bad := customers.In(b).Create(entities.Customer{Number: "N2", DisplayName: "Two", Type: "Alien"})
@@ -164,7 +165,7 @@ func TestAtomicBatchRollsBackEverything(t *testing.T) {
 	defer stop()
 
 	c := srv.Client()
-	customers := c.Company(co.ID).Customers()
+	customers := sets.For(c.Company(co.ID)).Customers()
 	var a, b2, d entities.Customer
 	for _, r := range []struct {
 		row map[string]string
@@ -212,7 +213,7 @@ func TestBatchChunksAreSeparateRequests(t *testing.T) {
 	b := c.StandardAPI().Batch()
 	var ops []*bc.BatchOp[entities.Customer]
 	for i := range 250 {
-		ops = append(ops, c.Company(co.ID).Customers().In(b).Create(entities.Customer{Number: fmt.Sprintf("N%03d", i)}))
+		ops = append(ops, sets.For(c.Company(co.ID)).Customers().In(b).Create(entities.Customer{Number: fmt.Sprintf("N%03d", i)}))
 	}
 	require.NoError(t, b.Send(t.Context()))
 	outer := 0
@@ -230,7 +231,7 @@ func TestBatchChunksAreSeparateRequests(t *testing.T) {
 
 	page, err := func() (bc.Page[entities.Customer], error) {
 		b := c.StandardAPI().Batch()
-		op := c.Company(co.ID).Customers().In(b).List(odata.New().Select("id", "number").MaxPageSize(100))
+		op := sets.For(c.Company(co.ID)).Customers().In(b).List(odata.New().Select("id", "number").MaxPageSize(100))
 		if err := b.Send(t.Context()); err != nil {
 			return bc.Page[entities.Customer]{}, err
 		}
@@ -239,7 +240,7 @@ func TestBatchChunksAreSeparateRequests(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 100, len(page.Items))
 	require.NotEmpty(t, page.NextLink, "an inner list pages like any list")
-	next, err := c.Company(co.ID).Customers().ListFrom(page.NextLink, odata.New().MaxPageSize(100)).NextPage(t.Context())
+	next, err := sets.For(c.Company(co.ID)).Customers().ListFrom(page.NextLink, odata.New().MaxPageSize(100)).NextPage(t.Context())
 	require.NoError(t, err)
 	require.Equal(t, 100, len(next.Items))
 }
@@ -282,7 +283,7 @@ func TestAtomicRollbackKeepsOtherWriters(t *testing.T) {
 	t.Parallel()
 	srv, co := newCustomers(t, 2)
 	c := srv.Client()
-	customers := c.Company(co.ID).Customers()
+	customers := sets.For(c.Company(co.ID)).Customers()
 	stale, err := customers.Get(t.Context(), snapshot(co)[0]["id"], nil)
 	require.NoError(t, err)
 	stale.ETag = `W/"stale"`

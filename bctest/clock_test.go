@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/sets"
 	"github.com/stretchr/testify/require"
 )
 
@@ -55,7 +56,7 @@ func TestTheFakeTellsTimeByItsClock(t *testing.T) {
 	clk := NewManualClock(start)
 	srv, co := newCustomers(t, 1, WithClock(clk), WithLimits(Limits{Budget: 2, Window: time.Minute}))
 	c := srv.Client(bc.WithRetryPolicy(bc.RetryPolicy{MaxAttempts: 1}))
-	customers := c.Company(co.ID).Customers()
+	customers := sets.For(c.Company(co.ID)).Customers()
 
 	page, err := customers.List(nil).NextPage(t.Context())
 	require.NoError(t, err)

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/bcsdk/bc/odata"
+	"github.com/bcsdk/bc/sets"
 	"github.com/stretchr/testify/require"
 )
 
@@ -15,16 +16,16 @@ func TestEmptyListingsAnswerOnePageWithNothing(t *testing.T) {
 	t.Parallel()
 	srv, co := newCustomers(t, 30, WithFaults(Faults{EmptyListings: 1, OnlyPaths: []string{"/customers"}}))
 	c := srv.Client().Company(co.ID)
-	vendors, err := c.Vendors().List(nil).Collect(t.Context())
+	vendors, err := sets.For(c).Vendors().List(nil).Collect(t.Context())
 	require.NoError(t, err)
 	require.Empty(t, vendors)
-	got, err := c.Customers().List(odata.New().MaxPageSize(10)).Collect(t.Context())
+	got, err := sets.For(c).Customers().List(odata.New().MaxPageSize(10)).Collect(t.Context())
 	require.NoError(t, err)
 	require.Empty(t, got, "the glitch")
-	n, err := c.Customers().Count(t.Context(), nil)
+	n, err := sets.For(c).Customers().Count(t.Context(), nil)
 	require.NoError(t, err)
 	require.Equal(t, int64(30), n)
-	got, err = c.Customers().List(odata.New().MaxPageSize(10)).Collect(t.Context())
+	got, err = sets.For(c).Customers().List(odata.New().MaxPageSize(10)).Collect(t.Context())
 	require.NoError(t, err)
 	require.Len(t, got, 30)
 	require.Equal(t, map[string]int64{"empty-listing": 1}, srv.Stats().Faults)

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/bcsdk/bc/sets"
 	"github.com/stretchr/testify/require"
 )
 
@@ -166,7 +167,7 @@ func TestFixtureReplayReportsUnused(t *testing.T) {
 		c := fixtureClient(tb, "TestRecordReplaySession", envOf(map[string]string{"BC_TEST_MODE": "playback"}, filepath.Dir(sessionGolden), nil), nil)
 		_, err := c.Companies().List(nil).Collect(t.Context())
 		require.NoError(t, err)
-		_, err = c.Company(sessCompany).Items().List(nil).Collect(t.Context())
+		_, err = sets.For(c.Company(sessCompany)).Items().List(nil).Collect(t.Context())
 		require.Error(t, err)
 	})
 	require.True(t, tb.Failed())

@@ -20,6 +20,7 @@ import (
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/odata"
+	"github.com/bcsdk/bc/sets"
 	"github.com/stretchr/testify/require"
 )
 
@@ -152,7 +153,7 @@ func runSession(ctx context.Context, c *bc.Client, companyID string) (sessionRes
 	if companyID == "" {
 		companyID = res.Companies[0].ID
 	}
-	customers := c.Company(companyID).Customers()
+	customers := sets.For(c.Company(companyID)).Customers()
 	q := odata.New().Filter(odata.Gt("balanceDue", 0)).Select("id", "number", "displayName", "balanceDue").MaxPageSize(2)
 	if res.Customers, err = customers.List(q).Collect(ctx); err != nil {
 		return res, err

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/sets"
 	"github.com/stretchr/testify/require"
 )
 
@@ -171,7 +172,7 @@ func TestReplayerUnmatchedThroughClient(t *testing.T) {
 	rep, err := NewReplayer(sessionGolden)
 	require.NoError(t, err)
 	c := sessionClient(t, rep, FakeBaseURL, FakeTokenURL)
-	_, err = c.Company(sessCompany).Vendors().List(nil).Collect(t.Context())
+	_, err = sets.For(c.Company(sessCompany)).Vendors().List(nil).Collect(t.Context())
 	var apiErr *bc.APIError
 	require.ErrorAs(t, err, &apiErr)
 	require.Equal(t, http.StatusNotImplemented, apiErr.StatusCode)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/entities"
+	"github.com/bcsdk/bc/sets"
 	"github.com/stretchr/testify/require"
 )
 
@@ -58,7 +59,7 @@ func TestWritesRunExactlyOnceUnderFaults(t *testing.T) {
 	srv, co := newCustomers(t, 0, WithFaults(writeFaults(21)))
 	srv.RecordRequests(true)
 	c := srv.Client(bc.WithRetryPolicy(fastPolicy()))
-	customers := c.Company(co.ID).Customers()
+	customers := sets.For(c.Company(co.ID)).Customers()
 
 	var created writeOutcome
 	for i := range n {
@@ -120,7 +121,7 @@ func TestBoundActionsRunExactlyOnceUnderFaults(t *testing.T) {
 	}
 	srv.RecordRequests(true)
 	c := srv.Client(bc.WithRetryPolicy(fastPolicy()))
-	invoices := c.Company(co.ID).SalesInvoices()
+	invoices := sets.For(c.Company(co.ID)).SalesInvoices()
 	var ids []string
 	co.Each("salesInvoices", func(r map[string]string) bool { ids = append(ids, r["id"]); return true })
 	var posted writeOutcome

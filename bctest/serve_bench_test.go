@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/bcsdk/bc/odata"
+	"github.com/bcsdk/bc/sets"
 )
 
 // BenchmarkServeGLPages measures the fake's throughput: G/L entries served
@@ -28,7 +29,7 @@ func BenchmarkServeGLPages(b *testing.B) {
 				errs := make(chan error, readers)
 				for _, co := range srv.Tenant().Companies() {
 					wg.Go(func() {
-						p := c.Company(co.ID).GeneralLedgerEntries().ListRaw(odata.New().MaxPageSize(20000))
+						p := sets.For(c.Company(co.ID)).GeneralLedgerEntries().ListRaw(odata.New().MaxPageSize(20000))
 						rows := 0
 						for p.More() {
 							if _, err := p.NextPage(ctx, func() {}, func([]byte) error { rows++; return nil }); err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/odata"
+	"github.com/bcsdk/bc/sets"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/oauth2"
@@ -79,7 +80,7 @@ func TestAppNotRegisteredInBC(t *testing.T) {
 	app.Registered = false
 	srv, co := newCustomers(t, 1, WithApp(app))
 	c := srv.Client(bc.WithRetryPolicy(fastPolicy()))
-	_, err := c.Company(co.ID).Customers().List(nil).Collect(t.Context())
+	_, err := sets.For(c.Company(co.ID)).Customers().List(nil).Collect(t.Context())
 	var apiErr *bc.APIError
 	require.ErrorAs(t, err, &apiErr)
 	require.Equal(t, 401, apiErr.StatusCode)
@@ -96,10 +97,10 @@ func TestMissingPermissionSet(t *testing.T) {
 	app.DeniedSets = []string{"generalLedgerEntries"}
 	srv, co := newCustomers(t, 1, WithApp(app))
 	c := srv.Client()
-	_, err := c.Company(co.ID).GeneralLedgerEntries().List(nil).Collect(t.Context())
+	_, err := sets.For(c.Company(co.ID)).GeneralLedgerEntries().List(nil).Collect(t.Context())
 	require.ErrorIs(t, err, bc.ErrForbidden)
 	require.Contains(t, err.Error(), "Sorry, the current permissions prevented the action. (TableData 17 G/L Entry Read")
-	_, err = c.Company(co.ID).Customers().List(nil).Collect(t.Context())
+	_, err = sets.For(c.Company(co.ID)).Customers().List(nil).Collect(t.Context())
 	require.NoError(t, err, "other sets stay readable")
 }
 
@@ -111,18 +112,18 @@ func TestTokensExpireAndTheClientRecovers(t *testing.T) {
 	base := bc.ClientCredentials(tenant, client, secret, bc.WithTokenURL(srv.TokenURL()))
 	c, err := bc.NewClient(tenant, srv.Environment(), bc.WithBaseURL(srv.BaseURL()), bc.WithTokenSource(oauth2.ReuseTokenSource(&oauth2.Token{AccessToken: "x"}, base)))
 	require.NoError(t, err)
-	_, err = c.Company(co.ID).Customers().List(nil).Collect(t.Context())
+	_, err = sets.For(c.Company(co.ID)).Customers().List(nil).Collect(t.Context())
 	require.Error(t, err, "an invalid token is refused")
 
 	// The client's cache runs on real time, so only the fake knows the
 	// token's hour is up: BC's 401 must make the client renew it.
 	c, err = bc.NewClient(tenant, srv.Environment(), bc.WithBaseURL(srv.BaseURL()), bc.WithTokenSource(base))
 	require.NoError(t, err)
-	_, err = c.Company(co.ID).Customers().List(nil).Collect(t.Context())
+	_, err = sets.For(c.Company(co.ID)).Customers().List(nil).Collect(t.Context())
 	require.NoError(t, err)
 	require.Zero(t, srv.Stats().ExpiredTokens)
 	clk.Advance(time.Hour) // the token's lifetime on the fake's clock
-	items, err := c.Company(co.ID).Customers().List(nil).Collect(t.Context())
+	items, err := sets.For(c.Company(co.ID)).Customers().List(nil).Collect(t.Context())
 	require.NoError(t, err)
 	require.Len(t, items, 3)
 	require.Equal(t, int64(1), srv.Stats().ExpiredTokens)
@@ -136,7 +137,7 @@ func TestExpireTokensEndsThemMidRun(t *testing.T) {
 	ts := bc.ClientCredentials(tenant, client, secret, bc.WithTokenURL(srv.TokenURL()))
 	c, err := bc.NewClient(tenant, srv.Environment(), bc.WithBaseURL(srv.BaseURL()), bc.WithTokenSource(ts))
 	require.NoError(t, err)
-	customers := c.Company(co.ID).Customers()
+	customers := sets.For(c.Company(co.ID)).Customers()
 	_, err = customers.List(nil).Collect(t.Context())
 	require.NoError(t, err)
 	for round := 1; round <= 3; round++ {
@@ -156,7 +157,7 @@ func TestExpireTokensAfterEndsThemAtTheChosenRequest(t *testing.T) {
 	c := srv.Client()
 	list := func() {
 		t.Helper()
-		items, err := c.Company(co.ID).Customers().List(nil).Collect(t.Context())
+		items, err := sets.For(c.Company(co.ID)).Customers().List(nil).Collect(t.Context())
 		require.NoError(t, err)
 		require.Len(t, items, 3)
 	}
@@ -189,7 +190,7 @@ func TestAtRequestRunsAtTheChosenRequests(t *testing.T) {
 	srv.AtRequest(2, func() { ran = append(ran, "armed later, same request") })
 	srv.AtRequest(0, func() { ran = append(ran, fmt.Sprint("next at ", srv.Stats().Requests)) })
 	for range 3 {
-		_, err := c.Company(co.ID).Customers().List(nil).Collect(t.Context())
+		_, err := sets.For(c.Company(co.ID)).Customers().List(nil).Collect(t.Context())
 		require.NoError(t, err)
 	}
 	require.Equal(t, []string{"next at 1", "second at 2", "armed later, same request"}, ran)
@@ -203,7 +204,7 @@ func TestConcurrencyLimitQueuesThenThrottles(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 15 {
 		wg.Go(func() {
-			_, err := c.Company(co.ID).Customers().List(nil).Collect(t.Context())
+			_, err := sets.For(c.Company(co.ID)).Customers().List(nil).Collect(t.Context())
 			require.NoError(t, err)
 		})
 	}
@@ -222,7 +223,7 @@ func TestConcurrencyLimitQueuesThenThrottles(t *testing.T) {
 	var mu sync.Mutex
 	for range 6 {
 		wg.Go(func() {
-			_, err := c2.Company(co2.ID).Customers().List(nil).Collect(t.Context())
+			_, err := sets.For(c2.Company(co2.ID)).Customers().List(nil).Collect(t.Context())
 			if errors.Is(err, bc.ErrThrottled) {
 				mu.Lock()
 				throttled++
@@ -240,10 +241,10 @@ func TestRequestBudget(t *testing.T) {
 	srv, co := newCustomers(t, 1, WithLimits(Limits{Concurrency: 5, Queue: 95, Budget: 3, Window: time.Hour, RetryAfter: time.Hour}))
 	c := srv.Client(bc.WithRetryPolicy(fastPolicy()))
 	for range 3 {
-		_, err := c.Company(co.ID).Customers().List(nil).Collect(t.Context())
+		_, err := sets.For(c.Company(co.ID)).Customers().List(nil).Collect(t.Context())
 		require.NoError(t, err)
 	}
-	_, err := c.Company(co.ID).Customers().List(nil).Collect(t.Context())
+	_, err := sets.For(c.Company(co.ID)).Customers().List(nil).Collect(t.Context())
 	var apiErr *bc.APIError
 	require.ErrorAs(t, err, &apiErr)
 	require.Equal(t, 429, apiErr.StatusCode)
@@ -258,7 +259,7 @@ func TestPagingWithSkipTokensIsStableUnderChurn(t *testing.T) {
 	c := srv.Client()
 	seen := map[string]int{}
 	pages := 0
-	p := c.Company(co.ID).Customers().List(odata.New().MaxPageSize(50))
+	p := sets.For(c.Company(co.ID)).Customers().List(odata.New().MaxPageSize(50))
 	for p.More() {
 		page, err := p.NextPage(t.Context())
 		require.NoError(t, err)
@@ -287,7 +288,7 @@ func TestETagRules(t *testing.T) {
 	t.Parallel()
 	srv, co := newCustomers(t, 1)
 	c := srv.Client()
-	set := c.Company(co.ID).Customers()
+	set := sets.For(c.Company(co.ID)).Customers()
 	all, err := set.List(nil).Collect(t.Context())
 	require.NoError(t, err)
 	cust := all[0]
@@ -322,7 +323,7 @@ func TestWritesRefuseReadOnlyAndBadValues(t *testing.T) {
 	t.Parallel()
 	srv, co := newCustomers(t, 0)
 	c := srv.Client()
-	set := c.Company(co.ID).Customers()
+	set := sets.For(c.Company(co.ID)).Customers()
 	tests := []struct {
 		body map[string]any
 		code string
@@ -341,7 +342,7 @@ func TestWritesRefuseReadOnlyAndBadValues(t *testing.T) {
 		require.ErrorAs(t, err, &apiErr, "%v", tt.body)
 		require.Equal(t, tt.code, apiErr.Code, "%v", tt.body)
 	}
-	_, err := c.Company(co.ID).GeneralLedgerEntries().Create(t.Context(), entities.GeneralLedgerEntry{Description: "x"})
+	_, err := sets.For(c.Company(co.ID)).GeneralLedgerEntries().Create(t.Context(), entities.GeneralLedgerEntry{Description: "x"})
 	var apiErr *bc.APIError
 	require.ErrorAs(t, err, &apiErr)
 	require.Equal(t, 405, apiErr.StatusCode, "G/L entries are read-only in BC")
@@ -351,7 +352,7 @@ func TestDeepInsertAndPostAction(t *testing.T) {
 	t.Parallel()
 	srv, co := newCustomers(t, 1)
 	c := srv.Client()
-	invs := c.Company(co.ID).SalesInvoices()
+	invs := sets.For(c.Company(co.ID)).SalesInvoices()
 	inv, err := invs.Create(t.Context(), entities.SalesInvoice{
 		CustomerNumber: "C00000",
 		SalesInvoiceLines: []entities.SalesInvoiceLine{
@@ -417,9 +418,9 @@ func TestQueryOptions(t *testing.T) {
 	_, err = set.List(odata.New().Select("nope")).Collect(ctx)
 	require.ErrorContains(t, err, "Could not find a property named 'nope' on type 'Microsoft.NAV.customer'.")
 
-	_, err = c.Company(co.ID).DimensionSetLines().List(nil).Collect(ctx)
+	_, err = sets.For(c.Company(co.ID)).DimensionSetLines().List(nil).Collect(ctx)
 	require.ErrorContains(t, err, "You must get to the parent first")
-	_, err = c.Company(co.ID).JournalLines().List(nil).Collect(ctx)
+	_, err = sets.For(c.Company(co.ID)).JournalLines().List(nil).Collect(ctx)
 	require.ErrorContains(t, err, "You must specify a journal batch ID or a journal ID")
 }
 
@@ -427,7 +428,7 @@ func TestFaultsAreAbsorbedByTheClient(t *testing.T) {
 	t.Parallel()
 	srv, co := newCustomers(t, 400, WithFaults(Faults{Seed: 3, Throttle: 0.1, ThrottleBare: 0.05, Unavailable: 0.05, GatewayTimeout: 0.05, Reset: 0.1, Truncate: 0.1, RetryAfter: time.Millisecond}))
 	c := srv.Client(bc.WithRetryPolicy(fastPolicy()))
-	got, err := c.Company(co.ID).Customers().List(odata.New().MaxPageSize(10)).Collect(t.Context())
+	got, err := sets.For(c.Company(co.ID)).Customers().List(odata.New().MaxPageSize(10)).Collect(t.Context())
 	require.NoError(t, err)
 	require.Len(t, got, 400)
 	ids := map[string]bool{}
@@ -446,7 +447,7 @@ func TestServiceModelFloor(t *testing.T) {
 	srv, co := newCustomers(t, 40, WithServiceModel(model))
 	c := srv.Client()
 	start := time.Now()
-	_, err := c.Company(co.ID).Customers().List(odata.New().MaxPageSize(10)).Collect(t.Context())
+	_, err := sets.For(c.Company(co.ID)).Customers().List(odata.New().MaxPageSize(10)).Collect(t.Context())
 	require.NoError(t, err)
 	elapsed := time.Since(start)
 	st := srv.Stats()
@@ -477,7 +478,7 @@ func TestCompanyAddressing(t *testing.T) {
 	_, err := co.Insert("customers", map[string]any{"displayName": "Ålborg Ost"})
 	require.NoError(t, err)
 	c := srv.Client()
-	byName, err := c.StandardAPI().CompanyByName(name).Customers().List(nil).Collect(t.Context())
+	byName, err := sets.For(c.StandardAPI().CompanyByName(name)).Customers().List(nil).Collect(t.Context())
 	require.NoError(t, err)
 	require.Equal(t, "Ålborg Ost", byName[0].DisplayName)
 	companies, err := c.Companies().List(nil).Collect(t.Context())
@@ -486,7 +487,7 @@ func TestCompanyAddressing(t *testing.T) {
 	got, err := c.Companies().Get(t.Context(), co.ID, nil)
 	require.NoError(t, err)
 	require.Equal(t, name, got.Name)
-	_, err = c.Company("00000000-0000-0000-0000-000000000001").Customers().List(nil).Collect(t.Context())
+	_, err = sets.For(c.Company("00000000-0000-0000-0000-000000000001")).Customers().List(nil).Collect(t.Context())
 	var apiErr *bc.APIError
 	require.ErrorAs(t, err, &apiErr)
 	require.Equal(t, "Internal_CompanyNotFound", apiErr.Code)
@@ -499,7 +500,7 @@ func TestVirtualRowsServeBothOrders(t *testing.T) {
 	t.Cleanup(srv.Close)
 	co := srv.Tenant().Companies()[0]
 	c := srv.Client()
-	gl := c.Company(co.ID).GeneralLedgerEntries()
+	gl := sets.For(c.Company(co.ID)).GeneralLedgerEntries()
 	last, err := gl.List(odata.New().Select("entryNumber").OrderByDesc("entryNumber").Top(3)).Collect(t.Context())
 	require.NoError(t, err)
 	require.Equal(t, []int32{50000, 49999, 49998}, []int32{last[0].EntryNumber, last[1].EntryNumber, last[2].EntryNumber})

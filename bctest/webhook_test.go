@@ -13,6 +13,7 @@ import (
 
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/entities"
+	"github.com/bcsdk/bc/sets"
 	"github.com/stretchr/testify/require"
 )
 
@@ -86,7 +87,7 @@ func TestSubscriptionLifecycle(t *testing.T) {
 	srv, co, c, clk := webhookFake(t, Webhooks{})
 	rc := newReceiver(t)
 	subs := c.StandardAPI().Subscriptions()
-	sub, err := subs.Subscribe(t.Context(), c.Company(co.ID).Customers(), rc.URL+"/hook?tenant=a", "s3cret")
+	sub, err := subs.Subscribe(t.Context(), sets.For(c.Company(co.ID)).Customers(), rc.URL+"/hook?tenant=a", "s3cret")
 	require.NoError(t, err)
 	require.Regexp(t, regexp.MustCompile(`^[0-9a-f]{32}$`), sub.SubscriptionID)
 	require.Equal(t, "api/v2.0/companies("+co.ID+")/customers", sub.Resource)
@@ -128,7 +129,7 @@ func TestSubscriptionHandshakeMustSucceed(t *testing.T) {
 	t.Parallel()
 	_, co, c, _ := webhookFake(t, Webhooks{HandshakeTimeout: 50 * time.Millisecond})
 	subs := c.StandardAPI().Subscriptions()
-	customers := c.Company(co.ID).Customers()
+	customers := sets.For(c.Company(co.ID)).Customers()
 
 	wrong := newReceiver(t)
 	wrong.echo = func(string) string { return "not the token" }
@@ -186,9 +187,9 @@ func TestNotificationsAreDelayedAndCoalesced(t *testing.T) {
 	srv, co, c, _ := webhookFake(t, Webhooks{})
 	rc := newReceiver(t)
 	subs := c.StandardAPI().Subscriptions()
-	custSub, err := subs.Subscribe(t.Context(), c.Company(co.ID).Customers(), rc.URL, "st")
+	custSub, err := subs.Subscribe(t.Context(), sets.For(c.Company(co.ID)).Customers(), rc.URL, "st")
 	require.NoError(t, err)
-	vendSub, err := subs.Subscribe(t.Context(), c.Company(co.ID).Vendors(), rc.URL, "st")
+	vendSub, err := subs.Subscribe(t.Context(), sets.For(c.Company(co.ID)).Vendors(), rc.URL, "st")
 	require.NoError(t, err)
 
 	a, err := co.Insert("customers", map[string]any{"number": "A"})
@@ -240,7 +241,7 @@ func TestNotificationsGoOutAfterTheDelay(t *testing.T) {
 	t.Parallel()
 	_, co, c, clk := webhookFake(t, Webhooks{Delay: time.Minute})
 	rc := newReceiver(t)
-	_, err := c.StandardAPI().Subscriptions().Subscribe(t.Context(), c.Company(co.ID).Customers(), rc.URL, "st")
+	_, err := c.StandardAPI().Subscriptions().Subscribe(t.Context(), sets.For(c.Company(co.ID)).Customers(), rc.URL, "st")
 	require.NoError(t, err)
 	_, err = co.Insert("customers", map[string]any{"number": "A"})
 	require.NoError(t, err)
@@ -259,7 +260,7 @@ func TestManyChangesBecomeOneCollection(t *testing.T) {
 	t.Parallel()
 	srv, co, c, _ := webhookFake(t, Webhooks{CollectionThreshold: 3})
 	rc := newReceiver(t)
-	sub, err := c.StandardAPI().Subscriptions().Subscribe(t.Context(), c.Company(co.ID).Customers(), rc.URL, "st")
+	sub, err := c.StandardAPI().Subscriptions().Subscribe(t.Context(), sets.For(c.Company(co.ID)).Customers(), rc.URL, "st")
 	require.NoError(t, err)
 	var rows []map[string]string
 	for i := range 4 {
@@ -308,7 +309,7 @@ func TestExpiredSubscriptionsStopAndDisappear(t *testing.T) {
 	srv, co, c, clk := webhookFake(t, Webhooks{Expiry: time.Hour})
 	rc := newReceiver(t)
 	subs := c.StandardAPI().Subscriptions()
-	sub, err := subs.Subscribe(t.Context(), c.Company(co.ID).Customers(), rc.URL, "st")
+	sub, err := subs.Subscribe(t.Context(), sets.For(c.Company(co.ID)).Customers(), rc.URL, "st")
 	require.NoError(t, err)
 	require.Equal(t, clk.Now().Add(time.Hour), sub.ExpirationDateTime)
 	clk.Advance(time.Hour)
@@ -348,9 +349,9 @@ func TestReceiverAnswersDecideRetryOrDeletion(t *testing.T) {
 			srv, co, c, _ := webhookFake(t, Webhooks{RetryDelays: tc.retries})
 			rc := newReceiver(t, tc.statuses...)
 			subs := c.StandardAPI().Subscriptions()
-			_, err := subs.Subscribe(t.Context(), c.Company(co.ID).Customers(), rc.URL, "st")
+			_, err := subs.Subscribe(t.Context(), sets.For(c.Company(co.ID)).Customers(), rc.URL, "st")
 			require.NoError(t, err)
-			_, err = subs.Subscribe(t.Context(), c.Company(co.ID).Vendors(), rc.URL, "st")
+			_, err = subs.Subscribe(t.Context(), sets.For(c.Company(co.ID)).Vendors(), rc.URL, "st")
 			require.NoError(t, err)
 			_, err = co.Insert("customers", map[string]any{"number": "A"})
 			require.NoError(t, err)
@@ -375,7 +376,7 @@ func TestDocumentLinesNotifyTheirDocument(t *testing.T) {
 	t.Parallel()
 	srv, co, c, _ := webhookFake(t, Webhooks{})
 	rc := newReceiver(t)
-	_, err := c.StandardAPI().Subscriptions().Subscribe(t.Context(), c.Company(co.ID).SalesInvoices(), rc.URL, "st")
+	_, err := c.StandardAPI().Subscriptions().Subscribe(t.Context(), sets.For(c.Company(co.ID)).SalesInvoices(), rc.URL, "st")
 	require.NoError(t, err)
 	inv, err := co.Insert("salesInvoices", map[string]any{"number": "S-1"})
 	require.NoError(t, err)
@@ -395,9 +396,9 @@ func TestRolledBackBatchIsNotNotified(t *testing.T) {
 	t.Parallel()
 	srv, co, c, _ := webhookFake(t, Webhooks{})
 	rc := newReceiver(t)
-	_, err := c.StandardAPI().Subscriptions().Subscribe(t.Context(), c.Company(co.ID).Customers(), rc.URL, "st")
+	_, err := c.StandardAPI().Subscriptions().Subscribe(t.Context(), sets.For(c.Company(co.ID)).Customers(), rc.URL, "st")
 	require.NoError(t, err)
-	customers := c.Company(co.ID).Customers()
+	customers := sets.For(c.Company(co.ID)).Customers()
 	b := c.StandardAPI().Batch()
 	customers.In(b).Create(entities.Customer{Number: "A"})
 	customers.In(b).Create(entities.Customer{Number: "B", Type: "Alien"})

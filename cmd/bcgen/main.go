@@ -74,11 +74,11 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.out, "out", ".", "directory to write the zz_generated_*.go files to")
 	fs.StringVar(&o.source, "source", "", "text naming the metadata's version, recorded in the files (default: the file name or URL)")
 	fs.StringVar(&o.readOnly, "readonly", "standard", "read-only overrides on top of keys and system fields: standard (API v2.0 pages) or none")
-	fs.StringVar(&o.accessors, "accessors", "sets", "typed set accessors: sets (models plus mypkg.For(company).JobTasks()), none (models only), company (package bc's own accessors only)")
+	fs.StringVar(&o.accessors, "accessors", "sets", "typed set accessors: sets (models plus mypkg.For(company).JobTasks()), none (models only), standard (the standard API's accessors only, for package sets)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stderr)
-			fmt.Fprintf(stderr, "usage: bcgen (-metadata FILE | -metadata-url URL) -package NAME [-out DIR] [-source TEXT] [-readonly standard|none] [-accessors sets|none|company]\n\n")
+			fmt.Fprintf(stderr, "usage: bcgen (-metadata FILE | -metadata-url URL) -package NAME [-out DIR] [-source TEXT] [-readonly standard|none] [-accessors sets|none|standard]\n\n")
 			fs.PrintDefaults()
 			return o, err
 		}
@@ -97,10 +97,10 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, usageError{"-out must name a directory"}
 	case o.readOnly != "standard" && o.readOnly != "none":
 		return o, usageError{fmt.Sprintf("-readonly must be standard or none, not %q", o.readOnly)}
-	case o.accessors != "sets" && o.accessors != "none" && o.accessors != "company":
-		return o, usageError{fmt.Sprintf("-accessors must be sets, none or company, not %q", o.accessors)}
-	case o.accessors == "company" && o.pkg != "bc":
-		return o, usageError{"-accessors company generates package bc's own accessors; use -package bc"}
+	case o.accessors != "sets" && o.accessors != "none" && o.accessors != "standard":
+		return o, usageError{fmt.Sprintf("-accessors must be sets, none or standard, not %q", o.accessors)}
+	case o.accessors == "standard" && o.pkg != gen.StandardSetsPackage:
+		return o, usageError{"-accessors standard generates the standard API's package sets; use -package sets"}
 	}
 	if o.source == "" {
 		o.source = o.metadataURL
@@ -111,7 +111,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	return o, nil
 }
 
-var accessorModes = map[string]gen.AccessorMode{"none": gen.NoAccessors, "company": gen.CompanyAccessors, "sets": gen.WrapperAccessors}
+var accessorModes = map[string]gen.AccessorMode{"none": gen.NoAccessors, "standard": gen.StandardAccessors, "sets": gen.WrapperAccessors}
 
 func generate(ctx context.Context, o options, getenv func(string) string) error {
 	var doc []byte

@@ -10,6 +10,14 @@ import (
 // AccessorsFile is the file of typed accessors.
 const AccessorsFile = GeneratedPrefix + "accessors.go"
 
+// StandardSetsPackage is the package of the standard API's typed sets.
+const StandardSetsPackage = "sets"
+
+// HandWrittenSets are the standard API's route-level sets that package bc
+// types itself (bc.CompaniesSet, bc.SubscriptionsSet), because the client
+// and the webhook code use them; the standard accessors leave them out.
+var HandWrittenSets = map[string]bool{"companies": true, "subscriptions": true}
+
 // setMethods are the methods of bc.EntitySet, promoted into every generated
 // set type; accessor names must not shadow them.
 var setMethods = map[string]bool{
@@ -20,19 +28,18 @@ var setMethods = map[string]bool{
 // accessorPlan names the generated set types and their methods.
 type accessorPlan struct {
 	p        *plan
-	inBC     bool   // rendering into package bc itself
+	standard bool   // rendering the standard API's package sets
 	model    string // qualifier of model types: "entities." or ""
 	sdk      string // qualifier of SDK identifiers: "" or "bc."
 	setTypes map[string]string
 }
 
 func newAccessorPlan(p *plan) *accessorPlan {
-	a := &accessorPlan{p: p, inBC: p.cfg.Accessors == CompanyAccessors, setTypes: map[string]string{}}
-	taken := names{"For": true, "Sets": true}
-	if a.inBC {
+	a := &accessorPlan{p: p, standard: p.cfg.Accessors == StandardAccessors, sdk: "bc.", setTypes: map[string]string{}}
+	taken := names{"For": true, "Sets": true, "ForRoute": true, "RouteSets": true}
+	if a.standard {
 		a.model = "entities."
 	} else {
-		a.sdk = "bc."
 		for _, t := range p.types {
 			taken[t] = true
 		}
@@ -47,6 +54,10 @@ func newAccessorPlan(p *plan) *accessorPlan {
 		}
 	}
 	for _, s := range p.svc.EntitySets {
+		if a.standard && HandWrittenSets[s.Name] {
+			a.setTypes[s.Name] = "bc." + exportedName(s.Name) + "Set"
+			continue
+		}
 		a.setTypes[s.Name] = taken.claim(exportedName(s.Name) + "Set")
 	}
 	return a
@@ -87,16 +98,24 @@ func navMethodName(parentType, nav string, taken names) string {
 }
 
 // renderAccessors writes the typed accessors: one set type per entity set with
-// navigation, media and bound-action methods, and the methods that hand them
-// out (on bc.Company and bc.Route inside package bc; through For(company) in a
-// custom API's package).
+// navigation, media and bound-action methods, and For(company), whose methods
+// hand them out (and, for the standard API, ForRoute(route) for the
+// route-level sets).
 func renderAccessors(p *plan) ([]byte, error) {
 	a := newAccessorPlan(p)
 	f := newFile()
-	if a.inBC {
+	f.imports["github.com/bcsdk/bc"] = true
+	if a.standard {
 		f.imports[EntitiesImport] = true
+		f.comment("", "Sets gives typed access to the standard API's entity sets in one company. Create it with For; it does no I/O.")
+		f.printf("type Sets struct{ co *bc.Company }\n\n")
+		f.comment("", "For returns the entity sets of a company, e.g. For(client.Company(id)).Customers().")
+		f.printf("func For(co *bc.Company) Sets { return Sets{co: co} }\n\n")
+		f.comment("", "RouteSets gives typed access to the route-level entity sets of the standard API (companies and subscriptions are bc's own: Route.Companies, Route.Subscriptions). Create it with ForRoute; it does no I/O.")
+		f.printf("type RouteSets struct{ r *bc.Route }\n\n")
+		f.comment("", "ForRoute returns the route-level entity sets of route, e.g. ForRoute(client.StandardAPI()).")
+		f.printf("func ForRoute(r *bc.Route) RouteSets { return RouteSets{r: r} }\n\n")
 	} else {
-		f.imports["github.com/bcsdk/bc"] = true
 		f.comment("", "Sets gives typed access to this API's entity sets in one company. Create it with For; it does no I/O.")
 		f.printf("type Sets struct{ co *bc.Company }\n\n")
 		f.comment("", "For returns the entity sets of a company on this API's route, e.g. For(client.API(publisher, group, version).Company(id)).")
@@ -111,24 +130,20 @@ func renderAccessors(p *plan) ([]byte, error) {
 			company[s.Name] = true
 		}
 	}
-	companyMethods := names{"Client": true, "Path": true, "ID": true, "Route": true}
-	routeMethods := names{"Client": true, "Path": true, "Company": true, "CompanyByName": true}
+	companyMethods := names{}
+	routeMethods := names{}
 	for _, set := range p.svc.EntitySets {
 		typeName := a.setTypes[set.Name]
 		ops := capabilityText(set)
 		switch {
-		case company[set.Name] && a.inBC:
-			m := companyMethods.claim(exportedName(set.Name))
-			f.comment("", fmt.Sprintf("%s returns the company's %s entity set (%s).", m, set.Name, ops))
-			f.printf("func (co *Company) %s() %s { return %s }\n\n", m, typeName, a.setExpr(set, "co", set.Name))
 		case company[set.Name]:
 			m := companyMethods.claim(exportedName(set.Name))
 			f.comment("", fmt.Sprintf("%s returns the company's %s entity set (%s).", m, set.Name, ops))
 			f.printf("func (s Sets) %s() %s { return %s }\n\n", m, typeName, a.setExpr(set, "s.co", set.Name))
-		case a.inBC:
+		case a.standard && !HandWrittenSets[set.Name]:
 			m := routeMethods.claim(exportedName(set.Name))
 			f.comment("", fmt.Sprintf("%s returns the route-level %s entity set (%s).", m, set.Name, ops))
-			f.printf("func (r *Route) %s() %s { return %s }\n\n", m, typeName, a.setExpr(set, "r", set.Name))
+			f.printf("func (s RouteSets) %s() %s { return %s }\n\n", m, typeName, a.setExpr(set, "s.r", set.Name))
 		default:
 			continue
 		}

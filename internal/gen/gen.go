@@ -43,9 +43,11 @@ type AccessorMode int
 const (
 	// NoAccessors: models, enums and registry only (the entities package).
 	NoAccessors AccessorMode = iota
-	// CompanyAccessors: only the accessors, for package bc itself: methods on
-	// *bc.Company (co.Customers()) and *bc.Route over the entities models.
-	CompanyAccessors
+	// StandardAccessors: only the accessors, for the standard API's package
+	// sets, over the entities models: sets.For(co).Customers() and
+	// sets.ForRoute(route).EntityDefinitions(). The companies and
+	// subscriptions sets are package bc's own (HandWrittenSets).
+	StandardAccessors
 	// WrapperAccessors: models, enums, registry and accessors in one package
 	// for a custom API: mypkg.For(company).JobTasks().
 	WrapperAccessors
@@ -71,8 +73,8 @@ func Generate(svc *schema.Service, cfg Config) (map[string][]byte, error) {
 	if !validPackageName(cfg.Package) {
 		return nil, fmt.Errorf("gen: invalid package name %q", cfg.Package)
 	}
-	if cfg.Accessors == CompanyAccessors && cfg.Package != "bc" {
-		return nil, fmt.Errorf("gen: company accessors belong to package bc, not %q", cfg.Package)
+	if cfg.Accessors == StandardAccessors && cfg.Package != StandardSetsPackage {
+		return nil, fmt.Errorf("gen: the standard accessors belong to package %s, not %q", StandardSetsPackage, cfg.Package)
 	}
 	// The source goes into a // comment and must stay on one line.
 	cfg.Source = strings.Join(strings.Fields(cfg.Source), " ")
@@ -93,7 +95,7 @@ func Generate(svc *schema.Service, cfg Config) (map[string][]byte, error) {
 	}
 	outputs := []output{{ModelsFile, renderModels}, {EnumsFile, renderEnums}, {RegistryFile, renderRegistry}}
 	switch cfg.Accessors {
-	case CompanyAccessors:
+	case StandardAccessors:
 		outputs = []output{{AccessorsFile, renderAccessors}}
 	case WrapperAccessors:
 		outputs = append(outputs, output{AccessorsFile, renderAccessors})

@@ -78,7 +78,7 @@ func TestGenerateErrors(t *testing.T) {
 		{"empty package", svc, gen.Config{}, `gen: invalid package name ""`},
 		{"keyword package", svc, gen.Config{Package: "type"}, `gen: invalid package name "type"`},
 		{"bad package", svc, gen.Config{Package: "my-api"}, `gen: invalid package name "my-api"`},
-		{"accessors", svc, gen.Config{Package: "x", Accessors: gen.CompanyAccessors}, `gen: company accessors belong to package bc, not "x"`},
+		{"accessors", svc, gen.Config{Package: "x", Accessors: gen.StandardAccessors}, `gen: the standard accessors belong to package sets, not "x"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

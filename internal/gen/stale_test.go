@@ -43,22 +43,22 @@ func TestEntitiesUpToDate(t *testing.T) {
 	}
 }
 
-// TestAccessorsUpToDate does the same for package bc's typed accessors.
+// TestAccessorsUpToDate does the same for the typed accessors of package sets.
 func TestAccessorsUpToDate(t *testing.T) {
 	t.Parallel()
 	svc, err := schema.Parse(bytes.NewReader(realbc.Read(t, realbc.Metadata)))
 	require.NoError(t, err)
 	files, err := gen.Generate(svc, gen.Config{
-		Package:   "bc",
+		Package:   gen.StandardSetsPackage,
 		Source:    entities.Schema.Source,
 		ReadOnly:  gen.StandardReadOnly,
-		Accessors: gen.CompanyAccessors,
+		Accessors: gen.StandardAccessors,
 	})
 	require.NoError(t, err)
 	require.Len(t, files, 1)
-	got, err := os.ReadFile(filepath.Join("..", "..", gen.AccessorsFile))
+	got, err := os.ReadFile(filepath.Join("..", "..", "sets", gen.AccessorsFile))
 	require.NoError(t, err)
-	require.True(t, bytes.Equal(files[gen.AccessorsFile], got), "%s is stale: run go generate ./...", gen.AccessorsFile)
+	require.True(t, bytes.Equal(files[gen.AccessorsFile], got), "sets/%s is stale: run go generate ./...", gen.AccessorsFile)
 }
 
 // TestStandardReadOnlyNamesExist keeps the transcribed table honest: every

@@ -9,6 +9,7 @@ import (
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bctest"
 	"github.com/bcsdk/bc/entities"
+	"github.com/bcsdk/bc/sets"
 	"github.com/stretchr/testify/require"
 )
 
@@ -45,7 +46,7 @@ func TestWebhooksEndToEnd(t *testing.T) {
 	ctx := t.Context()
 	c := srv.Client()
 
-	customers := c.Company(co.ID).Customers()
+	customers := sets.For(c.Company(co.ID)).Customers()
 	sub, err := c.StandardAPI().Subscriptions().Subscribe(ctx, customers, hook.URL+"/bc", "s3cret")
 	require.NoError(t, err)
 	custom := c.API("bcsdk", "demo", "v1.0")
@@ -116,7 +117,7 @@ func TestRenewerRenewsBeforeExpiryAndRecreatesDeletedSubscriptions(t *testing.T)
 	srv.RecordRequests(true)
 
 	r := bc.NewRenewer(hook.URL, "s3cret", bc.RenewerClock(clk), bc.CheckEvery(24*time.Hour))
-	require.NoError(t, r.Keep(c.Company(co.ID).Customers()))
+	require.NoError(t, r.Keep(sets.For(c.Company(co.ID)).Customers()))
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- r.Run(ctx) }()
@@ -152,7 +153,7 @@ func TestRenewerRenewsBeforeExpiryAndRecreatesDeletedSubscriptions(t *testing.T)
 	// and moves it to its client state.
 	clk2 := bctest.NewManualClock(clk.Now())
 	r2 := bc.NewRenewer(hook.URL, "rotated", bc.RenewerClock(clk2))
-	require.NoError(t, r2.Keep(c.Company(co.ID).Customers()))
+	require.NoError(t, r2.Keep(sets.For(c.Company(co.ID)).Customers()))
 	ctx2, cancel2 := context.WithCancel(t.Context())
 	go func() { done <- r2.Run(ctx2) }()
 	require.NoError(t, clk2.BlockUntil(t.Context(), 1))

@@ -15,7 +15,18 @@ import (
 // the token comes back within about 5 s (WebhookHandler answers it). See
 // https://learn.microsoft.com/dynamics365/business-central/dev-itpro/api-reference/v2.0/dynamics-subscriptions
 
-// Subscribe asks BC to post changes of set (co.Customers(), or any set on
+// SubscriptionsSet is a route's webhook subscriptions; the operations come
+// from EntitySet, plus Subscribe and Renew.
+type SubscriptionsSet struct {
+	*EntitySet[entities.Subscriptions]
+}
+
+// Subscriptions returns the route's webhook subscriptions set.
+func (r *Route) Subscriptions() SubscriptionsSet {
+	return SubscriptionsSet{Set[entities.Subscriptions](r, "subscriptions", StringKey())}
+}
+
+// Subscribe asks BC to post changes of set (sets.For(co).Customers(), or any set on
 // this route) to notificationURL, with clientState in every notification.
 // List, Get and Delete come from the embedded EntitySet.
 func (s SubscriptionsSet) Subscribe(ctx context.Context, set Scope, notificationURL, clientState string) (entities.Subscriptions, error) {

@@ -1,9 +1,10 @@
-package bc
+package sets
 
 import (
 	"fmt"
 	"regexp"
 
+	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/odata"
 )
@@ -15,58 +16,58 @@ import (
 // https://learn.microsoft.com/dynamics365/business-central/dev-itpro/api-reference/v2.0/resources/dynamics_trialbalance
 
 // At lists the trial balance as of date (dateFilter eq date).
-func (s TrialBalancesSet) At(date entities.Date) *Pager[entities.TrialBalance] {
+func (s TrialBalancesSet) At(date entities.Date) *bc.Pager[entities.TrialBalance] {
 	return s.List(odata.New().Filter(odata.Eq("dateFilter", date)))
 }
 
 // Between lists the trial balance over a period (dateFilter ge from and le to).
-func (s TrialBalancesSet) Between(from, to entities.Date) *Pager[entities.TrialBalance] {
+func (s TrialBalancesSet) Between(from, to entities.Date) *bc.Pager[entities.TrialBalance] {
 	return s.List(periodFilter("dateFilter", from, to))
 }
 
 // At lists the balance sheet as of date.
-func (s BalanceSheetsSet) At(date entities.Date) *Pager[entities.BalanceSheet] {
+func (s BalanceSheetsSet) At(date entities.Date) *bc.Pager[entities.BalanceSheet] {
 	return s.List(odata.New().Filter(odata.Eq("dateFilter", date)))
 }
 
 // Between lists the income statement over a period.
-func (s IncomeStatementsSet) Between(from, to entities.Date) *Pager[entities.IncomeStatement] {
+func (s IncomeStatementsSet) Between(from, to entities.Date) *bc.Pager[entities.IncomeStatement] {
 	return s.List(periodFilter("dateFilter", from, to))
 }
 
 // Between lists the cash flow statement over a period.
-func (s CashFlowStatementsSet) Between(from, to entities.Date) *Pager[entities.CashFlowStatement] {
+func (s CashFlowStatementsSet) Between(from, to entities.Date) *bc.Pager[entities.CashFlowStatement] {
 	return s.List(periodFilter("dateFilter", from, to))
 }
 
 // Between lists the retained earnings statement over a period.
-func (s RetainedEarningsStatementsSet) Between(from, to entities.Date) *Pager[entities.RetainedEarningsStatement] {
+func (s RetainedEarningsStatementsSet) Between(from, to entities.Date) *bc.Pager[entities.RetainedEarningsStatement] {
 	return s.List(periodFilter("dateFilter", from, to))
 }
 
 // Between lists sales per customer over a period.
-func (s CustomerSalesSet) Between(from, to entities.Date) *Pager[entities.CustomerSale] {
+func (s CustomerSalesSet) Between(from, to entities.Date) *bc.Pager[entities.CustomerSale] {
 	return s.List(periodFilter("dateFilter_FilterOnly", from, to))
 }
 
 // Between lists purchases per vendor over a period.
-func (s VendorPurchasesSet) Between(from, to entities.Date) *Pager[entities.VendorPurchase] {
+func (s VendorPurchasesSet) Between(from, to entities.Date) *bc.Pager[entities.VendorPurchase] {
 	return s.List(periodFilter("dateFilter_FilterOnly", from, to))
 }
 
 // AsOf lists receivables aged as of date in periods of periodLength, a BC
 // date formula such as "30D" or "1M".
-func (s AgedAccountsReceivablesSet) AsOf(date entities.Date, periodLength string) *Pager[entities.AgedAccountsReceivable] {
+func (s AgedAccountsReceivablesSet) AsOf(date entities.Date, periodLength string) *bc.Pager[entities.AgedAccountsReceivable] {
 	if err := checkPeriodLength(periodLength); err != nil {
-		return newPager[entities.AgedAccountsReceivable](s.Client(), nil, err)
+		return bc.FailedPager[entities.AgedAccountsReceivable](err)
 	}
 	return s.List(agedQuery(date, periodLength))
 }
 
 // AsOf lists payables aged as of date in periods of periodLength ("30D", "1M").
-func (s AgedAccountsPayablesSet) AsOf(date entities.Date, periodLength string) *Pager[entities.AgedAccountsPayable] {
+func (s AgedAccountsPayablesSet) AsOf(date entities.Date, periodLength string) *bc.Pager[entities.AgedAccountsPayable] {
 	if err := checkPeriodLength(periodLength); err != nil {
-		return newPager[entities.AgedAccountsPayable](s.Client(), nil, err)
+		return bc.FailedPager[entities.AgedAccountsPayable](err)
 	}
 	return s.List(agedQuery(date, periodLength))
 }

@@ -1,4 +1,4 @@
-package bc
+package sets
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/internal/realbc"
 	"github.com/bcsdk/bc/odata"
@@ -29,8 +30,8 @@ func TestEverySetHasModelAccessorAndRegistryEntry(t *testing.T) {
 	for _, s := range entities.Schema.CompanySets() {
 		company[s.Name] = true
 	}
-	coType := reflect.TypeFor[*Company]()
-	routeType := reflect.TypeFor[*Route]()
+	coType := reflect.TypeFor[Sets]()
+	routeType := reflect.TypeFor[RouteSets]()
 	for _, set := range entities.Schema.EntitySets {
 		model, ok := entities.NewModel(set.Name)
 		require.True(t, ok, "model for %s", set.Name)
@@ -39,8 +40,11 @@ func TestEverySetHasModelAccessorAndRegistryEntry(t *testing.T) {
 		require.NotEmpty(t, typ.Key, "key of %s", set.Name)
 
 		owner := routeType
-		if company[set.Name] {
+		switch {
+		case company[set.Name]:
 			owner = coType
+		case set.Name == "companies" || set.Name == "subscriptions": // package bc's own
+			owner = reflect.TypeFor[*bc.Route]()
 		}
 		m, ok := owner.MethodByName(exported(set.Name))
 		require.True(t, ok, "accessor %s.%s", owner, exported(set.Name))
@@ -53,9 +57,9 @@ func TestEverySetHasModelAccessorAndRegistryEntry(t *testing.T) {
 
 func TestTypedAccessorsBuildPaths(t *testing.T) {
 	t.Parallel()
-	c, err := NewClient(testTenant, "Production", WithoutAuth())
+	c, err := bc.NewClient(testTenant, "Production", bc.WithoutAuth())
 	require.NoError(t, err)
-	co := c.Company(testCompany)
+	co := For(c.Company(testCompany))
 	p := "api/v2.0/companies(" + testCompany + ")/"
 	require.Equal(t, p+"generalLedgerEntries", co.GeneralLedgerEntries().Path())
 	require.Equal(t, p+"salesInvoices("+invoiceID+")/salesInvoiceLines", co.SalesInvoices().Lines(invoiceID).Path())
@@ -72,7 +76,7 @@ func TestTypedAccessorsBuildPaths(t *testing.T) {
 
 func TestTypedCRUDWithGeneratedModels(t *testing.T) {
 	t.Parallel()
-	c, mux, _ := setup(t)
+	c, mux := setup(t)
 	var rc recorder
 	base := apiPrefix + "/companies(" + testCompany + ")/salesInvoices"
 	mux.Handle(base, rc.handle(func(w http.ResponseWriter, r *http.Request) {
@@ -82,7 +86,7 @@ func TestTypedCRUDWithGeneratedModels(t *testing.T) {
 		writeRaw(w, 200, `{"@odata.etag":"W/\"b\"","id":"`+invoiceID+`","status":"Draft"}`)
 	}))
 	mux.Handle(base+"("+invoiceID+")/Microsoft.NAV.post", rc.handle(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) }))
-	co := c.Company(testCompany)
+	co := For(c.Company(testCompany))
 
 	inv, err := co.SalesInvoices().Create(t.Context(), entities.SalesInvoice{
 		Number:         "ignored: read-only",
@@ -105,7 +109,7 @@ func TestTypedCRUDWithGeneratedModels(t *testing.T) {
 	require.True(t, inv.DueDate.IsZero(), "0001-01-01 reads as unset")
 
 	inv.DueDate = entities.Date{Year: 2025, Month: time.June, Day: 7}
-	updated, err := co.SalesInvoices().Update(t.Context(), inv, Fields("dueDate"))
+	updated, err := co.SalesInvoices().Update(t.Context(), inv, bc.Fields("dueDate"))
 	require.NoError(t, err)
 	got := rc.last(t)
 	require.Equal(t, http.MethodPatch, got.method)
@@ -119,13 +123,13 @@ func TestTypedCRUDWithGeneratedModels(t *testing.T) {
 
 func TestDecodeRealSalesOrdersThroughClient(t *testing.T) {
 	t.Parallel()
-	c, mux, _ := setup(t)
+	c, mux := setup(t)
 	body := realbc.Read(t, "bc-v26-salesOrders.json")
 	var rc recorder
 	mux.Handle(apiPrefix+"/companies("+testCompany+")/salesOrders", rc.handle(func(w http.ResponseWriter, r *http.Request) {
 		writeRaw(w, 200, string(body))
 	}))
-	orders, err := c.Company(testCompany).SalesOrders().List(odata.New().Expand("salesOrderLines").Expand("customer")).Collect(t.Context())
+	orders, err := For(c.Company(testCompany)).SalesOrders().List(odata.New().Expand("salesOrderLines").Expand("customer")).Collect(t.Context())
 	require.NoError(t, err)
 	require.Equal(t, "$expand=salesOrderLines,customer", rc.last(t).query)
 	require.NotEmpty(t, orders)
@@ -144,12 +148,12 @@ func TestDecodeRealSalesOrdersThroughClient(t *testing.T) {
 
 func TestReportHelpers(t *testing.T) {
 	t.Parallel()
-	c, mux, _ := setup(t)
+	c, mux := setup(t)
 	var rc recorder
 	mux.Handle(apiPrefix+"/companies("+testCompany+")/", rc.handle(func(w http.ResponseWriter, r *http.Request) {
 		writeRaw(w, 200, `{"value":[]}`)
 	}))
-	co := c.Company(testCompany)
+	co := For(c.Company(testCompany))
 	d1 := entities.Date{Year: 2025, Month: time.January, Day: 1}
 	d2 := entities.Date{Year: 2025, Month: time.December, Day: 31}
 	ctx := context.Background()
@@ -179,13 +183,13 @@ func TestReportHelpers(t *testing.T) {
 // generator change that breaks a route shows up here.
 func TestEveryGeneratedMethod(t *testing.T) {
 	t.Parallel()
-	c, mux, _ := setup(t)
+	c, mux := setup(t)
 	var rc recorder
 	mux.Handle(apiPrefix+"/", rc.handle(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) }))
-	co := c.Company(testCompany)
+	co := For(c.Company(testCompany))
 	ctxType := reflect.TypeFor[context.Context]()
 	checked := 0
-	for _, owner := range []reflect.Value{reflect.ValueOf(co), reflect.ValueOf(c.StandardAPI())} {
+	for _, owner := range []reflect.Value{reflect.ValueOf(co), reflect.ValueOf(ForRoute(c.StandardAPI()))} {
 		for i := 0; i < owner.NumMethod(); i++ {
 			m := owner.Type().Method(i)
 			if m.Type.NumIn() != 1 || m.Type.NumOut() != 1 || !strings.HasSuffix(m.Type.Out(0).Name(), "Set") {
@@ -197,14 +201,14 @@ func TestEveryGeneratedMethod(t *testing.T) {
 			checked++
 			for j := 0; j < setVal.NumMethod(); j++ {
 				sm := setVal.Type().Method(j)
-				if _, promoted := reflect.TypeFor[*EntitySet[struct{}]]().MethodByName(sm.Name); promoted {
+				if _, promoted := reflect.TypeFor[*bc.EntitySet[struct{}]]().MethodByName(sm.Name); promoted {
 					continue
 				}
 				if sm.Name == "At" || sm.Name == "Between" || sm.Name == "AsOf" {
 					continue // hand-written report helpers, tested in TestReportHelpers
 				}
 				if sm.Name == "Subscribe" || sm.Name == "Renew" {
-					continue // hand-written webhook helpers (subscriptions.go), tested against the fake
+					continue // hand-written webhook helpers (webhook_subscriptions.go), tested against the fake
 				}
 				in := sm.Type
 				switch {

@@ -9,6 +9,33 @@ import (
 	"github.com/bcsdk/bc"
 )
 
+// Version is the extension's version as BC shows it, e.g. "26.0.30643.0".
+func (e Extension) Version() string {
+	return fmt.Sprintf("%d.%d.%d.%d", e.VersionMajor, e.VersionMinor, e.VersionBuild, e.VersionRevision)
+}
+
+// Schedule says when an uploaded per-tenant extension is deployed: the
+// values of ExtensionUpload.Schedule.
+type Schedule string
+
+// The schedules BC's extensionUpload accepts.
+const (
+	ScheduleCurrentVersion   Schedule = "Current version"
+	ScheduleNextMinorVersion Schedule = "Next minor version"
+	ScheduleNextMajorVersion Schedule = "Next major version"
+)
+
+// SchemaSyncMode says how an uploaded extension's table changes are applied:
+// the values of ExtensionUpload.SchemaSyncMode. Force Sync drops data of
+// removed fields and tables.
+type SchemaSyncMode string
+
+// The schema sync modes BC's extensionUpload accepts.
+const (
+	SchemaSyncAdd       SchemaSyncMode = "Add"
+	SchemaSyncForceSync SchemaSyncMode = "Force Sync"
+)
+
 // Extensions is the extensions set: every app published to the tenant (on
 // BC online, per-tenant extensions and installed apps). List and Get come
 // from bc.EntitySet. The actions answer once BC has done the work; BC
@@ -80,7 +107,7 @@ func (x *Extensions) Upload(ctx context.Context, r io.ReadSeeker, schedule Sched
 	}
 
 	uploads := x.a.ExtensionUpload()
-	up, err := uploads.Create(ctx, ExtensionUpload{Schedule: schedule, SchemaSyncMode: mode})
+	up, err := uploads.Create(ctx, ExtensionUpload{Schedule: string(schedule), SchemaSyncMode: string(mode)})
 	if err != nil {
 		return zero, fmt.Errorf("automation: creating the extension upload: %w", err)
 	}
@@ -104,9 +131,9 @@ func (x *Extensions) Upload(ctx context.Context, r io.ReadSeeker, schedule Sched
 				continue
 			}
 			switch s.Status {
-			case DeploymentCompleted:
+			case DeploymentStatusCompleted:
 				return s, true, nil
-			case DeploymentFailed:
+			case DeploymentStatusFailed:
 				return s, true, &OperationError{Operation: fmt.Sprintf("deploying extension %q", s.Name), Status: string(s.Status)}
 			}
 			return s, false, nil

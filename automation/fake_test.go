@@ -80,7 +80,7 @@ func TestFakeDeploysAnUploadedExtension(t *testing.T) {
 	st, err := a.Extensions().Upload(ctx, strings.NewReader(app), automation.ScheduleCurrentVersion, automation.SchemaSyncAdd,
 		automation.PollInterval(time.Millisecond))
 	require.NoError(t, err)
-	require.Equal(t, automation.DeploymentCompleted, st.Status)
+	require.Equal(t, automation.DeploymentStatusCompleted, st.Status)
 	require.Equal(t, "Contoso Connector", st.Name)
 	require.Equal(t, "2.1.0.7", st.AppVersion)
 	require.Equal(t, "Upload", st.OperationType)
@@ -110,7 +110,7 @@ func TestFakeFailsADeploymentOfAFileThatIsNotAnApp(t *testing.T) {
 	st, err := a.Extensions().Upload(ctx, strings.NewReader("PK\x03\x04 a zip, not an app"), automation.ScheduleCurrentVersion,
 		automation.SchemaSyncForceSync, automation.PollInterval(time.Millisecond))
 	require.ErrorIs(t, err, automation.ErrOperationFailed)
-	require.Equal(t, automation.DeploymentFailed, st.Status)
+	require.Equal(t, automation.DeploymentStatusFailed, st.Status)
 
 	_, err = a.Extensions().Upload(ctx, strings.NewReader(""), "", "", automation.PollInterval(time.Millisecond))
 	requireBCError(t, err, "Application_DialogException", "Extension content is empty")
@@ -127,7 +127,7 @@ func TestFakeImportsAndAppliesAPackage(t *testing.T) {
 	pkgs := a.ConfigurationPackages()
 	p, err := pkgs.Create(ctx, automation.ConfigurationPackage{Code: "SETUP", PackageName: "Company setup"})
 	require.NoError(t, err)
-	require.Equal(t, automation.PackageStatusNo, p.ImportStatus)
+	require.Equal(t, automation.ConfigPackageStatusNo, p.ImportStatus)
 
 	_, err = pkgs.Apply(ctx, p.ID)
 	requireBCError(t, err, "Application_DialogException", "Import Status is not completed. You must import the package before you apply it.")
@@ -144,32 +144,32 @@ func TestFakeImportsAndAppliesAPackage(t *testing.T) {
 
 	p, err = pkgs.Import(ctx, p.ID, automation.PollInterval(time.Millisecond))
 	require.NoError(t, err)
-	require.Equal(t, automation.PackageStatusCompleted, p.ImportStatus)
-	require.Equal(t, 2, p.NumberOfTables)
-	require.Equal(t, 3, p.NumberOfRecords)
+	require.Equal(t, automation.ConfigPackageStatusCompleted, p.ImportStatus)
+	require.Equal(t, int32(2), p.NumberOfTables)
+	require.Equal(t, int32(3), p.NumberOfRecords)
 
 	require.NoError(t, pkgs.Action(ctx, p.ID, "apply", nil))
 	_, err = pkgs.Import(ctx, p.ID)
 	requireBCError(t, err, "Application_DialogException", "Cannot import a package while import or apply is in progress.")
 	p, err = pkgs.Get(ctx, p.ID, nil)
 	require.NoError(t, err)
-	require.Equal(t, automation.PackageStatusInProgress, p.ApplyStatus, "each read moves the background task one step")
+	require.Equal(t, automation.ConfigPackageStatusInProgress, p.ApplyStatus, "each read moves the background task one step")
 
 	_, err = pkgs.Apply(ctx, p.ID, automation.PollInterval(time.Millisecond))
 	require.ErrorContains(t, err, "Cannot apply a package while import or apply is in progress.")
 	p, err = pkgs.Get(ctx, p.ID, nil)
 	require.NoError(t, err)
-	require.Equal(t, automation.PackageStatusCompleted, p.ApplyStatus)
+	require.Equal(t, automation.ConfigPackageStatusCompleted, p.ApplyStatus)
 	p, err = pkgs.Apply(ctx, p.ID, automation.PollInterval(time.Millisecond))
 	require.NoError(t, err)
-	require.Equal(t, automation.PackageStatusCompleted, p.ApplyStatus)
+	require.Equal(t, automation.ConfigPackageStatusCompleted, p.ApplyStatus)
 
 	bad, err := pkgs.Create(ctx, automation.ConfigurationPackage{Code: "BAD", PackageName: "Not a package"})
 	require.NoError(t, err)
 	require.NoError(t, pkgs.UploadFile(ctx, bad.ID, bad.Code, strings.NewReader("MZ not a package")))
 	bad, err = pkgs.Import(ctx, bad.ID, automation.PollInterval(time.Millisecond))
 	require.ErrorIs(t, err, automation.ErrOperationFailed)
-	require.Equal(t, automation.PackageStatusError, bad.ImportStatus)
+	require.Equal(t, automation.ConfigPackageStatusError, bad.ImportStatus)
 	require.Equal(t, "The file is not a valid RapidStart package.", bad.ImportError)
 }
 
@@ -186,7 +186,7 @@ func TestFakeAssignsAndRemovesPermissionSets(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "D365 READ", p.RoleID)
 	require.Equal(t, "Dynamics 365 read access", p.DisplayName)
-	require.Equal(t, automation.ScopeSystem, p.Scope)
+	require.Equal(t, automation.PermissionScopeSystem, p.Scope)
 	require.Equal(t, "Base Application", p.ExtensionName)
 	require.Equal(t, id, p.UserSecurityID)
 	require.Contains(t, roles(t, a, id), "D365 READ@CRONUS USA, Inc.")

@@ -38,7 +38,7 @@ func (p *ConfigurationPackages) Import(ctx context.Context, id string, opts ...W
 	if err := p.Action(ctx, id, "import", nil); err != nil {
 		return ConfigurationPackage{}, err
 	}
-	return p.wait(ctx, id, "importing", func(c ConfigurationPackage) (PackageStatus, string) { return c.ImportStatus, c.ImportError }, opts)
+	return p.wait(ctx, id, "importing", func(c ConfigurationPackage) (ConfigPackageStatus, string) { return c.ImportStatus, c.ImportError }, opts)
 }
 
 // Apply starts applying an imported package to the company
@@ -48,10 +48,10 @@ func (p *ConfigurationPackages) Apply(ctx context.Context, id string, opts ...Wa
 	if err := p.Action(ctx, id, "apply", nil); err != nil {
 		return ConfigurationPackage{}, err
 	}
-	return p.wait(ctx, id, "applying", func(c ConfigurationPackage) (PackageStatus, string) { return c.ApplyStatus, c.ApplyError }, opts)
+	return p.wait(ctx, id, "applying", func(c ConfigurationPackage) (ConfigPackageStatus, string) { return c.ApplyStatus, c.ApplyError }, opts)
 }
 
-func (p *ConfigurationPackages) wait(ctx context.Context, id, doing string, status func(ConfigurationPackage) (PackageStatus, string), opts []WaitOption) (ConfigurationPackage, error) {
+func (p *ConfigurationPackages) wait(ctx context.Context, id, doing string, status func(ConfigurationPackage) (ConfigPackageStatus, string), opts []WaitOption) (ConfigurationPackage, error) {
 	cfg := waitOptions(opts)
 	return poll(ctx, cfg.interval, func(ctx context.Context) (ConfigurationPackage, bool, error) {
 		c, err := p.Get(ctx, id, nil, bc.ReadWrite())
@@ -59,14 +59,17 @@ func (p *ConfigurationPackages) wait(ctx context.Context, id, doing string, stat
 			return c, false, fmt.Errorf("automation: reading the package status: %w", err)
 		}
 		switch st, msg := status(c); st {
-		case PackageStatusCompleted:
+		case ConfigPackageStatusCompleted:
 			return c, true, nil
-		case PackageStatusError:
+		case ConfigPackageStatusError:
 			return c, true, &OperationError{Operation: fmt.Sprintf("%s configuration package %s", doing, c.Code), Status: string(st), Message: msg}
 		}
 		return c, false, nil
 	})
 }
+
+// IsEnabled reports whether the feature is on for all users.
+func (f Feature) IsEnabled() bool { return f.Enabled == FeatureEnabledAllUsers }
 
 // Features is the features set of Feature Management. List and Get come from
 // bc.EntitySet.

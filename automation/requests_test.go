@@ -123,7 +123,7 @@ func TestRequestsAreExact(t *testing.T) {
 			return err
 		}, []exchange{get(co+"users", "", list(user))}, ""},
 		{"disable a user", func(ctx context.Context, a *automation.Client) error {
-			u := automation.User{ETag: `W/"u1"`, UserSecurityID: userID, State: automation.UserDisabled}
+			u := automation.User{ETag: `W/"u1"`, UserSecurityID: userID, State: automation.UserStateDisabled}
 			_, err := a.Users().Update(ctx, u, bc.Fields("state"))
 			return err
 		}, []exchange{ok("PATCH", co+"users("+userID+")", "", `W/"u1"`, "application/json", "", `{"state":"Disabled"}`, 200, user)}, ""},
@@ -182,7 +182,7 @@ func TestRequestsAreExact(t *testing.T) {
 		{"upload an extension", func(ctx context.Context, a *automation.Client) error {
 			st, err := a.Extensions().Upload(ctx, strings.NewReader("NAVX app"), automation.ScheduleCurrentVersion, automation.SchemaSyncAdd,
 				automation.PollInterval(time.Millisecond))
-			if err == nil && (st.Status != automation.DeploymentCompleted || st.OperationID != upID) {
+			if err == nil && (st.Status != automation.DeploymentStatusCompleted || st.OperationID != upID) {
 				t.Errorf("deployment %+v", st)
 			}
 			return err
@@ -222,7 +222,7 @@ func TestRequestsAreExact(t *testing.T) {
 		}, []exchange{ok("PATCH", co+"configurationPackages("+pkgID+")/file(%27SETUP%27)/content", "", "*", "application/octet-stream", "", "<?xml?>", 204, "")}, ""},
 		{"import a package", func(ctx context.Context, a *automation.Client) error {
 			p, err := a.ConfigurationPackages().Import(ctx, pkgID, automation.PollInterval(time.Millisecond))
-			if err == nil && p.ImportStatus != automation.PackageStatusCompleted {
+			if err == nil && p.ImportStatus != automation.ConfigPackageStatusCompleted {
 				t.Errorf("imported %+v", p)
 			}
 			return err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/bcsdk/bc/bctest/internal/filter"
@@ -185,8 +186,16 @@ func (t *table) rowKey(vals []string) string {
 	return normKey(k)
 }
 
-// normKey makes GUID keys case-insensitive, as BC's are.
-func normKey(k string) string { return asciiLower(k) }
+// normKey makes GUID keys case-insensitive, as BC's are: it lower-cases
+// ASCII letters only, and returns k itself when it has none.
+func normKey(k string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, k)
+}
 
 // size is the number of live rows.
 func (t *table) size() int {

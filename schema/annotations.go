@@ -33,6 +33,17 @@ func readOnlyAnnotation(a xAnnotation) bool {
 	return false
 }
 
+// description returns the text of a Core.Description among an element's
+// annotations, or "".
+func description(as []xAnnotation) string {
+	for _, a := range as {
+		if termIs(a.Term, vocCore, "Description") && a.String != nil {
+			return *a.String
+		}
+	}
+	return ""
+}
+
 // capabilities maps the restriction terms BC writes on entity sets to the
 // record property holding the flag.
 var capabilities = map[string]string{

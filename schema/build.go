@@ -96,7 +96,7 @@ func sortUnique[T any](xs []T, what string, name func(T) string) error {
 }
 
 func buildEnum(x xEnumType) (EnumType, error) {
-	e := EnumType{Name: x.Name}
+	e := EnumType{Name: x.Name, Description: description(x.Annotations)}
 	if !validIdentifier(x.Name) {
 		return e, fmt.Errorf("invalid Name")
 	}
@@ -140,7 +140,7 @@ func (p *parser) buildComplex(x xComplexType) (ComplexType, error) {
 }
 
 func (p *parser) buildEntityType(x xEntityType) (EntityType, error) {
-	t := EntityType{Name: x.Name}
+	t := EntityType{Name: x.Name, Description: description(x.Annotations)}
 	if !validIdentifier(x.Name) {
 		return t, fmt.Errorf("invalid Name")
 	}
@@ -207,7 +207,7 @@ func (p *parser) buildProperties(xs []xProperty) ([]Property, error) {
 }
 
 func (p *parser) buildProperty(x xProperty) (Property, error) {
-	prop := Property{Name: x.Name}
+	prop := Property{Name: x.Name, Description: description(x.Annotations)}
 	if !validIdentifier(x.Name) {
 		return prop, fmt.Errorf("invalid Name")
 	}

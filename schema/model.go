@@ -44,6 +44,7 @@ type EntityType struct {
 	Properties    []Property // in document order, which is BC's field order
 	Navigation    []NavigationProperty
 	Actions       []Action // bound actions whose binding parameter is this type, sorted by name
+	Description   string   // Core.Description; generated code carries it in the type's doc comment
 }
 
 // Kind says what a property's Type names. Parse resolves it so that callers can
@@ -69,6 +70,9 @@ type Property struct {
 	Scale      string // "Variable" on every BC decimal; "" when absent
 	Key        bool   // part of the entity type's key
 	ReadOnly   bool   // BC computes it: Core.Computed/Permissions in the document, or the generator's overrides
+	// Description is the Core.Description annotation; generated code
+	// carries it in the field's doc comment.
+	Description string
 }
 
 // NavigationProperty links an entity type to another.
@@ -104,9 +108,10 @@ type Parameter struct {
 
 // EnumType is an AL enum or option as BC exposes it.
 type EnumType struct {
-	Name    string
-	Members []EnumMember // in document order
-	Flags   bool
+	Name        string
+	Members     []EnumMember // in document order
+	Flags       bool
+	Description string // Core.Description; generated code carries it in the type's doc comment
 }
 
 // EnumMember is one value of an enum. Name is the XML-encoded wire value

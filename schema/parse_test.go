@@ -2,6 +2,7 @@ package schema_test
 
 import (
 	"bytes"
+	"strings"
 	"sync"
 	"testing"
 
@@ -263,4 +264,23 @@ func TestClone(t *testing.T) {
 	c.EntitySets[0].Insertable = false
 	require.NotEqual(t, orig, c)
 	require.False(t, orig.EntityTypes[0].Properties[0].ReadOnly)
+}
+
+// TestParseDescriptions reads Core.Description on entity types, properties
+// and enums, under the vocabulary's namespace or its alias, and ignores the
+// annotation without a String.
+func TestParseDescriptions(t *testing.T) {
+	t.Parallel()
+	s, err := schema.Parse(strings.NewReader(doc(`<EntityType Name="item"><Key><PropertyRef Name="id" /></Key>` +
+		`<Property Name="id" Type="Edm.Guid" Nullable="false"><Annotation Term="Core.Description" String="the key" /></Property>` +
+		`<Property Name="name" Type="Edm.String"><Annotation Term="Org.OData.Core.V1.Description" /></Property>` +
+		`<Annotation Term="Org.OData.Core.V1.Description" String="an item" /></EntityType>` +
+		`<EnumType Name="blocked"><Member Name="All" Value="0" /><Annotation Term="Core.Description" String="who is blocked" /></EnumType>`)))
+	require.NoError(t, err)
+	item, _ := s.EntityType("item")
+	require.Equal(t, "an item", item.Description)
+	require.Equal(t, "the key", item.Properties[0].Description)
+	require.Empty(t, item.Properties[1].Description)
+	blocked, _ := s.EnumType("blocked")
+	require.Equal(t, "who is blocked", blocked.Description)
 }

@@ -18,9 +18,7 @@ func (s *Service) WriteEDMX(w io.Writer) error {
 	x.line(0, `<edmx:Edmx Version="4.0" xmlns:edmx="http://docs.oasis-open.org/odata/ns/edmx">`)
 	x.line(1, `<edmx:DataServices>`)
 	x.open(2, "Schema", "Namespace", s.Namespace, "xmlns", "http://docs.oasis-open.org/odata/ns/edm")
-	if s.Source != "" {
-		x.empty(3, "Annotation", "Term", "Org.OData.Core.V1.Description", "String", s.Source)
-	}
+	x.description(3, s.Source)
 	for _, t := range s.EntityTypes {
 		x.entityType(t)
 	}
@@ -80,6 +78,7 @@ func (x *xmlWriter) entityType(t EntityType) {
 		}
 		x.close(4, "NavigationProperty")
 	}
+	x.description(4, t.Description)
 	if len(t.AlternateKeys) > 0 {
 		x.open(4, "Annotation", "Term", "OData.Community.Keys.V1.AlternateKeys")
 		x.open(5, "Collection")
@@ -117,12 +116,15 @@ func (x *xmlWriter) property(p Property) {
 	if p.Scale != "" {
 		attrs = append(attrs, "Scale", p.Scale)
 	}
-	if !p.ReadOnly {
+	if !p.ReadOnly && p.Description == "" {
 		x.empty(4, "Property", attrs...)
 		return
 	}
 	x.open(4, "Property", attrs...)
-	x.empty(5, "Annotation", "Term", "Org.OData.Core.V1.Computed", "Bool", "true")
+	if p.ReadOnly {
+		x.empty(5, "Annotation", "Term", "Org.OData.Core.V1.Computed", "Bool", "true")
+	}
+	x.description(5, p.Description)
 	x.close(4, "Property")
 }
 
@@ -135,7 +137,15 @@ func (x *xmlWriter) enumType(e EnumType) {
 	for _, m := range e.Members {
 		x.empty(4, "Member", "Name", m.Name, "Value", strconv.FormatInt(m.Value, 10))
 	}
+	x.description(4, e.Description)
 	x.close(3, "EnumType")
+}
+
+// description writes a Core.Description annotation unless text is empty.
+func (x *xmlWriter) description(depth int, text string) {
+	if text != "" {
+		x.empty(depth, "Annotation", "Term", "Org.OData.Core.V1.Description", "String", text)
+	}
 }
 
 func (x *xmlWriter) action(bindingType string, a Action) {

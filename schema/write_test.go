@@ -35,6 +35,10 @@ func TestWriteEDMXRoundTrip(t *testing.T) {
 	post.Parameters = []schema.Parameter{{Name: "force", Type: "Edm.Boolean"}, {Name: "lines", Type: "Collection(Edm.String)", Nullable: true}}
 	post.ReturnType = "Microsoft.NAV.salesInvoice"
 	modified.EnumTypes[0].Flags = true
+	modified.EnumTypes[0].Description = "an enum's <description>"
+	inv.Description = "a type's description"
+	inv.Properties[1].Description = "a property's description & more"
+	inv.Properties[0].Description = "a key's description" // read-only too: both annotations
 	modified.EntitySets[0].ChangeTracking = true
 
 	tests := []struct {
@@ -42,7 +46,7 @@ func TestWriteEDMXRoundTrip(t *testing.T) {
 		svc  *schema.Service
 	}{
 		{"v26 metadata as parsed", realService(t)},
-		{"with read-only flags, source, parameters, flags", modified},
+		{"with read-only flags, source, parameters, flags, descriptions", modified},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

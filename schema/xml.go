@@ -45,10 +45,11 @@ type xComplexType struct {
 }
 
 type xEnumType struct {
-	Name           string    `xml:"Name,attr"`
-	IsFlags        string    `xml:"IsFlags,attr"`
-	UnderlyingType string    `xml:"UnderlyingType,attr"`
-	Members        []xMember `xml:"Member"`
+	Name           string        `xml:"Name,attr"`
+	IsFlags        string        `xml:"IsFlags,attr"`
+	UnderlyingType string        `xml:"UnderlyingType,attr"`
+	Members        []xMember     `xml:"Member"`
+	Annotations    []xAnnotation `xml:"Annotation"`
 }
 
 type xMember struct {

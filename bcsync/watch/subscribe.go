@@ -45,7 +45,7 @@ func (w *Watcher) subscribe(ctx context.Context, state string) (*bc.Renewer, err
 	if err := w.removeOurs(ctx, "an earlier run left"); err != nil {
 		w.log.Warn("watch: could not clear the subscriptions an earlier run left", "error", err.Error())
 	}
-	renewer := bc.NewRenewer(w.opts.PublicURL, state)
+	renewer := bc.NewRenewer(w.opts.PublicURL, state, bc.RenewerClock(w.opts.Clock))
 	tried, refused := 0, 0
 	var lastErr error
 	companies := slices.Sorted(maps.Keys(w.opts.Companies))

@@ -45,7 +45,18 @@ type Options struct {
 	Sync bcsync.Options
 	// Companies are the ids of the synced companies, mapped to their names.
 	Companies map[string]string
+	// Clock times the polls, the debounce and the Renewer of the
+	// subscriptions; nil is the system clock. Tests give a fake one (a
+	// bctest.ManualClock, which the fake BC can share) so that time passes
+	// when they say.
+	Clock bc.Clock
 }
+
+// systemClock is real time.
+type systemClock struct{}
+
+func (systemClock) Now() time.Time                         { return time.Now() }
+func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // Watcher follows the changes of the synced companies until stopped.
 type Watcher struct {
@@ -74,6 +85,9 @@ func New(opts Options, c *bc.Client, st store.Store, log *slog.Logger) *Watcher 
 	}
 	if opts.Poll <= 0 {
 		opts.Poll = 15 * time.Minute
+	}
+	if opts.Clock == nil {
+		opts.Clock = systemClock{}
 	}
 	companies := make(map[string]string, len(opts.Companies))
 	for id, name := range opts.Companies {
@@ -143,15 +157,18 @@ func (w *Watcher) Run(ctx, stop context.Context) (err error) {
 	return nil
 }
 
-// loop collects notifications and polls until stop ends.
+// loop collects notifications and polls until stop ends. A poll comes one
+// poll interval after the last one ended. Its first wait starts before
+// "waiting for changes" is logged, so a test that sees the line can move a
+// fake clock past it.
 func (w *Watcher) loop(ctx, stop context.Context, events <-chan bc.WebhookEvent) {
+	clock := w.opts.Clock
+	poll := clock.After(w.opts.Poll)
+	heard := clock.Now()
 	w.log.Info("watch: waiting for changes", "subscriptions", len(w.watched), "polledSets", len(w.polled),
 		"poll", w.opts.Poll.String(), "debounce", w.opts.Debounce.String())
-	poll := time.NewTicker(w.opts.Poll)
-	defer poll.Stop()
 	pending := newChanges()
 	var debounce <-chan time.Time
-	heard := time.Now()
 	for {
 		select {
 		case <-stop.Done():
@@ -160,21 +177,22 @@ func (w *Watcher) loop(ctx, stop context.Context, events <-chan bc.WebhookEvent)
 			if !ok {
 				return
 			}
-			heard = time.Now()
+			heard = clock.Now()
 			w.note(pending, ev)
 			if debounce == nil {
-				debounce = time.After(w.opts.Debounce)
+				debounce = clock.After(w.opts.Debounce)
 			}
 		case <-debounce:
 			debounce = nil
 			w.apply(ctx, stop, pending)
 			pending = newChanges()
-		case now := <-poll.C:
+		case now := <-poll:
 			sets, why := w.polled, "sets without webhooks"
 			if now.Sub(heard) >= w.opts.Poll {
 				sets, why = w.sets, "no notification for a poll interval"
 			}
 			w.poll(ctx, stop, sets, why)
+			poll = clock.After(w.opts.Poll)
 		}
 	}
 }

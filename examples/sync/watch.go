@@ -23,6 +23,11 @@ import (
 // --public-url) before the command starts, even when they run in parallel.
 var preopened sync.Map // string → net.Listener
 
+// clocks are fake clocks by listen address, put there by tests beside the
+// listener, so that a watch's polls, debounce and renewals move with the
+// fake BC's time (bctest.WithClock) instead of the system's.
+var clocks sync.Map // string → bc.Clock
+
 // listen opens --listen. It happens before the sync, so a busy or invalid
 // address fails at once (exit 2), not after a long first sync.
 func listen(addr string) (net.Listener, error) {
@@ -54,9 +59,13 @@ func watchAfter(ctx, stop context.Context, cfg *config.Config, ln net.Listener, 
 	for _, co := range summary.Companies {
 		companies[co.ID] = co.Name
 	}
+	var clock bc.Clock
+	if c, ok := clocks.LoadAndDelete(ln.Addr().String()); ok {
+		clock = c.(bc.Clock)
+	}
 	w := watch.New(watch.Options{
 		Listener: ln, PublicURL: cfg.PublicURL, Poll: cfg.Poll, Debounce: cfg.Debounce,
-		Sync: opts, Companies: companies,
+		Sync: opts, Companies: companies, Clock: clock,
 	}, client, st, logger)
 	var setup *bcsync.SetupError
 	if err := w.Run(ctx, stop); errors.As(err, &setup) {

@@ -20,16 +20,30 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// logBuffer collects the command's JSON log lines while it runs.
+// logBuffer collects the command's JSON log lines while it runs, and
+// signals wrote after every write so that waits wake on a new line instead
+// of polling.
 type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	wrote chan struct{} // capacity 1: "something was written since you last looked"
 }
+
+func newLogBuffer() *logBuffer { return &logBuffer{wrote: make(chan struct{}, 1)} }
 
 func (l *logBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	defer notify(l.wrote)
 	return l.buf.Write(p)
+}
+
+// notify sets a latch of capacity 1 without blocking.
+func notify(latch chan struct{}) {
+	select {
+	case latch <- struct{}{}:
+	default:
+	}
 }
 
 func (l *logBuffer) String() string {
@@ -65,11 +79,21 @@ type watched struct {
 // once it waits for changes.
 func startWatch(t *testing.T, h *harness, dest string, extra ...string) *watched {
 	t.Helper()
+	return startWatchClock(t, h, dest, nil, extra...)
+}
+
+// startWatchClock is startWatch with the watch's polls, debounce and
+// renewals on clock (nil: the system clock).
+func startWatchClock(t *testing.T, h *harness, dest string, clock bc.Clock, extra ...string) *watched {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	addr := ln.Addr().String()
 	preopened.Store(addr, ln)
-	w := &watched{t: t, h: h, dest: dest, url: "http://" + addr + "/bc/notify", logs: &logBuffer{}, done: make(chan result, 1)}
+	if clock != nil {
+		clocks.Store(addr, clock)
+	}
+	w := &watched{t: t, h: h, dest: dest, url: "http://" + addr + "/bc/notify", logs: newLogBuffer(), done: make(chan result, 1)}
 	args := append([]string{"--entities", "customers,employees,projects", "--out", dest, "--watch", "--listen", addr, "--public-url", w.url,
 		"--debounce", "200ms", "--poll", "1h"}, extra...)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -91,24 +115,25 @@ func startWatch(t *testing.T, h *harness, dest string, extra ...string) *watched
 	return w
 }
 
-// waitFor waits until the log has n records with message msg, and returns them.
+// waitFor waits until the log has n records with message msg, and returns
+// them. It looks again whenever the command writes a line; the bound only
+// turns a hung watch into a failure instead of a stuck test.
 func (w *watched) waitFor(msg string, n int) []map[string]any {
 	w.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
+	hung := time.After(time.Minute)
 	for {
 		recs := w.logs.records(msg)
 		if len(recs) >= n {
 			return recs
 		}
 		select {
+		case <-w.logs.wrote:
 		case r := <-w.done:
+			w.done <- r // for the cleanup
 			w.t.Fatalf("the command ended (exit %d) before %d × %q:\n%s", r.code, n, msg, r.stderr)
-		default:
+		case <-hung:
+			w.t.Fatalf("no %d × %q after a minute:\n%s", n, msg, w.logs.String())
 		}
-		if time.Now().After(deadline) {
-			w.t.Fatalf("no %d × %q in time:\n%s", n, msg, w.logs.String())
-		}
-		time.Sleep(10 * time.Millisecond)
 	}
 }
 
@@ -265,44 +290,82 @@ func TestWatchKeepsTheStoreCurrent(t *testing.T) {
 	}
 }
 
+// waitClock is the fake clock of a watch, which signals waited whenever
+// the watch (its loop or its Renewer) starts waiting on it: the moment to
+// look again at what the watch did.
+type waitClock struct {
+	*bctest.ManualClock
+	waited chan struct{}
+}
+
+func (c waitClock) After(d time.Duration) <-chan time.Time {
+	ch := c.ManualClock.After(d)
+	notify(c.waited)
+	return ch
+}
+
+// until waits until cond holds, evaluating it whenever the watch waits on
+// the clock again; the bound only turns a hung watch into a failure.
+func (c waitClock) until(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	hung := time.After(time.Minute)
+	for !cond() {
+		select {
+		case <-c.waited:
+		case <-hung:
+			t.Fatalf("%s: not after a minute", what)
+		}
+	}
+}
+
 // TestWatchPollsSetsWithoutWebhooks changes projects, which BC has no
 // webhooks for: the poll reads them. The subscriptions live 2 s here, and
-// the Renewer keeps them past that.
+// the Renewer keeps them past that. The fake BC and the watch share a
+// manual clock, so every second here passes when the test says.
 func TestWatchPollsSetsWithoutWebhooks(t *testing.T) {
 	t.Parallel()
-	h := newHarness(t, bctest.WithWebhooks(bctest.Webhooks{Delay: time.Hour, Expiry: 2 * time.Second}))
+	clock := waitClock{bctest.NewManualClock(time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)), make(chan struct{}, 1)}
+	h := newHarness(t, bctest.WithClock(clock), bctest.WithWebhooks(bctest.Webhooks{Delay: time.Hour, Expiry: 2 * time.Second}))
 	dest := h.sqlite("poll.db")
 	sets := watchPlan(h)
-	w := startWatch(t, h, dest, "--poll", "300ms")
+	w := startWatchClock(t, h, dest, clock, "--poll", "300ms")
 	first := w.subscriptions()
 	require.Len(t, first, 6)
 	for _, s := range first {
 		require.NotContains(t, s.Resource, "projects")
+		require.Equal(t, clock.Now().Add(2*time.Second), s.ExpirationDateTime)
 	}
 
+	// The changes are stamped 100 ms after the sync read; the first poll,
+	// 300 ms after the watch began, reads them.
+	clock.Advance(100 * time.Millisecond)
 	co := h.srv.Tenant().Companies()[1]
 	pk := keysOf(co, "projects", 1)
 	_, err := co.Update("projects", pk[0], map[string]any{"displayName": "Polled while watched"})
 	require.NoError(t, err)
 	_, err = co.Insert("projects", map[string]any{"number": "PW-1", "displayName": "New, polled"})
 	require.NoError(t, err)
-	// A run that started after the change has ended once two more did.
-	n := len(w.logs.records("watch: incremental sync"))
-	w.waitFor("watch: incremental sync", n+2)
+	require.Empty(t, w.logs.records("watch: incremental sync"), "no poll before the poll interval")
+	clock.Advance(200 * time.Millisecond)
+	w.waitFor("watch: incremental sync", 1)
 	h.requireSynced(dest, sets)
 	require.Empty(t, w.logs.records("watch: notifications"))
 
-	// Past the first expiry, every subscription is still there, renewed:
-	// waited for as a condition, however slowly the machine runs.
-	require.Eventually(t, func() bool {
+	// Half their lifetime gone, the Renewer renews every subscription; past
+	// the first expiry they are all still there.
+	clock.Advance(1200 * time.Millisecond)
+	clock.until(t, "every subscription renewed", func() bool {
 		renewed := w.subscriptions()
 		for _, s := range renewed {
 			if !s.ExpirationDateTime.After(first[0].ExpirationDateTime) {
 				return false
 			}
 		}
-		return len(renewed) == 6 && time.Now().After(first[0].ExpirationDateTime)
-	}, 60*time.Second, 20*time.Millisecond, "the Renewer keeps every subscription alive past its first expiry")
+		return len(renewed) == 6
+	})
+	clock.Advance(time.Second)
+	require.True(t, clock.Now().After(first[0].ExpirationDateTime))
+	require.Len(t, w.subscriptions(), 6, "the Renewer keeps every subscription alive past its first expiry")
 	r := w.stop()
 	require.Equal(t, 0, r.code, r.stderr)
 	require.Empty(t, w.subscriptions())

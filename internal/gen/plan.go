@@ -33,6 +33,7 @@ type goField struct {
 
 type goEnum struct {
 	name, edm, valuesFunc string
+	description           string
 	consts                []goConst
 }
 
@@ -67,7 +68,7 @@ func newPlan(svc *schema.Service, cfg Config) (*plan, error) {
 		p.setsOf[set.EntityType] = append(p.setsOf[set.EntityType], set.Name)
 	}
 	for _, e := range svc.EnumTypes {
-		p.enums = append(p.enums, goEnum{name: p.types[e.Name], edm: e.Name})
+		p.enums = append(p.enums, goEnum{name: p.types[e.Name], edm: e.Name, description: e.Description})
 	}
 	for i, e := range svc.EnumTypes {
 		p.enums[i].valuesFunc = pkg.claim(p.enums[i].name + "Values")
@@ -151,6 +152,7 @@ func (p *plan) entityDoc(t schema.EntityType) string {
 	default:
 		doc = fmt.Sprintf("%s is an entry of the %s and %s entity sets.", name, strings.Join(sets[:len(sets)-1], ", "), sets[len(sets)-1])
 	}
+	doc = withDescription(doc, t.Description)
 	if len(t.Actions) > 0 {
 		var actions []string
 		for _, a := range t.Actions {
@@ -159,6 +161,18 @@ func (p *plan) entityDoc(t schema.EntityType) string {
 		doc += " Bound actions: " + strings.Join(actions, ", ") + "."
 	}
 	return doc
+}
+
+// withDescription appends a schema element's Core.Description to the doc
+// comment generated for it.
+func withDescription(doc, description string) string {
+	switch {
+	case description == "":
+		return doc
+	case doc == "":
+		return description
+	}
+	return doc + " " + description
 }
 
 // propertyField maps one structural property. Stream properties become the
@@ -198,7 +212,7 @@ func (p *plan) propertyField(prop schema.Property, fields fieldNames, compositeK
 	if err != nil {
 		return goField{}, err
 	}
-	return goField{name: name, typ: typ, tag: tag, doc: p.fieldDoc(name, prop, compositeKey)}, nil
+	return goField{name: name, typ: typ, tag: tag, doc: withDescription(p.fieldDoc(name, prop, compositeKey), prop.Description)}, nil
 }
 
 // fieldDoc says what the Go type and tag do not: key, read-only, the enum

@@ -124,7 +124,7 @@ func renderEnums(p *plan) ([]byte, error) {
 		f.imports[schemaImport] = true
 	}
 	for _, e := range p.enums {
-		f.comment("", fmt.Sprintf("%s is the enum %s. Values are BC's wire names, which filters and payloads use; Label gives the readable text. Extensions can add members, so a value outside the constants below is still decoded.", e.name, e.edm))
+		f.comment("", withDescription(fmt.Sprintf("%s is the enum %s.", e.name, e.edm), e.description)+" Values are BC's wire names, which filters and payloads use; Label gives the readable text. Extensions can add members, so a value outside the constants below is still decoded.")
 		f.printf("type %s string\n\n", e.name)
 		if len(e.consts) > 0 {
 			f.printf("// The members of %s, in metadata order.\nconst (\n", e.edm)

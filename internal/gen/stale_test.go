@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/bcsdk/bc/automation"
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/internal/gen"
 	"github.com/bcsdk/bc/internal/realbc"
@@ -19,16 +20,35 @@ import (
 // the generator, the overrides or the metadata cannot go unregenerated.
 func TestEntitiesUpToDate(t *testing.T) {
 	t.Parallel()
-	svc, err := schema.Parse(bytes.NewReader(realbc.Read(t, realbc.Metadata)))
-	require.NoError(t, err)
-	files, err := gen.Generate(svc, gen.Config{
+	requireUpToDate(t, realbc.Read(t, realbc.Metadata), filepath.Join("..", "..", "entities"), gen.Config{
 		Package:  "entities",
 		Source:   entities.Schema.Source, // the -source of entities/generate.go
 		ReadOnly: gen.StandardReadOnly,
 	})
-	require.NoError(t, err)
+}
 
-	dir := filepath.Join("..", "..", "entities")
+// TestAutomationUpToDate does the same for package automation, generated
+// from its hand-written description of the Automation API.
+func TestAutomationUpToDate(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join("..", "..", "automation")
+	doc, err := os.ReadFile(filepath.Join(dir, "testdata", "automation-v2.0-metadata.xml"))
+	require.NoError(t, err)
+	requireUpToDate(t, doc, dir, gen.Config{
+		Package:    "automation",
+		Source:     automation.Schema.Source, // the -source of automation/generate.go
+		DateImport: gen.EntitiesImport,
+	})
+}
+
+// requireUpToDate generates the models package of doc with cfg and requires
+// dir to hold exactly those generated files.
+func requireUpToDate(t *testing.T, doc []byte, dir string, cfg gen.Config) {
+	t.Helper()
+	svc, err := schema.Parse(bytes.NewReader(doc))
+	require.NoError(t, err)
+	files, err := gen.Generate(svc, cfg)
+	require.NoError(t, err)
 	committed, err := filepath.Glob(filepath.Join(dir, gen.GeneratedPrefix+"*.go"))
 	require.NoError(t, err)
 	var names []string
@@ -39,7 +59,7 @@ func TestEntitiesUpToDate(t *testing.T) {
 	for name, want := range files {
 		got, err := os.ReadFile(filepath.Join(dir, name))
 		require.NoError(t, err)
-		require.True(t, bytes.Equal(want, got), "entities/%s is stale: run go generate ./entities/", name)
+		require.True(t, bytes.Equal(want, got), "%s/%s is stale: run go generate ./%s/", filepath.Base(dir), name, filepath.Base(dir))
 	}
 }
 

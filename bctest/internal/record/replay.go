@@ -1,4 +1,4 @@
-package bctest
+package record
 
 import (
 	"bytes"
@@ -17,34 +17,7 @@ import (
 	"github.com/bcsdk/bc/internal/textdist"
 )
 
-// Replayer is an http.RoundTripper that answers requests from a recording
-// made by Recorder, without any network. It is safe for concurrent use.
-//
-// A request is matched by method, path and query (parameters in any order)
-// after the same scrubbing the recorder applies, so a test may use the real
-// tenant, environment and company ids or the fakes of the recording; with
-// MatchBody the body must match too (JSON compared by value). The host is
-// ignored. Identical requests get the recorded responses in recorded order
-// (the 429 first, then the retry's answer). Token requests never run out: once
-// their recorded answers are used up the last one is served again, and if the
-// recording has none a token is made up, so bc.ClientCredentials works in
-// playback.
-//
-// A request with no recorded answer gets a 501 response whose BC-shaped error
-// body names the request and the closest recorded one. It is an answer rather
-// than a transport error because clients, the SDK included, retry transport
-// errors of GETs with backoff, which would turn a missing fixture into a slow
-// test; an APIError with this text fails it at once. Unmatched lists them.
-//
-// Use it with the SDK like this (the tenant, environment and credentials may
-// be the real ones or the fakes):
-//
-//	rep, err := bctest.NewReplayer("testdata/recordings/TestX.json")
-//	hc := &http.Client{Transport: rep}
-//	ts := bc.ClientCredentials(bctest.FakeTenantID, bctest.FakeClientID, "secret",
-//		bc.WithTokenURL(bctest.FakeTokenURL), bc.WithTokenHTTPClient(hc))
-//	c, err := bc.NewClient(bctest.FakeTenantID, bctest.FakeEnvironment,
-//		bc.WithBaseURL(bctest.FakeBaseURL), bc.WithHTTPClient(hc), bc.WithTokenSource(ts))
+// Replayer is bctest.Replayer, documented there.
 type Replayer struct {
 	path           string
 	sc             *scrubber
@@ -60,19 +33,16 @@ type Replayer struct {
 	unmatched []string
 }
 
-// ReplayOption configures a Replayer.
+// ReplayOption is bctest.ReplayOption, documented there.
 type ReplayOption func(*Replayer)
 
-// MatchBody makes request bodies part of the match (JSON compared by value,
-// after scrubbing), e.g. to tell apart two POSTs to the same URL.
+// MatchBody is bctest.MatchBody, documented there.
 func MatchBody() ReplayOption { return func(r *Replayer) { r.matchBody = true } }
 
-// KeepRetryAfter serves recorded Retry-After headers as they are. By default
-// they are served as "0", so that a replayed 429 is retried at once and
-// playback does not sleep.
+// KeepRetryAfter is bctest.KeepRetryAfter, documented there.
 func KeepRetryAfter() ReplayOption { return func(r *Replayer) { r.keepRetryAfter = true } }
 
-// NewReplayer loads the recording at path.
+// NewReplayer is bctest.NewReplayer, documented there.
 func NewReplayer(path string, opts ...ReplayOption) (*Replayer, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {

@@ -1,4 +1,4 @@
-package bctest
+package record
 
 import (
 	"bytes"
@@ -9,13 +9,11 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/entities"
@@ -427,62 +425,4 @@ func BenchmarkRecorderLargePage(b *testing.B) {
 		require.NoError(b, resp.Body.Close())
 		require.NoError(b, rec.Save())
 	}
-}
-
-// TestRecordFakeBC records a session with the fake BC served as BC online and
-// Entra (their real host names, over TLS, throttling a third of the
-// requests), then replays it with the fake ids.
-func TestRecordFakeBC(t *testing.T) {
-	t.Parallel()
-	fake := NewUnstartedServer(WithFaults(Faults{Seed: 7, Throttle: 0.3, RetryAfter: time.Millisecond}))
-	srv := httptest.NewTLSServer(fake.Handler())
-	t.Cleanup(srv.Close)
-	u, err := url.Parse(srv.URL)
-	require.NoError(t, err)
-	tenant, clientID, secret := fake.Credentials()
-
-	path := filepath.Join(t.TempDir(), "fake.json")
-	rec := NewRecorder(path, redirect{srv: u, base: srv.Client().Transport}, Redact(secret))
-	hc := &http.Client{Transport: rec}
-	c, err := bc.NewClient(tenant, fake.Environment(), bc.WithHTTPClient(hc),
-		bc.WithTokenSource(bc.ClientCredentials(tenant, clientID, secret, bc.WithTokenHTTPClient(hc))))
-	require.NoError(t, err)
-	live, err := runSession(t.Context(), c, "")
-	require.NoError(t, err)
-	require.Greater(t, live.Stats.Throttled, int64(0))
-	require.Greater(t, len(live.Customers), 2, "several pages")
-	require.NoError(t, rec.Save())
-
-	data, err := os.ReadFile(path)
-	require.NoError(t, err)
-	secrets := []string{secret, tenant, clientID, "https://api.businesscentral.dynamics.com", "https://login.microsoftonline.com", u.Host}
-	tokens := fake.IssuedTokens()
-	require.NotEmpty(t, tokens)
-	secrets = append(secrets, tokens...)
-	for _, co := range fake.Tenant().Companies() {
-		secrets = append(secrets, co.ID)
-	}
-	requireAbsent(t, data, secrets...)
-	require.Contains(t, string(data), `&$skiptoken=eyJ`, "base64 skiptokens are not mistaken for JWTs")
-	require.Contains(t, string(data), `"@odata.nextLink": "https://bc.invalid/v2.0/`+FakeTenantID+`/Production/api/v2.0/companies(00000000-0000-0000-c0c0-`)
-
-	rep, err := NewReplayer(path)
-	require.NoError(t, err)
-	hc = &http.Client{Transport: rep}
-	c, err = bc.NewClient(FakeTenantID, "Production", bc.WithHTTPClient(hc), bc.WithBaseURL(FakeBaseURL), bc.WithTokenSource(
-		bc.ClientCredentials(FakeTenantID, FakeClientID, "x", bc.WithTokenURL(FakeTokenURL), bc.WithTokenHTTPClient(hc))))
-	require.NoError(t, err)
-	replayed, err := runSession(t.Context(), c, "")
-	require.NoError(t, err)
-	require.Empty(t, rep.Unused())
-	for i := range live.Companies {
-		require.Equal(t, fakeCompanyID(live.Companies[i].ID), replayed.Companies[i].ID)
-		live.Companies[i].ID = replayed.Companies[i].ID
-	}
-	require.Equal(t, zeroCorrelationID, replayed.NotFound.CorrelationID)
-	live.NotFound.CorrelationID = zeroCorrelationID
-	live.Stats.MaxInFlight, replayed.Stats.MaxInFlight = 0, 0
-	live.forgetReads()
-	replayed.forgetReads()
-	require.Equal(t, live, replayed)
 }

@@ -1,4 +1,4 @@
-package bctest
+package record
 
 import (
 	"bytes"
@@ -16,25 +16,15 @@ import (
 	"github.com/bcsdk/bc"
 )
 
-// The stable fakes that recordings use in place of real identifiers and hosts.
-// A test replaying a recording can use them (or the real values: the replayer
-// scrubs incoming requests the same way before matching them).
+// The stable fakes of recordings: bctest.FakeTenantID and the others,
+// documented there.
 const (
-	// FakeTenantID replaces the tenant (GUID or domain) wherever it appears.
-	FakeTenantID = "00000000-0000-0000-0000-0000000000aa"
-	// FakeClientID replaces client_id in token requests.
-	FakeClientID = "00000000-0000-0000-0000-0000000000cc"
-	// FakeEnvironment replaces the environment name in BC URLs when the
-	// recorder is given ScrubEnvironment.
+	FakeTenantID    = "00000000-0000-0000-0000-0000000000aa"
+	FakeClientID    = "00000000-0000-0000-0000-0000000000cc"
 	FakeEnvironment = "sandbox"
-	// FakeBaseURL is the bc.WithBaseURL value for replaying: BC's host is
-	// recorded as https://bc.invalid, so nextLinks stay on the client's host.
-	FakeBaseURL = "https://bc.invalid/v2.0"
-	// FakeTokenURL is the bc.WithTokenURL value for replaying: Entra's host is
-	// recorded as https://login.invalid.
-	FakeTokenURL = "https://login.invalid/{tenant}/oauth2/v2.0/token"
-	// Redacted replaces secrets, tokens and cookies.
-	Redacted = "REDACTED"
+	FakeBaseURL     = "https://bc.invalid/v2.0"
+	FakeTokenURL    = "https://login.invalid/{tenant}/oauth2/v2.0/token"
+	Redacted        = "REDACTED"
 )
 
 const (
@@ -202,70 +192,13 @@ type fixtureEnv struct {
 
 var processEnv = fixtureEnv{getenv: os.Getenv, dir: filepath.Join("testdata", "recordings"), base: http.DefaultTransport}
 
-// Fixture returns the transport for a test that talks to Business Central,
-// chosen by the BC_TEST_MODE environment variable:
-//
-//   - replay (the default; "playback" also works): answer from the recording
-//     testdata/recordings/<name>.json with a Replayer, offline. The test fails
-//     if a request has no recorded answer or, at the end, if a recorded
-//     exchange was never requested.
-//   - record: send the requests to BC and record them with a Recorder, which
-//     saves the scrubbed recording when the test ends (unless it failed or
-//     was skipped).
-//     Needs BC_TENANT, BC_CLIENT_ID, BC_CLIENT_SECRET and BC_ENVIRONMENT.
-//   - live: send the requests to BC and record nothing.
-//
-// name is usually t.Name(); '/' in it makes subdirectories. FixtureClient
-// builds the matching bc.Client.
-//
-// How to record against a real Business Central sandbox, step by step:
-//
-// Step 1, a sandbox. Record against a sandbox environment, never production:
-// recording runs real writes (creates, updates, deletes, posting). In the BC
-// admin center create one, e.g. "Fixtures", with the CRONUS demo company or
-// as a copy of production with test data only. Fixture refuses environment
-// names that start with "Production".
-//
-// Step 2, an app. In Microsoft Entra register an app with a client secret and
-// the Dynamics 365 Business Central application permission API.ReadWrite.All,
-// with admin consent. In BC, on the "Microsoft Entra Applications" page, add
-// its client ID, set State to Enabled and give it the permission sets the
-// tests need (e.g. D365 AUTOMATION).
-//
-// Step 3, record. Export the credentials and run the test (or drop -run to
-// record all):
-//
-//	export BC_TENANT=<directory (tenant) id or domain>
-//	export BC_CLIENT_ID=<application (client) id>
-//	export BC_CLIENT_SECRET=<client secret value>
-//	export BC_ENVIRONMENT=<sandbox name>
-//	BC_TEST_MODE=record go test -run 'TestListCustomers$' ./...
-//
-// Tests should find their company by listing companies (c.Companies()), not
-// from a variable, so that the same code works in both modes.
-//
-// Step 4, know what is scrubbed. Before anything is written (see Recorder):
-// the Authorization header, cookies, the client secret (everywhere), the
-// token request's secret and client id, all tokens and JWT-looking strings,
-// the tenant (everywhere), the environment name in URLs, company ids (to
-// stable fakes), BC's and Entra's hosts (to bc.invalid and login.invalid),
-// correlation and request ids. Customer names, addresses, amounts and other
-// business data are kept as they are, which is why the sandbox must hold
-// demo or test data only.
-//
-// Step 5, review. Read the file before committing it (git diff
-// testdata/recordings/) for names, e-mail addresses, internal URLs or
-// anything else you would not publish, then run the tests without
-// BC_TEST_MODE to check that they pass offline.
+// Fixture is bctest.Fixture, documented there.
 func Fixture(t testing.TB, name string) http.RoundTripper {
 	t.Helper()
 	return fixture(t, name, processEnv)
 }
 
-// FixtureClient returns a bc.Client whose requests go through Fixture(t,
-// name): in replay mode for FakeTenantID, FakeEnvironment, FakeBaseURL and
-// fake credentials; in record and live modes for BC_TENANT, BC_ENVIRONMENT,
-// BC_CLIENT_ID and BC_CLIENT_SECRET at BC online. opts are applied last.
+// FixtureClient is bctest.FixtureClient, documented there.
 func FixtureClient(t testing.TB, name string, opts ...bc.Option) *bc.Client {
 	t.Helper()
 	return fixtureClient(t, name, processEnv, opts)

@@ -1,4 +1,4 @@
-package bctest
+package record
 
 import (
 	"fmt"

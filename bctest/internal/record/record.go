@@ -1,4 +1,8 @@
-package bctest
+// Package record records exchanges with Business Central, scrubbed, and
+// replays them offline: the recorder, the replayer, the scrubbing and the
+// Fixture modes behind bctest's recording API (bctest.NewRecorder,
+// bctest.NewReplayer, bctest.Fixture), which documents them.
+package record
 
 import (
 	"bytes"
@@ -14,46 +18,10 @@ import (
 	"sync/atomic"
 )
 
-// DefaultMaxBodySize is the largest request or response body a Recorder keeps.
+// DefaultMaxBodySize is bctest.DefaultMaxBodySize, documented there.
 const DefaultMaxBodySize = 50 << 20
 
-// Recorder is an http.RoundTripper that forwards every request to a base
-// transport and records the exchanges, scrubbed, for Save to write as a
-// recording that Replayer serves. Put it under the SDK's client (it then sees
-// every attempt, retries and token requests included):
-//
-//	rec := bctest.NewRecorder("testdata/recordings/TestX.json", nil, bctest.Redact(secret))
-//	hc := &http.Client{Transport: rec}
-//	ts := bc.ClientCredentials(tenant, clientID, secret, bc.WithTokenHTTPClient(hc))
-//	c, err := bc.NewClient(tenant, env, bc.WithHTTPClient(hc), bc.WithTokenSource(ts))
-//	… // use c
-//	err = rec.Save()
-//
-// Scrubbing happens as each exchange completes, before it is kept, and once
-// more over everything when saving, so a value learned late (a company id
-// first seen in the third response) is scrubbed everywhere: Authorization
-// becomes "Bearer REDACTED"; Cookie and Set-Cookie, token request secrets
-// (client_secret, client_assertion), token response tokens (access_token,
-// refresh_token, id_token), every JWT-looking string and every value given to
-// Redact become "REDACTED"; client_id in token requests becomes FakeClientID;
-// the tenant (from ScrubTenant and from the URLs' tenant segment) becomes
-// FakeTenantID wherever it appears; company ids (in companies(…) segments and
-// the "id" of companies responses) become stable fake GUIDs, the same fake for
-// the same id everywhere; BC's host becomes https://bc.invalid and Entra's
-// https://login.invalid; correlation and request ids become the zero GUID.
-// Save refuses to write a file in which a redacted value, the tenant, a
-// company id or a JWT is still found.
-//
-// The client sees exactly what the base transport returned: the response body
-// is streamed to it while a copy is kept.
-//
-// This is our own small recorder rather than go-vcr v4 (gopkg.in/dnaeon/go-vcr.v4):
-// that would add a module dependency (with YAML) to the SDK for the sake of
-// its tests' users, and what matters here is BC-specific — scrubbing that
-// learns tenants and company ids and maps them consistently, matching that
-// normalises tenant and environment and ignores query order, replaying
-// token requests — which go-vcr leaves to hooks and a custom matcher of about
-// the same size as this file.
+// Recorder is bctest.Recorder, documented there.
 type Recorder struct {
 	path    string
 	base    http.RoundTripper
@@ -82,7 +50,7 @@ type call struct {
 	bodyErr, err, tooBig string
 }
 
-// RecordOption configures a Recorder.
+// RecordOption is bctest.RecordOption, documented there.
 type RecordOption func(*recordConfig)
 
 type recordConfig struct {
@@ -92,37 +60,25 @@ type recordConfig struct {
 	maxBody          int64
 }
 
-// Redact names values to replace with "REDACTED" wherever they occur (as is,
-// JSON-escaped or URL-escaped), e.g. the client secret, so that they are
-// scrubbed even where no rule expects them.
+// Redact is bctest.Redact, documented there.
 func Redact(values ...string) RecordOption {
 	return func(c *recordConfig) { c.secrets = append(c.secrets, values...) }
 }
 
-// ScrubTenant names the tenant (GUID or domain) to replace with FakeTenantID.
-// The tenant segment of BC's and Entra's URLs is learned without it; naming
-// it also covers bodies seen before the first request names it.
+// ScrubTenant is bctest.ScrubTenant, documented there.
 func ScrubTenant(ids ...string) RecordOption {
 	return func(c *recordConfig) { c.tenants = append(c.tenants, ids...) }
 }
 
-// ScrubEnvironment replaces the environment segment of BC URLs
-// (/v2.0/{tenant}/{environment}/…, in request URLs and in links inside
-// bodies) with FakeEnvironment. The name is not replaced elsewhere: names such
-// as "Production" are also ordinary words in data.
+// ScrubEnvironment is bctest.ScrubEnvironment, documented there.
 func ScrubEnvironment() RecordOption { return func(c *recordConfig) { c.scrubEnv = true } }
 
-// RecordHeaders adds request headers to those recorded (Accept,
-// Accept-Language, Authorization, Content-Type, Cookie, Data-Access-Intent,
-// If-Match, If-None-Match, Prefer). Headers that change on every run, such as
-// client-request-id and User-Agent, are left out by default. All response
-// headers are recorded except Content-Length and connection headers.
+// RecordHeaders is bctest.RecordHeaders, documented there.
 func RecordHeaders(names ...string) RecordOption {
 	return func(c *recordConfig) { c.headers = append(c.headers, names...) }
 }
 
-// MaxBodySize sets the largest body recorded (default DefaultMaxBodySize). A
-// larger body still reaches the client unchanged, but Save reports it.
+// MaxBodySize is bctest.MaxBodySize, documented there.
 func MaxBodySize(n int64) RecordOption { return func(c *recordConfig) { c.maxBody = n } }
 
 var defaultRecordedHeaders = []string{
@@ -130,8 +86,7 @@ var defaultRecordedHeaders = []string{
 	"Data-Access-Intent", "If-Match", "If-None-Match", "Prefer",
 }
 
-// NewRecorder returns a recorder that forwards to base (http.DefaultTransport
-// if nil) and saves to path.
+// NewRecorder is bctest.NewRecorder, documented there.
 func NewRecorder(path string, base http.RoundTripper, opts ...RecordOption) *Recorder {
 	cfg := recordConfig{maxBody: DefaultMaxBodySize}
 	for _, o := range opts {

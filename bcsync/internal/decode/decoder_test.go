@@ -171,3 +171,32 @@ func FuzzDecode(f *testing.F) {
 		require.Equal(t, fmt.Sprint(want), fmt.Sprint(out.Rows[0]), "%q", b)
 	})
 }
+
+// The caller reuses an entity's bytes once Decode returns (the pager's
+// window moves on), so no value may point into them; rows of many entities
+// share blocks without overlapping.
+func TestDecodeKeepsNothingOfTheEntity(t *testing.T) {
+	t.Parallel()
+	dec := New(customers, "", nil)
+	var out Rows
+	var want [][2]string
+	buf := make([]byte, 0, 256)
+	for i := range 300 {
+		number, name := fmt.Sprint(10000+i), fmt.Sprintf("Customer %d", i)
+		buf = fmt.Appendf(buf[:0], `{"id":"0b6b2c1e-0000-4000-8000-%012d","number":"%s","displayName":"%s","balanceDue":%d.5}`, i, number, name, i)
+		require.NoError(t, dec.Decode(buf, "co", &out))
+		for j := range buf {
+			buf[j] = 'x'
+		}
+		want = append(want, [2]string{number, name})
+	}
+	require.Len(t, out.Rows, 300)
+	for i, r := range out.Rows {
+		require.Equal(t, fmt.Sprintf("0b6b2c1e-0000-4000-8000-%012d", i), cell(t, customers, r, "id"))
+		require.Equal(t, want[i][0], cell(t, customers, r, "number"))
+		require.Equal(t, want[i][1], cell(t, customers, r, "displayName"))
+		require.Equal(t, fmt.Sprintf("%d.5", i), cell(t, customers, r, "balanceDue"))
+		require.Equal(t, "<null>", cell(t, customers, r, "phoneNumber"))
+		require.Len(t, r, cap(r), "a row's capacity ends at its own values")
+	}
+}

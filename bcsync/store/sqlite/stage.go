@@ -122,12 +122,11 @@ func (s *Store) stagedRows(ctx context.Context, rt *layout.Resolved, name string
 	if err != nil {
 		return nil, err
 	}
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
-	one, err := s.db.Conn.Stmt(ctx, insert+" ("+strings.Join(cols, ", ")+") VALUES "+row)
+	one, err := s.prepareRows(ctx, insert, cols, 1)
 	if err != nil {
 		return nil, err
 	}
-	ins := &stagedRows{many: many, one: &rowsInsert{st: one, args: lite.Ordinals(len(cols)), rows: 1}}
+	ins := &stagedRows{many: many, one: one}
 	st.inserts[rt.Sig] = ins
 	return ins, nil
 }

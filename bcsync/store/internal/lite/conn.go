@@ -27,6 +27,8 @@ type Conn struct {
 		driver.ConnPrepareContext
 	}
 	stmts map[string]driver.Stmt
+	// binders are the statements run through SQLite's C API (Binder).
+	binders map[string]*Binder
 	// lock is the database file, flocked while the connection is open so a
 	// second writer is refused at once instead of waiting on SQLite's locks
 	// and failing with SQLITE_BUSY. SQLite's own locks are fcntl locks,
@@ -74,7 +76,7 @@ func Open(ctx context.Context, where, path string, sync string) (*Conn, error) {
 		lock.Close()
 		return nil, fmt.Errorf("%s: unexpected SQLite driver connection %T", where, dc)
 	}
-	l := &Conn{where: where, conn: c, stmts: map[string]driver.Stmt{}, lock: lock}
+	l := &Conn{where: where, conn: c, stmts: map[string]driver.Stmt{}, binders: map[string]*Binder{}, lock: lock}
 	if err := l.setup(ctx, sync); err != nil {
 		l.Close()
 		return nil, err
@@ -213,6 +215,10 @@ func OpenError(where string, err error) error {
 
 func (l *Conn) Close() error {
 	var errs []error
+	for _, b := range l.binders {
+		errs = append(errs, b.Close())
+	}
+	l.binders = nil
 	for _, s := range l.stmts {
 		errs = append(errs, s.Close())
 	}
@@ -301,6 +307,15 @@ func (l *Conn) Forget(names ...string) {
 			if strings.Contains(q, n) {
 				s.Close()
 				delete(l.stmts, q)
+				break
+			}
+		}
+	}
+	for q, b := range l.binders {
+		for _, n := range names {
+			if strings.Contains(q, n) {
+				b.Close()
+				delete(l.binders, q)
 				break
 			}
 		}

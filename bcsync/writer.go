@@ -32,6 +32,10 @@ type writeJob struct {
 // about 5%, for the same SQLite time.
 const groupRows = 5000
 
+// writeQueue is how many pages may wait for the writer besides the group
+// it is committing.
+const writeQueue = 2
+
 // write is the single writer: it commits jobs in arrival order — the pages
 // already waiting together, in one transaction — and finishes units whose
 // work is all committed. Once ctx ends it records the run as interrupted,

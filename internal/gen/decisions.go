@@ -7,10 +7,10 @@ import (
 	"github.com/bcsdk/bc/schema"
 )
 
-// plan holds every naming and typing decision, made once in a fixed order so
+// decisions holds every naming and typing decision, made once in a fixed order so
 // that the renderers (models, enums, registry, and later the accessors) agree
 // and the output is deterministic.
-type plan struct {
+type decisions struct {
 	cfg     Config
 	svc     *schema.Service // with read-only overrides applied
 	types   map[string]string
@@ -52,8 +52,8 @@ func reservedNames(selfDate bool) names {
 	return n
 }
 
-func newPlan(svc *schema.Service, cfg Config) (*plan, error) {
-	p := &plan{cfg: cfg, svc: svc, types: map[string]string{}, setsOf: map[string][]string{}}
+func newDecisions(svc *schema.Service, cfg Config) (*decisions, error) {
+	p := &decisions{cfg: cfg, svc: svc, types: map[string]string{}, setsOf: map[string][]string{}}
 	pkg := reservedNames(cfg.DateImport == "")
 	for _, t := range svc.EntityTypes {
 		p.types[t.Name] = pkg.claim(exportedName(t.Name))
@@ -93,7 +93,7 @@ func newPlan(svc *schema.Service, cfg Config) (*plan, error) {
 	return p, nil
 }
 
-func (p *plan) entityStruct(t schema.EntityType) (goStruct, error) {
+func (p *decisions) entityStruct(t schema.EntityType) (goStruct, error) {
 	s := goStruct{name: p.types[t.Name], edm: t.Name, doc: p.entityDoc(t), entity: true}
 	// Record, its promoted Extra and ReadJSON, and UnmarshalJSON are taken
 	// before any property can claim them.
@@ -126,7 +126,7 @@ func (p *plan) entityStruct(t schema.EntityType) (goStruct, error) {
 	return s, nil
 }
 
-func (p *plan) complexStruct(c schema.ComplexType) (goStruct, error) {
+func (p *decisions) complexStruct(c schema.ComplexType) (goStruct, error) {
 	s := goStruct{name: p.types[c.Name], edm: c.Name}
 	s.doc = fmt.Sprintf("%s is the complex type %s.", s.name, c.Name)
 	fields := newFieldNames()
@@ -140,7 +140,7 @@ func (p *plan) complexStruct(c schema.ComplexType) (goStruct, error) {
 	return s, nil
 }
 
-func (p *plan) entityDoc(t schema.EntityType) string {
+func (p *decisions) entityDoc(t schema.EntityType) string {
 	name := p.types[t.Name]
 	sets := p.setsOf[t.Name]
 	var doc string
@@ -178,7 +178,7 @@ func withDescription(doc, description string) string {
 // propertyField maps one structural property. Stream properties become the
 // read-only link to their content; owner is the complex type holding the
 // property, to break cycles between complex types with a pointer.
-func (p *plan) propertyField(prop schema.Property, fields fieldNames, compositeKey bool, owner string) (goField, error) {
+func (p *decisions) propertyField(prop schema.Property, fields fieldNames, compositeKey bool, owner string) (goField, error) {
 	if prop.IsStream() {
 		name, err := fields.property(exportedName(prop.Name)+"ReadLink", prop.Name)
 		if err != nil {
@@ -217,7 +217,7 @@ func (p *plan) propertyField(prop schema.Property, fields fieldNames, compositeK
 
 // fieldDoc says what the Go type and tag do not: key, read-only, the enum
 // behind a string type, the maximum length, the form of time-like strings.
-func (p *plan) fieldDoc(name string, prop schema.Property, compositeKey bool) string {
+func (p *decisions) fieldDoc(name string, prop schema.Property, compositeKey bool) string {
 	var clauses []string
 	switch {
 	case prop.Key && compositeKey:
@@ -251,7 +251,7 @@ func (p *plan) fieldDoc(name string, prop schema.Property, compositeKey bool) st
 }
 
 // edmGoTypes maps EDM primitive types to Go types; "Date" is qualified by the
-// plan when Date lives in another package.
+// decisions when Date lives in another package.
 var edmGoTypes = map[string]string{
 	"Edm.String": "string", "Edm.Guid": "string", "Edm.Decimal": "decimal.Decimal",
 	"Edm.Date": "Date", "Edm.DateTimeOffset": "time.Time", "Edm.Boolean": "bool",
@@ -262,14 +262,14 @@ var edmGoTypes = map[string]string{
 
 // qualified names a type of the entities package (Date, Record) from the
 // generated package.
-func (p *plan) qualified(name string) string {
+func (p *decisions) qualified(name string) string {
 	if p.cfg.DateImport != "" {
 		return "entities." + name
 	}
 	return name
 }
 
-func (p *plan) goType(prop schema.Property, owner string) (string, error) {
+func (p *decisions) goType(prop schema.Property, owner string) (string, error) {
 	var typ string
 	switch prop.Kind {
 	case schema.Primitive:
@@ -297,7 +297,7 @@ func (p *plan) goType(prop schema.Property, owner string) (string, error) {
 
 // reaches reports whether complex type from contains target by value, directly
 // or through other complex types.
-func (p *plan) reaches(from, target string, seen map[string]bool) bool {
+func (p *decisions) reaches(from, target string, seen map[string]bool) bool {
 	if from == target {
 		return true
 	}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
 // DemoConfig sizes the deterministic demo tenant. Zero (or negative) counts
@@ -139,7 +141,7 @@ type demoSnapshot struct {
 type demoCompanyRows struct {
 	name, display string
 	sets          []demoSetRows
-	ledger        VirtualRows
+	ledger        table.Virtual
 	blobs         map[string]blob
 }
 
@@ -157,14 +159,14 @@ func snapshotDemo(gens []*demoGen) *demoSnapshot {
 		for _, set := range slices.Sorted(maps.Keys(g.sets)) {
 			t := g.sets[set].t
 			rs := demoSetRows{name: set}
-			for _, r := range t.rows {
-				rs.vals = append(rs.vals, r.vals)
-				rs.versions = append(rs.versions, r.version)
+			for _, r := range t.Rows {
+				rs.vals = append(rs.vals, r.Vals)
+				rs.versions = append(rs.versions, r.Version)
 			}
 			c.sets = append(c.sets, rs)
 		}
 		if t, err := g.co.std("generalLedgerEntries"); err == nil {
-			c.ledger = t.virtual
+			c.ledger = t.Virtual
 		}
 		snap.companies = append(snap.companies, c)
 	}
@@ -191,7 +193,7 @@ func (c *demoCompanyRows) restore(co *Company) {
 			panic(err)
 		}
 		for i, vals := range rs.vals {
-			if _, err := tbl.insert(vals, rs.versions[i]); err != nil {
+			if _, err := tbl.Insert(vals, rs.versions[i]); err != nil {
 				panic(err)
 			}
 		}

@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"time"
+
+	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
 // demoDoc is a sales or purchase document being generated. Amounts are in
@@ -205,7 +207,7 @@ func codeOf(c *demoCode) string {
 
 func idOf(c *demoCode) string {
 	if c == nil {
-		return zeroGUID
+		return table.ZeroGUID
 	}
 	return c.id
 }
@@ -295,8 +297,8 @@ func (g *demoGen) purchaseHeader(s *demoSet, d *demoDoc, dateField string) demoR
 // docLine fills the properties document lines share.
 func (g *demoGen) docLine(s *demoSet, d *demoDoc, l *demoLine, seq int, priceField string) demoRec {
 	r := s.row()
-	l.id = r.vals[s.t.key]
-	obj, itemID, acctID, uomID, uomCode := "", zeroGUID, zeroGUID, zeroGUID, ""
+	l.id = r.vals[s.t.Key]
+	obj, itemID, acctID, uomID, uomCode := "", table.ZeroGUID, table.ZeroGUID, table.ZeroGUID, ""
 	switch {
 	case l.item != nil:
 		obj, itemID = l.item.number, l.item.id

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
 // itemEvent is a movement of an item, for the item ledger.
@@ -180,7 +182,7 @@ func (g *demoGen) journalLines() []string {
 			}
 			doc++
 			acctType, acctID, acctNo, desc := "G_x002F_L_x0020_Account", "", "", ""
-			balType, balID, balNo := "G_x002F_L_x0020_Account", zeroGUID, ""
+			balType, balID, balNo := "G_x002F_L_x0020_Account", table.ZeroGUID, ""
 			balTo := func(a *demoAccount) { balID, balNo = a.id, a.number }
 			amount := int64(10000 + rng.IntN(500000))
 			switch j {

@@ -4,6 +4,8 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"time"
+
+	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
 // demoGen fills one company with demo rows. Every value comes from the seed
@@ -30,7 +32,7 @@ type demoGen struct {
 // demoSet writes rows of one set.
 type demoSet struct {
 	g     *demoGen
-	t     *table
+	t     *table.Table
 	empty []string
 	rng   *rand.Rand
 	n     int      // rows written
@@ -68,10 +70,10 @@ func (g *demoGen) set(name string) *demoSet {
 	if err != nil {
 		panic(err) // the demo names only sets of the registry
 	}
-	s := &demoSet{g: g, t: t, empty: make([]string, len(t.cols)),
+	s := &demoSet{g: g, t: t, empty: make([]string, len(t.Cols)),
 		rng: rand.New(rand.NewPCG(g.salt, strHash(name)))}
-	for i, c := range t.cols {
-		s.empty[i] = c.emptyValue()
+	for i, c := range t.Cols {
+		s.empty[i] = c.EmptyValue()
 	}
 	g.sets[name] = s
 	return s
@@ -92,8 +94,8 @@ func (s *demoSet) row() demoRec {
 	s.arena = s.arena[nc:]
 	copy(vals, s.empty)
 	r := demoRec{s: s, vals: vals}
-	if k := s.t.key; k >= 0 && s.t.cols[k].name == "id" && s.t.parent < 0 {
-		r.vals[k] = s.g.id(s.t.set.Name, s.n)
+	if k := s.t.Key; k >= 0 && s.t.Cols[k].Name == "id" && s.t.Parent < 0 {
+		r.vals[k] = s.g.id(s.t.Set.Name, s.n)
 	}
 	return r
 }
@@ -102,7 +104,7 @@ func (s *demoSet) row() demoRec {
 func (r demoRec) put(name, v string) demoRec {
 	i, ok := r.s.col(name)
 	if !ok {
-		panic("bctest: demo: " + r.s.t.set.Name + " has no property " + name)
+		panic("bctest: demo: " + r.s.t.Set.Name + " has no property " + name)
 	}
 	r.vals[i] = v
 	return r
@@ -118,11 +120,11 @@ func (r demoRec) opt(name, v string) demoRec {
 
 // col finds a column, trying the one after the last first.
 func (s *demoSet) col(name string) (int, bool) {
-	if cols := s.t.cols; s.next < len(cols) && cols[s.next].name == name {
+	if cols := s.t.Cols; s.next < len(cols) && cols[s.next].Name == name {
 		s.next++
 		return s.next - 1, true
 	}
-	i, ok := s.t.colIdx[name]
+	i, ok := s.t.ColIdx[name]
 	s.next = i + 1
 	return i, ok
 }
@@ -131,8 +133,8 @@ func (s *demoSet) col(name string) (int, bool) {
 func (r demoRec) add() []string {
 	s := r.s
 	s.g.version++
-	if _, err := s.t.insert(r.vals, s.g.version); err != nil {
-		panic("bctest: demo: " + s.t.set.Name + ": " + err.Error())
+	if _, err := s.t.Insert(r.vals, s.g.version); err != nil {
+		panic("bctest: demo: " + s.t.Set.Name + ": " + err.Error())
 	}
 	s.n++
 	return r.vals

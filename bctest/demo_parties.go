@@ -3,6 +3,8 @@ package bctest
 import (
 	"strconv"
 	"strings"
+
+	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
 // demoParty is a customer or a vendor. Documents add to its balances before
@@ -97,7 +99,7 @@ func (g *demoGen) planParties(set string, n int, prefix string, sales bool) []*d
 		if code := currencyOfCountry[c.code]; code != g.p.currency && chance(rng, 0.7) {
 			p.cur = g.currency(code)
 		}
-		p.currencyCode, p.currencyID = g.p.currency, zeroGUID
+		p.currencyCode, p.currencyID = g.p.currency, table.ZeroGUID
 		if p.cur != nil {
 			p.currencyCode, p.currencyID = p.cur.code, p.cur.id
 		}
@@ -157,7 +159,7 @@ func (g *demoGen) writeParties() {
 }
 
 func (g *demoGen) partyRec(s *demoSet, p *demoParty) demoRec {
-	payMeth := zeroGUID
+	payMeth := table.ZeroGUID
 	if p.payMeth != nil {
 		payMeth = p.payMeth.id
 	}
@@ -168,7 +170,7 @@ func (g *demoGen) partyRec(s *demoSet, p *demoParty) demoRec {
 		put("taxRegistrationNumber", p.taxReg).put("currencyId", p.currencyID).put("currencyCode", p.currencyCode).
 		put("paymentTermsId", p.terms.id).put("paymentMethodId", payMeth).put("blocked", p.blocked).
 		put("lastModifiedDateTime", p.modified)
-	if _, ok := s.t.colIdx["taxAreaId"]; ok {
+	if _, ok := s.t.ColIdx["taxAreaId"]; ok {
 		r = r.put("taxAreaId", p.taxArea.id)
 	}
 	return r
@@ -244,7 +246,7 @@ func (g *demoGen) items() {
 func (g *demoGen) writeItems() {
 	s := g.set("items")
 	for _, it := range g.m.items {
-		invID, invCode := zeroGUID, ""
+		invID, invCode := table.ZeroGUID, ""
 		if it.inv != nil {
 			invID, invCode = it.inv.id, it.inv.code
 		}
@@ -265,7 +267,7 @@ func (g *demoGen) writeItems() {
 func (g *demoGen) defaultDimensions() {
 	s := g.set("defaultDimensions")
 	add := func(parentType, parentID string, d *demoDim, v *demoCode, validation string) {
-		vid, vcode := zeroGUID, ""
+		vid, vcode := table.ZeroGUID, ""
 		if v != nil {
 			vid, vcode = v.id, v.code
 		}

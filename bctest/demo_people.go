@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
 // demoEmployee is an employee; active ones register time on their projects.
@@ -158,7 +160,7 @@ func (g *demoGen) contacts() {
 	ci := g.set("contactsInformation")
 	cc := g.set("customerContacts")
 	for _, ct := range list {
-		relType, relID := "_x0020_", zeroGUID
+		relType, relID := "_x0020_", table.ZeroGUID
 		if ct.party != nil {
 			relType, relID = ct.relation, ct.party.id
 		}
@@ -202,7 +204,7 @@ func (g *demoGen) opportunities() {
 		}
 		createdAt := g.modified(rng, created)
 		modifiedAt := createdAt
-		if m := g.modified(rng, dateClosed); closed && compareDateTimeText(m, createdAt) > 0 {
+		if m := g.modified(rng, dateClosed); closed && table.CompareDateTimeText(m, createdAt) > 0 {
 			modifiedAt = m
 		}
 		s.row().put("number", seqNo("OP", 100010+10*i)).put("contactNumber", ct.number).put("contactName", ct.name).
@@ -232,7 +234,7 @@ func (g *demoGen) fixedAssets() {
 		"EQUIPMENT", "IT", "EQUIPMENT", "EQUIPMENT", "IT", "EQUIPMENT", "BUILDINGS"}
 	for i, name := range names {
 		loc := g.m.faLocs[i%len(g.m.faLocs)]
-		empNo, empID := "", zeroGUID
+		empNo, empID := "", table.ZeroGUID
 		if i%3 == 1 && len(g.m.employees) > 0 {
 			e := g.m.employees[i%len(g.m.employees)]
 			empNo, empID = e.number, e.id
@@ -281,7 +283,7 @@ func (g *demoGen) timeEntry(s *demoSet, e *demoEmployee, day time.Time, week int
 		status = "Rejected"
 	}
 	entry := func(job *demoCode, task, absence string, qty int64) {
-		jobID, jobNo := zeroGUID, ""
+		jobID, jobNo := table.ZeroGUID, ""
 		if job != nil {
 			jobID, jobNo = job.id, job.code
 		}

@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
 // purchaseInvoices writes the vendors' invoices of the period and books what
@@ -41,7 +43,7 @@ func (g *demoGen) purchaseInvoices() []*demoDoc {
 		}
 		d.ext = vendorDocNo(rng.IntN(4), date, k)
 		h := g.purchaseHeader(s, d, "invoiceDate").put("vendorInvoiceNumber", d.ext).
-			put("orderId", zeroGUID).put("orderNumber", d.order)
+			put("orderId", table.ZeroGUID).put("orderNumber", d.order)
 		g.writeDoc(h, "purchaseInvoiceLines", "unitCost", "Purchase_x0020_Invoice", d, rng, nil)
 		g.book(d, 1)
 		docs = append(docs, d)
@@ -114,7 +116,7 @@ func (g *demoGen) purchaseCreditMemos(invoices []*demoDoc) {
 			m.remaining = m.gross
 		}
 		m.modified = g.modified(rng, m.date)
-		reason := zeroGUID
+		reason := table.ZeroGUID
 		if m.status != "Corrective" {
 			reason = pick(rng, g.m.reasons).id
 		}

@@ -3,6 +3,8 @@ package bctest
 import (
 	"slices"
 	"time"
+
+	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
 // salesInvoices writes the sales invoices of the period, posted and draft,
@@ -55,7 +57,7 @@ func (g *demoGen) salesInvoices() []*demoDoc {
 			d.order = seqNo("S-ORD", 100001+k)
 		}
 		h := g.salesHeader(s, d, "invoiceDate").put("promisedPayDate", g.date(promised)).
-			put("customerPurchaseOrderReference", d.ext).put("orderId", zeroGUID).put("orderNumber", d.order).
+			put("customerPurchaseOrderReference", d.ext).put("orderId", table.ZeroGUID).put("orderNumber", d.order).
 			put("disputeStatusId", idOf(dispute)).put("disputeStatus", codeOf(dispute)).
 			put("remainingAmount", money(d.remaining))
 		g.writeDoc(h, "salesInvoiceLines", "unitPrice", "Sales_x0020_Invoice", d, rng, nil)
@@ -188,7 +190,7 @@ func (g *demoGen) salesCreditMemos(invoices []*demoDoc) {
 			m.remaining = m.gross
 		}
 		m.modified = g.modified(rng, m.date)
-		reason := zeroGUID
+		reason := table.ZeroGUID
 		if m.status != "Corrective" {
 			reason = pick(rng, g.m.reasons).id
 		}

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
 // demoMaster is the master data documents and ledgers refer to.
@@ -71,11 +73,11 @@ func (g *demoGen) codes(set string, rows [][2]string, extra func(demoRec, int) d
 		if extra != nil {
 			rec = extra(rec, i)
 		}
-		if _, ok := s.t.colIdx["lastModifiedDateTime"]; ok {
+		if _, ok := s.t.ColIdx["lastModifiedDateTime"]; ok {
 			rec = rec.put("lastModifiedDateTime", g.setupStamp(s.rng))
 		}
 		vals := rec.add()
-		out = append(out, &demoCode{id: vals[s.t.key], code: r[0], name: r[1]})
+		out = append(out, &demoCode{id: vals[s.t.Key], code: r[0], name: r[1]})
 	}
 	return out
 }
@@ -302,7 +304,7 @@ func (g *demoGen) banks() {
 		foreign = "USD"
 	}
 	for i, b := range [][3]string{{"B010", "Checking account", g.p.currency}, {"B020", "Savings account", g.p.currency}, {"B030", foreign + " account", foreign}} {
-		curID := zeroGUID
+		curID := table.ZeroGUID
 		if cur := g.currency(b[2]); cur != nil {
 			curID = cur.id
 		}

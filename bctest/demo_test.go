@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bcsdk/bc/bctest/internal/filter"
+	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/entities"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
@@ -129,8 +130,8 @@ var (
 )
 
 // checkValue reports what is wrong with a wire-text value for its column.
-func checkValue(c column, v string) error {
-	switch c.kind {
+func checkValue(c table.Column, v string) error {
+	switch c.Kind {
 	case filter.GUID:
 		if !isGUID(v) || strings.ToLower(v) != v {
 			return fmt.Errorf("not a lowercase GUID")
@@ -159,15 +160,15 @@ func checkValue(c column, v string) error {
 			return fmt.Errorf("not a boolean")
 		}
 	case filter.Enum:
-		if !slices.Contains(c.enum, v) {
-			return fmt.Errorf("not a member of %v", c.enum)
+		if !slices.Contains(c.Enum, v) {
+			return fmt.Errorf("not a member of %v", c.Enum)
 		}
 	case filter.String:
 		if !utf8.ValidString(v) {
 			return fmt.Errorf("invalid UTF-8")
 		}
-		if n := utf8.RuneCountInString(v); c.prop.MaxLength > 0 && n > c.prop.MaxLength {
-			return fmt.Errorf("%d characters, more than %d", n, c.prop.MaxLength)
+		if n := utf8.RuneCountInString(v); c.Prop.MaxLength > 0 && n > c.Prop.MaxLength {
+			return fmt.Errorf("%d characters, more than %d", n, c.Prop.MaxLength)
 		}
 		if strings.TrimSpace(v) != v {
 			return fmt.Errorf("leading or trailing space")
@@ -184,9 +185,9 @@ func TestDemoEverySetValid(t *testing.T) {
 			require.NoError(t, err)
 			require.Positive(t, co.Count(set.Name), "%s: %s is empty", co.Name, set.Name)
 			co.Each(set.Name, func(m map[string]string) bool {
-				for _, c := range tbl.cols {
-					if err := checkValue(c, m[c.name]); err != nil {
-						t.Errorf("%s: %s.%s = %q: %v", co.Name, set.Name, c.name, m[c.name], err)
+				for _, c := range tbl.Cols {
+					if err := checkValue(c, m[c.Name]); err != nil {
+						t.Errorf("%s: %s.%s = %q: %v", co.Name, set.Name, c.Name, m[c.Name], err)
 						return false
 					}
 				}
@@ -220,18 +221,18 @@ func TestDemoColumnsFilled(t *testing.T) {
 		for _, co := range demoTenant().Companies() {
 			tbl, _ := co.std(set.Name)
 			co.Each(set.Name, func(m map[string]string) bool {
-				for _, c := range tbl.cols {
-					if v := m[c.name]; v != c.emptyValue() && v != "0" {
-						filled[c.name] = true
+				for _, c := range tbl.Cols {
+					if v := m[c.Name]; v != c.EmptyValue() && v != "0" {
+						filled[c.Name] = true
 					}
 				}
 				return true
 			})
 		}
 		tbl, _ := demoTenant().Companies()[0].std(set.Name)
-		for _, c := range tbl.cols {
-			if !filled[c.name] && !empty[c.name] && !empty[set.Name+"."+c.name] && !strings.HasSuffix(strings.ToLower(c.name), "addressline2") {
-				t.Errorf("%s.%s is always empty", set.Name, c.name)
+		for _, c := range tbl.Cols {
+			if !filled[c.Name] && !empty[c.Name] && !empty[set.Name+"."+c.Name] && !strings.HasSuffix(strings.ToLower(c.Name), "addressline2") {
+				t.Errorf("%s.%s is always empty", set.Name, c.Name)
 			}
 		}
 	}
@@ -243,12 +244,12 @@ func ids(co *Company, set, col string) map[string]bool {
 	if err != nil {
 		panic(err)
 	}
-	ci := tbl.colIdx[col]
+	ci := tbl.ColIdx[col]
 	out := map[string]bool{}
-	tbl.mu.RLock()
-	defer tbl.mu.RUnlock()
-	tbl.scan(math.MinInt64, 0, math.MaxInt, func(r *row) bool {
-		out[r.vals[ci]] = true
+	tbl.Mu.RLock()
+	defer tbl.Mu.RUnlock()
+	tbl.Scan(math.MinInt64, 0, math.MaxInt, func(r *table.Row) bool {
+		out[r.Vals[ci]] = true
 		return true
 	})
 	return out
@@ -341,7 +342,7 @@ func TestDemoReferences(t *testing.T) {
 		for _, r := range refs {
 			targets := ids(co, r.target, r.targetCol)
 			for v := range ids(co, r.set, r.col) {
-				if r.zeroOK && (v == zeroGUID || v == "") {
+				if r.zeroOK && (v == table.ZeroGUID || v == "") {
 					continue
 				}
 				require.True(t, targets[v], "%s: %s.%s = %q not in %s.%s", co.Name, r.set, r.col, v, r.target, r.targetCol)

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/internal/jsontext"
 )
 
@@ -40,14 +41,14 @@ func (c *reqContext) collection(n *node) {
 	case http.MethodPost:
 		c.create(n)
 	default:
-		c.fail(methodNotAllowed(c.r.Method, n.t.set.Name))
+		c.fail(methodNotAllowed(c.r.Method, n.t.Set.Name))
 	}
 }
 
 // list serves one page of a collection.
 func (c *reqContext) list(n *node) {
 	t := n.t
-	if n.parent == nil && t.parent >= 0 {
+	if n.parent == nil && t.Parent >= 0 {
 		c.fail(mustGoThroughParent(t))
 		return
 	}
@@ -55,13 +56,13 @@ func (c *reqContext) list(n *node) {
 	if c.emptyPage(n, values) {
 		return
 	}
-	if n.parent == nil && (t.set.Name == "journalLines" || t.set.Name == "customerPayments" || t.set.Name == "vendorPayments") &&
+	if n.parent == nil && (t.Set.Name == "journalLines" || t.Set.Name == "customerPayments" || t.Set.Name == "vendorPayments") &&
 		!strings.Contains(values.Get("$filter"), "journalId") {
 		c.fail(&apiError{status: http.StatusBadRequest, code: "Application_DialogException",
 			message: "You must specify a journal batch ID or a journal ID to get a journal line."})
 		return
 	}
-	q, aerr := parseQuery(values, c.r.Header, t, c.svc(), t.typ.Name)
+	q, aerr := parseQuery(values, c.r.Header, t, c.svc(), t.Type.Name)
 	if aerr != nil {
 		c.fail(aerr)
 		return
@@ -110,7 +111,7 @@ func (c *reqContext) list(n *node) {
 }
 
 func (c *reqContext) contextFragment(n *node) string {
-	return "companies(" + n.co.ID + ")/" + n.t.set.Name
+	return "companies(" + n.co.ID + ")/" + n.t.Set.Name
 }
 
 // nextLink is the request URL with its query kept verbatim and the
@@ -139,7 +140,7 @@ func (c *reqContext) linkWith(token string) string {
 
 // page selects the rows of the requested page: filter, order, $skip, $top,
 // resuming after the skiptoken's position. more says whether a nextLink is due.
-func (c *reqContext) page(n *node, q *query) (rows []*row, more bool, last skipToken, aerr *apiError) {
+func (c *reqContext) page(n *node, q *query) (rows []*table.Row, more bool, last skipToken, aerr *apiError) {
 	t := n.t
 	topLeft := q.top
 	after := int64(math.MinInt64)
@@ -156,32 +157,32 @@ func (c *reqContext) page(n *node, q *query) (rows []*row, more bool, last skipT
 	}
 	reverse := false
 	if len(q.orderBy) > 0 {
-		if t.virtual == nil {
+		if t.Virtual == nil {
 			return c.orderedPage(n, q, topLeft, skip, limit)
 		}
 		// Millions of generated rows cannot be sorted per request: only the
 		// order they are generated in (a monotonic column), either way, is served.
 		k := q.orderBy[0]
-		if len(q.orderBy) > 1 || !t.virtual.Monotonic(t.cols[k.col].name) {
-			return nil, false, skipToken{}, queryError("BadRequest_NotSupported", "$orderby on "+t.cols[k.col].name+" is not supported by the fake for this entity set")
+		if len(q.orderBy) > 1 || !t.Virtual.Monotonic(t.Cols[k.col].Name) {
+			return nil, false, skipToken{}, queryError("BadRequest_NotSupported", "$orderby on "+t.Cols[k.col].Name+" is not supported by the fake for this entity set")
 		}
 		reverse = k.desc
 		if reverse && q.token == nil {
 			after = math.MaxInt64
 		}
 	}
-	t.mu.RLock()
-	defer t.mu.RUnlock()
+	t.Mu.RLock()
+	defer t.Mu.RUnlock()
 	lo, hi := 0, math.MaxInt
-	if t.virtual != nil {
-		lo, hi = t.virtualBounds(q.filter)
+	if t.Virtual != nil {
+		lo, hi = t.VirtualBounds(q.filter)
 	}
-	scan := t.scan
+	scan := t.Scan
 	if reverse {
-		scan = t.scanReverse
+		scan = t.ScanReverse
 	}
-	scan(after, lo, hi, func(r *row) bool {
-		if !n.children(r) || q.filter != nil && !q.filter.Match(r.vals) {
+	scan(after, lo, hi, func(r *table.Row) bool {
+		if !n.children(r) || q.filter != nil && !q.filter.Match(r.Vals) {
 			return true
 		}
 		if skip > 0 {
@@ -192,14 +193,14 @@ func (c *reqContext) page(n *node, q *query) (rows []*row, more bool, last skipT
 			more = true
 			return false
 		}
-		rows = append(rows, copyRow(r))
+		rows = append(rows, table.CopyRow(r))
 		return true
 	})
 	if topLeft >= 0 && len(rows) >= topLeft {
 		more = false
 	}
 	if len(rows) > 0 {
-		last = skipToken{Seq: rows[len(rows)-1].seq, TopLeft: -1}
+		last = skipToken{Seq: rows[len(rows)-1].Seq, TopLeft: -1}
 		if topLeft >= 0 {
 			last.TopLeft = topLeft - len(rows)
 		}
@@ -207,26 +208,22 @@ func (c *reqContext) page(n *node, q *query) (rows []*row, more bool, last skipT
 	return rows, more, last, nil
 }
 
-func copyRow(r *row) *row {
-	return &row{seq: r.seq, version: r.version, vals: slices.Clone(r.vals)}
-}
-
 // orderedPage serves a page in $orderby order (materialised tables only):
 // it sorts the matches and resumes after the skiptoken's sort values.
-func (c *reqContext) orderedPage(n *node, q *query, topLeft, skip, limit int) ([]*row, bool, skipToken, *apiError) {
+func (c *reqContext) orderedPage(n *node, q *query, topLeft, skip, limit int) ([]*table.Row, bool, skipToken, *apiError) {
 	t := n.t
-	t.mu.RLock()
-	var matches []*row
-	t.scan(math.MinInt64, 0, math.MaxInt, func(r *row) bool {
-		if n.children(r) && (q.filter == nil || q.filter.Match(r.vals)) {
-			matches = append(matches, copyRow(r))
+	t.Mu.RLock()
+	var matches []*table.Row
+	t.Scan(math.MinInt64, 0, math.MaxInt, func(r *table.Row) bool {
+		if n.children(r) && (q.filter == nil || q.filter.Match(r.Vals)) {
+			matches = append(matches, table.CopyRow(r))
 		}
 		return true
 	})
-	t.mu.RUnlock()
-	cmp := func(a, b *row) int {
+	t.Mu.RUnlock()
+	cmp := func(a, b *table.Row) int {
 		for _, k := range q.orderBy {
-			d := compareWire(t.cols[k.col].kind, a.vals[k.col], b.vals[k.col])
+			d := table.CompareWire(t.Cols[k.col].Kind, a.Vals[k.col], b.Vals[k.col])
 			if k.desc {
 				d = -d
 			}
@@ -235,9 +232,9 @@ func (c *reqContext) orderedPage(n *node, q *query, topLeft, skip, limit int) ([
 			}
 		}
 		switch {
-		case a.seq < b.seq:
+		case a.Seq < b.Seq:
 			return -1
-		case a.seq > b.seq:
+		case a.Seq > b.Seq:
 			return 1
 		}
 		return 0
@@ -245,13 +242,13 @@ func (c *reqContext) orderedPage(n *node, q *query, topLeft, skip, limit int) ([
 	slices.SortStableFunc(matches, cmp)
 	start := 0
 	if q.token != nil {
-		ref := &row{seq: q.token.Seq, vals: make([]string, len(t.cols))}
+		ref := &table.Row{Seq: q.token.Seq, Vals: make([]string, len(t.Cols))}
 		for i, k := range q.orderBy {
 			if i < len(q.token.Order) {
-				ref.vals[k.col] = q.token.Order[i]
+				ref.Vals[k.col] = q.token.Order[i]
 			}
 		}
-		start, _ = slices.BinarySearchFunc(matches, ref, func(a, b *row) int {
+		start, _ = slices.BinarySearchFunc(matches, ref, func(a, b *table.Row) int {
 			if d := cmp(a, b); d != 0 {
 				return d
 			}
@@ -271,9 +268,9 @@ func (c *reqContext) orderedPage(n *node, q *query, topLeft, skip, limit int) ([
 	var last skipToken
 	if len(rows) > 0 {
 		lr := rows[len(rows)-1]
-		last = skipToken{Seq: lr.seq, TopLeft: -1}
+		last = skipToken{Seq: lr.Seq, TopLeft: -1}
 		for _, k := range q.orderBy {
-			last.Order = append(last.Order, lr.vals[k.col])
+			last.Order = append(last.Order, lr.Vals[k.col])
 		}
 		if topLeft >= 0 {
 			last.TopLeft = topLeft - len(rows)
@@ -284,15 +281,15 @@ func (c *reqContext) orderedPage(n *node, q *query, topLeft, skip, limit int) ([
 
 func (c *reqContext) countMatches(n *node, q *query) int {
 	t := n.t
-	t.mu.RLock()
-	defer t.mu.RUnlock()
+	t.Mu.RLock()
+	defer t.Mu.RUnlock()
 	lo, hi := 0, math.MaxInt
-	if t.virtual != nil {
-		lo, hi = t.virtualBounds(q.filter)
+	if t.Virtual != nil {
+		lo, hi = t.VirtualBounds(q.filter)
 	}
 	count := 0
-	t.scan(math.MinInt64, lo, hi, func(r *row) bool {
-		if n.children(r) && (q.filter == nil || q.filter.Match(r.vals)) {
+	t.Scan(math.MinInt64, lo, hi, func(r *table.Row) bool {
+		if n.children(r) && (q.filter == nil || q.filter.Match(r.Vals)) {
 			count++
 		}
 		return true
@@ -303,10 +300,10 @@ func (c *reqContext) countMatches(n *node, q *query) int {
 // count serves …/{set}/$count as text, with the byte-order mark BC sends.
 func (c *reqContext) count(n *node) {
 	if c.r.Method != http.MethodGet {
-		c.fail(methodNotAllowed(c.r.Method, n.t.set.Name))
+		c.fail(methodNotAllowed(c.r.Method, n.t.Set.Name))
 		return
 	}
-	q, aerr := parseQuery(c.r.URL.Query(), c.r.Header, n.t, c.svc(), n.t.typ.Name)
+	q, aerr := parseQuery(c.r.URL.Query(), c.r.Header, n.t, c.svc(), n.t.Type.Name)
 	if aerr != nil {
 		c.fail(aerr)
 		return
@@ -320,7 +317,7 @@ func (c *reqContext) count(n *node) {
 func (c *reqContext) entity(n *node) {
 	switch c.r.Method {
 	case http.MethodGet:
-		q, aerr := parseQuery(c.r.URL.Query(), c.r.Header, n.t, c.svc(), n.t.typ.Name)
+		q, aerr := parseQuery(c.r.URL.Query(), c.r.Header, n.t, c.svc(), n.t.Type.Name)
 		if aerr != nil {
 			c.fail(aerr)
 			return
@@ -332,11 +329,11 @@ func (c *reqContext) entity(n *node) {
 	case http.MethodDelete:
 		c.remove(n)
 	default:
-		c.fail(methodNotAllowed(c.r.Method, n.t.set.Name))
+		c.fail(methodNotAllowed(c.r.Method, n.t.Set.Name))
 	}
 }
 
-func (c *reqContext) writeEntity(status int, n *node, r *row, q *query) {
+func (c *reqContext) writeEntity(status int, n *node, r *table.Row, q *query) {
 	c.writeJSONHeader(status)
 	buf := []byte(`{"@odata.context":`)
 	buf = jsontext.AppendString(buf, c.contextURL(c.contextFragment(n)+"/$entity"))
@@ -347,12 +344,12 @@ func (c *reqContext) writeEntity(status int, n *node, r *row, q *query) {
 }
 
 // appendEntity writes a row with its selected columns and expansions.
-func (c *reqContext) appendEntity(b []byte, co *Company, t *table, r *row, q *query) []byte {
+func (c *reqContext) appendEntity(b []byte, co *Company, t *table.Table, r *table.Row, q *query) []byte {
 	var sel []int
 	if q != nil {
 		sel = q.sel
 	}
-	b = t.appendRow(b, r, sel)
+	b = t.AppendRow(b, r, sel)
 	if q != nil {
 		for _, ex := range q.expand {
 			b = c.appendExpansion(b, co, t, r, ex)
@@ -361,7 +358,7 @@ func (c *reqContext) appendEntity(b []byte, co *Company, t *table, r *row, q *qu
 	return append(b, '}')
 }
 
-func (c *reqContext) appendExpansion(b []byte, co *Company, t *table, parent *row, ex expansion) []byte {
+func (c *reqContext) appendExpansion(b []byte, co *Company, t *table.Table, parent *table.Row, ex expansion) []byte {
 	b = append(b, ',', '"')
 	b = append(b, ex.nav.Name...)
 	b = append(b, '"', ':')
@@ -391,31 +388,31 @@ func (c *reqContext) appendExpansion(b []byte, co *Company, t *table, parent *ro
 
 // childRows finds the rows a navigation leads to, through an index on the
 // referenced column, applying the expansion's own filter, order and top.
-func (c *reqContext) childRows(n *node, sub *query) []*row {
-	var rows []*row
+func (c *reqContext) childRows(n *node, sub *query) []*table.Row {
+	var rows []*table.Row
 	if len(n.via.Constraints) == 0 {
 		return nil
 	}
-	if vc, ok := n.ptable.virtual.(VirtualChildren); ok && n.parent.seq <= 0 {
-		for _, vals := range vc.Children(n.via.Name, int(n.parent.seq+int64(n.ptable.virtual.Len()))) {
-			rows = append(rows, &row{version: n.parent.version, vals: vals})
+	if vc, ok := n.ptable.Virtual.(VirtualChildren); ok && n.parent.Seq <= 0 {
+		for _, vals := range vc.Children(n.via.Name, int(n.parent.Seq+int64(n.ptable.Virtual.Len()))) {
+			rows = append(rows, &table.Row{Version: n.parent.Version, Vals: vals})
 		}
 	} else {
 		rc := n.via.Constraints[0]
-		pi := n.ptable.colIdx[rc.Property]
-		rows = n.t.rowsWhere(rc.ReferencedProperty, n.parent.vals[pi])
+		pi := n.ptable.ColIdx[rc.Property]
+		rows = n.t.RowsWhere(rc.ReferencedProperty, n.parent.Vals[pi])
 		if len(n.via.Constraints) > 1 {
-			rows = slices.DeleteFunc(rows, func(r *row) bool { return !n.children(r) })
+			rows = slices.DeleteFunc(rows, func(r *table.Row) bool { return !n.children(r) })
 		}
 	}
 	if sub != nil {
 		if sub.filter != nil {
-			rows = slices.DeleteFunc(rows, func(r *row) bool { return !sub.filter.Match(r.vals) })
+			rows = slices.DeleteFunc(rows, func(r *table.Row) bool { return !sub.filter.Match(r.Vals) })
 		}
 		if len(sub.orderBy) > 0 {
-			slices.SortStableFunc(rows, func(a, b *row) int {
+			slices.SortStableFunc(rows, func(a, b *table.Row) int {
 				for _, k := range sub.orderBy {
-					d := compareWire(n.t.cols[k.col].kind, a.vals[k.col], b.vals[k.col])
+					d := table.CompareWire(n.t.Cols[k.col].Kind, a.Vals[k.col], b.Vals[k.col])
 					if k.desc {
 						d = -d
 					}
@@ -443,7 +440,7 @@ type VirtualChildren interface {
 }
 
 // singleTarget resolves a single-valued navigation to its row.
-func (c *reqContext) singleTarget(n *node) *row {
+func (c *reqContext) singleTarget(n *node) *table.Row {
 	if rows := c.childRows(n, nil); len(rows) > 0 {
 		return rows[0]
 	}
@@ -488,7 +485,7 @@ func (c *reqContext) listCompanies() {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = append(t.appendRow(buf, r, q.sel), '}')
+		buf = append(t.AppendRow(buf, r, q.sel), '}')
 	}
 	buf = append(buf, ']')
 	if more {
@@ -504,8 +501,8 @@ func (c *reqContext) getCompany(co *Company) {
 		return
 	}
 	t := c.companiesTable()
-	for _, r := range t.rows {
-		if strings.EqualFold(r.vals[t.key], co.ID) {
+	for _, r := range t.Rows {
+		if strings.EqualFold(r.Vals[t.Key], co.ID) {
 			q, aerr := parseQuery(c.r.URL.Query(), c.r.Header, t, c.svc(), "company")
 			if aerr != nil {
 				c.fail(aerr)
@@ -515,25 +512,25 @@ func (c *reqContext) getCompany(co *Company) {
 			buf := []byte(`{"@odata.context":`)
 			buf = jsontext.AppendString(buf, c.contextURL("companies/$entity"))
 			buf = append(buf, ',')
-			_, _ = c.w.Write(append(append(buf, t.appendRow(nil, r, q.sel)[1:]...), '}'))
+			_, _ = c.w.Write(append(append(buf, t.AppendRow(nil, r, q.sel)[1:]...), '}'))
 			return
 		}
 	}
 }
 
 // companiesTable renders the tenant's companies as rows of the company type.
-func (c *reqContext) companiesTable() *table {
+func (c *reqContext) companiesTable() *table.Table {
 	svc := c.svc()
 	typ, _ := svc.EntityType("company")
 	set, _ := svc.EntitySet("companies")
-	t := newTable(*set, typ, svc)
+	t := table.New(*set, typ, svc)
 	for i, co := range c.srv.tenant.Companies() {
-		vals := make([]string, len(t.cols))
-		for j, col := range t.cols {
-			vals[j] = col.emptyValue()
+		vals := make([]string, len(t.Cols))
+		for j, col := range t.Cols {
+			vals[j] = col.EmptyValue()
 		}
 		set := func(name, v string) {
-			if j, ok := t.colIdx[name]; ok {
+			if j, ok := t.ColIdx[name]; ok {
 				vals[j] = v
 			}
 		}
@@ -546,7 +543,7 @@ func (c *reqContext) companiesTable() *table {
 		set("systemModifiedAt", formatDateTime(co.created))
 		set("systemCreatedBy", "00000000-0000-0000-0000-000000000001")
 		set("systemModifiedBy", "00000000-0000-0000-0000-000000000001")
-		t.rows = append(t.rows, &row{seq: int64(i + 1), version: int64(i + 1), vals: vals})
+		t.Rows = append(t.Rows, &table.Row{Seq: int64(i + 1), Version: int64(i + 1), Vals: vals})
 	}
 	return t
 }

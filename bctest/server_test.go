@@ -307,7 +307,7 @@ func TestETagRules(t *testing.T) {
 	require.Equal(t, "Renamed", updated.DisplayName)
 
 	_, err = set.Update(t.Context(), cust, bc.Fields("displayName"))
-	require.ErrorIs(t, err, bc.ErrConflict, "the old ETag is stale")
+	require.ErrorIs(t, err, bc.ErrConflict, "the old table.ETag is stale")
 	var apiErr *bc.APIError
 	require.ErrorAs(t, err, &apiErr)
 	require.Equal(t, "Request_EntityChanged", apiErr.Code)

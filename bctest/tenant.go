@@ -15,6 +15,7 @@ import (
 
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bctest/internal/filter"
+	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/schema"
 	"github.com/shopspring/decimal"
@@ -46,9 +47,9 @@ type Tenant struct {
 
 // The kinds of Change, named as BC's webhook notifications name them.
 const (
-	ChangeCreated = "created"
-	ChangeUpdated = "updated"
-	ChangeDeleted = "deleted"
+	ChangeCreated = table.Created
+	ChangeUpdated = table.Updated
+	ChangeDeleted = table.Deleted
 )
 
 // Change is a change to one row of the fake: through the API, the Tenant's
@@ -61,8 +62,8 @@ type Change struct {
 	Kind string
 	// old and new are the row before and after (nil when absent), for the
 	// fake's own use (undoing an atomic $batch).
-	t        *table
-	old, new *row
+	t        *table.Table
+	old, new *table.Row
 }
 
 // OnChange registers fn to hear about every change; call the returned func
@@ -125,7 +126,7 @@ type Company struct {
 	created     time.Time
 
 	mu     sync.RWMutex
-	tables map[string]*table // "route/set" → table
+	tables map[string]*table.Table // "route/set" → table
 	media  *mediaStore
 }
 
@@ -138,7 +139,7 @@ func (t *Tenant) AddCompany(name string) *Company {
 
 // addCompany gives co the tables of every route and adds it to the tenant.
 func (t *Tenant) addCompany(co *Company) *Company {
-	co.tenant, co.tables, co.media = t, map[string]*table{}, &mediaStore{blobs: map[string]blob{}}
+	co.tenant, co.tables, co.media = t, map[string]*table.Table{}, &mediaStore{blobs: map[string]blob{}}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for path, svc := range t.routes {
@@ -191,27 +192,27 @@ func (co *Company) addRouteTables(path string, svc *schema.Service) {
 		if !ok {
 			continue
 		}
-		t := newTable(set, typ, svc)
+		t := table.New(set, typ, svc)
 		route, name := path, set.Name
-		t.changed = func(kind string, old, nw *row) {
+		t.Changed = func(kind string, old, nw *table.Row) {
 			r := nw
 			if r == nil {
 				r = old
 			}
-			co.tenant.notify(Change{Route: route, CompanyID: co.ID, Set: name, Key: t.rowKey(r.vals), Kind: kind, t: t, old: old, new: nw})
+			co.tenant.notify(Change{Route: route, CompanyID: co.ID, Set: name, Key: t.RowKey(r.Vals), Kind: kind, t: t, old: old, new: nw})
 		}
 		co.tables[path+"/"+set.Name] = t
 	}
 }
 
-func (co *Company) table(route, set string) (*table, bool) {
+func (co *Company) table(route, set string) (*table.Table, bool) {
 	co.mu.RLock()
 	defer co.mu.RUnlock()
 	t, ok := co.tables[route+"/"+set]
 	return t, ok
 }
 
-func (co *Company) std(set string) (*table, error) {
+func (co *Company) std(set string) (*table.Table, error) {
 	t, ok := co.table(bc.StandardRoute, set)
 	if !ok {
 		return nil, fmt.Errorf("bctest: no entity set %q in the standard API", set)
@@ -240,11 +241,11 @@ func (co *Company) InsertInto(route, set string, values map[string]any) (map[str
 	if err != nil {
 		return nil, err
 	}
-	r, err := t.insert(vals, co.tenant.version.Add(1))
+	r, err := t.Insert(vals, co.tenant.version.Add(1))
 	if err != nil {
 		return nil, err
 	}
-	return t.record(r), nil
+	return t.Record(r), nil
 }
 
 // Update changes the given properties of the row with that key (for child
@@ -257,16 +258,16 @@ func (co *Company) Update(set, key string, values map[string]any) (map[string]st
 	if err != nil {
 		return nil, err
 	}
-	parent, k := splitChildKey(t, key)
-	old, ok := t.lookup(parent, k)
+	parent, k := table.SplitChildKey(t, key)
+	old, ok := t.Lookup(parent, k)
 	if !ok {
 		return nil, fmt.Errorf("bctest: %s has no row %s", set, key)
 	}
-	vals, err := co.tenant.buildRow(t, old.vals, values)
+	vals, err := co.tenant.buildRow(t, old.Vals, values)
 	if err != nil {
 		return nil, err
 	}
-	return t.record(t.replace(old, vals, co.tenant.version.Add(1))), nil
+	return t.Record(t.Replace(old, vals, co.tenant.version.Add(1))), nil
 }
 
 // Delete removes the row with that key.
@@ -277,12 +278,12 @@ func (co *Company) Delete(set, key string) error {
 	if err != nil {
 		return err
 	}
-	parent, k := splitChildKey(t, key)
-	old, ok := t.lookup(parent, k)
+	parent, k := table.SplitChildKey(t, key)
+	old, ok := t.Lookup(parent, k)
 	if !ok {
 		return fmt.Errorf("bctest: %s has no row %s", set, key)
 	}
-	t.remove(old)
+	t.Remove(old)
 	return nil
 }
 
@@ -292,12 +293,12 @@ func (co *Company) Get(set, key string) (map[string]string, bool) {
 	if err != nil {
 		return nil, false
 	}
-	parent, k := splitChildKey(t, key)
-	r, ok := t.lookup(parent, k)
+	parent, k := table.SplitChildKey(t, key)
+	r, ok := t.Lookup(parent, k)
 	if !ok {
 		return nil, false
 	}
-	return t.record(r), true
+	return t.Record(r), true
 }
 
 // Count returns the number of rows of a standard set.
@@ -306,7 +307,7 @@ func (co *Company) Count(set string) int {
 	if err != nil {
 		return 0
 	}
-	return t.size()
+	return t.Size()
 }
 
 // Each calls fn with every row of a standard set in BC's order, in wire text,
@@ -323,9 +324,9 @@ func (co *Company) EachIn(route, set string, fn func(map[string]string) bool) er
 	if !ok {
 		return fmt.Errorf("bctest: no entity set %q on route %s", set, route)
 	}
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	t.scan(math.MinInt64, 0, math.MaxInt, func(r *row) bool { return fn(t.record(r)) })
+	t.Mu.RLock()
+	defer t.Mu.RUnlock()
+	t.Scan(math.MinInt64, 0, math.MaxInt, func(r *table.Row) bool { return fn(t.Record(r)) })
 	return nil
 }
 
@@ -335,9 +336,9 @@ func (co *Company) SetVirtual(set string, v VirtualRows) error {
 	if err != nil {
 		return err
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.virtual, t.vOverride, t.vOverrideIdx, t.vDeleted = v, nil, nil, nil
+	t.Mu.Lock()
+	defer t.Mu.Unlock()
+	t.SetVirtual(v)
 	return nil
 }
 
@@ -347,40 +348,21 @@ func (co *Company) Columns(set string) []string {
 	if err != nil {
 		return nil
 	}
-	names := make([]string, len(t.cols))
-	for i, c := range t.cols {
-		names[i] = c.name
+	names := make([]string, len(t.Cols))
+	for i, c := range t.Cols {
+		names[i] = c.Name
 	}
 	return names
 }
 
-func splitChildKey(t *table, key string) (parent, k string) {
-	if t.parent >= 0 {
-		if p, k, ok := strings.Cut(key, "/"); ok {
-			return p, k
-		}
-	}
-	return "", key
-}
-
-// record renders a row as property → wire text.
-func (t *table) record(r *row) map[string]string {
-	m := make(map[string]string, len(t.cols)+1)
-	for i, c := range t.cols {
-		m[c.name] = r.vals[i]
-	}
-	m["@odata.etag"] = etagOf(r.version)
-	return m
-}
-
 // buildRow converts values onto base (or empty values) for table t.
-func (tn *Tenant) buildRow(t *table, base []string, values map[string]any) ([]string, error) {
-	vals := make([]string, len(t.cols))
+func (tn *Tenant) buildRow(t *table.Table, base []string, values map[string]any) ([]string, error) {
+	vals := make([]string, len(t.Cols))
 	if base != nil {
 		copy(vals, base)
 	} else {
-		for i, c := range t.cols {
-			vals[i] = c.emptyValue()
+		for i, c := range t.Cols {
+			vals[i] = c.EmptyValue()
 		}
 	}
 	names := make([]string, 0, len(values))
@@ -389,20 +371,20 @@ func (tn *Tenant) buildRow(t *table, base []string, values map[string]any) ([]st
 	}
 	sort.Strings(names)
 	for _, name := range names {
-		i, ok := t.colIdx[name]
+		i, ok := t.ColIdx[name]
 		if !ok {
-			return nil, fmt.Errorf("bctest: %s has no property %q", t.set.Name, name)
+			return nil, fmt.Errorf("bctest: %s has no property %q", t.Set.Name, name)
 		}
-		w, err := wireText(t.cols[i], values[name])
+		w, err := wireText(t.Cols[i], values[name])
 		if err != nil {
-			return nil, fmt.Errorf("bctest: %s.%s: %w", t.set.Name, name, err)
+			return nil, fmt.Errorf("bctest: %s.%s: %w", t.Set.Name, name, err)
 		}
 		vals[i] = w
 	}
-	if base == nil && t.key >= 0 && t.cols[t.key].kind == filter.GUID && (vals[t.key] == "" || vals[t.key] == zeroGUID) {
-		vals[t.key] = tn.newGUID()
+	if base == nil && t.Key >= 0 && t.Cols[t.Key].Kind == filter.GUID && (vals[t.Key] == "" || vals[t.Key] == table.ZeroGUID) {
+		vals[t.Key] = tn.newGUID()
 	}
-	if i, ok := t.colIdx["lastModifiedDateTime"]; ok && t.cols[i].kind == filter.DateTime {
+	if i, ok := t.ColIdx["lastModifiedDateTime"]; ok && t.Cols[i].Kind == filter.DateTime {
 		if _, given := values["lastModifiedDateTime"]; !given {
 			vals[i] = formatDateTime(tn.now())
 		}
@@ -428,10 +410,10 @@ func guidFromBytes(b []byte) string {
 }
 
 // wireText renders a Go value as the wire text of a column.
-func wireText(c column, v any) (string, error) {
+func wireText(c table.Column, v any) (string, error) {
 	switch x := v.(type) {
 	case nil:
-		return c.emptyValue(), nil
+		return c.EmptyValue(), nil
 	case string:
 		return x, nil
 	case bool:
@@ -441,7 +423,7 @@ func wireText(c column, v any) (string, error) {
 	case entities.Date:
 		return x.String(), nil
 	case time.Time:
-		if c.kind == filter.Date {
+		if c.Kind == filter.Date {
 			return x.Format(time.DateOnly), nil
 		}
 		return formatDateTime(x), nil
@@ -477,7 +459,7 @@ func (co *Company) EachChild(set, nav string, fn func(parentKey string, child ma
 	if err != nil {
 		return err
 	}
-	np := findNav(t.typ, nav)
+	np := findNav(t.Type, nav)
 	if np == nil || len(np.Constraints) == 0 {
 		return fmt.Errorf("bctest: %s has no navigation %q", set, nav)
 	}
@@ -485,28 +467,43 @@ func (co *Company) EachChild(set, nav string, fn func(parentKey string, child ma
 	if !ok {
 		return fmt.Errorf("bctest: no entity set serves %s", np.Type)
 	}
-	var parents []*row
-	t.mu.RLock()
-	t.scan(math.MinInt64, 0, math.MaxInt, func(r *row) bool { parents = append(parents, copyRow(r)); return true })
-	t.mu.RUnlock()
+	var parents []*table.Row
+	t.Mu.RLock()
+	t.Scan(math.MinInt64, 0, math.MaxInt, func(r *table.Row) bool { parents = append(parents, table.CopyRow(r)); return true })
+	t.Mu.RUnlock()
 	for _, p := range parents {
 		n := &node{co: co, t: child, parent: p, via: np, ptable: t}
-		var rows []*row
-		if vc, ok := t.virtual.(VirtualChildren); ok && p.seq <= 0 {
-			for _, vals := range vc.Children(nav, int(p.seq+int64(t.virtual.Len()))) {
-				rows = append(rows, &row{vals: vals, version: p.version})
+		var rows []*table.Row
+		if vc, ok := t.Virtual.(VirtualChildren); ok && p.Seq <= 0 {
+			for _, vals := range vc.Children(nav, int(p.Seq+int64(t.Virtual.Len()))) {
+				rows = append(rows, &table.Row{Vals: vals, Version: p.Version})
 			}
 		} else {
-			rows = child.rowsWhere(np.Constraints[0].ReferencedProperty, p.vals[t.colIdx[np.Constraints[0].Property]])
+			rows = child.RowsWhere(np.Constraints[0].ReferencedProperty, p.Vals[t.ColIdx[np.Constraints[0].Property]])
 		}
 		for _, r := range rows {
 			if !n.children(r) {
 				continue
 			}
-			if !fn(p.vals[t.key], child.record(r)) {
+			if !fn(p.Vals[t.Key], child.Record(r)) {
 				return nil
 			}
 		}
 	}
 	return nil
+}
+
+// VirtualRows generates rows from their index, for tables too big to hold:
+// millions of G/L entries per company cost no memory until they are served.
+type VirtualRows interface {
+	// Len is the number of generated rows.
+	Len() int
+	// Row writes the wire-text values of row i into dst (len(dst) == number of
+	// properties) and returns it.
+	Row(i int, dst []string) []string
+	// Monotonic reports whether a column's values never decrease as i grows,
+	// so a range filter on it can be answered by binary search.
+	Monotonic(column string) bool
+	// Find returns the index of the row with the given key.
+	Find(key string) (int, bool)
 }

@@ -72,7 +72,7 @@ func (ch *churner) afterPage(co *Company, t *table.Table) {
 			vals := slices.Clone(r.Vals)
 			for _, name := range []string{"description", "displayName", "name"} {
 				if i, ok := t.ColIdx[name]; ok {
-					vals[i] = truncateRunes(vals[i]+" (changed)", t.Cols[i].Prop.MaxLength)
+					vals[i] = table.TruncateRunes(vals[i]+" (changed)", t.Cols[i].Prop.MaxLength)
 					break
 				}
 			}
@@ -124,7 +124,7 @@ func (ch *churner) insertLike(co *Company, t *table.Table) bool {
 		vals[i] = strconv.FormatInt(ch.maxInt(t, i)+1, 10)
 	}
 	if i, ok := t.ColIdx["number"]; ok && t.Cols[i].Kind == filter.String {
-		vals[i] = truncateRunes("N"+vals[t.Key][:8], t.Cols[i].Prop.MaxLength)
+		vals[i] = table.TruncateRunes("N"+vals[t.Key][:8], t.Cols[i].Prop.MaxLength)
 	}
 	touch(ch.tenant, t, vals)
 	_, err := t.Insert(vals, ch.tenant.version.Add(1))
@@ -145,15 +145,4 @@ func (ch *churner) maxInt(t *table.Table, col int) int64 {
 		}
 	}
 	return m
-}
-
-func truncateRunes(s string, n int) string {
-	if n <= 0 {
-		return s
-	}
-	r := []rune(s)
-	if len(r) > n {
-		r = r[:n]
-	}
-	return string(r)
 }

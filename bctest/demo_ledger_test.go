@@ -4,16 +4,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bcsdk/bc/bctest/internal/demo"
 	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
 
 // ledgerOf returns the G/L generator of a company.
-func ledgerOf(t testing.TB, co *Company) *glLedger {
+func ledgerOf(t testing.TB, co *Company) *demo.Ledger {
 	tbl, err := co.std("generalLedgerEntries")
 	require.NoError(t, err)
-	l, ok := tbl.Virtual.(*glLedger)
+	l, ok := tbl.Virtual.(*demo.Ledger)
 	require.True(t, ok)
 	return l
 }
@@ -79,9 +80,9 @@ func TestDemoLedgerRows(t *testing.T) {
 					mod := row[col("lastModifiedDateTime")]
 					if mod == "0001-01-01T00:00:00Z" {
 						sentinels++
-						require.Less(t, i, l.sentinel)
+						require.Less(t, i, l.Sentinel)
 					} else {
-						require.GreaterOrEqual(t, i, l.sentinel)
+						require.GreaterOrEqual(t, i, l.Sentinel)
 						frac := 0
 						if dot := strings.IndexByte(mod, '.'); dot >= 0 {
 							frac = len(mod) - dot - 2

@@ -386,7 +386,7 @@ func (tn *Tenant) buildRow(t *table.Table, base []string, values map[string]any)
 	}
 	if i, ok := t.ColIdx["lastModifiedDateTime"]; ok && t.Cols[i].Kind == filter.DateTime {
 		if _, given := values["lastModifiedDateTime"]; !given {
-			vals[i] = formatDateTime(tn.now())
+			vals[i] = table.FormatDateTime(tn.now())
 		}
 	}
 	return vals, nil
@@ -426,7 +426,7 @@ func wireText(c table.Column, v any) (string, error) {
 		if c.Kind == filter.Date {
 			return x.Format(time.DateOnly), nil
 		}
-		return formatDateTime(x), nil
+		return table.FormatDateTime(x), nil
 	case fmt.Stringer:
 		return x.String(), nil
 	}
@@ -442,12 +442,6 @@ func wireText(c table.Column, v any) (string, error) {
 		return rv.String(), nil
 	}
 	return "", fmt.Errorf("unsupported value type %T", v)
-}
-
-// formatDateTime writes a time as BC does: UTC, milliseconds with trailing
-// zeros dropped (0–3 fraction digits).
-func formatDateTime(t time.Time) string {
-	return t.UTC().Truncate(time.Millisecond).Format("2006-01-02T15:04:05.999Z07:00")
 }
 
 // EachChild calls fn with every row reached through the navigation nav of

@@ -205,8 +205,8 @@ func (s *webhookSub) wire() subscriptionJSON {
 	return subscriptionJSON{
 		ETag: table.ETag(s.version), SubscriptionID: s.id, NotificationURL: s.notificationURL, Resource: s.resource,
 		Timestamp: s.version, UserID: s.userID, LastModifiedDateTime: wireSeconds(s.modified), ClientState: s.clientState,
-		ExpirationDateTime: wireSeconds(s.expires), SystemCreatedAt: formatDateTime(s.created), SystemCreatedBy: s.userID,
-		SystemModifiedAt: formatDateTime(s.modified), SystemModifiedBy: s.userID,
+		ExpirationDateTime: wireSeconds(s.expires), SystemCreatedAt: table.FormatDateTime(s.created), SystemCreatedBy: s.userID,
+		SystemModifiedAt: table.FormatDateTime(s.modified), SystemModifiedBy: s.userID,
 	}
 }
 

@@ -263,13 +263,13 @@ func (s *webhookSub) notification(n *pendingNote) notification {
 	resource := s.resource
 	switch {
 	case n.kind == "collection" && !n.since.IsZero():
-		resource += "?$filter=lastModifiedDateTime%20gt%20" + formatDateTime(n.since.Add(-50*time.Millisecond))
+		resource += "?$filter=lastModifiedDateTime%20gt%20" + table.FormatDateTime(n.since.Add(-50*time.Millisecond))
 	case n.kind != "collection":
 		resource += "(" + keyLiteral(n.key) + ")"
 	}
 	return notification{
 		SubscriptionID: s.id, ClientState: s.clientState, ExpirationDateTime: wireSeconds(s.expires),
-		Resource: resource, ChangeType: n.kind, LastModifiedDateTime: formatDateTime(n.at),
+		Resource: resource, ChangeType: n.kind, LastModifiedDateTime: table.FormatDateTime(n.at),
 	}
 }
 

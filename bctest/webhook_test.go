@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/sets"
 	"github.com/stretchr/testify/require"
@@ -275,7 +276,7 @@ func TestManyChangesBecomeOneCollection(t *testing.T) {
 	require.Equal(t, "collection", n[0].ChangeType)
 	first, err := time.Parse(time.RFC3339Nano, rows[0]["lastModifiedDateTime"])
 	require.NoError(t, err)
-	require.Equal(t, "api/v2.0/companies("+co.ID+")/customers?$filter=lastModifiedDateTime%20gt%20"+formatDateTime(first.Add(-50*time.Millisecond)), n[0].Resource)
+	require.Equal(t, "api/v2.0/companies("+co.ID+")/customers?$filter=lastModifiedDateTime%20gt%20"+table.FormatDateTime(first.Add(-50*time.Millisecond)), n[0].Resource)
 	require.Equal(t, rows[3]["lastModifiedDateTime"], n[0].LastModifiedDateTime)
 	res, err := bc.ParseResource(n[0].Resource)
 	require.NoError(t, err)

@@ -61,7 +61,7 @@ func fromJSON(c table.Column, raw json.RawMessage) (string, *apiError) {
 			if err != nil {
 				return "", badRequest("BadRequest", "Unable to convert value '"+v+"' to DateTime.")
 			}
-			return formatDateTime(t), nil
+			return table.FormatDateTime(t), nil
 		case filter.Enum:
 			if !slices.Contains(c.Enum, v) {
 				return "", badRequest("Application_EvaluateException", "'"+v+"' is not an option. The existing options are: "+strings.Join(c.Enum, ","))
@@ -335,7 +335,7 @@ func (c *reqContext) update(n *node) {
 // touch sets lastModifiedDateTime to now.
 func touch(tn *Tenant, t *table.Table, vals []string) {
 	if i, ok := t.ColIdx["lastModifiedDateTime"]; ok && t.Cols[i].Kind == filter.DateTime {
-		vals[i] = formatDateTime(tn.now())
+		vals[i] = table.FormatDateTime(tn.now())
 	}
 }
 

@@ -140,3 +140,22 @@ func CompareWire(k filter.Kind, a, b string) int {
 	}
 	return 0
 }
+
+// FormatDateTime writes a time as BC does: UTC, milliseconds with trailing
+// zeros dropped (0–3 fraction digits).
+func FormatDateTime(t time.Time) string {
+	return t.UTC().Truncate(time.Millisecond).Format("2006-01-02T15:04:05.999Z07:00")
+}
+
+// TruncateRunes cuts s to at most n characters (n ≤ 0: no limit), as BC
+// cuts text to a field's length.
+func TruncateRunes(s string, n int) string {
+	if n <= 0 {
+		return s
+	}
+	r := []rune(s)
+	if len(r) > n {
+		r = r[:n]
+	}
+	return string(r)
+}

@@ -1,4 +1,4 @@
-package bctest
+package demo
 
 // The words the demo tenant is made of: company profiles, countries with
 // their cities, streets and names (with the non-ASCII letters real tenants

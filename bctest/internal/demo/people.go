@@ -1,4 +1,4 @@
-package bctest
+package demo
 
 // Employees with their projects and time sheets, fixed assets, and the
 // contacts and opportunities of the sales pipeline.

@@ -1,4 +1,4 @@
-package bctest
+package demo
 
 // The chart of accounts and the dimensions: what ledger entries and
 // documents post to.

@@ -1,4 +1,4 @@
-package bctest
+package demo
 
 import (
 	"math/rand/v2"

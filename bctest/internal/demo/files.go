@@ -1,4 +1,4 @@
-package bctest
+package demo
 
 import (
 	"strconv"
@@ -114,10 +114,7 @@ func (g *demoGen) storeContent(set, id, prop, file string, size int) {
 	for i := n; i < size; i++ {
 		data[i] = "bctest demo attachment content\n"[(i-n)%31]
 	}
-	m := g.co.media
-	m.mu.Lock()
-	m.blobs[set+"("+id+")/"+prop] = blob{contentType: ct, data: data}
-	m.mu.Unlock()
+	g.co.PutMedia(set+"("+id+")/"+prop, ct, data)
 }
 
 // jobQueue writes the company's background jobs and their recent runs.

@@ -1,4 +1,4 @@
-package bctest
+package demo
 
 import (
 	"math/rand/v2"
@@ -12,8 +12,8 @@ import (
 // and the company's index: each set, and each planning step, draws from its
 // own random source, and nothing reads the clock.
 type demoGen struct {
-	co   *Company
-	cfg  DemoConfig
+	co   Company
+	cfg  Config
 	p    *demoProfile
 	salt uint64 // per company and seed
 	node uint64 // last 48 bits of every GUID of the company, like a BC server's
@@ -46,7 +46,7 @@ type demoRec struct {
 	vals []string
 }
 
-func newDemoGen(co *Company, cfg DemoConfig, p *demoProfile, idx int) *demoGen {
+func newDemoGen(co Company, cfg Config, p *demoProfile, idx int) *demoGen {
 	salt := mix64(cfg.Seed*0x9e3779b97f4a7c15 + uint64(idx)*0xbf58476d1ce4e5b9 + 0x94d049bb133111eb)
 	g := &demoGen{
 		co: co, cfg: cfg, p: p, salt: salt,
@@ -66,7 +66,7 @@ func (g *demoGen) set(name string) *demoSet {
 	if s, ok := g.sets[name]; ok {
 		return s
 	}
-	t, err := g.co.std(name)
+	t, err := g.co.Table(name)
 	if err != nil {
 		panic(err) // the demo names only sets of the registry
 	}
@@ -233,7 +233,7 @@ func stamp(t time.Time) string {
 	if t.IsZero() {
 		return "0001-01-01T00:00:00Z"
 	}
-	return formatDateTime(t)
+	return table.FormatDateTime(t)
 }
 
 // modified is a lastModifiedDateTime on day d: during working hours, with
@@ -374,5 +374,5 @@ func runes(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	return truncateRunes(s, n)
+	return table.TruncateRunes(s, n)
 }

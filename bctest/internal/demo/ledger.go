@@ -1,21 +1,21 @@
-package bctest
+package demo
 
 import (
 	"strconv"
 	"time"
 )
 
-// glLedger generates a company's G/L entries from their index, holding only
+// Ledger generates a company's G/L entries from their index, holding only
 // the chart, the calendar and the dimension values: millions of entries cost
 // no memory. Entries come in blocks of 12 (the last block may have 13 or
 // fewer); a block is split into documents of 2–4 entries that balance, all
 // posted on the same day. Entry i has entryNumber i+1, and postingDate and
 // lastModifiedDateTime never decrease with i, so range filters on them are
 // answered by binary search.
-type glLedger struct {
+type Ledger struct {
 	n, blocks, last int  // entries, blocks, size of the last block
-	noDims          bool // DemoConfig.NoGLDimensions
-	sentinel        int  // entries before this have BC's empty lastModifiedDateTime
+	noDims          bool // Config.NoGLDimensions
+	Sentinel        int  // entries before this have BC's empty lastModifiedDateTime
 	salt, node      uint64
 	k1, k2          uint64 // keys of the id permutation
 
@@ -109,9 +109,9 @@ func (g *demoGen) ledger() {
 	}
 }
 
-func newGLLedger(g *demoGen) *glLedger {
+func newGLLedger(g *demoGen) *Ledger {
 	n := g.cfg.GLEntries
-	l := &glLedger{n: n, noDims: g.cfg.NoGLDimensions, salt: g.salt ^ 0x6c62272e07bb0142, node: g.node, acyRate: g.p.acyRate, taxBP: g.p.taxBP,
+	l := &Ledger{n: n, noDims: g.cfg.NoGLDimensions, salt: g.salt ^ 0x6c62272e07bb0142, node: g.node, acyRate: g.p.acyRate, taxBP: g.p.taxBP,
 		k1: mix64(g.salt + 1), k2: mix64(g.salt + 2)}
 	if g.p.acy == "" {
 		l.acyRate = 0
@@ -124,7 +124,7 @@ func newGLLedger(g *demoGen) *glLedger {
 		l.blocks++
 		l.last = rem
 	}
-	l.sentinel = (n*5 + 999) / 1000
+	l.Sentinel = (n*5 + 999) / 1000
 	cols := g.co.Columns("generalLedgerEntries")
 	idx := func(names []string, name string) int {
 		for i, c := range names {
@@ -171,7 +171,7 @@ func newGLLedger(g *demoGen) *glLedger {
 }
 
 // dimensions prepares a dimensionSetLine row for every dimension value.
-func (l *glLedger) dimensions(g *demoGen) {
+func (l *Ledger) dimensions(g *demoGen) {
 	idx := map[string]int{}
 	for i, c := range g.co.Columns("dimensionSetLines") {
 		idx[c] = i
@@ -193,15 +193,15 @@ func (l *glLedger) dimensions(g *demoGen) {
 }
 
 // Len is the number of entries.
-func (l *glLedger) Len() int { return l.n }
+func (l *Ledger) Len() int { return l.n }
 
 // Monotonic names the columns that never decrease with the index.
-func (l *glLedger) Monotonic(column string) bool {
+func (l *Ledger) Monotonic(column string) bool {
 	return column == "entryNumber" || column == "postingDate" || column == "lastModifiedDateTime"
 }
 
 // perm maps an index to the first 64 bits of its id; unperm inverts it.
-func (l *glLedger) perm(x uint64) uint64 {
+func (l *Ledger) perm(x uint64) uint64 {
 	x ^= l.k1
 	x *= glMul1
 	x ^= x >> 31
@@ -210,7 +210,7 @@ func (l *glLedger) perm(x uint64) uint64 {
 	return x ^ l.k2
 }
 
-func (l *glLedger) unperm(y uint64) uint64 {
+func (l *Ledger) unperm(y uint64) uint64 {
 	y ^= l.k2
 	y ^= y>>29 ^ y>>58
 	y *= glInv2
@@ -220,7 +220,7 @@ func (l *glLedger) unperm(y uint64) uint64 {
 }
 
 // Find inverts the id of an entry.
-func (l *glLedger) Find(key string) (int, bool) {
+func (l *Ledger) Find(key string) (int, bool) {
 	if len(key) != 36 || key[8] != '-' || key[13] != '-' || key[18] != '-' || key[23] != '-' {
 		return 0, false
 	}
@@ -247,7 +247,7 @@ type glDoc struct {
 	t           *glTemplate
 }
 
-func (l *glLedger) doc(i int) glDoc {
+func (l *Ledger) doc(i int) glDoc {
 	b := i / glBlock
 	if b >= l.blocks {
 		b = l.blocks - 1
@@ -274,7 +274,7 @@ func (l *glLedger) doc(i int) glDoc {
 
 // amounts computes a document's entries: lines, tax, then the balancing
 // entry, in cents, all positive; lines are on side t.debit.
-func (l *glLedger) amounts(d glDoc, amt *[4]int64) {
+func (l *Ledger) amounts(d glDoc, amt *[4]int64) {
 	nl := d.size - 1
 	tax := d.t.tax != roleNone && d.size >= 3
 	if tax {
@@ -307,7 +307,7 @@ func glAmount(h uint64) int64 {
 }
 
 // account is the account of entry e of a document.
-func (l *glLedger) account(d glDoc, e int) glAcct {
+func (l *Ledger) account(d glDoc, e int) glAcct {
 	he := mix64(d.h ^ uint64(e+7)*0xbf58476d1ce4e5b9)
 	var role demoRole
 	switch {
@@ -331,7 +331,7 @@ func (l *glLedger) account(d glDoc, e int) glAcct {
 
 // Row writes entry i. The variable text is built in one buffer and sliced,
 // so a row costs one allocation.
-func (l *glLedger) Row(i int, dst []string) []string {
+func (l *Ledger) Row(i int, dst []string) []string {
 	d := l.doc(i)
 	e := i - d.start
 	var amt [4]int64
@@ -367,7 +367,7 @@ func (l *glLedger) Row(i int, dst []string) []string {
 		w = appendMoney(w, l.acy(d, e, &amt))
 	}
 	pACY := len(w)
-	sentinel := i < l.sentinel
+	sentinel := i < l.Sentinel
 	if !sentinel {
 		w = l.appendModified(w, d)
 	}
@@ -399,7 +399,7 @@ func (l *glLedger) Row(i int, dst []string) []string {
 
 // acy is entry e's amount in the additional reporting currency; the
 // balancing entry takes the sum so that documents balance there too.
-func (l *glLedger) acy(d glDoc, e int, amt *[4]int64) int64 {
+func (l *Ledger) acy(d glDoc, e int, amt *[4]int64) int64 {
 	conv := func(c int64) int64 { return (c*l.acyRate + 5000) / 10000 }
 	if e < d.size-1 {
 		return conv(amt[e])
@@ -412,12 +412,12 @@ func (l *glLedger) acy(d glDoc, e int, amt *[4]int64) int64 {
 }
 
 // day is the index of the business day a block is posted on.
-func (l *glLedger) day(b int) int { return b * len(l.days) / l.blocks }
+func (l *Ledger) day(b int) int { return b * len(l.days) / l.blocks }
 
 // appendModified writes the document's lastModifiedDateTime: during the
 // working day of its posting date, spaced so that later blocks are later,
 // with 0–3 fraction digits.
-func (l *glLedger) appendModified(w []byte, d glDoc) []byte {
+func (l *Ledger) appendModified(w []byte, d glDoc) []byte {
 	nd := len(l.days)
 	day := l.day(d.block)
 	first := (day*l.blocks + nd - 1) / nd
@@ -450,7 +450,7 @@ func appendPadded(w []byte, v, width int) []byte {
 // Children serves the dimension set of entry i: the department and area of
 // its document, and for two thirds of the documents a project or a customer
 // or business group.
-func (l *glLedger) Children(nav string, i int) [][]string {
+func (l *Ledger) Children(nav string, i int) [][]string {
 	if nav != "dimensionSetLines" || i < 0 || i >= l.n || l.noDims {
 		return nil
 	}

@@ -1,8 +1,6 @@
 package bctest
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -41,31 +39,6 @@ type expansion struct {
 	sub *query
 	// target is filled by the handler (the table the navigation leads to).
 	target *table.Table
-}
-
-// skipToken is the opaque position a nextLink carries: the last row served
-// (its seq, and its $orderby values), and what remains of $top.
-type skipToken struct {
-	Seq     int64    `json:"s"`
-	Order   []string `json:"o,omitempty"`
-	TopLeft int      `json:"t"`
-}
-
-func (s skipToken) encode() string {
-	b, _ := json.Marshal(s)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeSkipToken(v string) (*skipToken, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(v)
-	if err != nil {
-		return nil, false
-	}
-	var s skipToken
-	if json.Unmarshal(b, &s) != nil {
-		return nil, false
-	}
-	return &s, true
 }
 
 // queryError is a 400 shaped like BC's answers to bad query options.

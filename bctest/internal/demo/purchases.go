@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"slices"
 	"strconv"
 	"time"
 
@@ -63,68 +62,6 @@ func vendorDocNo(style int, date time.Time, k int) string {
 		return "FV/" + strconv.Itoa(k+1) + "/" + strconv.Itoa(date.Year()%100)
 	}
 	return "R" + strconv.Itoa(date.Year()) + strconv.Itoa(1000+k)
-}
-
-func (g *demoGen) purchaseCreditMemos(invoices []*demoDoc) {
-	s := g.set("purchaseCreditMemos")
-	rng := s.rng
-	var memos, posted []*demoDoc
-	for _, inv := range invoices {
-		if inv.status == "Canceled" {
-			memos = append(memos, &demoDoc{party: inv.party, status: "Corrective", lines: copyLines(inv.lines, nil),
-				date: minTime(inv.date.AddDate(0, 0, 1+rng.IntN(4)), g.today), dept: inv.dept, proj: inv.proj, dims: inv.dims, src: inv})
-		} else if inv.posted {
-			posted = append(posted, inv)
-		}
-	}
-	for k := 0; k < g.cfg.InvoicesPerMonth*2/3 && len(posted) > 0; k++ {
-		inv := posted[rng.IntN(len(posted))]
-		lines := copyLines(inv.lines, func(l *demoLine) bool { return l.kind != "Comment" })
-		if len(lines) == 0 {
-			continue
-		}
-		lines = lines[:1+rng.IntN(len(lines))]
-		for _, l := range lines {
-			l.dims = false
-		}
-		m := &demoDoc{party: inv.party, lines: lines, src: inv, date: minTime(inv.date.AddDate(0, 0, 3+rng.IntN(30)), g.today),
-			dept: inv.dept, proj: inv.proj, dims: inv.dims}
-		switch {
-		case days(m.date, g.today) < 10 && chance(rng, 0.5):
-			m.status = "Draft"
-		case chance(rng, 0.7):
-			m.status = "Paid"
-		default:
-			m.status = "Open"
-		}
-		memos = append(memos, m)
-	}
-	slices.SortStableFunc(memos, func(a, b *demoDoc) int { return a.date.Compare(b.date) })
-	drafts, numbered := 0, 0
-	for k, m := range memos {
-		m.id = g.id("purchaseCreditMemos", k)
-		m.total()
-		m.due, m.posted = m.date, m.status != "Draft"
-		if m.posted {
-			m.number = seqNo("PP-CR", 109001+numbered)
-			numbered++
-		} else {
-			m.number = seqNo("P-CR", 1001+drafts)
-			drafts++
-		}
-		if m.status == "Open" {
-			m.remaining = m.gross
-		}
-		m.modified = g.modified(rng, m.date)
-		reason := table.ZeroGUID
-		if m.status != "Corrective" {
-			reason = pick(rng, g.m.reasons).id
-		}
-		h := g.purchaseHeader(s, m, "creditMemoDate").put("vendorCreditMemoNumber", "CR-"+m.src.ext).
-			put("invoiceId", m.src.id).put("invoiceNumber", m.src.number).put("vendorReturnReasonId", reason)
-		g.writeDoc(h, "purchaseCreditMemoLines", "unitCost", "Purchase_x0020_Credit_x0020_Memo", m, rng, nil)
-		g.book(m, -1)
-	}
 }
 
 // purchaseOrders writes the open purchase orders of the last weeks.

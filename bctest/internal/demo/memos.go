@@ -126,7 +126,7 @@ func (g *demoGen) creditMemos(sd side, invoices []*demoDoc) {
 			reason = pick(rng, g.m.reasons).id
 		}
 		h := sd.memoHeader(sd.header(g, s, m, "creditMemoDate"), m, reason)
-		g.writeDoc(h, set+"Lines", sd.price, sd.docType+"_x0020_Credit_x0020_Memo", m, rng, nil)
+		g.writeDoc(h, sd.prefix+"CreditMemoLines", sd.price, sd.docType+"_x0020_Credit_x0020_Memo", m, rng, nil)
 		g.book(m, -1)
 	}
 }

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -26,13 +27,23 @@ type syncWorker struct {
 func (w *syncWorker) Work(ctx context.Context, job *river.Job[SyncEnvironment]) error {
 	reg := w.cfg.DB.Registry()
 	t, err := reg.Get(ctx, job.Args.Tenant)
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrUnknownTenant):
 		return river.JobCancel(err)
+	case err != nil && ctx.Err() != nil:
+		// Stopped before it began (a shutdown): the next worker runs it.
+		return river.JobSnooze(0)
+	case err != nil:
+		// The jobs database did not answer; it is not the tenant's fault.
+		return fmt.Errorf("reading tenant %s from the registry: %w", job.Args.Tenant, err)
 	}
 	if !t.Enabled {
 		return river.JobCancel(fmt.Errorf("tenant %s is disabled; enable it to sync it", t.Name))
 	}
 	release, ok, err := w.locks.tryLock(ctx, t.Key())
+	if err != nil && ctx.Err() != nil {
+		return river.JobSnooze(0)
+	}
 	if err != nil {
 		return fmt.Errorf("taking the lock of principal %s: %w", t.Key(), err)
 	}

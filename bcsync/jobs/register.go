@@ -25,7 +25,7 @@ func Register[TTx any](workers *river.Workers, cfg Config) ([]*river.PeriodicJob
 	}
 	var locks principalLocks = &mutexLocks{}
 	if cfg.DB.Postgres() {
-		locks = advisoryLocks{cfg.DB.SQL}
+		locks = advisoryLocks{cfg.DB.locks}
 	}
 	if err := river.AddWorkerSafely(workers, &syncWorker{cfg: cfg, locks: locks}); err != nil {
 		return nil, err

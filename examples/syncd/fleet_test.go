@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -130,8 +131,9 @@ func newFleet(t *testing.T, bin, dsn string, n, envsPer int) *fleet {
 	dir := t.TempDir()
 	for i := range n {
 		if i%envsPer == 0 {
-			k := len(f.principals)
-			f.principals = append(f.principals, &principal{entra: fmt.Sprintf("00000000-0000-4000-8000-%012d", k), client: fmt.Sprintf("00000000-0000-4000-9000-%012d", k)})
+			// Random ids: advisory locks are database-wide, and another
+			// test's principals must not share this one's.
+			f.principals = append(f.principals, &principal{entra: guid(), client: guid()})
 		}
 		p := f.principals[len(f.principals)-1]
 		name := fmt.Sprintf("k%d", i)
@@ -211,4 +213,11 @@ func (f *fleet) check(t *testing.T, killedAt time.Time) {
 	for _, name := range f.names {
 		require.Equal(t, 1, perTenant[name], "jobs of %s", name)
 	}
+}
+
+// guid is a random GUID.
+func guid() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

@@ -162,3 +162,43 @@ func modes(t *testing.T, h *harness, tenant string) []string {
 	}
 	return out
 }
+
+// TestRenewalFailureKeepsSyncing: when BC cannot validate the notification
+// URL (the receiver answers 500), the run still syncs and ends ok, the
+// failure is in its error, nothing is recorded, and the next run tries the
+// renewal again.
+func TestRenewalFailureKeepsSyncing(t *testing.T) {
+	for _, b := range backends {
+		t.Run(b.name, func(t *testing.T) {
+			h := newHarness(t, b, nil)
+			ctx := t.Context()
+			p := newPrincipal()
+			refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusInternalServerError) }))
+			t.Cleanup(refusing.Close)
+			fake := p.fake(t, "Refused", 1, "s")
+			tn := h.tenant("refused", p, fake, "s")
+			tn.NotificationURL = refusing.URL
+			require.NoError(t, h.db.Registry().Add(ctx, tn))
+			h.start()
+			for range 3 {
+				_, err := h.client.Insert(ctx, jobs.SyncArgs(tn), nil)
+				require.NoError(t, err)
+				require.Equal(t, river.EventKindJobCompleted, h.waitDone("refused")["refused"].Kind)
+			}
+			runs, err := h.db.Registry().Runs(ctx, "refused")
+			require.NoError(t, err)
+			require.Len(t, runs, 3)
+			for i, want := range []string{"full", "renew", "renew"} {
+				require.Equal(t, want, runs[i].Mode)
+				require.Equal(t, "ok", runs[i].Status)
+			}
+			require.Empty(t, runs[0].Error)
+			require.Contains(t, runs[1].Error, "renewing the webhook subscriptions: subscribing to employees of company ")
+			require.Contains(t, runs[1].Error, "it answered 500")
+			subs, err := h.db.Registry().Subscriptions(ctx, "refused")
+			require.NoError(t, err)
+			require.Empty(t, subs)
+			requireSynced(t, tn, fake)
+		})
+	}
+}

@@ -38,7 +38,7 @@ func main() {
 // options are the bench's flags.
 type options struct {
 	tenants, envsPer, workers int
-	postgres                  string
+	profile, postgres         string
 	timeout                   time.Duration
 	json, keep                bool
 	workDir                   string
@@ -49,6 +49,7 @@ func flags(o *options) *cli.Set {
 		"syncd runs as child processes; progress goes to stderr, the results to stdout.")
 	fs.Int(&o.tenants, "tenants", 200, "demo tenants (one company each)").Must("a number of at least 1", func() bool { return o.tenants >= 1 })
 	fs.Int(&o.envsPer, "envs-per-principal", 2, "environments sharing an (Entra tenant, client id), whose runs take turns").Must("a number of at least 1", func() bool { return o.envsPer >= 1 })
+	fs.String(&o.profile, "profile", "mosaic", "sync profile of every tenant (finance reads more sets at once: up to 5 requests in flight)")
 	fs.Int(&o.workers, "workers", 10, "syncd --workers of each process").Must("a number of at least 1", func() bool { return o.workers >= 1 })
 	fs.String(&o.postgres, "postgres", os.Getenv("BC_TEST_POSTGRES_DSN"), "PostgreSQL for the jobs database (each mode gets a schema of its own); empty: SQLite only").As("dsn")
 	fs.Duration(&o.timeout, "timeout", 15*time.Minute, "longest a mode may take").Must("a positive duration", func() bool { return o.timeout > 0 })
@@ -60,10 +61,11 @@ func flags(o *options) *cli.Set {
 
 // Results are what the bench measured.
 type Results struct {
-	Tenants    int `json:"tenants"`
-	Principals int `json:"principals"`
-	Workers    int `json:"workers_per_process"`
-	CPUs       int `json:"cpus"`
+	Tenants    int    `json:"tenants"`
+	Profile    string `json:"profile"`
+	Principals int    `json:"principals"`
+	Workers    int    `json:"workers_per_process"`
+	CPUs       int    `json:"cpus"`
 	// SQLite, Postgres and Postgres2 are the modes; Postgres* are absent
 	// without --postgres.
 	SQLite    Mode  `json:"sqlite"`
@@ -129,9 +131,9 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if err := buildSyncd(ctx, bin); err != nil {
 		return fmt.Errorf("building syncd: %w", err)
 	}
-	f := newFakes(o.tenants, o.envsPer)
+	f := newFakes(o.tenants, o.envsPer, o.profile)
 	defer f.close()
-	res := &Results{Tenants: o.tenants, Principals: len(f.principals), Workers: o.workers, CPUs: cpus()}
+	res := &Results{Tenants: o.tenants, Profile: o.profile, Principals: len(f.principals), Workers: o.workers, CPUs: cpus()}
 	b := &runner{o: o, dir: dir, bin: bin, fakes: f, log: stderr}
 	var err error
 	if res.SQLite, err = b.mode(ctx, "sqlite", "sqlite:"+filepath.Join(dir, "sqlite-jobs.db"), 1); err != nil {
@@ -166,7 +168,7 @@ func bench(ctx context.Context, o options, stdout, stderr io.Writer) error {
 }
 
 func printTable(w io.Writer, r *Results) {
-	fmt.Fprintf(w, "%d tenants, %d principals, %d workers per process, %d CPUs\n", r.Tenants, r.Principals, r.Workers, r.CPUs)
+	fmt.Fprintf(w, "%d tenants (%s), %d principals, %d workers per process, %d CPUs\n", r.Tenants, r.Profile, r.Principals, r.Workers, r.CPUs)
 	fmt.Fprintf(w, "%-22s %6s %9s %12s %8s %9s %10s %8s\n", "mode", "procs", "seconds", "tenants/min", "max/prin", "overlaps", "river ms", "noop ms")
 	row := func(name string, m *Mode) {
 		if m != nil {

@@ -65,7 +65,7 @@ type fakes struct {
 
 const benchSecret = "tenantsbench-secret"
 
-func newFakes(n, envsPer int) *fakes {
+func newFakes(n, envsPer int, profile string) *fakes {
 	f := &fakes{}
 	var closers []func()
 	for i := range n {
@@ -81,7 +81,7 @@ func newFakes(n, envsPer int) *fakes {
 		fake.URL = hs.URL
 		closers = append(closers, hs.Close, fake.Close)
 		f.tenants = append(f.tenants, jobs.Tenant{Name: fmt.Sprintf("t%03d", i), EntraTenant: p.entra, ClientID: p.client, SecretRef: "env:BC_BENCH_SECRET",
-			Environment: fake.Environment(), Profile: "mosaic", Every: time.Hour, BaseURL: fake.BaseURL(), TokenURL: fake.TokenURL(), Enabled: true})
+			Environment: fake.Environment(), Profile: profile, Every: time.Hour, BaseURL: fake.BaseURL(), TokenURL: fake.TokenURL(), Enabled: true})
 	}
 	f.close = func() {
 		for _, c := range closers {

@@ -3,7 +3,10 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -118,4 +121,26 @@ func BenchmarkPage(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(buf.Len())/1e3, "kB/page")
+}
+
+// BenchmarkPageFromDB serves the page of 200 registered tenants from a
+// SQLite jobs database: the registry, runs and queue queries and the
+// rendering.
+func BenchmarkPageFromDB(b *testing.B) {
+	ctx := b.Context()
+	db, err := openDB(ctx, "sqlite:"+filepath.Join(b.TempDir(), "jobs.db"))
+	require.NoError(b, err)
+	defer db.Close()
+	for i := range 200 {
+		require.NoError(b, db.Registry().Add(ctx, jobs.Tenant{Name: fmt.Sprintf("tenant-%03d", i), EntraTenant: "t", ClientID: "c", SecretRef: "env:S",
+			Environment: "Production", Profile: "mosaic", Every: time.Minute, Store: "sqlite:/data/x.db", Enabled: true}))
+	}
+	wb := &web{db: db, logger: slog.New(slog.DiscardHandler), refresh: pageRefresh}
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		wb.page(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+		if rec.Code != http.StatusOK {
+			b.Fatal(rec.Code)
+		}
+	}
 }

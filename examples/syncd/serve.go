@@ -95,28 +95,20 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		JobTimeout: o.timeout, RescueStuckJobsAfter: o.rescue, FetchPollInterval: o.fetchPoll,
 		FetchCooldown: min(o.fetchPoll, river.FetchCooldownDefault), Logger: logger,
 	})
+	if err == nil && o.http != "" {
+		// Bound before the jobs start: a port in use stops nothing midway.
+		var stopWeb func()
+		stopWeb, err = startWeb(ctx, o.http, token, &web{db: db, reg: reg, logger: logger, refresh: pageRefresh}, client)
+		if err == nil {
+			defer stopWeb()
+		}
+	}
 	if err == nil {
 		err = client.Start(ctx)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "syncd serve: %v\n", err)
 		return exitFailed
-	}
-	if o.http != "" {
-		wb := &web{db: db, reg: reg, logger: logger, refresh: pageRefresh}
-		h, err := wb.handler(ctx, client, token)
-		var addr string
-		var shutdown func(context.Context) error
-		if err == nil {
-			addr, shutdown, err = listen(o.http, h, logger)
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "syncd serve: %v\n", err)
-			client.StopAndCancel(context.WithoutCancel(ctx))
-			return exitFailed
-		}
-		defer shutdown(context.WithoutCancel(ctx))
-		logger.Info("page", "url", "http://"+addr+"/", "auth", map[bool]string{true: "token", false: "none (loopback only)"}[token != ""])
 	}
 	logger.Info("serving", "db", db.Where(), "workers", o.workers)
 	<-ctx.Done()

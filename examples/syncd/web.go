@@ -85,18 +85,31 @@ func riverUI(ctx context.Context, client jobs.Client, logger *slog.Logger) (http
 	return ui, nil
 }
 
-// listen starts serving h on addr and returns the address it got (addr
-// may ask for port 0) and how to stop.
-func listen(addr string, h http.Handler, logger *slog.Logger) (string, func(context.Context) error, error) {
+// startWeb serves wb's handler on addr until stop, which lets requests
+// in flight finish for a few seconds.
+func startWeb(ctx context.Context, addr, token string, wb *web, client jobs.Client) (stop func(), err error) {
+	h, err := wb.handler(ctx, client, token)
+	if err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
-		return "", nil, fmt.Errorf("--http %s: %w", addr, err)
+		return nil, fmt.Errorf("--http %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(wb.logger.Handler(), slog.LevelWarn)}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			logger.Error("the page stopped", "err", err)
+			wb.logger.Error("the page stopped", "err", err)
 		}
 	}()
-	return ln.Addr().String(), srv.Shutdown, nil
+	auth := "none (loopback names only)"
+	if token != "" {
+		auth = "token"
+	}
+	wb.logger.Info("page", "url", "http://"+ln.Addr().String()+"/", "auth", auth)
+	return func() {
+		stop, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(stop)
+	}, nil
 }

@@ -248,3 +248,16 @@ func TestServePageWithToken(t *testing.T) {
 	require.Contains(t, strings.Join(*log, "\n"), `auth=token`)
 	require.NotContains(t, strings.Join(*log, "\n"), testToken)
 }
+
+// TestServePortInUse: a page whose port is taken stops serve before any
+// job starts, in one line naming the address.
+func TestServePortInUse(t *testing.T) {
+	t.Parallel()
+	taken := httptest.NewServer(http.NotFoundHandler())
+	defer taken.Close()
+	addr := strings.TrimPrefix(taken.URL, "http://")
+	var errb strings.Builder
+	code := run(t.Context(), []string{"serve", "--db", "sqlite:" + filepath.Join(t.TempDir(), "jobs.db"), "--http", addr}, func(string) string { return "" }, io.Discard, &errb)
+	require.Equal(t, exitFailed, code)
+	require.Equal(t, "syncd serve: --http "+addr+": listen tcp "+addr+": bind: address already in use\n", errb.String())
+}

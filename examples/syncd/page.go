@@ -40,12 +40,26 @@ type queueCount struct {
 // tenantRow is one tenant as the page prints it: text only, with the
 // secret reference reduced to its kind and the store to where it is.
 type tenantRow struct {
-	Name, Environment, Principal, SecretKind string
-	Status, Class                            string
-	LastRun, Mode, Duration, Next, Store     string
-	Rows, Requests, Throttled                int64
-	LastError                                string
-	Attention                                *attentionRow
+	Name, Environment, SecretKind string
+	// EntraTenant and ClientID are the principal, shown on two lines.
+	EntraTenant, ClientID     string
+	Status, Class             string
+	LastRun, Next             moment
+	Mode, Duration, Store     string
+	Rows, Requests, Throttled int64
+	LastError                 string
+	Attention                 *attentionRow
+}
+
+// moment is a time as the page shows it: UTC, and below it how long ago
+// or ahead.
+type moment struct{ At, Note string }
+
+func (m moment) String() string {
+	if m.Note == "" {
+		return m.At
+	}
+	return m.At + " (" + m.Note + ")"
 }
 
 type attentionRow struct {
@@ -106,8 +120,8 @@ var statusClasses = map[string]string{"ok": "ok", "running": "running", "partial
 func newTenantRow(s jobs.TenantStatus, now time.Time) tenantRow {
 	t, last := s.Tenant, s.Last
 	kind, _, _ := strings.Cut(t.SecretRef, ":")
-	row := tenantRow{Name: t.Name, Environment: t.Environment, Principal: t.Key(), SecretKind: kind,
-		Status: s.Status(), Class: statusClasses[s.Status()], LastRun: "-", Mode: last.Mode, Duration: "-", Next: when(s.Next, now, true),
+	row := tenantRow{Name: t.Name, Environment: t.Environment, EntraTenant: t.EntraTenant, ClientID: t.ClientID, SecretKind: kind,
+		Status: s.Status(), Class: statusClasses[s.Status()], LastRun: moment{At: "-"}, Mode: last.Mode, Duration: "-", Next: when(s.Next, now, true),
 		Store: storeLabel(t.Store), Rows: last.Rows, Requests: last.Requests, Throttled: last.Throttled}
 	if last.ID != 0 {
 		row.LastRun = when(last.Started, now, false)
@@ -119,27 +133,27 @@ func newTenantRow(s jobs.TenantStatus, now time.Time) tenantRow {
 		}
 	}
 	if a := t.Attention; a != nil {
-		row.Attention = &attentionRow{Tenant: t.Name, Step: a.Step, Detail: a.Detail, Fix: strings.TrimSuffix(a.Fix, "."), Since: when(a.At, now, false)}
+		row.Attention = &attentionRow{Tenant: t.Name, Step: a.Step, Detail: a.Detail, Fix: strings.TrimSuffix(a.Fix, "."), Since: when(a.At, now, false).String()}
 	}
 	return row
 }
 
-// when is a time as the page shows it: UTC, and how long ago or ahead; a
-// future time already past (a run that is due) says so.
-func when(t, now time.Time, future bool) string {
+// when is t as the page shows it; a future time already past (a run that
+// is due) says so.
+func when(t, now time.Time, future bool) moment {
 	if t.IsZero() {
-		return "-"
+		return moment{At: "-"}
 	}
 	d := t.Sub(now).Round(time.Second)
 	switch {
 	case d < 0 && future:
-		return stamp(t) + " (due: queued at the next tick)"
+		return moment{stamp(t), "due: queued at the next tick"}
 	case d < 0:
-		return stamp(t) + " (" + cli.FormatDuration(-d) + " ago)"
+		return moment{stamp(t), cli.FormatDuration(-d) + " ago"}
 	case d == 0:
-		return stamp(t) + " (now)"
+		return moment{stamp(t), "now"}
 	}
-	return stamp(t) + " (in " + cli.FormatDuration(d) + ")"
+	return moment{stamp(t), "in " + cli.FormatDuration(d)}
 }
 
 // storeLabel says where a store is without what may authenticate to it: a

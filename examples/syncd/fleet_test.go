@@ -43,7 +43,8 @@ type process struct {
 }
 
 func startServe(t *testing.T, bin string, env []string, args ...string) *process {
-	cmd := exec.Command(bin, append([]string{"serve"}, args...)...)
+	// Each on a port of its own: the default 127.0.0.1:8080 is one per machine.
+	cmd := exec.Command(bin, append([]string{"serve", "--http", "127.0.0.1:0"}, args...)...)
 	cmd.Env = append(os.Environ(), env...)
 	stderr, err := cmd.StderrPipe()
 	require.NoError(t, err)

@@ -145,7 +145,7 @@ func (b *runner) mode(ctx context.Context, name, dsn string, procs int) (Mode, e
 			return Mode{}, err
 		}
 		defer logf.Close()
-		cmd := exec.Command(b.bin, "serve", "--db", dsn, "--workers", fmt.Sprint(b.o.workers), "--poll", "50ms", "--busy-snooze", "100ms",
+		cmd := exec.Command(b.bin, "serve", "--http", "", "--db", dsn, "--workers", fmt.Sprint(b.o.workers), "--poll", "50ms", "--busy-snooze", "100ms",
 			"--tick", "1m", "--job-timeout", "10m", "--rescue-after", "11m")
 		cmd.Env, cmd.Stderr = append(os.Environ(), "BC_BENCH_SECRET="+benchSecret), logf
 		if err := cmd.Start(); err != nil {

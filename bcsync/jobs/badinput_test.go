@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc/bcsync/jobs"
+	"github.com/bcsdk/bc/bcsync/synctest"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 	"github.com/stretchr/testify/require"
@@ -24,11 +25,11 @@ func TestBadInput(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			h := newHarness(t, b, nil)
 			ctx := t.Context()
-			p := newPrincipal()
-			goodFake := p.fake(t, "Good", 1, "right-secret")
+			p := synctest.NewPrincipal()
+			goodFake := fakeFor(t, p, "Good", 1, "right-secret")
 			good := h.tenant("good", p, goodFake, "right-secret")
-			wrong := h.tenant("wrong", p, p.fake(t, "Wrong", 2, "right-secret"), wrongSecret)
-			unreadable := h.tenant("unreadable", p, p.fake(t, "Unreadable", 3, "right-secret"), "")
+			wrong := h.tenant("wrong", p, fakeFor(t, p, "Wrong", 2, "right-secret"), wrongSecret)
+			unreadable := h.tenant("unreadable", p, fakeFor(t, p, "Unreadable", 3, "right-secret"), "")
 			unreadable.SecretRef = "file:/nonexistent/bc-secret"
 			require.NoError(t, h.db.Registry().Add(ctx, unreadable))
 			for _, tn := range []jobs.Tenant{good, wrong, unreadable, {Name: "nobody"}} {
@@ -59,7 +60,7 @@ func TestBadInput(t *testing.T) {
 			require.False(t, got.Enabled)
 			require.NotNil(t, got.Attention)
 			require.Equal(t, jobs.Attention{Step: "3. Client secret is valid and not expired",
-				Detail: "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '" + p.client + "'.",
+				Detail: "AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '" + p.Client + "'.",
 				Fix:    "check the client secret: use the secret's Value (shown once when it was created), not its Secret ID; create a new secret under Certificates & secrets if the value is lost",
 				At:     got.Attention.At}, *got.Attention)
 			require.Equal(t, river.EventKindJobCancelled, done["wrong"].Kind)
@@ -103,14 +104,14 @@ func TestStoreErrors(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			h := newHarness(t, b, nil)
 			ctx := t.Context()
-			p := newPrincipal()
-			goodFake := p.fake(t, "Good", 1, "s")
+			p := synctest.NewPrincipal()
+			goodFake := fakeFor(t, p, "Good", 1, "s")
 			good := h.tenant("good", p, goodFake, "s")
 			file := filepath.Join(t.TempDir(), "a-file")
 			require.NoError(t, os.WriteFile(file, nil, 0o600))
-			bad := h.tenant("badstore", p, p.fake(t, "Bad", 2, "s"), "s")
+			bad := h.tenant("badstore", p, fakeFor(t, p, "Bad", 2, "s"), "s")
 			bad.Store = "sqlite:" + filepath.Join(file, "bad.db")
-			down := h.tenant("downstore", p, p.fake(t, "Down", 3, "s"), "s")
+			down := h.tenant("downstore", p, fakeFor(t, p, "Down", 3, "s"), "s")
 			down.Store = "postgres://bcsync:store-pw-4711@127.0.0.1:1/bcsync?connect_timeout=5"
 			for _, tn := range []jobs.Tenant{bad, down} {
 				require.NoError(t, h.db.Registry().Add(ctx, tn))

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/bcsdk/bc/bcsync/jobs"
+	"github.com/bcsdk/bc/bcsync/synctest"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"github.com/stretchr/testify/require"
@@ -25,10 +26,10 @@ func TestMetrics(t *testing.T) {
 				cfg.Hooks.RunFinished = m.RunFinished
 			})
 			ctx := t.Context()
-			p, q := newPrincipal(), newPrincipal()
-			one := h.tenant("one", p, p.fake(t, "One", 1, "s1"), "s1")
-			two := h.tenant("two", q, q.fake(t, "Two", 2, "s2"), "s2")
-			wrong := h.tenant("wrong", q, q.fake(t, "Wrong", 3, "s3"), "not-s3")
+			p, q := synctest.NewPrincipal(), synctest.NewPrincipal()
+			one := h.tenant("one", p, fakeFor(t, p, "One", 1, "s1"), "s1")
+			two := h.tenant("two", q, fakeFor(t, q, "Two", 2, "s2"), "s2")
+			wrong := h.tenant("wrong", q, fakeFor(t, q, "Wrong", 3, "s3"), "not-s3")
 			for _, tn := range []jobs.Tenant{one, two, wrong} {
 				_, err := h.client.Insert(ctx, jobs.SyncArgs(tn), nil)
 				require.NoError(t, err)

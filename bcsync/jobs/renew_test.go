@@ -9,6 +9,7 @@ import (
 
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bcsync/jobs"
+	"github.com/bcsdk/bc/bcsync/synctest"
 	"github.com/bcsdk/bc/bctest"
 	"github.com/bcsdk/bc/entities"
 	"github.com/riverqueue/river"
@@ -49,10 +50,10 @@ func TestSubscriptionRenewal(t *testing.T) {
 			clock := bctest.NewManualClock(time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC))
 			h := newHarness(t, b, func(c *jobs.Config) { c.Clock = clock })
 			ctx := t.Context()
-			p := newPrincipal()
+			p := synctest.NewPrincipal()
 			hooks := newReceiver(t)
 			newFake := func(env string, seed uint64) *bctest.Server {
-				fake := bctest.NewUnstartedServer(bctest.WithDemo(smallDemo(seed)), bctest.WithCredentials(p.entra, p.client, "s"),
+				fake := bctest.NewUnstartedServer(bctest.WithDemo(smallDemo(seed)), bctest.WithCredentials(p.Entra, p.Client, "s"),
 					bctest.WithEnvironment(env), bctest.WithClock(clock))
 				hs := httptest.NewServer(fake.Handler())
 				fake.URL = hs.URL
@@ -76,8 +77,8 @@ func TestSubscriptionRenewal(t *testing.T) {
 				}
 			}
 			inBC := func(fake *bctest.Server) []entities.Subscriptions {
-				c, err := bc.NewClient(p.entra, fake.Environment(), bc.WithBaseURL(fake.BaseURL()),
-					bc.WithTokenSource(bc.ClientCredentials(p.entra, p.client, "s", bc.WithTokenURL(fake.TokenURL()))))
+				c, err := bc.NewClient(p.Entra, fake.Environment(), bc.WithBaseURL(fake.BaseURL()),
+					bc.WithTokenSource(bc.ClientCredentials(p.Entra, p.Client, "s", bc.WithTokenURL(fake.TokenURL()))))
 				require.NoError(t, err)
 				var out []entities.Subscriptions
 				for s, err := range c.StandardAPI().Subscriptions().List(nil, bc.ReadWrite()).All(ctx) {
@@ -125,8 +126,8 @@ func TestSubscriptionRenewal(t *testing.T) {
 
 			// BC drops one (a receiver answered 4xx, say); the record still
 			// has it, so the renewal three days on creates it again.
-			c, err := bc.NewClient(p.entra, hooked.Environment(), bc.WithBaseURL(hooked.BaseURL()),
-				bc.WithTokenSource(bc.ClientCredentials(p.entra, p.client, "s", bc.WithTokenURL(hooked.TokenURL()))))
+			c, err := bc.NewClient(p.Entra, hooked.Environment(), bc.WithBaseURL(hooked.BaseURL()),
+				bc.WithTokenSource(bc.ClientCredentials(p.Entra, p.Client, "s", bc.WithTokenURL(hooked.TokenURL()))))
 			require.NoError(t, err)
 			require.NoError(t, c.StandardAPI().Subscriptions().Delete(ctx, renewed[0].SubscriptionID, "", bc.IfMatchAny()))
 			clock.Advance(50 * time.Hour)
@@ -172,10 +173,10 @@ func TestRenewalFailureKeepsSyncing(t *testing.T) {
 		t.Run(b.name, func(t *testing.T) {
 			h := newHarness(t, b, nil)
 			ctx := t.Context()
-			p := newPrincipal()
+			p := synctest.NewPrincipal()
 			refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusInternalServerError) }))
 			t.Cleanup(refusing.Close)
-			fake := p.fake(t, "Refused", 1, "s")
+			fake := fakeFor(t, p, "Refused", 1, "s")
 			tn := h.tenant("refused", p, fake, "s")
 			tn.NotificationURL = refusing.URL
 			require.NoError(t, h.db.Registry().Add(ctx, tn))

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -62,35 +61,6 @@ func startServe(t *testing.T, bin string, env []string, args ...string) *process
 	return p
 }
 
-// principal is an (Entra tenant, client id) whose fakes count the requests
-// it has in flight.
-type principal struct {
-	entra, client string
-	mu            sync.Mutex
-	inFlight, max int
-}
-
-func (p *principal) count(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p.mu.Lock()
-		p.inFlight++
-		p.max = max(p.max, p.inFlight)
-		p.mu.Unlock()
-		defer func() {
-			p.mu.Lock()
-			p.inFlight--
-			p.mu.Unlock()
-		}()
-		h.ServeHTTP(w, r)
-	})
-}
-
-func (p *principal) maxInFlight() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.max
-}
-
 // blocker holds the first request for a set until the client goes away,
 // and says when it has arrived: the moment its run is mid-job.
 type blocker struct {
@@ -122,7 +92,7 @@ type fleet struct {
 	names      []string
 	fakes      map[string]*bctest.Server
 	stores     map[string]string
-	principals []*principal
+	principals []*synctest.Principal
 	block      *blocker
 }
 
@@ -134,22 +104,22 @@ func newFleet(t *testing.T, bin, dsn string, n, envsPer int) *fleet {
 		if i%envsPer == 0 {
 			// Random ids: advisory locks are database-wide, and another
 			// test's principals must not share this one's.
-			f.principals = append(f.principals, &principal{entra: guid(), client: guid()})
+			f.principals = append(f.principals, synctest.NewPrincipal())
 		}
 		p := f.principals[len(f.principals)-1]
 		name := fmt.Sprintf("k%d", i)
 		demo := bctest.DemoConfig{Seed: uint64(i + 1), Companies: 1, GLEntries: 20, Customers: 30, Vendors: 3, Items: 3, Employees: 12, Projects: 4, InvoicesPerMonth: 2, Months: 2}
-		fake := bctest.NewUnstartedServer(bctest.WithDemo(demo), bctest.WithCredentials(p.entra, p.client, "kill-test-secret"), bctest.WithEnvironment(fmt.Sprintf("Env%d", i)))
+		fake := bctest.NewUnstartedServer(bctest.WithDemo(demo), bctest.WithCredentials(p.Entra, p.Client, "kill-test-secret"), bctest.WithEnvironment(fmt.Sprintf("Env%d", i)))
 		h := fake.Handler()
 		if i == 0 {
 			h = f.block.wrap(h)
 		}
-		hs := httptest.NewServer(p.count(h))
+		hs := httptest.NewServer(p.Count(h))
 		fake.URL = hs.URL
 		t.Cleanup(func() { hs.Close(); fake.Close() })
 		f.names = append(f.names, name)
 		f.fakes[name], f.stores[name] = fake, "sqlite:"+filepath.Join(dir, name+".db")
-		out, err := exec.Command(bin, "tenants", "add", "--db", dsn, "--name", name, "--tenant", p.entra, "--client-id", p.client,
+		out, err := exec.Command(bin, "tenants", "add", "--db", dsn, "--name", name, "--tenant", p.Entra, "--client-id", p.Client,
 			"--secret-ref", "env:BC_TEST_SECRET", "--environment", fake.Environment(), "--every", "1h", "--store", f.stores[name],
 			"--base-url", fake.BaseURL(), "--token-url", fake.TokenURL()).CombinedOutput()
 		require.NoError(t, err, "%s", out)
@@ -177,8 +147,8 @@ func (f *fleet) check(t *testing.T, killedAt time.Time) {
 		require.Empty(t, diff, name)
 	}
 	for _, p := range f.principals {
-		require.LessOrEqual(t, p.maxInFlight(), 5, "principal %s/%s", p.entra, p.client)
-		require.Positive(t, p.maxInFlight())
+		require.LessOrEqual(t, p.MaxInFlight(false), 5, "principal %s/%s", p.Entra, p.Client)
+		require.Positive(t, p.MaxInFlight(false))
 	}
 	db, err := jobs.Open(t.Context(), f.dsn)
 	require.NoError(t, err)
@@ -214,11 +184,4 @@ func (f *fleet) check(t *testing.T, killedAt time.Time) {
 	for _, name := range f.names {
 		require.Equal(t, 1, perTenant[name], "jobs of %s", name)
 	}
-}
-
-// guid is a random GUID.
-func guid() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

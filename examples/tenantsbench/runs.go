@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -15,11 +14,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/bcsdk/bc/bcsync/jobs"
+	"github.com/bcsdk/bc/bcsync/synctest"
 	"github.com/bcsdk/bc/bctest"
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river"
@@ -33,32 +32,9 @@ func buildSyncd(ctx context.Context, bin string) error {
 	return cmd.Run()
 }
 
-// principal is an (Entra tenant, client id) counting its requests in
-// flight across all of its environments, as BC's limit does.
-type principal struct {
-	entra, client string
-	mu            sync.Mutex
-	inFlight, max int
-}
-
-func (p *principal) count(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p.mu.Lock()
-		p.inFlight++
-		p.max = max(p.max, p.inFlight)
-		p.mu.Unlock()
-		defer func() {
-			p.mu.Lock()
-			p.inFlight--
-			p.mu.Unlock()
-		}()
-		h.ServeHTTP(w, r)
-	})
-}
-
 // fakes are the demo tenants, served for every mode.
 type fakes struct {
-	principals []*principal
+	principals []*synctest.Principal
 	tenants    []jobs.Tenant // without Store
 	close      func()
 }
@@ -72,15 +48,15 @@ func newFakes(n, envsPer int, profile string) *fakes {
 		if i%envsPer == 0 {
 			// Random ids: advisory locks are database-wide, and another
 			// test's principals must not share this one's.
-			f.principals = append(f.principals, &principal{entra: guid(), client: guid()})
+			f.principals = append(f.principals, synctest.NewPrincipal())
 		}
 		p := f.principals[len(f.principals)-1]
 		demo := bctest.DemoConfig{Seed: uint64(i + 1), Companies: 1, GLEntries: 20, Customers: 30, Vendors: 3, Items: 3, Employees: 12, Projects: 4, InvoicesPerMonth: 2, Months: 2}
-		fake := bctest.NewUnstartedServer(bctest.WithDemo(demo), bctest.WithCredentials(p.entra, p.client, benchSecret), bctest.WithEnvironment(fmt.Sprintf("Env%d", i)))
-		hs := httptest.NewServer(p.count(fake.Handler()))
+		fake := bctest.NewUnstartedServer(bctest.WithDemo(demo), bctest.WithCredentials(p.Entra, p.Client, benchSecret), bctest.WithEnvironment(fmt.Sprintf("Env%d", i)))
+		hs := httptest.NewServer(p.Count(fake.Handler()))
 		fake.URL = hs.URL
 		closers = append(closers, hs.Close, fake.Close)
-		f.tenants = append(f.tenants, jobs.Tenant{Name: fmt.Sprintf("t%03d", i), EntraTenant: p.entra, ClientID: p.client, SecretRef: "env:BC_BENCH_SECRET",
+		f.tenants = append(f.tenants, jobs.Tenant{Name: fmt.Sprintf("t%03d", i), EntraTenant: p.Entra, ClientID: p.Client, SecretRef: "env:BC_BENCH_SECRET",
 			Environment: fake.Environment(), Profile: profile, Every: time.Hour, BaseURL: fake.BaseURL(), TokenURL: fake.TokenURL(), Enabled: true})
 	}
 	f.close = func() {
@@ -95,12 +71,7 @@ func newFakes(n, envsPer int, profile string) *fakes {
 func (f *fakes) maxInFlight(reset bool) int {
 	m := 0
 	for _, p := range f.principals {
-		p.mu.Lock()
-		m = max(m, p.max)
-		if reset {
-			p.max = 0
-		}
-		p.mu.Unlock()
+		m = max(m, p.MaxInFlight(reset))
 	}
 	return m
 }
@@ -361,11 +332,4 @@ func maxTime(a, b time.Time) time.Time {
 		return b
 	}
 	return a
-}
-
-// guid is a random GUID.
-func guid() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
 }

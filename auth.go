@@ -25,6 +25,13 @@ const DefaultTokenURL = "https://login.microsoftonline.com/{tenant}/oauth2/v2.0/
 // never expires during a long page download.
 const defaultEarlyRefresh = 5 * time.Minute
 
+// DefaultTokenTimeout bounds one token request, answer included, when
+// neither WithTokenTimeout nor the WithTokenHTTPClient client sets a timeout.
+// Entra answers in well under a second; without a bound, an endpoint that
+// accepts the connection and never answers would hold every request that
+// waits for the token, for as long as the caller's context allows.
+const DefaultTokenTimeout = 30 * time.Second
+
 // CredentialOption configures ClientCredentials.
 type CredentialOption func(*credentialConfig)
 
@@ -32,6 +39,7 @@ type credentialConfig struct {
 	tokenURL     string
 	scopes       []string
 	httpClient   *http.Client
+	timeout      time.Duration // 0: the client's own, else DefaultTokenTimeout
 	earlyRefresh time.Duration
 }
 
@@ -50,6 +58,13 @@ func WithScopes(scopes ...string) CredentialOption {
 // WithTokenHTTPClient sets the HTTP client used to reach the token endpoint.
 func WithTokenHTTPClient(hc *http.Client) CredentialOption {
 	return func(c *credentialConfig) { c.httpClient = hc }
+}
+
+// WithTokenTimeout bounds each token request, answer included (default: the
+// WithTokenHTTPClient client's Timeout if it has one, else
+// DefaultTokenTimeout). A request past it fails as ProblemUnreachable.
+func WithTokenTimeout(d time.Duration) CredentialOption {
+	return func(c *credentialConfig) { c.timeout = d }
 }
 
 // WithEarlyRefresh sets how long before expiry a cached token is renewed
@@ -76,6 +91,7 @@ func ClientCredentials(tenantID, clientID, clientSecret string, opts ...Credenti
 		tenantID: tenantID,
 		clientID: clientID,
 		http:     tokenHTTPClient(cfg.httpClient),
+		timeout:  tokenTimeout(cfg.timeout, cfg.httpClient),
 		conf: clientcredentials.Config{
 			ClientID:     clientID,
 			ClientSecret: clientSecret,
@@ -85,6 +101,9 @@ func ClientCredentials(tenantID, clientID, clientSecret string, opts ...Credenti
 		},
 	}
 	src.invalid = validateCredentials(tenantID, clientID, clientSecret, cfg.tokenURL)
+	if cfg.timeout < 0 {
+		src.invalid = &AuthError{Problem: ProblemUnknown, Description: fmt.Sprintf("WithTokenTimeout(%s): must be positive", cfg.timeout)}
+	}
 	return newTokenCache(src, cfg.earlyRefresh)
 }
 
@@ -179,6 +198,7 @@ type credentialSource struct {
 	tenantID, clientID string
 	conf               clientcredentials.Config
 	http               *http.Client // never follows redirects
+	timeout            time.Duration
 	invalid            error
 }
 
@@ -194,8 +214,15 @@ func (s *credentialSource) fetch(ctx context.Context) (*oauth2.Token, error) {
 	if s.invalid != nil {
 		return nil, s.invalid
 	}
-	ctx = context.WithValue(ctx, oauth2.HTTPClient, s.http)
-	tok, err := s.conf.Token(ctx)
+	attempt, cancel := context.WithTimeout(context.WithValue(ctx, oauth2.HTTPClient, s.http), s.timeout)
+	defer cancel()
+	tok, err := s.conf.Token(attempt)
+	if err != nil && ctx.Err() == nil && attempt.Err() != nil {
+		// oauth2 keeps only the text of the failure: tell the timeout from
+		// here, where it is known.
+		return nil, &AuthError{Problem: ProblemUnreachable, Err: err,
+			Description: fmt.Sprintf("%s did not answer within %s (WithTokenTimeout)", hostOf(s.conf.TokenURL), s.timeout)}
+	}
 	if err != nil {
 		return nil, tokenError(err, s.conf.TokenURL, s.conf.ClientSecret)
 	}

@@ -5,9 +5,12 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -89,4 +92,37 @@ func TestTokenEndpointOutagesStayTemporary(t *testing.T) {
 		require.Equal(t, ProblemUnreachable, ae.Problem, "%v", err)
 		require.True(t, ae.Temporary())
 	}
+}
+
+// A token endpoint that accepts the request and never answers is given up
+// on after the token timeout, as a temporary outage, instead of holding every
+// request that waits for the token.
+func TestStalledTokenEndpointTimesOut(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusOK) // headers out, then no body
+		w.(http.Flusher).Flush()
+		<-release
+	}))
+	t.Cleanup(srv.Close)
+	t.Cleanup(func() { close(release) })
+	ts := ClientCredentials(testTenant, testClient, testSecret, WithTokenURL(srv.URL), WithTokenTimeout(50*time.Millisecond))
+	_, err := ts.Token()
+	var ae *AuthError
+	require.ErrorAs(t, err, &ae)
+	require.Equal(t, ProblemUnreachable, ae.Problem)
+	require.True(t, ae.Temporary())
+	require.Equal(t, strings.TrimPrefix(srv.URL, "http://")+" did not answer within 50ms (WithTokenTimeout)", ae.Description)
+}
+
+func TestTokenTimeoutChoice(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, DefaultTokenTimeout, tokenTimeout(0, nil))
+	require.Equal(t, DefaultTokenTimeout, tokenTimeout(0, &http.Client{}))
+	require.Equal(t, 5*time.Second, tokenTimeout(0, &http.Client{Timeout: 5 * time.Second}), "the caller's client keeps its own")
+	require.Equal(t, time.Second, tokenTimeout(time.Second, &http.Client{Timeout: 5 * time.Second}), "WithTokenTimeout wins")
+
+	_, err := ClientCredentials(testTenant, testClient, testSecret, WithTokenTimeout(-time.Second)).Token()
+	require.EqualError(t, err, "bc: could not obtain a token from Microsoft Entra: unknown: WithTokenTimeout(-1s): must be positive — "+ProblemUnknown.Fix())
 }

@@ -240,13 +240,18 @@ func tokenError(err error, tokenURL string, sent ...string) error {
 		return ParseTokenError(re.Response.StatusCode, re.Body, sent...)
 	}
 	if why := noEndpoint(err); why != "" {
-		host := tokenURL
-		if u, perr := url.Parse(tokenURL); perr == nil && u.Host != "" {
-			host = u.Host
-		}
-		return &AuthError{Problem: ProblemNoTokenEndpoint, Description: host + " " + why, Err: err}
+		return &AuthError{Problem: ProblemNoTokenEndpoint, Description: hostOf(tokenURL) + " " + why, Err: err}
 	}
 	return &AuthError{Problem: ProblemUnreachable, Err: err}
+}
+
+// hostOf is the host of the token URL, for messages; the URL itself if it
+// has none.
+func hostOf(tokenURL string) string {
+	if u, err := url.Parse(tokenURL); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return tokenURL
 }
 
 // noEndpoint says why no token endpoint answers when trying again cannot

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -13,24 +12,13 @@ import (
 
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/internal/realbc"
+	"github.com/bcsdk/bc/internal/testhttp"
 	"github.com/bcsdk/bc/odata"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
 
 const batchPath = apiPrefix + "/$batch"
-
-// keep records requests like handle, and leaves the body for next to read.
-func (rc *recorder) keep(next http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		rc.mu.Lock()
-		rc.reqs = append(rc.reqs, recorded{r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header.Clone(), string(body)})
-		rc.mu.Unlock()
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		next(w, r)
-	}
-}
 
 // answerAll answers every operation of a batch request with the status and
 // body that answer gives for it; a status of 0 ends the answer there, as BC
@@ -60,8 +48,8 @@ func answerAll(t *testing.T, answer func(req batchRequest) (int, string)) func(h
 func TestBatchSendsBCsJSONFormat(t *testing.T) {
 	t.Parallel()
 	c, mux, _ := setup(t)
-	var rc recorder
-	mux.Handle(batchPath, rc.keep(answerAll(t, func(req batchRequest) (int, string) {
+	var rc testhttp.Recorder
+	mux.Handle(batchPath, rc.Handle(answerAll(t, func(req batchRequest) (int, string) {
 		if req.Method == http.MethodDelete || strings.Contains(req.URL, "/Microsoft.NAV.") {
 			return 204, ""
 		}
@@ -85,19 +73,19 @@ func TestBatchSendsBCsJSONFormat(t *testing.T) {
 	err := b.Send(t.Context())
 	require.ErrorContains(t, err, "operation 8")
 	require.ErrorContains(t, err, "not on the batch's route api/v2.0")
-	require.Empty(t, rc.reqs, "a batch with an operation that cannot be built sends nothing")
+	require.Empty(t, rc.All(), "a batch with an operation that cannot be built sends nothing")
 
 	b = c.StandardAPI().Batch()
 	queue(b)
 	require.NoError(t, b.Send(t.Context()))
 
-	got := rc.last(t)
-	require.Equal(t, http.MethodPost, got.method)
-	require.Equal(t, batchPath, got.path)
-	require.Equal(t, "application/json", got.header.Get("Content-Type"))
-	require.Equal(t, "application/json", got.header.Get("Accept"))
-	require.Empty(t, got.header.Get("Isolation"))
-	require.Empty(t, got.header.Get("Prefer"))
+	got := rc.Last(t)
+	require.Equal(t, http.MethodPost, got.Method)
+	require.Equal(t, batchPath, got.Path)
+	require.Equal(t, "application/json", got.Header.Get("Content-Type"))
+	require.Equal(t, "application/json", got.Header.Get("Accept"))
+	require.Empty(t, got.Header.Get("Isolation"))
+	require.Empty(t, got.Header.Get("Prefer"))
 	co := "companies(" + testCompany + ")/salesInvoices"
 	want := `{"requests":[` +
 		`{"id":"1","method":"POST","url":"` + co + `","headers":{"Content-Type":"application/json"},"body":{"customerId":"33c285a5-f12b-f011-9a4a-7c1e5275406f","invoiceDate":"2025-05-08","salesInvoiceLines":[{"description":"Piasta przednia","quantity":2.5}]}},` +
@@ -108,7 +96,7 @@ func TestBatchSendsBCsJSONFormat(t *testing.T) {
 		`{"id":"6","method":"GET","url":"` + co + `?$filter=number%20eq%20'S-INV%201''0'&$select=id,number","headers":{"Prefer":"odata.maxpagesize=50"}},` +
 		`{"id":"7","method":"POST","url":"` + co + `(` + invoiceID + `)/Microsoft.NAV.post"}` +
 		`]}`
-	require.Equal(t, want, got.body)
+	require.Equal(t, want, got.Body)
 }
 
 func TestBatchRefusesWhatBCWouldRefuse(t *testing.T) {
@@ -145,8 +133,8 @@ func TestBatchRefusesWhatBCWouldRefuse(t *testing.T) {
 func TestBatchChunksAt100AndNumbersOperationsAcrossRequests(t *testing.T) {
 	t.Parallel()
 	c, mux, _ := setup(t)
-	var rc recorder
-	mux.Handle(batchPath, rc.keep(answerAll(t, func(req batchRequest) (int, string) {
+	var rc testhttp.Recorder
+	mux.Handle(batchPath, rc.Handle(answerAll(t, func(req batchRequest) (int, string) {
 		return 201, `{"id":"` + invoiceID + `","number":"N` + req.ID + `"}`
 	})))
 	b := c.StandardAPI().Batch()
@@ -155,13 +143,13 @@ func TestBatchChunksAt100AndNumbersOperationsAcrossRequests(t *testing.T) {
 		ops = append(ops, invoices(c).In(b).Create(testInvoice{InvoiceDate: fmt.Sprintf("2025-01-%02d", i%28+1)}))
 	}
 	require.NoError(t, b.Send(t.Context(), ContinueOnError()))
-	require.Len(t, rc.reqs, 3)
+	require.Len(t, rc.All(), 3)
 	for i, n := range []int{100, 100, 50} {
 		var in struct{ Requests []batchRequest }
-		require.NoError(t, json.Unmarshal([]byte(rc.reqs[i].body), &in))
+		require.NoError(t, json.Unmarshal([]byte(rc.All()[i].Body), &in))
 		require.Len(t, in.Requests, n)
 		require.Equal(t, fmt.Sprint(i*100+1), in.Requests[0].ID)
-		require.Equal(t, "odata.continue-on-error", rc.reqs[i].header.Get("Prefer"))
+		require.Equal(t, "odata.continue-on-error", rc.All()[i].Header.Get("Prefer"))
 	}
 	for i, op := range ops {
 		v, err := op.Result()
@@ -169,13 +157,13 @@ func TestBatchChunksAt100AndNumbersOperationsAcrossRequests(t *testing.T) {
 		require.Equal(t, fmt.Sprintf("N%d", i+1), v.Number)
 	}
 
-	rc.reqs = nil
+	rc.Reset()
 	b = c.StandardAPI().Batch()
 	for range 30 {
 		invoices(c).In(b).Create(testInvoice{InvoiceDate: "2025-01-01"})
 	}
 	require.NoError(t, b.Send(t.Context(), BatchSize(10)))
-	require.Len(t, rc.reqs, 3)
+	require.Len(t, rc.All(), 3)
 }
 
 func TestBatchMapsEachAnswerToItsOperation(t *testing.T) {
@@ -239,8 +227,8 @@ func TestBatchMapsEachAnswerToItsOperation(t *testing.T) {
 func TestBatchStopsAtTheFirstFailureByDefault(t *testing.T) {
 	t.Parallel()
 	c, mux, _ := setup(t)
-	var rc recorder
-	mux.Handle(batchPath, rc.keep(answerAll(t, func(req batchRequest) (int, string) {
+	var rc testhttp.Recorder
+	mux.Handle(batchPath, rc.Handle(answerAll(t, func(req batchRequest) (int, string) {
 		switch req.ID {
 		case "2":
 			return 409, bcError("Request_EntityChanged", "Another user has already changed the record.")
@@ -259,7 +247,7 @@ func TestBatchStopsAtTheFirstFailureByDefault(t *testing.T) {
 	require.ErrorAs(t, err, &be)
 	require.Equal(t, 1, be.Failed)
 	require.Equal(t, 148, be.NotExecuted)
-	require.Len(t, rc.reqs, 1, "the second request is not sent after BC stopped")
+	require.Len(t, rc.All(), 1, "the second request is not sent after BC stopped")
 	require.NoError(t, ops[0].Err())
 	require.ErrorIs(t, ops[1].Err(), ErrConflict)
 	require.ErrorIs(t, ops[2].Err(), ErrNotExecuted)
@@ -272,8 +260,8 @@ func TestBatchStopsAtTheFirstFailureByDefault(t *testing.T) {
 func TestBatchAtomicFailureMarksTheRestRolledBack(t *testing.T) {
 	t.Parallel()
 	c, mux, _ := setup(t)
-	var rc recorder
-	mux.Handle(batchPath, rc.keep(answerAll(t, func(req batchRequest) (int, string) {
+	var rc testhttp.Recorder
+	mux.Handle(batchPath, rc.Handle(answerAll(t, func(req batchRequest) (int, string) {
 		if req.ID == "2" {
 			return 400, bcError("Application_DialogException", "A customerNumber or a customerID must be provided.")
 		}
@@ -287,7 +275,7 @@ func TestBatchAtomicFailureMarksTheRestRolledBack(t *testing.T) {
 	second := invoices(c).In(b).Create(testInvoice{InvoiceDate: "2025-05-09"})
 	third := invoices(c).In(b).Create(testInvoice{InvoiceDate: "2025-05-10"})
 	err := b.Send(t.Context(), Atomic())
-	require.Equal(t, "snapshot", rc.last(t).header.Get("Isolation"))
+	require.Equal(t, "snapshot", rc.Last(t).Header.Get("Isolation"))
 	require.ErrorIs(t, err, ErrRolledBack)
 	require.ErrorContains(t, err, "1 of 3 operations failed, 1 rolled back, 1 not executed")
 	v, err := first.Result()
@@ -345,8 +333,8 @@ func TestBatchDecodesBCsRealAnswer(t *testing.T) {
 	// The client numbers its operations; BC echoes whatever ids it was sent.
 	real = bytes.Replace(real, []byte(`"id": "r1"`), []byte(`"id": "1"`), 1)
 	real = bytes.Replace(real, []byte(`"id": "r2"`), []byte(`"id": "2"`), 1)
-	var rc recorder
-	mux.Handle(batchPath, rc.handle(func(w http.ResponseWriter, r *http.Request) { writeRaw(w, 200, string(real)) }))
+	var rc testhttp.Recorder
+	mux.Handle(batchPath, rc.Handle(func(w http.ResponseWriter, r *http.Request) { writeRaw(w, 200, string(real)) }))
 
 	b := c.StandardAPI().Batch()
 	lines := Set[entities.SalesOrderLine](Set[entities.SalesOrder](c.Company(company), "salesOrders").Entity(order), "salesOrderLines")
@@ -356,7 +344,7 @@ func TestBatchDecodesBCsRealAnswer(t *testing.T) {
 	require.Equal(t, `{"requests":[`+
 		`{"id":"1","method":"POST","url":"companies(`+company+`)/salesOrders(`+order+`)/salesOrderLines","headers":{"Content-Type":"application/json"},"body":{"lineType":"Item","lineObjectNumber":"1150","quantity":2}},`+
 		`{"id":"2","method":"POST","url":"companies(`+company+`)/salesOrders(`+order+`)/salesOrderLines","headers":{"Content-Type":"application/json"},"body":{"lineType":"Item","lineObjectNumber":"1160","quantity":5}}]}`,
-		rc.last(t).body)
+		rc.Last(t).Body)
 
 	first, err := hub.Result()
 	require.NoError(t, err)

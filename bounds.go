@@ -42,10 +42,11 @@ type tooLargeError struct{ msg string }
 func (e *tooLargeError) Error() string        { return e.msg }
 func (e *tooLargeError) Is(target error) bool { return target == ErrTooLarge }
 
-// WithMaxValueSize sets the largest JSON value of a page the client accepts
-// (default DefaultMaxValueSize): each entity, and each other property of the
-// page. Media downloads (Media.Open, Media.Download) are streams, not JSON,
-// and are not bounded.
+// WithMaxValueSize sets the largest JSON value the client accepts (default
+// DefaultMaxValueSize): each entity and each other property of a page, and
+// the entity a single-entity call answers with (Get, Create, Update, Patch).
+// Media downloads (Media.Open, Media.Download) are streams, not JSON, and are
+// not bounded.
 func WithMaxValueSize(n int) Option {
 	return func(c *clientConfig) error {
 		if n < 1 {
@@ -148,10 +149,12 @@ func (g *gunzipBody) Read(p []byte) (int, error) {
 }
 
 // limitedBody reads at most max bytes of r and fails, rather than stopping
-// short, when r holds more.
+// short, when r holds more. refuse, if set, words the failure; by default it
+// names WithMaxResponseSize.
 type limitedBody struct {
 	r         io.Reader
 	left, max int64
+	refuse    func() error
 }
 
 func (b *limitedBody) Read(p []byte) (int, error) {
@@ -171,7 +174,30 @@ func (b *limitedBody) Read(p []byte) (int, error) {
 }
 
 func (b *limitedBody) tooLarge() error {
+	if b.refuse != nil {
+		return b.refuse()
+	}
 	return &tooLargeError{fmt.Sprintf("bc: refusing the response: its body is larger than %s after decompression, the bound set by WithMaxResponseSize", byteSize(b.max))}
+}
+
+// entityEnvelope is the room a single-entity answer gets beyond the entity's
+// own bound for what surrounds it: @odata.context and @odata.etag.
+const entityEnvelope = 4 << 10
+
+// entityHandler is decodeInto for an answer that is one entity: its body is
+// one JSON value, bounded like a value of a page (WithMaxValueSize, plus the
+// envelope), so that the single-entity calls cannot be made to read more than
+// a listing would accept.
+func (c *Client) entityHandler(v any) func(*http.Response) error {
+	decode := decodeInto(v)
+	limit := int64(c.maxValueSize) + entityEnvelope
+	refuse := func() error {
+		return &tooLargeError{fmt.Sprintf("bc: refusing the entity: it is larger than %s, the bound set by WithMaxValueSize", byteSize(int64(c.maxValueSize)))}
+	}
+	return func(resp *http.Response) error {
+		resp.Body = io.NopCloser(&limitedBody{r: resp.Body, left: limit, max: limit, refuse: refuse})
+		return decode(resp)
+	}
 }
 
 // byteSize writes n in MiB or KiB when it is a whole number of them.

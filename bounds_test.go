@@ -351,3 +351,43 @@ func TestBoundOptionsRefuseNonPositiveSizes(t *testing.T) {
 	_, err = NewClient(testTenant, "Production", WithoutAuth(), WithMaxResponseSize(-1))
 	require.EqualError(t, err, "bc: WithMaxResponseSize(-1): must be at least 1")
 }
+
+// TestValueBoundCoversEntities reads one entity through Get, Create and
+// Update: an entity past WithMaxValueSize (and the room for its envelope) is
+// refused with the bound's name, once, without a retry; one within it reads.
+func TestValueBoundCoversEntities(t *testing.T) {
+	t.Parallel()
+	const id, small = "00000000-0000-0000-0000-000000000001", "00000000-0000-0000-0000-000000000002"
+	entity := func(name string) string {
+		return `{"@odata.etag":"W/\"1\"","id":"` + id + `","displayName":"` + name + `"}`
+	}
+	big := strings.Repeat("x", 1024+entityEnvelope)
+	c, mux, _ := setup(t, WithMaxValueSize(1024))
+	var requests atomic.Int32
+	serve := func(w http.ResponseWriter, r *http.Request) {
+		requests.Add(1)
+		writeRaw(w, 200, entity(big))
+	}
+	mux.HandleFunc("GET "+customersPath+"("+id+")", serve)
+	mux.HandleFunc("GET "+customersPath+"("+small+")", func(w http.ResponseWriter, r *http.Request) {
+		writeRaw(w, 200, strings.Replace(entity(strings.Repeat("y", 1000)), id, small, 1))
+	})
+	mux.HandleFunc("POST "+customersPath, serve)
+	mux.HandleFunc("PATCH "+customersPath+"("+id+")", serve)
+	set := Set[testCustomer](c.Company(testCompany), "customers")
+	const refused = "bc: refusing the entity: it is larger than 1 KiB, the bound set by WithMaxValueSize"
+
+	_, err := set.Get(t.Context(), id, nil)
+	require.EqualError(t, err, refused)
+	require.ErrorIs(t, err, ErrTooLarge)
+	_, err = set.Create(t.Context(), testCustomer{DisplayName: "Adatum"})
+	require.EqualError(t, err, refused)
+	_, err = set.Patch(t.Context(), id, `W/"1"`, map[string]any{"displayName": "Adatum"})
+	require.EqualError(t, err, refused)
+	require.Equal(t, int32(3), requests.Load(), "each refused once, not retried")
+
+	// A 1,000-byte name in a 1 KiB bound: the envelope's room lets it through.
+	got, err := set.Get(t.Context(), small, nil)
+	require.NoError(t, err)
+	require.Equal(t, strings.Repeat("y", 1000), got.DisplayName)
+}

@@ -103,7 +103,7 @@ func checkGoBlocks(t *testing.T, doc string, regions map[string]string, used map
 func readmeRegions(t *testing.T) map[string]string {
 	t.Helper()
 	var files []string
-	for _, pattern := range []string{"readme_*_test.go", "bcsync/example_test.go", "bcsync/*/*/example_test.go"} {
+	for _, pattern := range []string{"readme_*_test.go", "bcsync/example_test.go", "bcsync/*/example_test.go", "bcsync/*/*/example_test.go"} {
 		matches, err := filepath.Glob(pattern)
 		require.NoError(t, err)
 		files = append(files, matches...)

@@ -108,7 +108,7 @@ func (s *EntitySet[T]) Get(ctx context.Context, id string, q *odata.Query, opts 
 	if err != nil {
 		return out, err
 	}
-	_, err = s.Client().send(ctx, r, decodeInto(&out))
+	_, err = s.Client().send(ctx, r, s.Client().entityHandler(&out))
 	return out, err
 }
 
@@ -130,7 +130,7 @@ func (s *EntitySet[T]) Create(ctx context.Context, v T, opts ...RequestOption) (
 	if err != nil {
 		return out, err
 	}
-	_, err = s.Client().send(ctx, r, decodeInto(&out))
+	_, err = s.Client().send(ctx, r, s.Client().entityHandler(&out))
 	return out, err
 }
 
@@ -186,7 +186,7 @@ func (s *EntitySet[T]) patch(ctx context.Context, id, etag string, body []byte, 
 	if r.header.Get("If-Match") == "" {
 		return out, errors.New("bc: BC requires If-Match on updates: pass the entity's @odata.etag, or IfMatchAny() to overwrite regardless")
 	}
-	_, err = s.Client().send(ctx, r, decodeInto(&out))
+	_, err = s.Client().send(ctx, r, s.Client().entityHandler(&out))
 	return out, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"time"
 )
 
 // ValidateTokenURL accepts an absolute https token endpoint URL, or plain
@@ -31,6 +32,18 @@ func tokenHTTPClient(hc *http.Client) *http.Client {
 	}
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &c
+}
+
+// tokenTimeout is the bound of one token request: WithTokenTimeout's, else
+// the caller's client's own Timeout, else DefaultTokenTimeout.
+func tokenTimeout(option time.Duration, hc *http.Client) time.Duration {
+	switch {
+	case option > 0:
+		return option
+	case hc != nil && hc.Timeout > 0:
+		return hc.Timeout
+	}
+	return DefaultTokenTimeout
 }
 
 func redirect(status int) bool { return status >= 300 && status < 400 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/internal/realbc"
+	"github.com/bcsdk/bc/internal/testhttp"
 	"github.com/bcsdk/bc/odata"
 )
 
@@ -60,15 +61,15 @@ func TestEveryWritePathSendsDecimalsAsNumbers(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			c, mux, _ := setup(t)
-			var rc recorder
-			mux.Handle(apiPrefix+"/companies("+testCompany+")/items("+itemID+")", rc.handle(func(w http.ResponseWriter, r *http.Request) {
+			var rc testhttp.Recorder
+			mux.Handle(apiPrefix+"/companies("+testCompany+")/items("+itemID+")", rc.Handle(func(w http.ResponseWriter, r *http.Request) {
 				writeRaw(w, 200, `{"id":"`+itemID+`"}`)
 			}))
-			mux.Handle(apiPrefix+"/companies("+testCompany+")/items("+itemID+")/Microsoft.NAV.adjust", rc.handle(func(w http.ResponseWriter, r *http.Request) {
+			mux.Handle(apiPrefix+"/companies("+testCompany+")/items("+itemID+")/Microsoft.NAV.adjust", rc.Handle(func(w http.ResponseWriter, r *http.Request) {
 				w.WriteHeader(204)
 			}))
 			require.NoError(t, tt.send(c))
-			require.Equal(t, tt.want, rc.last(t).body)
+			require.Equal(t, tt.want, rc.Last(t).Body)
 		})
 	}
 }
@@ -76,8 +77,8 @@ func TestEveryWritePathSendsDecimalsAsNumbers(t *testing.T) {
 func TestBatchPatchAndActionSendDecimalsAsNumbers(t *testing.T) {
 	t.Parallel()
 	c, mux, _ := setup(t)
-	var rc recorder
-	mux.Handle(batchPath, rc.keep(answerAll(t, func(batchRequest) (int, string) { return 204, "" })))
+	var rc testhttp.Recorder
+	mux.Handle(batchPath, rc.Handle(answerAll(t, func(batchRequest) (int, string) { return 204, "" })))
 	items := Set[entities.Item](c.StandardAPI().Company(testCompany), "items")
 	b := c.StandardAPI().Batch()
 	items.In(b).Patch(itemID, "*", map[string]any{"unitPrice": decimal.RequireFromString("12.50")})
@@ -90,7 +91,7 @@ func TestBatchPatchAndActionSendDecimalsAsNumbers(t *testing.T) {
 			Body json.RawMessage `json:"body"`
 		} `json:"requests"`
 	}
-	require.NoError(t, json.Unmarshal([]byte(rc.last(t).body), &sent))
+	require.NoError(t, json.Unmarshal([]byte(rc.Last(t).Body), &sent))
 	var bodies []string
 	for _, r := range sent.Requests {
 		bodies = append(bodies, string(r.Body))
@@ -100,9 +101,9 @@ func TestBatchPatchAndActionSendDecimalsAsNumbers(t *testing.T) {
 
 // customerServer answers GET with BC's real customer and PATCH with the
 // same entity, recording what was sent.
-func customerServer(t *testing.T, rc *recorder, get string) *Client {
+func customerServer(t *testing.T, rc *testhttp.Recorder, get string) *Client {
 	c, mux, _ := setup(t)
-	mux.Handle(apiPrefix+"/companies("+testCompany+")/customers(34f03eee-2a32-f011-9a4a-7ced8d0ee6e7)", rc.handle(func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle(apiPrefix+"/companies("+testCompany+")/customers(34f03eee-2a32-f011-9a4a-7ced8d0ee6e7)", rc.Handle(func(w http.ResponseWriter, r *http.Request) {
 		writeRaw(w, 200, get)
 	}))
 	return c
@@ -114,7 +115,7 @@ func customerServer(t *testing.T, rc *recorder, get string) *Client {
 // writable properties nor, after a $select read, blanks for the ones not read.
 func TestUpdateSendsOnlyWhatChangedSinceTheRead(t *testing.T) {
 	t.Parallel()
-	var rc recorder
+	var rc testhttp.Recorder
 	c := customerServer(t, &rc, string(realbc.Read(t, "bc-v26-customer.json")))
 	customers := Set[entities.Customer](c.StandardAPI().Company(testCompany), "customers")
 	cust, err := customers.Get(t.Context(), "34f03eee-2a32-f011-9a4a-7ced8d0ee6e7", nil)
@@ -123,18 +124,18 @@ func TestUpdateSendsOnlyWhatChangedSinceTheRead(t *testing.T) {
 	cust.Email = "info@cohowinery.com"
 	_, err = customers.Update(t.Context(), cust)
 	require.NoError(t, err)
-	got := rc.last(t)
-	require.Equal(t, http.MethodPatch, got.method)
-	require.Equal(t, `W/"JzE5OzY3MjczMjkxODU0MzQ2NTQ2MTcxOzAwOyc="`, got.header.Get("If-Match"))
-	require.Equal(t, `{"displayName":"Coho Winery","email":"info@cohowinery.com"}`, got.body)
+	got := rc.Last(t)
+	require.Equal(t, http.MethodPatch, got.Method)
+	require.Equal(t, `W/"JzE5OzY3MjczMjkxODU0MzQ2NTQ2MTcxOzAwOyc="`, got.Header.Get("If-Match"))
+	require.Equal(t, `{"displayName":"Coho Winery","email":"info@cohowinery.com"}`, got.Body)
 
 	cust.CreditLimit = decimal.RequireFromString("2000.00") // read as 2000: no change
 	cust.Email = ""                                         // cleared: a change
 	_, err = customers.Update(t.Context(), cust)
 	require.NoError(t, err)
-	require.Equal(t, `{"displayName":"Coho Winery","email":""}`, rc.last(t).body)
+	require.Equal(t, `{"displayName":"Coho Winery","email":""}`, rc.Last(t).Body)
 
-	var sel recorder
+	var sel testhttp.Recorder
 	c = customerServer(t, &sel, `{"@odata.etag":"W/\"1\"","id":"34f03eee-2a32-f011-9a4a-7ced8d0ee6e7","displayName":"Test Customer"}`)
 	customers = Set[entities.Customer](c.StandardAPI().Company(testCompany), "customers")
 	cust, err = customers.Get(t.Context(), "34f03eee-2a32-f011-9a4a-7ced8d0ee6e7", odata.New().Select("id", "displayName"))
@@ -142,7 +143,7 @@ func TestUpdateSendsOnlyWhatChangedSinceTheRead(t *testing.T) {
 	cust.DisplayName = "Coho Winery"
 	_, err = customers.Update(t.Context(), cust)
 	require.NoError(t, err)
-	require.Equal(t, `{"displayName":"Coho Winery"}`, sel.last(t).body)
+	require.Equal(t, `{"displayName":"Coho Winery"}`, sel.Last(t).Body)
 }
 
 func TestPatchOfAModelSendsNoReadOnlyOrEmptyProperty(t *testing.T) {
@@ -187,31 +188,31 @@ func TestExtraPropertiesAreKeptAndSent(t *testing.T) {
 func TestMediaIsNeverDroppedOnCreate(t *testing.T) {
 	t.Parallel()
 	c, mux, _ := setup(t)
-	var rc recorder
+	var rc testhttp.Recorder
 	const attID = "6e9a1f0c-5d2b-f011-9a4a-7ced8d0ee6e7"
 	set := apiPrefix + "/companies(" + testCompany + ")/documentAttachments"
 	entity := `{"@odata.etag":"W/\"1\"","id":"` + attID + `","fileName":"invoice.pdf"}`
-	mux.Handle(set, rc.handle(func(w http.ResponseWriter, r *http.Request) { writeRaw(w, 201, entity) }))
-	mux.Handle(set+"("+attID+")", rc.handle(func(w http.ResponseWriter, r *http.Request) { writeRaw(w, 200, entity) }))
-	mux.Handle(set+"("+attID+")/attachmentContent", rc.handle(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) }))
+	mux.Handle(set, rc.Handle(func(w http.ResponseWriter, r *http.Request) { writeRaw(w, 201, entity) }))
+	mux.Handle(set+"("+attID+")", rc.Handle(func(w http.ResponseWriter, r *http.Request) { writeRaw(w, 200, entity) }))
+	mux.Handle(set+"("+attID+")/attachmentContent", rc.Handle(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) }))
 	atts := Set[entities.DocumentAttachment](c.StandardAPI().Company(testCompany), "documentAttachments")
 
 	att := entities.DocumentAttachment{FileName: "invoice.pdf", ParentType: entities.AttachmentEntityBufferDocumentTypePurchaseInvoice, ParentID: itemID}
 	got, err := atts.CreateWithMedia(t.Context(), att, "attachmentContent", strings.NewReader("%PDF-1.7"), "application/pdf")
 	require.NoError(t, err)
 	require.Equal(t, attID, got.ID)
-	require.Len(t, rc.reqs, 3)
-	require.Equal(t, []string{http.MethodPost, http.MethodPatch, http.MethodGet}, []string{rc.reqs[0].method, rc.reqs[1].method, rc.reqs[2].method})
-	require.Equal(t, `{"fileName":"invoice.pdf","parentType":"Purchase_x0020_Invoice","parentId":"`+itemID+`"}`, rc.reqs[0].body)
-	require.Equal(t, set+"("+attID+")/attachmentContent", rc.reqs[1].path)
-	require.Equal(t, "%PDF-1.7", rc.reqs[1].body)
-	require.Equal(t, "*", rc.reqs[1].header.Get("If-Match"))
-	require.Equal(t, "application/pdf", rc.reqs[1].header.Get("Content-Type"))
+	require.Len(t, rc.All(), 3)
+	require.Equal(t, []string{http.MethodPost, http.MethodPatch, http.MethodGet}, []string{rc.All()[0].Method, rc.All()[1].Method, rc.All()[2].Method})
+	require.Equal(t, `{"fileName":"invoice.pdf","parentType":"Purchase_x0020_Invoice","parentId":"`+itemID+`"}`, rc.All()[0].Body)
+	require.Equal(t, set+"("+attID+")/attachmentContent", rc.All()[1].Path)
+	require.Equal(t, "%PDF-1.7", rc.All()[1].Body)
+	require.Equal(t, "*", rc.All()[1].Header.Get("If-Match"))
+	require.Equal(t, "application/pdf", rc.All()[1].Header.Get("Content-Type"))
 
 	att.Extra = map[string]json.RawMessage{"attachmentContent": json.RawMessage(`"JVBERi0xLjc="`)}
 	_, err = atts.Create(t.Context(), att)
 	require.EqualError(t, err, `bc: DocumentAttachment.Extra holds the media "attachmentContent": BC takes media content as a stream; upload it with Media(…).Upload or CreateWithMedia`)
-	require.Len(t, rc.reqs, 3, "nothing sent")
+	require.Len(t, rc.All(), 3, "nothing sent")
 }
 
 // TestEnumFilterSendsTheWireName pins the decision recorded in docs/library.md:

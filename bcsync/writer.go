@@ -28,8 +28,7 @@ type writeJob struct {
 // every row waiting is memory the collector scans. Once random keys spread
 // a table's rows over more index pages than a transaction has rows, each
 // row writes a page of its own however large the commit, so a page's worth
-// is enough: 20,000 spent 18% of the sync's CPU in the collector, 5,000
-// about 5%, for the same SQLite time.
+// is enough (the measurements: docs/performance.md, "Why the constants").
 const groupRows = 5000
 
 // writeQueue is how many pages may wait for the writer besides the group

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
 // The bound actions of the Automation API, with BC's refusals and texts
@@ -40,7 +42,7 @@ func (c *reqContext) done() {
 	c.w.WriteHeader(http.StatusNoContent)
 }
 
-func (c *reqContext) val(n *node, name string) string { return n.row.vals[n.t.colIdx[name]] }
+func (c *reqContext) val(n *node, name string) string { return n.row.Vals[n.t.ColIdx[name]] }
 
 // extensionAction installs (install true) or uninstalls an extension;
 // BC refuses when it is already in that state.
@@ -61,7 +63,7 @@ func unpublishExtension(c *reqContext, n *node) bool {
 		c.fail(dialog(fmt.Sprintf("The extension %s cannot be unpublished because it is installed.", c.val(n, "displayName"))))
 		return true
 	}
-	n.t.remove(n.row)
+	n.t.Remove(n.row)
 	c.done()
 	return true
 }
@@ -90,7 +92,7 @@ func uploadExtension(c *reqContext, n *node) bool {
 		c.fail(badRequest("Application_EvaluateException", "'"+mode+"' is not an option. The existing options are: "+strings.Join(syncModes, ",")))
 		return true
 	}
-	blobKey := n.t.set.Name + "(" + n.row.vals[n.t.key] + ")/extensionContent"
+	blobKey := n.t.Set.Name + "(" + n.row.Vals[n.t.Key] + ")/extensionContent"
 	store := n.co.media
 	store.mu.Lock()
 	content := store.blobs[blobKey].data
@@ -113,13 +115,13 @@ func uploadExtension(c *reqContext, n *node) bool {
 		c.fail(&apiError{status: http.StatusInternalServerError, code: "Internal_ServerError", message: err.Error()})
 		return true
 	}
-	n.t.remove(n.row)
+	n.t.Remove(n.row)
 	final := map[string]string{"status": "Completed"}
 	valid := bytes.HasPrefix(content, []byte("NAVX"))
 	if !valid {
 		final["status"] = "Failed"
 	}
-	st.schedule(&operation{t: statuses, key: op.vals[statuses.key], steps: []map[string]string{{}, {}, final},
+	st.schedule(&operation{t: statuses, key: op.Vals[statuses.Key], steps: []map[string]string{{}, {}, final},
 		done: func() {
 			if valid {
 				st.installUploaded(exts, app)
@@ -131,7 +133,7 @@ func uploadExtension(c *reqContext, n *node) bool {
 
 // installUploaded publishes and installs a deployed per-tenant extension,
 // replacing an earlier version of the same app.
-func (st *automationState) installUploaded(exts *table, app map[string]string) {
+func (st *automationState) installUploaded(exts *table.Table, app map[string]string) {
 	v := [4]int{1}
 	for i, part := range strings.SplitN(app["Version"], ".", 4) {
 		v[i], _ = strconv.Atoi(part)
@@ -142,9 +144,9 @@ func (st *automationState) installUploaded(exts *table, app map[string]string) {
 	}
 	if id := app["Id"]; isGUID(id) {
 		values["id"] = id
-		for _, r := range exts.rowsWhere("id", id) {
-			if cur, ok := exts.lookup("", r.vals[exts.key]); ok {
-				exts.remove(cur)
+		for _, r := range exts.RowsWhere("id", id) {
+			if cur, ok := exts.Lookup("", r.Vals[exts.Key]); ok {
+				exts.Remove(cur)
 			}
 		}
 	}
@@ -184,7 +186,7 @@ func importPackage(c *reqContext, n *node) bool {
 	if !bytes.HasPrefix(content, []byte{0x1f, 0x8b}) && !bytes.HasPrefix(bytes.TrimSpace(content), []byte("<")) {
 		final = map[string]string{"importStatus": "Error", "importError": "The file is not a valid RapidStart package."}
 	}
-	st.schedule(&operation{t: n.t, key: r.vals[n.t.key], steps: []map[string]string{{"importStatus": "InProgress"}, final}})
+	st.schedule(&operation{t: n.t, key: r.Vals[n.t.Key], steps: []map[string]string{{"importStatus": "InProgress"}, final}})
 	c.done()
 	return true
 }
@@ -202,7 +204,7 @@ func applyPackage(c *reqContext, n *node) bool {
 	}
 	st := c.srv.automation
 	r := st.update(n.t, n.row, map[string]string{"applyStatus": "Scheduled", "applyError": ""})
-	st.schedule(&operation{t: n.t, key: r.vals[n.t.key], steps: []map[string]string{{"applyStatus": "InProgress"}, {"applyStatus": "Completed"}}})
+	st.schedule(&operation{t: n.t, key: r.Vals[n.t.Key], steps: []map[string]string{{"applyStatus": "InProgress"}, {"applyStatus": "Completed"}}})
 	c.done()
 	return true
 }

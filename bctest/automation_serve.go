@@ -5,6 +5,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
 // The Automation API on the fake: registered on every server, its
@@ -44,21 +46,21 @@ type automationState struct {
 	srv *Server
 
 	mu      sync.Mutex
-	shared  map[string]*table // tenant-wide set → its one table
+	shared  map[string]*table.Table // tenant-wide set → its one table
 	pending []*operation
 }
 
 // operation is background work: the values a row takes at each later
 // step, one step per GET on the route.
 type operation struct {
-	t     *table
+	t     *table.Table
 	key   string
 	steps []map[string]string
 	done  func() // runs after the last step
 }
 
 func newAutomationState(s *Server) *automationState {
-	return &automationState{srv: s, shared: map[string]*table{}}
+	return &automationState{srv: s, shared: map[string]*table.Table{}}
 }
 
 // share makes every company use the one table of each tenant-wide set.
@@ -84,7 +86,7 @@ func (st *automationState) share() {
 }
 
 // table returns a tenant-wide table, or nil when no company exists yet.
-func (st *automationState) table(set string) *table {
+func (st *automationState) table(set string) *table.Table {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	return st.shared[set]
@@ -117,7 +119,7 @@ func (st *automationState) advance() {
 	st.mu.Unlock()
 	for _, d := range steps {
 		if len(d.step) > 0 {
-			if r, ok := d.op.t.lookup("", d.op.key); ok {
+			if r, ok := d.op.t.Lookup("", d.op.key); ok {
 				st.update(d.op.t, r, d.step)
 			}
 		}
@@ -128,26 +130,26 @@ func (st *automationState) advance() {
 }
 
 // update writes values onto a row as a new version.
-func (st *automationState) update(t *table, r *row, values map[string]string) *row {
+func (st *automationState) update(t *table.Table, r *table.Row, values map[string]string) *table.Row {
 	tn := st.srv.tenant
-	vals := make([]string, len(r.vals))
-	copy(vals, r.vals)
+	vals := make([]string, len(r.Vals))
+	copy(vals, r.Vals)
 	for name, v := range values {
-		if i, ok := t.colIdx[name]; ok {
+		if i, ok := t.ColIdx[name]; ok {
 			vals[i] = v
 		}
 	}
-	return t.replace(r, vals, tn.version.Add(1))
+	return t.Replace(r, vals, tn.version.Add(1))
 }
 
 // insert adds a row to a table from property values.
-func (st *automationState) insert(t *table, values map[string]any) (*row, error) {
+func (st *automationState) insert(t *table.Table, values map[string]any) (*table.Row, error) {
 	tn := st.srv.tenant
 	vals, err := tn.buildRow(t, nil, values)
 	if err != nil {
 		return nil, err
 	}
-	return t.insert(vals, tn.version.Add(1))
+	return t.Insert(vals, tn.version.Add(1))
 }
 
 // syncCompanies makes automationCompanies list exactly the tenant's
@@ -160,26 +162,26 @@ func (st *automationState) syncCompanies() {
 	cos := st.srv.tenant.Companies()
 	seen := map[string]bool{}
 	for _, co := range cos {
-		seen[normKey(co.ID)] = true
-		r, ok := t.lookup("", co.ID)
+		seen[table.FoldKey(co.ID)] = true
+		r, ok := t.Lookup("", co.ID)
 		if !ok {
 			_, _ = st.insert(t, map[string]any{"id": co.ID, "name": co.Name, "displayName": co.DisplayName})
 			continue
 		}
-		if r.vals[t.colIdx["name"]] != co.Name || r.vals[t.colIdx["displayName"]] != co.DisplayName {
+		if r.Vals[t.ColIdx["name"]] != co.Name || r.Vals[t.ColIdx["displayName"]] != co.DisplayName {
 			st.update(t, r, map[string]string{"name": co.Name, "displayName": co.DisplayName})
 		}
 	}
-	t.mu.RLock()
-	var gone []*row
-	for _, r := range t.rows {
-		if !seen[normKey(r.vals[t.key])] {
+	t.Mu.RLock()
+	var gone []*table.Row
+	for _, r := range t.Rows {
+		if !seen[table.FoldKey(r.Vals[t.Key])] {
 			gone = append(gone, r)
 		}
 	}
-	t.mu.RUnlock()
+	t.Mu.RUnlock()
 	for _, r := range gone {
-		t.remove(r)
+		t.Remove(r)
 	}
 }
 
@@ -204,16 +206,16 @@ func (st *automationState) changed(ch Change) {
 		if !ok {
 			return
 		}
-		code := ch.t.colIdx["code"]
+		code := ch.t.ColIdx["code"]
 		switch ch.Kind {
 		case ChangeCreated:
-			_, _ = st.insert(files, map[string]any{"code": ch.new.vals[code]})
+			_, _ = st.insert(files, map[string]any{"code": ch.new.Vals[code]})
 		case ChangeDeleted:
-			if r, ok := files.lookup("", ch.old.vals[code]); ok {
-				files.remove(r)
+			if r, ok := files.Lookup("", ch.old.Vals[code]); ok {
+				files.Remove(r)
 			}
 			co.media.mu.Lock()
-			delete(co.media.blobs, "file("+ch.old.vals[code]+")/content")
+			delete(co.media.blobs, "file("+ch.old.Vals[code]+")/content")
 			co.media.mu.Unlock()
 		}
 	case "userPermissions":
@@ -228,22 +230,22 @@ func (st *automationState) companyChanged(ch Change) {
 	t := ch.t
 	switch ch.Kind {
 	case ChangeCreated:
-		id := ch.new.vals[t.key]
+		id := ch.new.Vals[t.Key]
 		if _, ok := tn.Company(id); ok {
 			return
 		}
-		tn.addCompanyWithID(id, ch.new.vals[t.colIdx["name"]], ch.new.vals[t.colIdx["displayName"]])
+		tn.addCompanyWithID(id, ch.new.Vals[t.ColIdx["name"]], ch.new.Vals[t.ColIdx["displayName"]])
 		st.share()
 	case ChangeUpdated:
-		co, ok := tn.Company(ch.new.vals[t.key])
+		co, ok := tn.Company(ch.new.Vals[t.Key])
 		if !ok {
 			return
 		}
 		tn.mu.Lock()
-		co.Name, co.DisplayName = ch.new.vals[t.colIdx["name"]], ch.new.vals[t.colIdx["displayName"]]
+		co.Name, co.DisplayName = ch.new.Vals[t.ColIdx["name"]], ch.new.Vals[t.ColIdx["displayName"]]
 		tn.mu.Unlock()
 	case ChangeDeleted:
-		tn.RemoveCompany(ch.old.vals[t.key])
+		tn.RemoveCompany(ch.old.Vals[t.Key])
 	}
 }
 
@@ -256,20 +258,20 @@ func (t *Tenant) addCompanyWithID(id, name, displayName string) *Company {
 // fillAssignment completes a new permission set assignment from the
 // permission set, as BC's page does on insert. The row is completed in
 // place, before the POST's answer is written.
-func (st *automationState) fillAssignment(t *table, r *row) {
+func (st *automationState) fillAssignment(t *table.Table, r *table.Row) {
 	sets := st.table("permissionSets")
 	if sets == nil {
 		return
 	}
-	ps, ok := sets.lookup("", r.vals[t.colIdx["roleId"]])
+	ps, ok := sets.Lookup("", r.Vals[t.ColIdx["roleId"]])
 	if !ok {
 		return
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	r.vals[t.colIdx["roleId"]] = ps.vals[sets.key]
-	r.vals[t.colIdx["displayName"]] = ps.vals[sets.colIdx["displayName"]]
-	r.vals[t.colIdx["appId"]] = ps.vals[sets.colIdx["appId"]]
-	r.vals[t.colIdx["extensionName"]] = ps.vals[sets.colIdx["extensionName"]]
-	r.vals[t.colIdx["scope"]] = ps.vals[sets.colIdx["scope"]]
+	t.Mu.Lock()
+	defer t.Mu.Unlock()
+	r.Vals[t.ColIdx["roleId"]] = ps.Vals[sets.Key]
+	r.Vals[t.ColIdx["displayName"]] = ps.Vals[sets.ColIdx["displayName"]]
+	r.Vals[t.ColIdx["appId"]] = ps.Vals[sets.ColIdx["appId"]]
+	r.Vals[t.ColIdx["extensionName"]] = ps.Vals[sets.ColIdx["extensionName"]]
+	r.Vals[t.ColIdx["scope"]] = ps.Vals[sets.ColIdx["scope"]]
 }

@@ -180,7 +180,7 @@ func TestAtomicBatchRollsBackEverything(t *testing.T) {
 	upd := customers.In(b).Update(a, bc.Fields("displayName"))
 	del := customers.In(b).Delete(b2.ID, b2.ETag)
 	created := customers.In(b).Create(entities.Customer{Number: "NEW", DisplayName: "New"})
-	again := customers.In(b).Update(a, bc.Fields("displayName")) // a's ETag is stale now
+	again := customers.In(b).Update(a, bc.Fields("displayName")) // a's table.ETag is stale now
 	after := customers.In(b).Delete(d.ID, d.ETag)
 	err := b.Send(t.Context(), bc.Atomic())
 	require.ErrorIs(t, err, bc.ErrConflict)

@@ -1,8 +1,6 @@
 package bctest
 
 import (
-	"slices"
-	"sort"
 	"sync"
 )
 
@@ -43,28 +41,14 @@ func (u *undoLog) finish(failed bool) {
 		ch := changes[i]
 		switch ch.Kind {
 		case ChangeCreated:
-			ch.t.removeLocked(ch.new)
+			ch.t.RemoveLocked(ch.new)
 		case ChangeUpdated:
-			ch.t.replaceLocked(ch.new, ch.old.vals, ch.old.version)
+			ch.t.ReplaceLocked(ch.new, ch.old.Vals, ch.old.Version)
 		case ChangeDeleted:
-			ch.t.restoreLocked(ch.old)
+			ch.t.RestoreLocked(ch.old)
 		}
 	}
 	if h := u.srv.cfg.hub; h != nil {
 		h.retract(changes)
 	}
-}
-
-// restoreLocked puts a removed row back where it was, without notifying.
-func (t *table) restoreLocked(r *row) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.gen++
-	if r.seq <= 0 && t.virtual != nil {
-		delete(t.vDeleted, int(r.seq+int64(t.virtual.Len())))
-		return
-	}
-	i := sort.Search(len(t.rows), func(i int) bool { return t.rows[i].seq >= r.seq })
-	t.rows = slices.Insert(t.rows, i, r)
-	t.byKey[t.rowKey(r.vals)] = r
 }

@@ -3,10 +3,12 @@ package bctest
 import (
 	"math/rand/v2"
 
-	"github.com/bcsdk/bc/bctest/internal/filter"
 	"slices"
 	"strconv"
 	"sync"
+
+	"github.com/bcsdk/bc/bctest/internal/filter"
+	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
 // churner changes rows of a set while clients page through it, to prove a
@@ -17,7 +19,7 @@ type churner struct {
 
 	mu    sync.Mutex
 	cfg   Churn
-	pages map[*table]int
+	pages map[*table.Table]int
 	rng   *rand.Rand
 	done  ChurnLog
 }
@@ -37,7 +39,7 @@ func (ch *churner) set(c Churn) {
 	ch.mu.Lock()
 	defer ch.mu.Unlock()
 	ch.cfg = c
-	ch.pages = map[*table]int{}
+	ch.pages = map[*table.Table]int{}
 	ch.rng = rand.New(rand.NewPCG(7, 11))
 }
 
@@ -49,11 +51,11 @@ func (s *Server) ChurnDone() ChurnLog {
 }
 
 // afterPage runs after a page of t was served.
-func (ch *churner) afterPage(co *Company, t *table) {
+func (ch *churner) afterPage(co *Company, t *table.Table) {
 	ch.mu.Lock()
 	defer ch.mu.Unlock()
 	c := ch.cfg
-	if c.Every <= 0 || !slices.Contains(c.Sets, t.set.Name) {
+	if c.Every <= 0 || !slices.Contains(c.Sets, t.Set.Name) {
 		return
 	}
 	ch.pages[t]++
@@ -67,91 +69,80 @@ func (ch *churner) afterPage(co *Company, t *table) {
 	}
 	for range c.Updates {
 		if r := ch.pick(t); r != nil {
-			vals := slices.Clone(r.vals)
+			vals := slices.Clone(r.Vals)
 			for _, name := range []string{"description", "displayName", "name"} {
-				if i, ok := t.colIdx[name]; ok {
-					vals[i] = truncateRunes(vals[i]+" (changed)", t.cols[i].prop.MaxLength)
+				if i, ok := t.ColIdx[name]; ok {
+					vals[i] = table.TruncateRunes(vals[i]+" (changed)", t.Cols[i].Prop.MaxLength)
 					break
 				}
 			}
 			touch(ch.tenant, t, vals)
-			t.replace(r, vals, ch.tenant.version.Add(1))
+			t.Replace(r, vals, ch.tenant.version.Add(1))
 			ch.done.Updated++
 		}
 	}
 	for range c.Deletes {
 		if r := ch.pick(t); r != nil {
-			t.remove(r)
+			t.Remove(r)
 			ch.done.Deleted++
 		}
 	}
 }
 
 // pick chooses a random live row.
-func (ch *churner) pick(t *table) *row {
-	n := t.size()
+func (ch *churner) pick(t *table.Table) *table.Row {
+	n := t.Size()
 	if n == 0 {
 		return nil
 	}
 	target := ch.rng.IntN(n)
-	var found *row
-	t.mu.RLock()
+	var found *table.Row
+	t.Mu.RLock()
 	i := 0
-	t.scan(-1<<63, 0, 1<<62, func(r *row) bool {
+	t.Scan(-1<<63, 0, 1<<62, func(r *table.Row) bool {
 		if i == target {
-			found = copyRow(r)
+			found = table.CopyRow(r)
 			return false
 		}
 		i++
 		return true
 	})
-	t.mu.RUnlock()
+	t.Mu.RUnlock()
 	return found
 }
 
 // insertLike inserts a copy of a random row with a new key (and, for
 // ledgers, the next entry number).
-func (ch *churner) insertLike(co *Company, t *table) bool {
+func (ch *churner) insertLike(co *Company, t *table.Table) bool {
 	src := ch.pick(t)
-	if src == nil || t.key < 0 {
+	if src == nil || t.Key < 0 {
 		return false
 	}
-	vals := slices.Clone(src.vals)
-	vals[t.key] = ch.tenant.newGUID()
-	if i, ok := t.colIdx["entryNumber"]; ok {
+	vals := slices.Clone(src.Vals)
+	vals[t.Key] = ch.tenant.newGUID()
+	if i, ok := t.ColIdx["entryNumber"]; ok {
 		vals[i] = strconv.FormatInt(ch.maxInt(t, i)+1, 10)
 	}
-	if i, ok := t.colIdx["number"]; ok && t.cols[i].kind == filter.String {
-		vals[i] = truncateRunes("N"+vals[t.key][:8], t.cols[i].prop.MaxLength)
+	if i, ok := t.ColIdx["number"]; ok && t.Cols[i].Kind == filter.String {
+		vals[i] = table.TruncateRunes("N"+vals[t.Key][:8], t.Cols[i].Prop.MaxLength)
 	}
 	touch(ch.tenant, t, vals)
-	_, err := t.insert(vals, ch.tenant.version.Add(1))
+	_, err := t.Insert(vals, ch.tenant.version.Add(1))
 	return err == nil
 }
 
-func (ch *churner) maxInt(t *table, col int) int64 {
+func (ch *churner) maxInt(t *table.Table, col int) int64 {
 	var m int64
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	if t.virtual != nil && t.virtual.Len() > 0 {
-		v, _ := strconv.ParseInt(t.virtual.Row(t.virtual.Len()-1, make([]string, len(t.cols)))[col], 10, 64)
+	t.Mu.RLock()
+	defer t.Mu.RUnlock()
+	if t.Virtual != nil && t.Virtual.Len() > 0 {
+		v, _ := strconv.ParseInt(t.Virtual.Row(t.Virtual.Len()-1, make([]string, len(t.Cols)))[col], 10, 64)
 		m = v
 	}
-	for _, r := range t.rows {
-		if v, _ := strconv.ParseInt(r.vals[col], 10, 64); v > m {
+	for _, r := range t.Rows {
+		if v, _ := strconv.ParseInt(r.Vals[col], 10, 64); v > m {
 			m = v
 		}
 	}
 	return m
-}
-
-func truncateRunes(s string, n int) string {
-	if n <= 0 {
-		return s
-	}
-	r := []rune(s)
-	if len(r) > n {
-		r = r[:n]
-	}
-	return string(r)
 }

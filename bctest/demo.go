@@ -2,119 +2,76 @@ package bctest
 
 import (
 	"maps"
-	"slices"
-	"strconv"
 	"sync"
-	"time"
+
+	"github.com/bcsdk/bc/bctest/internal/demo"
+	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
-// DemoConfig sizes the deterministic demo tenant. Zero (or negative) counts
-// and a zero StartDate take DefaultDemo's values; a zero Seed is a seed like
-// any other.
-type DemoConfig struct {
-	// Seed makes the data reproducible: the same seed gives the same rows.
-	Seed uint64
-	// Companies is the number of companies. The third always has a name with
-	// a quote and non-ASCII letters (Søren's Café "Nord" ApS).
-	Companies int
-	// GLEntries is the number of G/L entries per company. They are generated
-	// from their index, never held in memory, so millions cost nothing.
-	GLEntries int
-	// NoGLDimensions leaves the G/L entries without dimension set lines
-	// (benchmarks measuring the client's cost per entry).
-	NoGLDimensions bool
-	// Customers, Vendors, Items, Employees and Projects per company.
-	Customers, Vendors, Items, Employees, Projects int
-	// InvoicesPerMonth is the number of sales invoices per month; purchase
-	// invoices are two thirds of it, and orders, quotes and credit memos scale
-	// with it.
-	InvoicesPerMonth int
-	// Months is the length of the period with transactions, starting at
-	// StartDate. Its last day is the demo's "today": the date of the aged
-	// reports and of the newest documents.
-	Months int
-	// StartDate is the first day of the period; fiscal years are calendar
-	// years, and those before the last one are closed.
-	StartDate time.Time
-}
+// DemoConfig sizes the deterministic demo tenant (see WithDemo and
+// NewDemoServer). Zero (or negative) counts and a zero StartDate take
+// DefaultDemo's values; a zero Seed is a seed like any other.
+type DemoConfig = demo.Config
 
 // DefaultDemo is a small tenant that loads in milliseconds: 3 companies with
 // 2,000 G/L entries each and tens to thousands of rows in every other set,
 // from January 2025 to October 2026.
-func DefaultDemo() DemoConfig {
-	return DemoConfig{Seed: 1, Companies: 3, GLEntries: 2000, Customers: 120, Vendors: 60, Items: 80,
-		Employees: 40, Projects: 25, InvoicesPerMonth: 15, Months: 22,
-		StartDate: time.Date(2025, time.January, 1, 0, 0, 0, 0, time.UTC)}
-}
-
-// withDefaults fills the zero fields from DefaultDemo.
-func (c DemoConfig) withDefaults() DemoConfig {
-	d := DefaultDemo()
-	set := func(v *int, def int) {
-		if *v <= 0 {
-			*v = def
-		}
-	}
-	set(&c.Companies, d.Companies)
-	set(&c.GLEntries, d.GLEntries)
-	set(&c.Customers, d.Customers)
-	set(&c.Vendors, d.Vendors)
-	set(&c.Items, d.Items)
-	set(&c.Employees, d.Employees)
-	set(&c.Projects, d.Projects)
-	set(&c.InvoicesPerMonth, d.InvoicesPerMonth)
-	set(&c.Months, d.Months)
-	if c.StartDate.IsZero() {
-		c.StartDate = d.StartDate
-	}
-	y, m, day := c.StartDate.Date()
-	c.StartDate = time.Date(y, m, day, 0, 0, 0, 0, time.UTC)
-	return c
-}
-
-// demoProfileFor is the profile of the i-th company. Names repeat with a
-// number after the first five, since company names must be unique.
-func demoProfileFor(i int) *demoProfile {
-	p := demoProfiles[i%len(demoProfiles)]
-	if n := i / len(demoProfiles); n > 0 {
-		suffix := " " + strconv.Itoa(n+1)
-		p.name = runes(p.name, 30-len(suffix)) + suffix
-		p.display += suffix
-	}
-	return &p
-}
+func DefaultDemo() DemoConfig { return demo.Default() }
 
 // loadDemo fills the tenant with the demo data. Every test server starts
 // with the demo, so the first load of a configuration keeps its rows and
 // later loads copy them.
 func loadDemo(t *Tenant, cfg DemoConfig) {
-	cfg = cfg.withDefaults()
+	cfg = cfg.WithDefaults()
 	if snap, ok := demoCache.Load(cfg); ok {
 		snap.(*demoSnapshot).restore(t)
 		return
 	}
-	demoCache.Store(cfg, snapshotDemo(generateDemo(t, cfg)))
+	demoCache.Store(cfg, generateDemo(t, cfg))
 }
 
 // generateDemo fills the tenant with newly generated demo data. Companies are
 // filled in parallel; each has its own random sources and row versions, so
 // the result does not depend on scheduling.
-func generateDemo(t *Tenant, cfg DemoConfig) []*demoGen {
-	cfg = cfg.withDefaults()
-	gens := make([]*demoGen, cfg.Companies)
-	for i := range gens {
-		p := demoProfileFor(i)
-		co := t.AddCompany(p.name)
-		co.DisplayName = p.display
-		gens[i] = newDemoGen(co, cfg, p, i)
+func generateDemo(t *Tenant, cfg DemoConfig) *demoSnapshot {
+	cfg = cfg.WithDefaults()
+	cos := make([]*Company, cfg.Companies)
+	sets := make([][]string, cfg.Companies)
+	var version int64
+	for i := range cos {
+		name, display := demo.Profile(i)
+		cos[i] = t.AddCompany(name)
+		cos[i].DisplayName = display
 	}
 	var wg sync.WaitGroup
-	for _, g := range gens {
-		wg.Go(g.fill)
+	for i, co := range cos {
+		wg.Go(func() {
+			var v int64
+			sets[i], v = demo.Fill(demoCompany{co}, cfg, i)
+			if i == len(cos)-1 {
+				version = v
+			}
+		})
 	}
 	wg.Wait()
-	bumpVersion(t, gens[len(gens)-1].version+1)
-	return gens
+	bumpVersion(t, version+1)
+	return snapshotDemo(cos, sets, version+1)
+}
+
+// demoCompany is a Company as the demo generator fills it.
+type demoCompany struct{ co *Company }
+
+func (d demoCompany) Table(set string) (*table.Table, error) { return d.co.std(set) }
+func (d demoCompany) Columns(set string) []string            { return d.co.Columns(set) }
+func (d demoCompany) SetVirtual(set string, v table.Virtual) error {
+	return d.co.SetVirtual(set, v)
+}
+
+func (d demoCompany) PutMedia(key, contentType string, data []byte) {
+	m := d.co.media
+	m.mu.Lock()
+	m.blobs[key] = blob{contentType: contentType, data: data}
+	m.mu.Unlock()
 }
 
 // bumpVersion makes later writes get newer ETags than every demo row.
@@ -139,7 +96,7 @@ type demoSnapshot struct {
 type demoCompanyRows struct {
 	name, display string
 	sets          []demoSetRows
-	ledger        VirtualRows
+	ledger        table.Virtual
 	blobs         map[string]blob
 }
 
@@ -149,22 +106,26 @@ type demoSetRows struct {
 	versions []int64
 }
 
-// snapshotDemo records the rows the generators wrote.
-func snapshotDemo(gens []*demoGen) *demoSnapshot {
-	snap := &demoSnapshot{version: gens[len(gens)-1].version + 1}
-	for _, g := range gens {
-		c := demoCompanyRows{name: g.co.Name, display: g.co.DisplayName, blobs: maps.Clone(g.co.media.blobs)}
-		for _, set := range slices.Sorted(maps.Keys(g.sets)) {
-			t := g.sets[set].t
+// snapshotDemo records the rows the generator wrote into the sets of each
+// company.
+func snapshotDemo(cos []*Company, sets [][]string, version int64) *demoSnapshot {
+	snap := &demoSnapshot{version: version}
+	for i, co := range cos {
+		c := demoCompanyRows{name: co.Name, display: co.DisplayName, blobs: maps.Clone(co.media.blobs)}
+		for _, set := range sets[i] {
+			t, err := co.std(set)
+			if err != nil {
+				panic(err)
+			}
 			rs := demoSetRows{name: set}
-			for _, r := range t.rows {
-				rs.vals = append(rs.vals, r.vals)
-				rs.versions = append(rs.versions, r.version)
+			for _, r := range t.Rows {
+				rs.vals = append(rs.vals, r.Vals)
+				rs.versions = append(rs.versions, r.Version)
 			}
 			c.sets = append(c.sets, rs)
 		}
-		if t, err := g.co.std("generalLedgerEntries"); err == nil {
-			c.ledger = t.virtual
+		if t, err := co.std("generalLedgerEntries"); err == nil {
+			c.ledger = t.Virtual
 		}
 		snap.companies = append(snap.companies, c)
 	}
@@ -191,7 +152,7 @@ func (c *demoCompanyRows) restore(co *Company) {
 			panic(err)
 		}
 		for i, vals := range rs.vals {
-			if _, err := tbl.insert(vals, rs.versions[i]); err != nil {
+			if _, err := tbl.Insert(vals, rs.versions[i]); err != nil {
 				panic(err)
 			}
 		}
@@ -202,41 +163,4 @@ func (c *demoCompanyRows) restore(co *Company) {
 	co.media.mu.Lock()
 	maps.Copy(co.media.blobs, c.blobs)
 	co.media.mu.Unlock()
-}
-
-// fill writes every set of the company. Documents come before the parties
-// and items they change (balances, inventory); reports come last.
-func (g *demoGen) fill() {
-	g.setup()
-	g.parties()
-	g.items()
-	g.employees()
-	g.projects()
-	g.contacts()
-
-	si := g.salesInvoices()
-	g.salesCreditMemos(si)
-	g.salesOrders()
-	g.salesQuotes()
-	shipments := g.salesShipments(si)
-	pi := g.purchaseInvoices()
-	g.purchaseCreditMemos(pi)
-	g.purchaseOrders()
-	receipts := g.purchaseReceipts(pi)
-	g.itemLedger(si, pi, shipments, receipts)
-	g.writeItems()
-	g.writeParties()
-
-	applied := g.payments(si, pi)
-	g.applyVendorEntries(pi, applied)
-	jl := g.journalLines()
-	g.attachments(si, pi, jl)
-	g.opportunities()
-	g.fixedAssets()
-	g.defaultDimensions()
-	g.pictures()
-	g.timeRegistrations()
-	g.jobQueue()
-	g.reports()
-	g.ledger()
 }

@@ -4,15 +4,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bcsdk/bc/bctest/internal/demo"
+	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
 )
 
 // ledgerOf returns the G/L generator of a company.
-func ledgerOf(t testing.TB, co *Company) *glLedger {
+func ledgerOf(t testing.TB, co *Company) *demo.Ledger {
 	tbl, err := co.std("generalLedgerEntries")
 	require.NoError(t, err)
-	l, ok := tbl.virtual.(*glLedger)
+	l, ok := tbl.Virtual.(*demo.Ledger)
 	require.True(t, ok)
 	return l
 }
@@ -58,8 +60,8 @@ func TestDemoLedgerRows(t *testing.T) {
 				sentinels := 0
 				for i := 0; i < tc.n; i += tc.step {
 					l.Row(i, row)
-					for k, c := range tbl.cols {
-						require.NoError(t, checkValue(c, row[k]), "entry %d %s = %q", i, c.name, row[k])
+					for k, c := range tbl.Cols {
+						require.NoError(t, checkValue(c, row[k]), "entry %d %s = %q", i, c.Name, row[k])
 					}
 					require.Equal(t, itoa(i+1), row[col("entryNumber")])
 					j, ok := l.Find(row[col("id")])
@@ -72,15 +74,15 @@ func TestDemoLedgerRows(t *testing.T) {
 						for _, m := range []string{"entryNumber", "postingDate", "lastModifiedDateTime"} {
 							require.True(t, l.Monotonic(m))
 							c := col(m)
-							require.LessOrEqual(t, compareWire(tbl.cols[c].kind, prev[c], row[c]), 0, "%s decreases at %d: %s > %s", m, i, prev[c], row[c])
+							require.LessOrEqual(t, table.CompareWire(tbl.Cols[c].Kind, prev[c], row[c]), 0, "%s decreases at %d: %s > %s", m, i, prev[c], row[c])
 						}
 					}
 					mod := row[col("lastModifiedDateTime")]
 					if mod == "0001-01-01T00:00:00Z" {
 						sentinels++
-						require.Less(t, i, l.sentinel)
+						require.Less(t, i, l.Sentinel)
 					} else {
-						require.GreaterOrEqual(t, i, l.sentinel)
+						require.GreaterOrEqual(t, i, l.Sentinel)
 						frac := 0
 						if dot := strings.IndexByte(mod, '.'); dot >= 0 {
 							frac = len(mod) - dot - 2
@@ -96,7 +98,7 @@ func TestDemoLedgerRows(t *testing.T) {
 					require.Len(t, digits, 4, "fraction digits seen: %v", digits)
 				}
 				require.False(t, l.Monotonic("id"))
-				_, ok := l.Find(zeroGUID)
+				_, ok := l.Find(table.ZeroGUID)
 				require.False(t, ok)
 				_, ok = l.Find(co.ID)
 				require.False(t, ok)

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+
+	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
 // mediaStore holds uploaded stream content per company.
@@ -24,36 +26,36 @@ func mediaOf(co *Company) *mediaStore { return co.media }
 // synthesizeMediaEntity builds the temporary entity BC computes for a
 // single-valued navigation to a media holder (a customer's picture, an
 // invoice's pdfDocument): its id is the parent's, so it always exists.
-func synthesizeMediaEntity(n *node) *row {
-	if len(n.t.typ.StreamProperties()) == 0 {
+func synthesizeMediaEntity(n *node) *table.Row {
+	if len(n.t.Type.StreamProperties()) == 0 {
 		return nil
 	}
-	vals := make([]string, len(n.t.cols))
-	for i, c := range n.t.cols {
-		vals[i] = c.emptyValue()
+	vals := make([]string, len(n.t.Cols))
+	for i, c := range n.t.Cols {
+		vals[i] = c.EmptyValue()
 	}
-	pk := n.parent.vals[n.ptable.key]
-	vals[n.t.key] = pk
-	if i, ok := n.t.colIdx["parentId"]; ok {
+	pk := n.parent.Vals[n.ptable.Key]
+	vals[n.t.Key] = pk
+	if i, ok := n.t.ColIdx["parentId"]; ok {
 		vals[i] = pk
 	}
-	if i, ok := n.t.colIdx["parentType"]; ok {
-		want := strings.ReplaceAll(strings.TrimSuffix(strings.ToLower(n.ptable.typ.Name), "s"), " ", "")
-		for _, m := range n.t.cols[i].enum {
+	if i, ok := n.t.ColIdx["parentType"]; ok {
+		want := strings.ReplaceAll(strings.TrimSuffix(strings.ToLower(n.ptable.Type.Name), "s"), " ", "")
+		for _, m := range n.t.Cols[i].Enum {
 			if strings.ReplaceAll(strings.ToLower(m), "_x0020_", "") == want {
 				vals[i] = m
 			}
 		}
 	}
-	if i, ok := n.t.colIdx["contentType"]; ok {
+	if i, ok := n.t.ColIdx["contentType"]; ok {
 		vals[i] = "image/png"
 	}
-	return &row{seq: n.parent.seq, version: n.parent.version, vals: vals}
+	return &table.Row{Seq: n.parent.Seq, Version: n.parent.Version, Vals: vals}
 }
 
 // media serves GET and PATCH on a stream property.
 func (c *reqContext) media(n *node, prop string) {
-	key := n.t.set.Name + "(" + n.row.vals[n.t.key] + ")/" + prop
+	key := n.t.Set.Name + "(" + n.row.Vals[n.t.Key] + ")/" + prop
 	store := mediaOf(n.co)
 	switch c.r.Method {
 	case http.MethodGet:
@@ -73,8 +75,8 @@ func (c *reqContext) media(n *node, prop string) {
 		c.w.WriteHeader(http.StatusOK)
 		_, _ = c.w.Write(b.data)
 	case http.MethodPatch:
-		if p, _ := n.t.typ.Property(prop); p != nil && p.ReadOnly {
-			c.fail(methodNotAllowed(http.MethodPatch, n.t.set.Name))
+		if p, _ := n.t.Type.Property(prop); p != nil && p.ReadOnly {
+			c.fail(methodNotAllowed(http.MethodPatch, n.t.Set.Name))
 			return
 		}
 		if c.r.Header.Get("If-Match") == "" {
@@ -101,16 +103,16 @@ func (c *reqContext) media(n *node, prop string) {
 		store.mu.Unlock()
 		c.w.WriteHeader(http.StatusNoContent)
 	default:
-		c.fail(methodNotAllowed(c.r.Method, n.t.set.Name))
+		c.fail(methodNotAllowed(c.r.Method, n.t.Set.Name))
 	}
 }
 
 // fakePDF renders a small, valid-looking PDF naming the document.
 func fakePDF(n *node) []byte {
-	title := n.row.vals[n.t.key]
+	title := n.row.Vals[n.t.Key]
 	if n.ptable != nil {
-		if i, ok := n.ptable.colIdx["number"]; ok {
-			title = n.parent.vals[i]
+		if i, ok := n.ptable.ColIdx["number"]; ok {
+			title = n.parent.Vals[i]
 		}
 	}
 	return []byte(fmt.Sprintf("%%PDF-1.7\n%% bctest document %s\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%%%EOF\n", title))

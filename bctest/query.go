@@ -1,14 +1,13 @@
 package bctest
 
 import (
-	"encoding/base64"
-	"encoding/json"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/bcsdk/bc/bctest/internal/filter"
+	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/schema"
 )
 
@@ -39,32 +38,7 @@ type expansion struct {
 	nav schema.NavigationProperty
 	sub *query
 	// target is filled by the handler (the table the navigation leads to).
-	target *table
-}
-
-// skipToken is the opaque position a nextLink carries: the last row served
-// (its seq, and its $orderby values), and what remains of $top.
-type skipToken struct {
-	Seq     int64    `json:"s"`
-	Order   []string `json:"o,omitempty"`
-	TopLeft int      `json:"t"`
-}
-
-func (s skipToken) encode() string {
-	b, _ := json.Marshal(s)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
-func decodeSkipToken(v string) (*skipToken, bool) {
-	b, err := base64.RawURLEncoding.DecodeString(v)
-	if err != nil {
-		return nil, false
-	}
-	var s skipToken
-	if json.Unmarshal(b, &s) != nil {
-		return nil, false
-	}
-	return &s, true
+	target *table.Table
 }
 
 // queryError is a 400 shaped like BC's answers to bad query options.
@@ -77,11 +51,11 @@ func syntaxError() *apiError {
 }
 
 // parseQuery reads the system query options of a request for table t.
-func parseQuery(values url.Values, header http.Header, t *table, svc *schema.Service, typeName string) (*query, *apiError) {
+func parseQuery(values url.Values, header http.Header, t *table.Table, svc *schema.Service, typeName string) (*query, *apiError) {
 	q := &query{top: -1, pageSize: maxPageSize}
 	schemaVersion := values.Get("$schemaversion")
 	if v := values.Get("$filter"); v != "" {
-		f, err := filter.Parse(v, t.resolver(), filter.Options{SchemaVersion: schemaVersion, EntityType: "Microsoft.NAV." + typeName})
+		f, err := filter.Parse(v, t.Resolver(), filter.Options{SchemaVersion: schemaVersion, EntityType: "Microsoft.NAV." + typeName})
 		if err != nil {
 			if fe, ok := err.(*filter.Error); ok {
 				return nil, &apiError{status: fe.Status, code: fe.Code, message: fe.Message}
@@ -162,7 +136,7 @@ func unknownProperty(name, typeName string) *apiError {
 	return queryError("BadRequest_NotFound", "Could not find a property named '"+name+"' on type 'Microsoft.NAV."+typeName+"'.")
 }
 
-func parseSelect(v string, t *table, typeName string) ([]int, *apiError) {
+func parseSelect(v string, t *table.Table, typeName string) ([]int, *apiError) {
 	sel := []int{}
 	seen := map[int]bool{}
 	for _, name := range strings.Split(v, ",") {
@@ -170,7 +144,7 @@ func parseSelect(v string, t *table, typeName string) ([]int, *apiError) {
 		if name == "*" {
 			return nil, nil
 		}
-		i, ok := t.colIdx[name]
+		i, ok := t.ColIdx[name]
 		if !ok {
 			return nil, unknownProperty(name, typeName)
 		}
@@ -188,14 +162,14 @@ func parseSelect(v string, t *table, typeName string) ([]int, *apiError) {
 	return sel, nil
 }
 
-func parseOrderBy(v string, t *table, typeName string) ([]orderKey, *apiError) {
+func parseOrderBy(v string, t *table.Table, typeName string) ([]orderKey, *apiError) {
 	var keys []orderKey
 	for _, item := range strings.Split(v, ",") {
 		fields := strings.Fields(item)
 		if len(fields) == 0 || len(fields) > 2 {
 			return nil, syntaxError()
 		}
-		i, ok := t.colIdx[fields[0]]
+		i, ok := t.ColIdx[fields[0]]
 		if !ok {
 			return nil, unknownProperty(fields[0], typeName)
 		}
@@ -215,7 +189,7 @@ func parseOrderBy(v string, t *table, typeName string) ([]orderKey, *apiError) {
 }
 
 // parseExpand reads "nav1,nav2($select=a,b;$expand=x($select=y))".
-func parseExpand(v string, t *table, svc *schema.Service, schemaVersion string) ([]expansion, *apiError) {
+func parseExpand(v string, t *table.Table, svc *schema.Service, schemaVersion string) ([]expansion, *apiError) {
 	items, ok := splitTopLevel(v, ',')
 	if !ok {
 		return nil, syntaxError()
@@ -231,13 +205,13 @@ func parseExpand(v string, t *table, svc *schema.Service, schemaVersion string) 
 		}
 		name = strings.TrimSpace(name)
 		var nav *schema.NavigationProperty
-		for i := range t.typ.Navigation {
-			if t.typ.Navigation[i].Name == name {
-				nav = &t.typ.Navigation[i]
+		for i := range t.Type.Navigation {
+			if t.Type.Navigation[i].Name == name {
+				nav = &t.Type.Navigation[i]
 			}
 		}
 		if nav == nil {
-			return nil, unknownProperty(name, t.typ.Name)
+			return nil, unknownProperty(name, t.Type.Name)
 		}
 		ex := expansion{nav: *nav}
 		target := targetTable(svc, nav.Type)
@@ -260,7 +234,7 @@ func parseExpand(v string, t *table, svc *schema.Service, schemaVersion string) 
 			if schemaVersion != "" {
 				sub.Set("$schemaversion", schemaVersion)
 			}
-			sq, aerr := parseQuery(sub, http.Header{}, target, svc, target.typ.Name)
+			sq, aerr := parseQuery(sub, http.Header{}, target, svc, target.Type.Name)
 			if aerr != nil {
 				return nil, aerr
 			}
@@ -273,17 +247,17 @@ func parseExpand(v string, t *table, svc *schema.Service, schemaVersion string) 
 
 // targetTable builds a throwaway table for a navigation's target type, used
 // to parse the expansion's own options.
-func targetTable(svc *schema.Service, typeName string) *table {
+func targetTable(svc *schema.Service, typeName string) *table.Table {
 	typ, ok := svc.EntityType(typeName)
 	if !ok {
 		return nil
 	}
 	for _, set := range svc.EntitySets {
 		if set.EntityType == typeName {
-			return newTable(set, typ, svc)
+			return table.New(set, typ, svc)
 		}
 	}
-	return newTable(schema.EntitySet{Name: typeName, EntityType: typeName}, typ, svc)
+	return table.New(schema.EntitySet{Name: typeName, EntityType: typeName}, typ, svc)
 }
 
 // splitTopLevel splits s at sep outside parentheses and quoted strings.

@@ -5,7 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/bcsdk/bc/bctest/internal/filter"
+	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/schema"
 )
 
@@ -23,138 +23,29 @@ func (c *reqContext) svc() *schema.Service { return c.srv.tenant.routes[c.route]
 
 func (c *reqContext) fail(e *apiError) { writeError(c.w, e) }
 
-func notFoundSegment(seg string) *apiError {
-	return &apiError{status: http.StatusNotFound, code: "BadRequest_NotFound", message: "Resource not found for the segment '" + seg + "'."}
-}
-
 func methodNotAllowed(method, set string) *apiError {
 	return &apiError{status: http.StatusMethodNotAllowed, code: "BadRequest_MethodNotAllowed",
 		message: "'" + method + "' requests for '" + set + "' of EdmType 'Entity' are not allowed within Dynamics 365 Business Central OData web services."}
 }
 
-// segment is one path segment: a name and an optional key in parentheses.
-type segment struct {
-	name  string
-	key   string            // unquoted key value
-	parts map[string]string // the unquoted values of a composite key by property
-
-	keyArg string // "name" for companies(name='…'), "" for a plain key
-	hasKey bool
-	ok     bool
-}
-
-// parseSegment reads "customers", "customers(<guid>)", "subscriptions('x')"
-// and "companies(name='O”Brien')".
-func parseSegment(s string) segment {
-	i := strings.IndexByte(s, '(')
-	if i < 0 {
-		return segment{name: s, ok: true}
-	}
-	if !strings.HasSuffix(s, ")") {
-		return segment{}
-	}
-	seg := segment{name: s[:i], hasKey: true, ok: true}
-	raw := s[i+1 : len(s)-1]
-	if parts, ok := compositeParts(raw); ok {
-		seg.parts = parts
-		return seg
-	}
-	if eq := strings.IndexByte(raw, '='); eq > 0 && !strings.HasPrefix(raw, "'") {
-		seg.keyArg, raw = raw[:eq], raw[eq+1:]
-	}
-	if strings.HasPrefix(raw, "'") {
-		if len(raw) < 2 || !strings.HasSuffix(raw, "'") {
-			return segment{}
-		}
-		seg.key = strings.ReplaceAll(raw[1:len(raw)-1], "''", "'")
-	} else {
-		seg.key = raw
-	}
-	return seg
-}
-
-// compositeParts reads a composite key, Document_Type='Order',Document_No='101001',Line_No=10000:
-// two or more name=literal pairs. Quoted values may hold commas.
-func compositeParts(raw string) (map[string]string, bool) {
-	parts := map[string]string{}
-	for raw != "" {
-		eq := strings.IndexByte(raw, '=')
-		if eq <= 0 || strings.ContainsAny(raw[:eq], "',") {
-			return nil, false
-		}
-		name, rest := raw[:eq], raw[eq+1:]
-		var val string
-		if strings.HasPrefix(rest, "'") {
-			end := 1
-			for end < len(rest) && (rest[end] != '\'' || end+1 < len(rest) && rest[end+1] == '\'') {
-				if rest[end] == '\'' {
-					end++
-				}
-				end++
-			}
-			if end >= len(rest) {
-				return nil, false
-			}
-			val, rest = strings.ReplaceAll(rest[1:end], "''", "'"), rest[end+1:]
-		} else {
-			comma := strings.IndexByte(rest, ',')
-			if comma < 0 {
-				comma = len(rest)
-			}
-			val, rest = rest[:comma], rest[comma:]
-		}
-		parts[name] = val
-		if rest != "" && !strings.HasPrefix(rest, ",") {
-			return nil, false
-		}
-		raw = strings.TrimPrefix(rest, ",")
-	}
-	return parts, len(parts) > 1
-}
-
-// compositeKey joins the values of a composite key into the table's index key.
-func compositeKey(values []string) string {
-	for i, v := range values {
-		values[i] = normKey(v)
-	}
-	return strings.Join(values, "\x1f")
-}
-
 // segmentKey is the key a segment addresses in t: its value, or for a
 // composite key the values of t's key properties in key order.
-func (t *table) segmentKey(seg segment) (string, bool) {
-	if len(t.keys) < 2 {
+func segmentKey(t *table.Table, seg segment) (string, bool) {
+	if len(t.Keys) < 2 {
 		return seg.key, seg.parts == nil
 	}
-	if len(seg.parts) != len(t.keys) {
+	if len(seg.parts) != len(t.Keys) {
 		return "", false
 	}
-	values := make([]string, len(t.keys))
-	for i, c := range t.keys {
-		v, ok := seg.parts[t.cols[c].name]
+	values := make([]string, len(t.Keys))
+	for i, c := range t.Keys {
+		v, ok := seg.parts[t.Cols[c].Name]
 		if !ok {
 			return "", false
 		}
 		values[i] = v
 	}
-	return compositeKey(values), true
-}
-
-// keySegment renders the key of vals as BC does in a Location header:
-// (id) or (Document_Type='Order',Document_No='101001',Line_No=10000).
-func (t *table) keySegment(vals []string) string {
-	if len(t.keys) < 2 {
-		return "(" + vals[t.key] + ")"
-	}
-	parts := make([]string, len(t.keys))
-	for i, c := range t.keys {
-		v := vals[c]
-		if t.cols[c].quoted && t.cols[c].kind != filter.GUID {
-			v = "'" + strings.ReplaceAll(v, "'", "''") + "'"
-		}
-		parts[i] = t.cols[c].name + "=" + v
-	}
-	return "(" + strings.Join(parts, ",") + ")"
+	return table.CompositeKey(values), true
 }
 
 // dispatch resolves the resource path below the API route.
@@ -239,22 +130,22 @@ func (c *reqContext) findCompany(seg segment) *Company {
 // one entity.
 type node struct {
 	co     *Company
-	t      *table
-	parent *row                       // the entity a navigation started from
+	t      *table.Table
+	parent *table.Row                 // the entity a navigation started from
 	via    *schema.NavigationProperty // the navigation from parent
-	ptable *table                     // the parent's table
-	row    *row                       // set when the node is one entity
+	ptable *table.Table               // the parent's table
+	row    *table.Row                 // set when the node is one entity
 }
 
 // children reports whether r belongs to the node's collection.
-func (n *node) children(r *row) bool {
+func (n *node) children(r *table.Row) bool {
 	if n.parent == nil {
 		return true
 	}
 	for _, rc := range n.via.Constraints {
-		pi, ok1 := n.ptable.colIdx[rc.Property]
-		ci, ok2 := n.t.colIdx[rc.ReferencedProperty]
-		if !ok1 || !ok2 || !strings.EqualFold(n.parent.vals[pi], r.vals[ci]) {
+		pi, ok1 := n.ptable.ColIdx[rc.Property]
+		ci, ok2 := n.t.ColIdx[rc.ReferencedProperty]
+		if !ok1 || !ok2 || !strings.EqualFold(n.parent.Vals[pi], r.Vals[ci]) {
 			return false
 		}
 	}
@@ -266,7 +157,7 @@ func (n *node) parentKey() string {
 	if n.parent == nil {
 		return ""
 	}
-	return n.parent.vals[n.ptable.key]
+	return n.parent.Vals[n.ptable.Key]
 }
 
 // inCompany resolves the path below companies(…).
@@ -287,14 +178,14 @@ func (c *reqContext) inCompany(co *Company, segs []string) {
 	}
 	n := &node{co: co, t: t}
 	if first.hasKey {
-		if t.parent >= 0 {
+		if t.Parent >= 0 {
 			c.fail(mustGoThroughParent(t))
 			return
 		}
-		key, ok := t.segmentKey(first)
-		var r *row
+		key, ok := segmentKey(t, first)
+		var r *table.Row
 		if ok {
-			r, ok = t.lookup("", key)
+			r, ok = t.Lookup("", key)
 		}
 		if !ok {
 			label := first.key
@@ -320,11 +211,11 @@ func (c *reqContext) inCompany(co *Company, segs []string) {
 			return
 		}
 		seg := parseSegment(s)
-		if p, ok := n.t.typ.Property(seg.name); ok && p.IsStream() && !seg.hasKey && i == len(segs)-1 {
+		if p, ok := n.t.Type.Property(seg.name); ok && p.IsStream() && !seg.hasKey && i == len(segs)-1 {
 			c.media(n, p.Name)
 			return
 		}
-		nav := findNav(n.t.typ, seg.name)
+		nav := findNav(n.t.Type, seg.name)
 		if nav == nil || !seg.ok {
 			c.fail(notFoundSegment(s))
 			return
@@ -344,7 +235,7 @@ func (c *reqContext) inCompany(co *Company, segs []string) {
 			}
 			next.row = r
 		case seg.hasKey:
-			r, ok := child.lookup(next.parentKey(), seg.key)
+			r, ok := child.Lookup(next.parentKey(), seg.key)
 			if !ok || !next.children(r) {
 				c.fail(entityNotFound(child, seg.key))
 				return
@@ -379,20 +270,20 @@ func setOfType(svc *schema.Service, typeName string) string {
 	return ""
 }
 
-func entityNotFound(t *table, key string) *apiError {
+func entityNotFound(t *table.Table, key string) *apiError {
 	return &apiError{status: http.StatusNotFound, code: "BadRequest_NotFound",
-		message: "The " + t.typ.Name + " with key '" + key + "' does not exist."}
+		message: "The " + t.Type.Name + " with key '" + key + "' does not exist."}
 }
 
-func mustGoThroughParent(t *table) *apiError {
+func mustGoThroughParent(t *table.Table) *apiError {
 	return &apiError{status: http.StatusBadRequest, code: "Application_DialogException",
 		message: "You must get to the parent first to get to the dimension set line."}
 }
 
 // checkPermission refuses sets the app's permission sets do not cover, with
 // BC's message, and the Automation API without D365 AUTOMATION.
-func (c *reqContext) checkPermission(t *table) *apiError {
-	denied := slices.Contains(c.app.DeniedSets, t.set.Name)
+func (c *reqContext) checkPermission(t *table.Table) *apiError {
+	denied := slices.Contains(c.app.DeniedSets, t.Set.Name)
 	if c.route == AutomationRoute && !slices.Contains(c.app.PermissionSets, "D365 AUTOMATION") {
 		denied = true
 	}
@@ -400,7 +291,7 @@ func (c *reqContext) checkPermission(t *table) *apiError {
 		return nil
 	}
 	return &apiError{status: http.StatusForbidden, code: "Internal_ServerError",
-		message: "Sorry, the current permissions prevented the action. (TableData " + tableDataName(t.set.Name) + " Read: bctest app)"}
+		message: "Sorry, the current permissions prevented the action. (TableData " + tableDataName(t.Set.Name) + " Read: bctest app)"}
 }
 
 // AutomationRoute is the path of BC's Automation API.

@@ -35,7 +35,8 @@ const (
 )
 
 // Server is a running fake BC. Its zero value is not usable; create it with
-// NewServer (listening on loopback) or New + Handler (to serve it yourself).
+// NewServer (listening on loopback) or NewUnstartedServer + Handler (to
+// serve it yourself).
 type Server struct {
 	cfg    config
 	tenant *Tenant

@@ -2,11 +2,9 @@ package bctest
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,7 +14,6 @@ import (
 	"github.com/bcsdk/bc/sets"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
-	"golang.org/x/oauth2"
 )
 
 // newCustomers starts an empty fake with one company holding n customers.
@@ -39,216 +36,6 @@ func fastPolicy() bc.RetryPolicy {
 	p := bc.DefaultRetryPolicy()
 	p.BaseDelay, p.MaxDelay = time.Millisecond, 5*time.Millisecond
 	return p
-}
-
-func TestTokenEndpointErrorsMapToSetupSteps(t *testing.T) {
-	t.Parallel()
-	srv := NewServer(WithEmptyTenant())
-	t.Cleanup(srv.Close)
-	tenant, client, secret := srv.Credentials()
-	tests := []struct {
-		name                   string
-		tenant, client, secret string
-		app                    *App
-		want                   bc.AuthProblem
-	}{
-		{"unknown tenant", "99999999-9999-9999-9999-999999999999", client, secret, nil, bc.ProblemUnknownTenant},
-		{"unknown client", tenant, "99999999-9999-9999-9999-999999999999", secret, nil, bc.ProblemUnknownClient},
-		{"wrong secret", tenant, client, "wrong", nil, bc.ProblemInvalidSecret},
-		{"expired secret", tenant, client, secret, &App{SecretExpired: true}, bc.ProblemExpiredSecret},
-		{"disabled app", tenant, client, secret, &App{Disabled: true}, bc.ProblemAppDisabled},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s := srv
-			if tt.app != nil {
-				s = NewServer(WithEmptyTenant(), WithApp(*tt.app))
-				t.Cleanup(s.Close)
-			}
-			_, err := bc.ClientCredentials(tt.tenant, tt.client, tt.secret, bc.WithTokenURL(s.TokenURL())).Token()
-			var ae *bc.AuthError
-			require.ErrorAs(t, err, &ae)
-			require.Equal(t, tt.want, ae.Problem, err.Error())
-			require.NotEmpty(t, ae.TraceID)
-		})
-	}
-}
-
-func TestAppNotRegisteredInBC(t *testing.T) {
-	t.Parallel()
-	app := DefaultApp()
-	app.Registered = false
-	srv, co := newCustomers(t, 1, WithApp(app))
-	c := srv.Client(bc.WithRetryPolicy(fastPolicy()))
-	_, err := sets.For(c.Company(co.ID)).Customers().List(nil).Collect(t.Context())
-	var apiErr *bc.APIError
-	require.ErrorAs(t, err, &apiErr)
-	require.Equal(t, 401, apiErr.StatusCode)
-	require.Equal(t, "Authentication_InvalidCredentials", apiErr.Code)
-	require.Equal(t, "The server has rejected the client credentials.", apiErr.Message)
-	require.Len(t, apiErr.CorrelationID, 36)
-	require.Contains(t, err.Error(), "Microsoft Entra Applications")
-	require.Equal(t, int64(2), srv.Stats().Unauthorized, "one forced refresh, one retry")
-}
-
-func TestMissingPermissionSet(t *testing.T) {
-	t.Parallel()
-	app := DefaultApp()
-	app.DeniedSets = []string{"generalLedgerEntries"}
-	srv, co := newCustomers(t, 1, WithApp(app))
-	c := srv.Client()
-	_, err := sets.For(c.Company(co.ID)).GeneralLedgerEntries().List(nil).Collect(t.Context())
-	require.ErrorIs(t, err, bc.ErrForbidden)
-	require.Contains(t, err.Error(), "Sorry, the current permissions prevented the action. (TableData 17 G/L Entry Read")
-	_, err = sets.For(c.Company(co.ID)).Customers().List(nil).Collect(t.Context())
-	require.NoError(t, err, "other sets stay readable")
-}
-
-func TestTokensExpireAndTheClientRecovers(t *testing.T) {
-	t.Parallel()
-	clk := NewManualClock(time.Date(2025, 9, 29, 9, 0, 0, 0, time.UTC))
-	srv, co := newCustomers(t, 3, WithClock(clk))
-	tenant, client, secret := srv.Credentials()
-	base := bc.ClientCredentials(tenant, client, secret, bc.WithTokenURL(srv.TokenURL()))
-	c, err := bc.NewClient(tenant, srv.Environment(), bc.WithBaseURL(srv.BaseURL()), bc.WithTokenSource(oauth2.ReuseTokenSource(&oauth2.Token{AccessToken: "x"}, base)))
-	require.NoError(t, err)
-	_, err = sets.For(c.Company(co.ID)).Customers().List(nil).Collect(t.Context())
-	require.Error(t, err, "an invalid token is refused")
-
-	// The client's cache runs on real time, so only the fake knows the
-	// token's hour is up: BC's 401 must make the client renew it.
-	c, err = bc.NewClient(tenant, srv.Environment(), bc.WithBaseURL(srv.BaseURL()), bc.WithTokenSource(base))
-	require.NoError(t, err)
-	_, err = sets.For(c.Company(co.ID)).Customers().List(nil).Collect(t.Context())
-	require.NoError(t, err)
-	require.Zero(t, srv.Stats().ExpiredTokens)
-	clk.Advance(time.Hour) // the token's lifetime on the fake's clock
-	items, err := sets.For(c.Company(co.ID)).Customers().List(nil).Collect(t.Context())
-	require.NoError(t, err)
-	require.Len(t, items, 3)
-	require.Equal(t, int64(1), srv.Stats().ExpiredTokens)
-	require.Equal(t, int64(1), c.Stats().ForcedRefreshes)
-}
-
-func TestExpireTokensEndsThemMidRun(t *testing.T) {
-	t.Parallel()
-	srv, co := newCustomers(t, 3)
-	tenant, client, secret := srv.Credentials()
-	ts := bc.ClientCredentials(tenant, client, secret, bc.WithTokenURL(srv.TokenURL()))
-	c, err := bc.NewClient(tenant, srv.Environment(), bc.WithBaseURL(srv.BaseURL()), bc.WithTokenSource(ts))
-	require.NoError(t, err)
-	customers := sets.For(c.Company(co.ID)).Customers()
-	_, err = customers.List(nil).Collect(t.Context())
-	require.NoError(t, err)
-	for round := 1; round <= 3; round++ {
-		srv.ExpireTokens()
-		items, err := customers.List(nil).Collect(t.Context())
-		require.NoError(t, err)
-		require.Len(t, items, 3)
-		require.Equal(t, int64(round), srv.Stats().ExpiredTokens)
-		require.Equal(t, int64(round), c.Stats().ForcedRefreshes)
-	}
-	require.Len(t, srv.IssuedTokens(), 4, "the first token and one per round")
-}
-
-func TestExpireTokensAfterEndsThemAtTheChosenRequest(t *testing.T) {
-	t.Parallel()
-	srv, co := newCustomers(t, 3)
-	c := srv.Client()
-	list := func() {
-		t.Helper()
-		items, err := sets.For(c.Company(co.ID)).Customers().List(nil).Collect(t.Context())
-		require.NoError(t, err)
-		require.Len(t, items, 3)
-	}
-	srv.ExpireTokensAfter(3)
-	list()
-	list()
-	require.Zero(t, srv.Stats().ExpiredTokens, "the first two requests come before the expiry")
-	list()
-	require.Equal(t, int64(1), srv.Stats().ExpiredTokens, "the third request's token has ended")
-	require.Equal(t, int64(1), c.Stats().ForcedRefreshes)
-	for range 5 {
-		list()
-	}
-	require.Equal(t, int64(1), srv.Stats().ExpiredTokens, "one expiry, and the renewed token lives on")
-	require.Len(t, srv.IssuedTokens(), 2)
-
-	cancel := srv.ExpireTokensAfter(1)
-	require.True(t, cancel())
-	require.False(t, cancel(), "disarmed once")
-	list()
-	require.Equal(t, int64(1), srv.Stats().ExpiredTokens, "a disarmed expiry ends nothing")
-}
-
-func TestAtRequestRunsAtTheChosenRequests(t *testing.T) {
-	t.Parallel()
-	srv, co := newCustomers(t, 1)
-	c := srv.Client()
-	var ran []string
-	srv.AtRequest(2, func() { ran = append(ran, fmt.Sprint("second at ", srv.Stats().Requests)) })
-	srv.AtRequest(2, func() { ran = append(ran, "armed later, same request") })
-	srv.AtRequest(0, func() { ran = append(ran, fmt.Sprint("next at ", srv.Stats().Requests)) })
-	for range 3 {
-		_, err := sets.For(c.Company(co.ID)).Customers().List(nil).Collect(t.Context())
-		require.NoError(t, err)
-	}
-	require.Equal(t, []string{"next at 1", "second at 2", "armed later, same request"}, ran)
-}
-
-func TestConcurrencyLimitQueuesThenThrottles(t *testing.T) {
-	t.Parallel()
-	model := ServiceModel{Base: 40 * time.Millisecond, Scale: 1}
-	srv, co := newCustomers(t, 2, WithServiceModel(model))
-	c := srv.Client(bc.WithMaxConcurrency(20), bc.WithRetryPolicy(fastPolicy()))
-	var wg sync.WaitGroup
-	for range 15 {
-		wg.Go(func() {
-			_, err := sets.For(c.Company(co.ID)).Customers().List(nil).Collect(t.Context())
-			require.NoError(t, err)
-		})
-	}
-	wg.Wait()
-	st := srv.Stats()
-	require.Equal(t, int64(5), st.MaxInFlight, "BC processes 5 requests at once per principal")
-	require.Positive(t, st.Queued)
-	require.Zero(t, st.Throttled)
-
-	small := Limits{Concurrency: 1, Queue: 1}
-	srv2, co2 := newCustomers(t, 1, WithServiceModel(model), WithLimits(small))
-	p := fastPolicy()
-	p.MaxAttempts = 1
-	c2 := srv2.Client(bc.WithMaxConcurrency(10), bc.WithRetryPolicy(p))
-	var throttled int
-	var mu sync.Mutex
-	for range 6 {
-		wg.Go(func() {
-			_, err := sets.For(c2.Company(co2.ID)).Customers().List(nil).Collect(t.Context())
-			if errors.Is(err, bc.ErrThrottled) {
-				mu.Lock()
-				throttled++
-				mu.Unlock()
-			}
-		})
-	}
-	wg.Wait()
-	require.Positive(t, throttled, "past the queue BC answers 429")
-	require.Equal(t, int64(throttled), srv2.Stats().Throttled)
-}
-
-func TestRequestBudget(t *testing.T) {
-	t.Parallel()
-	srv, co := newCustomers(t, 1, WithLimits(Limits{Concurrency: 5, Queue: 95, Budget: 3, Window: time.Hour, RetryAfter: time.Hour}))
-	c := srv.Client(bc.WithRetryPolicy(fastPolicy()))
-	for range 3 {
-		_, err := sets.For(c.Company(co.ID)).Customers().List(nil).Collect(t.Context())
-		require.NoError(t, err)
-	}
-	_, err := sets.For(c.Company(co.ID)).Customers().List(nil).Collect(t.Context())
-	var apiErr *bc.APIError
-	require.ErrorAs(t, err, &apiErr)
-	require.Equal(t, 429, apiErr.StatusCode)
-	require.Equal(t, time.Hour, apiErr.RetryAfter)
 }
 
 func TestPagingWithSkipTokensIsStableUnderChurn(t *testing.T) {
@@ -307,7 +94,7 @@ func TestETagRules(t *testing.T) {
 	require.Equal(t, "Renamed", updated.DisplayName)
 
 	_, err = set.Update(t.Context(), cust, bc.Fields("displayName"))
-	require.ErrorIs(t, err, bc.ErrConflict, "the old ETag is stale")
+	require.ErrorIs(t, err, bc.ErrConflict, "the old table.ETag is stale")
 	var apiErr *bc.APIError
 	require.ErrorAs(t, err, &apiErr)
 	require.Equal(t, "Request_EntityChanged", apiErr.Code)
@@ -422,39 +209,6 @@ func TestQueryOptions(t *testing.T) {
 	require.ErrorContains(t, err, "You must get to the parent first")
 	_, err = sets.For(c.Company(co.ID)).JournalLines().List(nil).Collect(ctx)
 	require.ErrorContains(t, err, "You must specify a journal batch ID or a journal ID")
-}
-
-func TestFaultsAreAbsorbedByTheClient(t *testing.T) {
-	t.Parallel()
-	srv, co := newCustomers(t, 400, WithFaults(Faults{Seed: 3, Throttle: 0.1, ThrottleBare: 0.05, Unavailable: 0.05, GatewayTimeout: 0.05, Reset: 0.1, Truncate: 0.1, RetryAfter: time.Millisecond}))
-	c := srv.Client(bc.WithRetryPolicy(fastPolicy()))
-	got, err := sets.For(c.Company(co.ID)).Customers().List(odata.New().MaxPageSize(10)).Collect(t.Context())
-	require.NoError(t, err)
-	require.Len(t, got, 400)
-	ids := map[string]bool{}
-	for _, cu := range got {
-		ids[cu.ID] = true
-	}
-	require.Len(t, ids, 400)
-	st := srv.Stats()
-	require.GreaterOrEqual(t, len(st.FaultKinds()), 5, "%v", st.Faults)
-	require.Equal(t, st.FaultTotal(), c.Stats().Retries, "every fault cost exactly one retry")
-}
-
-func TestServiceModelFloor(t *testing.T) {
-	t.Parallel()
-	model := ServiceModel{Base: 20 * time.Millisecond, BytesPerSecond: 1e6, Scale: 1}
-	srv, co := newCustomers(t, 40, WithServiceModel(model))
-	c := srv.Client()
-	start := time.Now()
-	_, err := sets.For(c.Company(co.ID)).Customers().List(odata.New().MaxPageSize(10)).Collect(t.Context())
-	require.NoError(t, err)
-	elapsed := time.Since(start)
-	st := srv.Stats()
-	want := 4*20*time.Millisecond + time.Duration(float64(st.Bytes)/1e6*float64(time.Second))
-	require.InDelta(t, float64(want), float64(st.ServiceTime), float64(time.Millisecond))
-	require.Equal(t, st.ServiceTime/5, st.Floor)
-	require.GreaterOrEqual(t, elapsed, st.ServiceTime, "a sequential client cannot beat the sum of service times")
 }
 
 func TestMetadataMatchesRegistry(t *testing.T) {

@@ -2,22 +2,16 @@ package bctest
 
 import (
 	"crypto/sha1"
-	"fmt"
-	"math"
 	"math/rand/v2"
-	"reflect"
-	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/bcsdk/bc"
-	"github.com/bcsdk/bc/bctest/internal/filter"
+	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/schema"
-	"github.com/shopspring/decimal"
 )
 
 // Tenant is the data of the fake BC: its companies and, per company and API
@@ -46,9 +40,9 @@ type Tenant struct {
 
 // The kinds of Change, named as BC's webhook notifications name them.
 const (
-	ChangeCreated = "created"
-	ChangeUpdated = "updated"
-	ChangeDeleted = "deleted"
+	ChangeCreated = table.Created
+	ChangeUpdated = table.Updated
+	ChangeDeleted = table.Deleted
 )
 
 // Change is a change to one row of the fake: through the API, the Tenant's
@@ -61,8 +55,8 @@ type Change struct {
 	Kind string
 	// old and new are the row before and after (nil when absent), for the
 	// fake's own use (undoing an atomic $batch).
-	t        *table
-	old, new *row
+	t        *table.Table
+	old, new *table.Row
 }
 
 // OnChange registers fn to hear about every change; call the returned func
@@ -116,19 +110,6 @@ func (t *Tenant) addRoute(path string, svc *schema.Service) {
 	}
 }
 
-// Company is one company of the fake tenant.
-type Company struct {
-	tenant      *Tenant
-	ID          string
-	Name        string
-	DisplayName string
-	created     time.Time
-
-	mu     sync.RWMutex
-	tables map[string]*table // "route/set" → table
-	media  *mediaStore
-}
-
 // AddCompany adds a company with a deterministic id derived from its name.
 // Names may hold quotes, slashes and non-ASCII letters, as BC allows.
 func (t *Tenant) AddCompany(name string) *Company {
@@ -138,7 +119,7 @@ func (t *Tenant) AddCompany(name string) *Company {
 
 // addCompany gives co the tables of every route and adds it to the tenant.
 func (t *Tenant) addCompany(co *Company) *Company {
-	co.tenant, co.tables, co.media = t, map[string]*table{}, &mediaStore{blobs: map[string]blob{}}
+	co.tenant, co.tables, co.media = t, map[string]*table.Table{}, &mediaStore{blobs: map[string]blob{}}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for path, svc := range t.routes {
@@ -178,335 +159,4 @@ func (t *Tenant) Company(idOrName string) (*Company, bool) {
 		}
 	}
 	return nil, false
-}
-
-func (co *Company) addRouteTables(path string, svc *schema.Service) {
-	co.mu.Lock()
-	defer co.mu.Unlock()
-	for _, set := range svc.EntitySets {
-		if set.Name == "companies" || set.Name == "subscriptions" {
-			continue
-		}
-		typ, ok := svc.EntityType(set.EntityType)
-		if !ok {
-			continue
-		}
-		t := newTable(set, typ, svc)
-		route, name := path, set.Name
-		t.changed = func(kind string, old, nw *row) {
-			r := nw
-			if r == nil {
-				r = old
-			}
-			co.tenant.notify(Change{Route: route, CompanyID: co.ID, Set: name, Key: t.rowKey(r.vals), Kind: kind, t: t, old: old, new: nw})
-		}
-		co.tables[path+"/"+set.Name] = t
-	}
-}
-
-func (co *Company) table(route, set string) (*table, bool) {
-	co.mu.RLock()
-	defer co.mu.RUnlock()
-	t, ok := co.tables[route+"/"+set]
-	return t, ok
-}
-
-func (co *Company) std(set string) (*table, error) {
-	t, ok := co.table(bc.StandardRoute, set)
-	if !ok {
-		return nil, fmt.Errorf("bctest: no entity set %q in the standard API", set)
-	}
-	return t, nil
-}
-
-// Insert adds a row to a standard API set and returns it in wire text.
-// Values may be Go values (string, numbers, bool, decimal.Decimal,
-// entities.Date, time.Time, enum strings) or wire text; properties left out
-// get BC's empty values. A missing GUID key gets a new id, and
-// lastModifiedDateTime is set to now.
-func (co *Company) Insert(set string, values map[string]any) (map[string]string, error) {
-	return co.InsertInto(bc.StandardRoute, set, values)
-}
-
-// InsertInto is Insert for another API route (a custom API).
-func (co *Company) InsertInto(route, set string, values map[string]any) (map[string]string, error) {
-	co.tenant.isolation.RLock()
-	defer co.tenant.isolation.RUnlock()
-	t, ok := co.table(route, set)
-	if !ok {
-		return nil, fmt.Errorf("bctest: no entity set %q on route %s", set, route)
-	}
-	vals, err := co.tenant.buildRow(t, nil, values)
-	if err != nil {
-		return nil, err
-	}
-	r, err := t.insert(vals, co.tenant.version.Add(1))
-	if err != nil {
-		return nil, err
-	}
-	return t.record(r), nil
-}
-
-// Update changes the given properties of the row with that key (for child
-// sets such as dimensionSetLines, "parentId/id") and bumps its version and
-// lastModifiedDateTime.
-func (co *Company) Update(set, key string, values map[string]any) (map[string]string, error) {
-	co.tenant.isolation.RLock()
-	defer co.tenant.isolation.RUnlock()
-	t, err := co.std(set)
-	if err != nil {
-		return nil, err
-	}
-	parent, k := splitChildKey(t, key)
-	old, ok := t.lookup(parent, k)
-	if !ok {
-		return nil, fmt.Errorf("bctest: %s has no row %s", set, key)
-	}
-	vals, err := co.tenant.buildRow(t, old.vals, values)
-	if err != nil {
-		return nil, err
-	}
-	return t.record(t.replace(old, vals, co.tenant.version.Add(1))), nil
-}
-
-// Delete removes the row with that key.
-func (co *Company) Delete(set, key string) error {
-	co.tenant.isolation.RLock()
-	defer co.tenant.isolation.RUnlock()
-	t, err := co.std(set)
-	if err != nil {
-		return err
-	}
-	parent, k := splitChildKey(t, key)
-	old, ok := t.lookup(parent, k)
-	if !ok {
-		return fmt.Errorf("bctest: %s has no row %s", set, key)
-	}
-	t.remove(old)
-	return nil
-}
-
-// Get returns one row of a standard set in wire text.
-func (co *Company) Get(set, key string) (map[string]string, bool) {
-	t, err := co.std(set)
-	if err != nil {
-		return nil, false
-	}
-	parent, k := splitChildKey(t, key)
-	r, ok := t.lookup(parent, k)
-	if !ok {
-		return nil, false
-	}
-	return t.record(r), true
-}
-
-// Count returns the number of rows of a standard set.
-func (co *Company) Count(set string) int {
-	t, err := co.std(set)
-	if err != nil {
-		return 0
-	}
-	return t.size()
-}
-
-// Each calls fn with every row of a standard set in BC's order, in wire text,
-// until fn returns false. Virtual rows are generated one at a time, so it
-// works for millions of rows. fn runs under the set's read lock: it must not
-// read or change the same set.
-func (co *Company) Each(set string, fn func(map[string]string) bool) {
-	_ = co.EachIn(bc.StandardRoute, set, fn)
-}
-
-// EachIn is Each for a set of another API route (a custom API).
-func (co *Company) EachIn(route, set string, fn func(map[string]string) bool) error {
-	t, ok := co.table(route, set)
-	if !ok {
-		return fmt.Errorf("bctest: no entity set %q on route %s", set, route)
-	}
-	t.mu.RLock()
-	defer t.mu.RUnlock()
-	t.scan(math.MinInt64, 0, math.MaxInt, func(r *row) bool { return fn(t.record(r)) })
-	return nil
-}
-
-// SetVirtual makes a standard set serve generated rows (see VirtualRows).
-func (co *Company) SetVirtual(set string, v VirtualRows) error {
-	t, err := co.std(set)
-	if err != nil {
-		return err
-	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	t.virtual, t.vOverride, t.vOverrideIdx, t.vDeleted = v, nil, nil, nil
-	return nil
-}
-
-// Columns returns the property names of a set's rows, in wire order.
-func (co *Company) Columns(set string) []string {
-	t, err := co.std(set)
-	if err != nil {
-		return nil
-	}
-	names := make([]string, len(t.cols))
-	for i, c := range t.cols {
-		names[i] = c.name
-	}
-	return names
-}
-
-func splitChildKey(t *table, key string) (parent, k string) {
-	if t.parent >= 0 {
-		if p, k, ok := strings.Cut(key, "/"); ok {
-			return p, k
-		}
-	}
-	return "", key
-}
-
-// record renders a row as property → wire text.
-func (t *table) record(r *row) map[string]string {
-	m := make(map[string]string, len(t.cols)+1)
-	for i, c := range t.cols {
-		m[c.name] = r.vals[i]
-	}
-	m["@odata.etag"] = etagOf(r.version)
-	return m
-}
-
-// buildRow converts values onto base (or empty values) for table t.
-func (tn *Tenant) buildRow(t *table, base []string, values map[string]any) ([]string, error) {
-	vals := make([]string, len(t.cols))
-	if base != nil {
-		copy(vals, base)
-	} else {
-		for i, c := range t.cols {
-			vals[i] = c.emptyValue()
-		}
-	}
-	names := make([]string, 0, len(values))
-	for k := range values {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		i, ok := t.colIdx[name]
-		if !ok {
-			return nil, fmt.Errorf("bctest: %s has no property %q", t.set.Name, name)
-		}
-		w, err := wireText(t.cols[i], values[name])
-		if err != nil {
-			return nil, fmt.Errorf("bctest: %s.%s: %w", t.set.Name, name, err)
-		}
-		vals[i] = w
-	}
-	if base == nil && t.key >= 0 && t.cols[t.key].kind == filter.GUID && (vals[t.key] == "" || vals[t.key] == zeroGUID) {
-		vals[t.key] = tn.newGUID()
-	}
-	if i, ok := t.colIdx["lastModifiedDateTime"]; ok && t.cols[i].kind == filter.DateTime {
-		if _, given := values["lastModifiedDateTime"]; !given {
-			vals[i] = formatDateTime(tn.now())
-		}
-	}
-	return vals, nil
-}
-
-func (tn *Tenant) newGUID() string {
-	tn.mu.Lock()
-	defer tn.mu.Unlock()
-	var b [16]byte
-	for i := 0; i < 16; i += 8 {
-		v := tn.rng.Uint64()
-		for j := 0; j < 8; j++ {
-			b[i+j] = byte(v >> (8 * j))
-		}
-	}
-	return guidFromBytes(b[:])
-}
-
-func guidFromBytes(b []byte) string {
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
-
-// wireText renders a Go value as the wire text of a column.
-func wireText(c column, v any) (string, error) {
-	switch x := v.(type) {
-	case nil:
-		return c.emptyValue(), nil
-	case string:
-		return x, nil
-	case bool:
-		return strconv.FormatBool(x), nil
-	case decimal.Decimal:
-		return x.String(), nil
-	case entities.Date:
-		return x.String(), nil
-	case time.Time:
-		if c.kind == filter.Date {
-			return x.Format(time.DateOnly), nil
-		}
-		return formatDateTime(x), nil
-	case fmt.Stringer:
-		return x.String(), nil
-	}
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return strconv.FormatInt(rv.Int(), 10), nil
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return strconv.FormatUint(rv.Uint(), 10), nil
-	case reflect.Float32, reflect.Float64:
-		return strconv.FormatFloat(rv.Float(), 'f', -1, 64), nil
-	case reflect.String:
-		return rv.String(), nil
-	}
-	return "", fmt.Errorf("unsupported value type %T", v)
-}
-
-// formatDateTime writes a time as BC does: UTC, milliseconds with trailing
-// zeros dropped (0–3 fraction digits).
-func formatDateTime(t time.Time) string {
-	return t.UTC().Truncate(time.Millisecond).Format("2006-01-02T15:04:05.999Z07:00")
-}
-
-// EachChild calls fn with every row reached through the navigation nav of
-// every row of set (a G/L entry's dimensionSetLines, an invoice's lines), in
-// wire text, with the parent's key. Generated children of virtual rows are
-// included.
-func (co *Company) EachChild(set, nav string, fn func(parentKey string, child map[string]string) bool) error {
-	t, err := co.std(set)
-	if err != nil {
-		return err
-	}
-	np := findNav(t.typ, nav)
-	if np == nil || len(np.Constraints) == 0 {
-		return fmt.Errorf("bctest: %s has no navigation %q", set, nav)
-	}
-	child, ok := co.table(bc.StandardRoute, setOfType(co.tenant.routes[bc.StandardRoute], np.Type))
-	if !ok {
-		return fmt.Errorf("bctest: no entity set serves %s", np.Type)
-	}
-	var parents []*row
-	t.mu.RLock()
-	t.scan(math.MinInt64, 0, math.MaxInt, func(r *row) bool { parents = append(parents, copyRow(r)); return true })
-	t.mu.RUnlock()
-	for _, p := range parents {
-		n := &node{co: co, t: child, parent: p, via: np, ptable: t}
-		var rows []*row
-		if vc, ok := t.virtual.(VirtualChildren); ok && p.seq <= 0 {
-			for _, vals := range vc.Children(nav, int(p.seq+int64(t.virtual.Len()))) {
-				rows = append(rows, &row{vals: vals, version: p.version})
-			}
-		} else {
-			rows = child.rowsWhere(np.Constraints[0].ReferencedProperty, p.vals[t.colIdx[np.Constraints[0].Property]])
-		}
-		for _, r := range rows {
-			if !n.children(r) {
-				continue
-			}
-			if !fn(p.vals[t.key], child.record(r)) {
-				return nil
-			}
-		}
-	}
-	return nil
 }

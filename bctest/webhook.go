@@ -8,6 +8,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
 // BC's webhook subscriptions ({route}/subscriptions, key subscriptionId):
@@ -201,10 +203,10 @@ func wireSeconds(t time.Time) string { return t.UTC().Truncate(time.Second).Form
 
 func (s *webhookSub) wire() subscriptionJSON {
 	return subscriptionJSON{
-		ETag: etagOf(s.version), SubscriptionID: s.id, NotificationURL: s.notificationURL, Resource: s.resource,
+		ETag: table.ETag(s.version), SubscriptionID: s.id, NotificationURL: s.notificationURL, Resource: s.resource,
 		Timestamp: s.version, UserID: s.userID, LastModifiedDateTime: wireSeconds(s.modified), ClientState: s.clientState,
-		ExpirationDateTime: wireSeconds(s.expires), SystemCreatedAt: formatDateTime(s.created), SystemCreatedBy: s.userID,
-		SystemModifiedAt: formatDateTime(s.modified), SystemModifiedBy: s.userID,
+		ExpirationDateTime: wireSeconds(s.expires), SystemCreatedAt: table.FormatDateTime(s.created), SystemCreatedBy: s.userID,
+		SystemModifiedAt: table.FormatDateTime(s.modified), SystemModifiedBy: s.userID,
 	}
 }
 

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
 // How BC notifies (AL codeunit "API Webhook Notification Send"): changes
@@ -31,7 +33,7 @@ type pendingNote struct {
 	since   time.Time // a collection's filter; zero for none
 	attempt int
 	due     time.Time
-	origins []*row // the changed rows, so an undone batch can withdraw it
+	origins []*table.Row // the changed rows, so an undone batch can withdraw it
 }
 
 // notification is one entry of a post, as BC writes it.
@@ -45,7 +47,7 @@ type notification struct {
 }
 
 // originOf is the row that identifies a change.
-func originOf(ch Change) *row {
+func originOf(ch Change) *table.Row {
 	if ch.new != nil {
 		return ch.new
 	}
@@ -69,17 +71,17 @@ func (h *webhookHub) onChange(ch Change) {
 		if !now.Before(s.expires) || s.route != ch.Route || !strings.EqualFold(s.companyID, ch.CompanyID) {
 			continue
 		}
-		n := &pendingNote{kind: ch.Kind, at: now, due: now, origins: []*row{r}}
+		n := &pendingNote{kind: ch.Kind, at: now, due: now, origins: []*table.Row{r}}
 		switch {
 		case ch.Set == s.set:
-			n.key = r.vals[ch.t.key]
-			if i, ok := ch.t.colIdx["lastModifiedDateTime"]; ok && ch.Kind != ChangeDeleted {
-				if t, err := time.Parse(time.RFC3339Nano, r.vals[i]); err == nil && t.Year() > 1 {
+			n.key = r.Vals[ch.t.Key]
+			if i, ok := ch.t.ColIdx["lastModifiedDateTime"]; ok && ch.Kind != ChangeDeleted {
+				if t, err := time.Parse(time.RFC3339Nano, r.Vals[i]); err == nil && t.Year() > 1 {
 					n.at = t
 				}
 			}
 		case s.lines[ch.Set] != "":
-			n.kind, n.key = ChangeUpdated, r.vals[ch.t.colIdx[s.lines[ch.Set]]]
+			n.kind, n.key = ChangeUpdated, r.Vals[ch.t.ColIdx[s.lines[ch.Set]]]
 		default:
 			continue
 		}
@@ -133,7 +135,7 @@ func (h *webhookHub) armLocked(at time.Time) {
 // retract withdraws the notifications of changes that were undone (a failed
 // atomic batch): BC records notifications in the same transaction.
 func (h *webhookHub) retract(changes []Change) {
-	undone := map[*row]bool{}
+	undone := map[*table.Row]bool{}
 	for _, ch := range changes {
 		undone[originOf(ch)] = true
 	}
@@ -144,7 +146,7 @@ func (h *webhookHub) retract(changes []Change) {
 			if len(n.origins) == 0 {
 				return false
 			}
-			n.origins = slices.DeleteFunc(n.origins, func(r *row) bool { return undone[r] })
+			n.origins = slices.DeleteFunc(n.origins, func(r *table.Row) bool { return undone[r] })
 			return len(n.origins) == 0
 		})
 	}
@@ -261,13 +263,13 @@ func (s *webhookSub) notification(n *pendingNote) notification {
 	resource := s.resource
 	switch {
 	case n.kind == "collection" && !n.since.IsZero():
-		resource += "?$filter=lastModifiedDateTime%20gt%20" + formatDateTime(n.since.Add(-50*time.Millisecond))
+		resource += "?$filter=lastModifiedDateTime%20gt%20" + table.FormatDateTime(n.since.Add(-50*time.Millisecond))
 	case n.kind != "collection":
 		resource += "(" + keyLiteral(n.key) + ")"
 	}
 	return notification{
 		SubscriptionID: s.id, ClientState: s.clientState, ExpirationDateTime: wireSeconds(s.expires),
-		Resource: resource, ChangeType: n.kind, LastModifiedDateTime: formatDateTime(n.at),
+		Resource: resource, ChangeType: n.kind, LastModifiedDateTime: table.FormatDateTime(n.at),
 	}
 }
 

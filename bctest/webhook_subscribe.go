@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
 // Creating, renewing and deleting subscriptions.
@@ -117,7 +118,7 @@ func (h *webhookHub) writable(c *reqContext, id string) (*webhookSub, webhookSub
 	h.mu.Lock()
 	was := *s
 	h.mu.Unlock()
-	if aerr := c.checkIfMatch(&row{version: was.version}); aerr != nil {
+	if aerr := c.checkIfMatch(&table.Row{Version: was.version}); aerr != nil {
 		c.fail(aerr)
 		return nil, webhookSub{}, false
 	}
@@ -233,16 +234,16 @@ func (h *webhookHub) target(c *reqContext, s *webhookSub, notificationURL, resou
 	if !ok {
 		return notFoundSegment(ss.name)
 	}
-	_, hasLM := t.colIdx["lastModifiedDateTime"]
-	if t.parent >= 0 || len(t.typ.Key) != 1 || (!t.set.Insertable && !t.set.Updatable && !t.set.Deletable && !hasLM) {
+	_, hasLM := t.ColIdx["lastModifiedDateTime"]
+	if t.Parent >= 0 || len(t.Type.Key) != 1 || (!t.Set.Insertable && !t.Set.Updatable && !t.Set.Deletable && !hasLM) {
 		return badRequest("Application_DialogException", "The entity set '"+ss.name+"' does not support webhooks.")
 	}
 	s.notificationURL, s.companyID, s.set, s.hasLastModified = notificationURL, co.ID, ss.name, hasLM
 	s.resource = c.route + "/companies(" + co.ID + ")/" + ss.name
 	s.lines = map[string]string{}
-	for _, nav := range t.typ.Navigation {
+	for _, nav := range t.Type.Navigation {
 		child := setOfType(c.svc(), nav.Type)
-		if nav.Collection && len(nav.Constraints) == 1 && nav.Constraints[0].Property == t.typ.Key[0] &&
+		if nav.Collection && len(nav.Constraints) == 1 && nav.Constraints[0].Property == t.Type.Key[0] &&
 			strings.HasSuffix(child, "Lines") && child != "dimensionSetLines" {
 			s.lines[child] = nav.Constraints[0].ReferencedProperty
 		}

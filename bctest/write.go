@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc/bctest/internal/filter"
+	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/shopspring/decimal"
 )
 
@@ -35,17 +36,17 @@ func (c *reqContext) readBody() (map[string]json.RawMessage, *apiError) {
 }
 
 // fromJSON converts a JSON value to a column's wire text, with BC's errors.
-func fromJSON(c column, raw json.RawMessage) (string, *apiError) {
+func fromJSON(c table.Column, raw json.RawMessage) (string, *apiError) {
 	s := strings.TrimSpace(string(raw))
 	if s == "null" {
-		return c.emptyValue(), nil
+		return c.EmptyValue(), nil
 	}
-	if c.quoted {
+	if c.Quoted {
 		var v string
 		if err := json.Unmarshal(raw, &v); err != nil {
 			return "", badRequest("BadRequest", "Invalid Request Body")
 		}
-		switch c.kind {
+		switch c.Kind {
 		case filter.GUID:
 			if !isGUID(v) {
 				return "", badRequest("Application_InvalidGUID", "The value '"+v+"' is not a valid GUID.")
@@ -60,19 +61,19 @@ func fromJSON(c column, raw json.RawMessage) (string, *apiError) {
 			if err != nil {
 				return "", badRequest("BadRequest", "Unable to convert value '"+v+"' to DateTime.")
 			}
-			return formatDateTime(t), nil
+			return table.FormatDateTime(t), nil
 		case filter.Enum:
-			if !slices.Contains(c.enum, v) {
-				return "", badRequest("Application_EvaluateException", "'"+v+"' is not an option. The existing options are: "+strings.Join(c.enum, ","))
+			if !slices.Contains(c.Enum, v) {
+				return "", badRequest("Application_EvaluateException", "'"+v+"' is not an option. The existing options are: "+strings.Join(c.Enum, ","))
 			}
 		case filter.String:
-			if n := len([]rune(v)); c.prop.MaxLength > 0 && n > c.prop.MaxLength {
-				return "", badRequest("Application_StringExceededLength", fmt.Sprintf("The length of the string is %d, but it must be less than or equal to %d characters. Value: %s", n, c.prop.MaxLength, v))
+			if n := len([]rune(v)); c.Prop.MaxLength > 0 && n > c.Prop.MaxLength {
+				return "", badRequest("Application_StringExceededLength", fmt.Sprintf("The length of the string is %d, but it must be less than or equal to %d characters. Value: %s", n, c.Prop.MaxLength, v))
 			}
 		}
 		return v, nil
 	}
-	switch c.kind {
+	switch c.Kind {
 	case filter.Bool:
 		if s != "true" && s != "false" {
 			return "", badRequest("BadRequest", "Invalid Request Body")
@@ -110,7 +111,7 @@ func isGUID(s string) bool {
 
 // applyBody writes body's properties onto vals; navigation arrays are
 // returned for deep insert.
-func (c *reqContext) applyBody(t *table, vals []string, body map[string]json.RawMessage, create bool) (map[string]json.RawMessage, *apiError) {
+func (c *reqContext) applyBody(t *table.Table, vals []string, body map[string]json.RawMessage, create bool) (map[string]json.RawMessage, *apiError) {
 	navs := map[string]json.RawMessage{}
 	names := make([]string, 0, len(body))
 	for k := range body {
@@ -122,19 +123,19 @@ func (c *reqContext) applyBody(t *table, vals []string, body map[string]json.Raw
 		if strings.HasPrefix(name, "@odata.") || strings.Contains(name, "@odata.") {
 			continue
 		}
-		i, ok := t.colIdx[name]
+		i, ok := t.ColIdx[name]
 		if !ok {
-			if nav := findNav(t.typ, name); nav != nil && nav.Collection {
+			if nav := findNav(t.Type, name); nav != nil && nav.Collection {
 				if !create {
 					return nil, badRequest("BadRequest_NotSupported", "Deep update is not supported. Update '"+name+"' through its own entity set.")
 				}
 				navs[name] = raw
 				continue
 			}
-			return nil, badRequest("BadRequest", "The property '"+name+"' does not exist on type 'Microsoft.NAV."+t.typ.Name+"'. Make sure to only use property names that are defined by the type.")
+			return nil, badRequest("BadRequest", "The property '"+name+"' does not exist on type 'Microsoft.NAV."+t.Type.Name+"'. Make sure to only use property names that are defined by the type.")
 		}
-		col := t.cols[i]
-		if col.prop.ReadOnly && !(create && col.prop.Key) {
+		col := t.Cols[i]
+		if col.Prop.ReadOnly && !(create && col.Prop.Key) {
 			return nil, badRequest("BadRequest_InvalidOperation", "Control '"+name+"' is read-only.")
 		}
 		v, aerr := fromJSON(col, raw)
@@ -149,8 +150,8 @@ func (c *reqContext) applyBody(t *table, vals []string, body map[string]json.Raw
 // create serves POST on a collection, with deep insert of document lines.
 func (c *reqContext) create(n *node) {
 	t := n.t
-	if !t.set.Insertable {
-		c.fail(methodNotAllowed(http.MethodPost, t.set.Name))
+	if !t.Set.Insertable {
+		c.fail(methodNotAllowed(http.MethodPost, t.Set.Name))
 		return
 	}
 	body, aerr := c.readBody()
@@ -164,18 +165,18 @@ func (c *reqContext) create(n *node) {
 		return
 	}
 	c.srv.stats.writes.Add(1)
-	c.w.Header().Set("Location", c.baseURL()+"/"+c.route+"/companies("+n.co.ID+")/"+t.set.Name+t.keySegment(r.vals))
+	c.w.Header().Set("Location", c.baseURL()+"/"+c.route+"/companies("+n.co.ID+")/"+t.Set.Name+t.KeySegment(r.Vals))
 	c.writeEntity(http.StatusCreated, n, r, nil)
 }
 
 // insertTree validates a row and its deep-insert children, then stores them
 // all (or nothing).
-func (c *reqContext) insertTree(co *Company, t *table, n *node, body map[string]json.RawMessage) (*row, *apiError) {
+func (c *reqContext) insertTree(co *Company, t *table.Table, n *node, body map[string]json.RawMessage) (*table.Row, *apiError) {
 	tn := c.srv.tenant
 	vals, _ := tn.buildRow(t, nil, nil)
 	if n != nil && n.parent != nil {
 		for _, rc := range n.via.Constraints {
-			vals[t.colIdx[rc.ReferencedProperty]] = n.parent.vals[n.ptable.colIdx[rc.Property]]
+			vals[t.ColIdx[rc.ReferencedProperty]] = n.parent.Vals[n.ptable.ColIdx[rc.Property]]
 		}
 	}
 	navs, aerr := c.applyBody(t, vals, body, true)
@@ -184,12 +185,12 @@ func (c *reqContext) insertTree(co *Company, t *table, n *node, body map[string]
 	}
 	documentDefaults(co, t, vals)
 	type childBatch struct {
-		t    *table
+		t    *table.Table
 		rows [][]string
 	}
 	var batches []childBatch
 	for name, raw := range navs {
-		nav := findNav(t.typ, name)
+		nav := findNav(t.Type, name)
 		ct, ok := co.table(c.route, setOfType(c.svc(), nav.Type))
 		if !ok {
 			return nil, badRequest("BadRequest", "Invalid Request Body")
@@ -204,12 +205,12 @@ func (c *reqContext) insertTree(co *Company, t *table, n *node, body map[string]
 		for seq, item := range items {
 			cv, _ := tn.buildRow(ct, nil, nil)
 			for _, rc := range nav.Constraints {
-				cv[ct.colIdx[rc.ReferencedProperty]] = vals[t.colIdx[rc.Property]]
+				cv[ct.ColIdx[rc.ReferencedProperty]] = vals[t.ColIdx[rc.Property]]
 			}
 			if _, aerr := c.applyBody(ct, cv, item, true); aerr != nil {
 				return nil, aerr
 			}
-			if i, ok := ct.colIdx["sequence"]; ok && cv[i] == "0" {
+			if i, ok := ct.ColIdx["sequence"]; ok && cv[i] == "0" {
 				cv[i] = strconv.Itoa((seq + 1) * 10000)
 			}
 			computeLine(ct, cv)
@@ -220,13 +221,13 @@ func (c *reqContext) insertTree(co *Company, t *table, n *node, body map[string]
 	for _, b := range batches {
 		totals(t, vals, b.t, b.rows)
 	}
-	r, err := t.insert(vals, tn.version.Add(1))
+	r, err := t.Insert(vals, tn.version.Add(1))
 	if err != nil {
 		return nil, &apiError{status: http.StatusBadRequest, code: "Internal_EntityWithSameKeyExists", message: "The record already exists."}
 	}
 	for _, b := range batches {
 		for _, cv := range b.rows {
-			if _, err := b.t.insert(cv, tn.version.Add(1)); err != nil {
+			if _, err := b.t.Insert(cv, tn.version.Add(1)); err != nil {
 				return nil, &apiError{status: http.StatusBadRequest, code: "Internal_EntityWithSameKeyExists", message: "The record already exists."}
 			}
 		}
@@ -234,63 +235,13 @@ func (c *reqContext) insertTree(co *Company, t *table, n *node, body map[string]
 	return r, nil
 }
 
-// documentDefaults gives a new document what BC's number series and posting
-// logic would: a number and the Draft status.
-func documentDefaults(co *Company, t *table, vals []string) {
-	if i, ok := t.colIdx["status"]; ok && slices.Contains(t.cols[i].enum, "Draft") {
-		vals[i] = "Draft"
-	}
-	if i, ok := t.colIdx["number"]; ok && vals[i] == "" && t.cols[i].prop.ReadOnly {
-		vals[i] = fmt.Sprintf("%s-%d", strings.ToUpper(t.set.Name[:min(4, len(t.set.Name))]), 100000+t.size()+1)
-	}
-}
-
-// computeLine fills a document line's computed amounts.
-func computeLine(t *table, vals []string) {
-	get := func(name string) decimal.Decimal {
-		if i, ok := t.colIdx[name]; ok {
-			d, _ := decimal.NewFromString(vals[i])
-			return d
-		}
-		return decimal.Zero
-	}
-	price := get("unitPrice")
-	if _, ok := t.colIdx["unitCost"]; ok && price.IsZero() {
-		price = get("unitCost")
-	}
-	net := get("quantity").Mul(price).Sub(get("discountAmount"))
-	for _, name := range []string{"amountExcludingTax", "netAmount", "amountIncludingTax", "netAmountIncludingTax"} {
-		if i, ok := t.colIdx[name]; ok {
-			vals[i] = net.String()
-		}
-	}
-}
-
-// totals sums deep-inserted lines into the header.
-func totals(t *table, vals []string, lt *table, lines [][]string) {
-	ni, ok := lt.colIdx["netAmount"]
-	if !ok {
-		return
-	}
-	sum := decimal.Zero
-	for _, l := range lines {
-		d, _ := decimal.NewFromString(l[ni])
-		sum = sum.Add(d)
-	}
-	for _, name := range []string{"totalAmountExcludingTax", "totalAmountIncludingTax", "remainingAmount"} {
-		if i, ok := t.colIdx[name]; ok {
-			vals[i] = sum.String()
-		}
-	}
-}
-
 // checkIfMatch applies BC's concurrency rules to a write.
-func (c *reqContext) checkIfMatch(r *row) *apiError {
+func (c *reqContext) checkIfMatch(r *table.Row) *apiError {
 	m := c.r.Header.Get("If-Match")
 	switch {
 	case m == "":
 		return badRequest("BadRequest_InvalidToken", "Could not validate the client concurrency token required by the service. Please provide a valid token in the client request.")
-	case m == "*" || m == etagOf(r.version):
+	case m == "*" || m == table.ETag(r.Version):
 		return nil
 	}
 	return &apiError{status: http.StatusConflict, code: "Request_EntityChanged", message: "Another user has already changed the record."}
@@ -299,8 +250,8 @@ func (c *reqContext) checkIfMatch(r *row) *apiError {
 // update serves PATCH on an entity.
 func (c *reqContext) update(n *node) {
 	t := n.t
-	if !t.set.Updatable {
-		c.fail(methodNotAllowed(http.MethodPatch, t.set.Name))
+	if !t.Set.Updatable {
+		c.fail(methodNotAllowed(http.MethodPatch, t.Set.Name))
 		return
 	}
 	if aerr := c.checkIfMatch(n.row); aerr != nil {
@@ -312,7 +263,7 @@ func (c *reqContext) update(n *node) {
 		c.fail(aerr)
 		return
 	}
-	if i, ok := t.colIdx["status"]; ok && n.row.vals[i] != "Draft" && slices.Contains(t.cols[i].enum, "Draft") && strings.HasSuffix(t.set.Name, "Invoices") {
+	if i, ok := t.ColIdx["status"]; ok && n.row.Vals[i] != "Draft" && slices.Contains(t.Cols[i].Enum, "Draft") && strings.HasSuffix(t.Set.Name, "Invoices") {
 		for k := range body {
 			if k != "dueDate" && k != "promisedPayDate" && k != "disputeStatus" && k != "disputeStatusId" {
 				c.fail(badRequest("Application_DialogException", "The invoice has been posted and can no longer be modified."))
@@ -320,36 +271,36 @@ func (c *reqContext) update(n *node) {
 			}
 		}
 	}
-	vals := slices.Clone(n.row.vals)
+	vals := slices.Clone(n.row.Vals)
 	if _, aerr := c.applyBody(t, vals, body, false); aerr != nil {
 		c.fail(aerr)
 		return
 	}
 	touch(c.srv.tenant, t, vals)
-	nr := t.replace(n.row, vals, c.srv.tenant.version.Add(1))
+	nr := t.Replace(n.row, vals, c.srv.tenant.version.Add(1))
 	c.srv.stats.writes.Add(1)
 	c.writeEntity(http.StatusOK, n, nr, nil)
 }
 
 // touch sets lastModifiedDateTime to now.
-func touch(tn *Tenant, t *table, vals []string) {
-	if i, ok := t.colIdx["lastModifiedDateTime"]; ok && t.cols[i].kind == filter.DateTime {
-		vals[i] = formatDateTime(tn.now())
+func touch(tn *Tenant, t *table.Table, vals []string) {
+	if i, ok := t.ColIdx["lastModifiedDateTime"]; ok && t.Cols[i].Kind == filter.DateTime {
+		vals[i] = table.FormatDateTime(tn.now())
 	}
 }
 
 // remove serves DELETE on an entity.
 func (c *reqContext) remove(n *node) {
 	t := n.t
-	if !t.set.Deletable {
-		c.fail(methodNotAllowed(http.MethodDelete, t.set.Name))
+	if !t.Set.Deletable {
+		c.fail(methodNotAllowed(http.MethodDelete, t.Set.Name))
 		return
 	}
 	if aerr := c.checkIfMatch(n.row); aerr != nil {
 		c.fail(aerr)
 		return
 	}
-	t.remove(n.row)
+	t.Remove(n.row)
 	c.srv.stats.writes.Add(1)
 	c.w.WriteHeader(http.StatusNoContent)
 }
@@ -357,34 +308,34 @@ func (c *reqContext) remove(n *node) {
 // action serves POST …({key})/Microsoft.NAV.{name}.
 func (c *reqContext) action(n *node, name string) {
 	if c.r.Method != http.MethodPost {
-		c.fail(methodNotAllowed(c.r.Method, n.t.set.Name))
+		c.fail(methodNotAllowed(c.r.Method, n.t.Set.Name))
 		return
 	}
 	known := false
-	for _, a := range n.t.typ.Actions {
+	for _, a := range n.t.Type.Actions {
 		known = known || a.Name == name
 	}
 	if !known {
-		c.fail(badRequest("BadRequest_MethodNotImplemented", "The action '"+name+"' is not bound to '"+n.t.typ.Name+"'."))
+		c.fail(badRequest("BadRequest_MethodNotImplemented", "The action '"+name+"' is not bound to '"+n.t.Type.Name+"'."))
 		return
 	}
-	if h, ok := actionHandlers[c.route+"/"+n.t.set.Name+"/"+name]; ok && h(c, n) {
+	if h, ok := actionHandlers[c.route+"/"+n.t.Set.Name+"/"+name]; ok && h(c, n) {
 		return
 	}
 	t := n.t
-	vals := slices.Clone(n.row.vals)
-	status, hasStatus := t.colIdx["status"]
+	vals := slices.Clone(n.row.Vals)
+	status, hasStatus := t.ColIdx["status"]
 	switch {
-	case t.set.Name == "journals" && name == "post":
+	case t.Set.Name == "journals" && name == "post":
 		if lt, ok := n.co.table(c.route, "journalLines"); ok {
-			lines := lt.rowsWhere("journalId", n.row.vals[t.key])
+			lines := lt.RowsWhere("journalId", n.row.Vals[t.Key])
 			if len(lines) == 0 {
 				c.fail(badRequest("Application_DialogException", "There is nothing to post."))
 				return
 			}
 			for _, l := range lines {
-				if r, ok := lt.lookup("", l.vals[lt.key]); ok {
-					lt.remove(r)
+				if r, ok := lt.Lookup("", l.Vals[lt.Key]); ok {
+					lt.Remove(r)
 				}
 			}
 		}
@@ -402,7 +353,7 @@ func (c *reqContext) action(n *node, name string) {
 		vals[status] = "Canceled"
 	}
 	touch(c.srv.tenant, t, vals)
-	t.replace(n.row, vals, c.srv.tenant.version.Add(1))
+	t.Replace(n.row, vals, c.srv.tenant.version.Add(1))
 	c.srv.stats.writes.Add(1)
 	c.w.WriteHeader(http.StatusNoContent)
 }

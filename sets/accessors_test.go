@@ -11,6 +11,7 @@ import (
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/internal/realbc"
+	"github.com/bcsdk/bc/internal/testhttp"
 	"github.com/bcsdk/bc/odata"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/require"
@@ -77,15 +78,15 @@ func TestTypedAccessorsBuildPaths(t *testing.T) {
 func TestTypedCRUDWithGeneratedModels(t *testing.T) {
 	t.Parallel()
 	c, mux := setup(t)
-	var rc recorder
+	var rc testhttp.Recorder
 	base := apiPrefix + "/companies(" + testCompany + ")/salesInvoices"
-	mux.Handle(base, rc.handle(func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle(base, rc.Handle(func(w http.ResponseWriter, r *http.Request) {
 		writeRaw(w, 201, `{"@odata.etag":"W/\"a\"","id":"`+invoiceID+`","number":"103001","status":"Draft","totalAmountIncludingTax":1000.00,"invoiceDate":"2025-05-08","dueDate":"0001-01-01"}`)
 	}))
-	mux.Handle(base+"("+invoiceID+")", rc.handle(func(w http.ResponseWriter, r *http.Request) {
+	mux.Handle(base+"("+invoiceID+")", rc.Handle(func(w http.ResponseWriter, r *http.Request) {
 		writeRaw(w, 200, `{"@odata.etag":"W/\"b\"","id":"`+invoiceID+`","status":"Draft"}`)
 	}))
-	mux.Handle(base+"("+invoiceID+")/Microsoft.NAV.post", rc.handle(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) }))
+	mux.Handle(base+"("+invoiceID+")/Microsoft.NAV.post", rc.Handle(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) }))
 	co := For(c.Company(testCompany))
 
 	inv, err := co.SalesInvoices().Create(t.Context(), entities.SalesInvoice{
@@ -102,7 +103,7 @@ func TestTypedCRUDWithGeneratedModels(t *testing.T) {
 		}},
 	})
 	require.NoError(t, err)
-	require.Equal(t, `{"invoiceDate":"2025-05-08","customerNumber":"10000","salesInvoiceLines":[{"lineType":"Item","lineObjectNumber":"1150","quantity":2,"unitPrice":500}]}`, rc.last(t).body)
+	require.Equal(t, `{"invoiceDate":"2025-05-08","customerNumber":"10000","salesInvoiceLines":[{"lineType":"Item","lineObjectNumber":"1150","quantity":2,"unitPrice":500}]}`, rc.Last(t).Body)
 	require.Equal(t, "103001", inv.Number)
 	require.Equal(t, entities.InvoiceEntityAggregateStatusDraft, inv.Status)
 	require.Equal(t, "1000", inv.TotalAmountIncludingTax.String())
@@ -111,27 +112,27 @@ func TestTypedCRUDWithGeneratedModels(t *testing.T) {
 	inv.DueDate = entities.Date{Year: 2025, Month: time.June, Day: 7}
 	updated, err := co.SalesInvoices().Update(t.Context(), inv, bc.Fields("dueDate"))
 	require.NoError(t, err)
-	got := rc.last(t)
-	require.Equal(t, http.MethodPatch, got.method)
-	require.Equal(t, `W/"a"`, got.header.Get("If-Match"))
-	require.Equal(t, `{"dueDate":"2025-06-07"}`, got.body)
+	got := rc.Last(t)
+	require.Equal(t, http.MethodPatch, got.Method)
+	require.Equal(t, `W/"a"`, got.Header.Get("If-Match"))
+	require.Equal(t, `{"dueDate":"2025-06-07"}`, got.Body)
 	require.Equal(t, `W/"b"`, updated.ETag)
 
 	require.NoError(t, co.SalesInvoices().Post(t.Context(), invoiceID))
-	require.True(t, strings.HasSuffix(rc.last(t).path, "/Microsoft.NAV.post"))
+	require.True(t, strings.HasSuffix(rc.Last(t).Path, "/Microsoft.NAV.post"))
 }
 
 func TestDecodeRealSalesOrdersThroughClient(t *testing.T) {
 	t.Parallel()
 	c, mux := setup(t)
 	body := realbc.Read(t, "bc-v26-salesOrders.json")
-	var rc recorder
-	mux.Handle(apiPrefix+"/companies("+testCompany+")/salesOrders", rc.handle(func(w http.ResponseWriter, r *http.Request) {
+	var rc testhttp.Recorder
+	mux.Handle(apiPrefix+"/companies("+testCompany+")/salesOrders", rc.Handle(func(w http.ResponseWriter, r *http.Request) {
 		writeRaw(w, 200, string(body))
 	}))
 	orders, err := For(c.Company(testCompany)).SalesOrders().List(odata.New().Expand("salesOrderLines").Expand("customer")).Collect(t.Context())
 	require.NoError(t, err)
-	require.Equal(t, "$expand=salesOrderLines,customer", rc.last(t).query)
+	require.Equal(t, "$expand=salesOrderLines,customer", rc.Last(t).Query)
 	require.NotEmpty(t, orders)
 	o := orders[0]
 	require.Equal(t, `W/"JzIwOzE2NzI4NzUyNjQ5OTA1ODk3MzEwMTswMDsn"`, o.ETag)
@@ -149,8 +150,8 @@ func TestDecodeRealSalesOrdersThroughClient(t *testing.T) {
 func TestReportHelpers(t *testing.T) {
 	t.Parallel()
 	c, mux := setup(t)
-	var rc recorder
-	mux.Handle(apiPrefix+"/companies("+testCompany+")/", rc.handle(func(w http.ResponseWriter, r *http.Request) {
+	var rc testhttp.Recorder
+	mux.Handle(apiPrefix+"/companies("+testCompany+")/", rc.Handle(func(w http.ResponseWriter, r *http.Request) {
 		writeRaw(w, 200, `{"value":[]}`)
 	}))
 	co := For(c.Company(testCompany))
@@ -171,8 +172,8 @@ func TestReportHelpers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		require.NoError(t, tt.run())
-		got := rc.last(t)
-		require.Equal(t, tt.want, got.path[strings.LastIndex(got.path, "/")+1:]+"?"+got.query)
+		got := rc.Last(t)
+		require.Equal(t, tt.want, got.Path[strings.LastIndex(got.Path, "/")+1:]+"?"+got.Query)
 	}
 	_, err := co.AgedAccountsPayables().AsOf(d2, "thirty days").Collect(ctx)
 	require.ErrorContains(t, err, "not a BC date formula")
@@ -184,8 +185,8 @@ func TestReportHelpers(t *testing.T) {
 func TestEveryGeneratedMethod(t *testing.T) {
 	t.Parallel()
 	c, mux := setup(t)
-	var rc recorder
-	mux.Handle(apiPrefix+"/", rc.handle(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) }))
+	var rc testhttp.Recorder
+	mux.Handle(apiPrefix+"/", rc.Handle(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(204) }))
 	co := For(c.Company(testCompany))
 	ctxType := reflect.TypeFor[context.Context]()
 	checked := 0
@@ -223,9 +224,9 @@ func TestEveryGeneratedMethod(t *testing.T) {
 					}
 					res := setVal.Method(j).Call(args)
 					require.True(t, res[0].IsNil(), "%s.%s: %v", setVal.Type(), sm.Name, res[0])
-					got := rc.last(t)
-					require.Equal(t, http.MethodPost, got.method)
-					require.Contains(t, got.path, "("+invoiceID+")/Microsoft.NAV.")
+					got := rc.Last(t)
+					require.Equal(t, http.MethodPost, got.Method)
+					require.Contains(t, got.Path, "("+invoiceID+")/Microsoft.NAV.")
 				default:
 					t.Fatalf("unexpected generated method %s.%s %s", setVal.Type(), sm.Name, in)
 				}

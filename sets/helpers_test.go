@@ -1,10 +1,8 @@
 package sets
 
 import (
-	"io"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 
 	"github.com/bcsdk/bc"
@@ -33,33 +31,4 @@ func writeRaw(w http.ResponseWriter, status int, body string) {
 	w.Header().Set("Content-Type", "application/json; odata.metadata=minimal")
 	w.WriteHeader(status)
 	_, _ = w.Write([]byte(body))
-}
-
-// recorder captures requests with their bodies.
-type recorder struct {
-	mu   sync.Mutex
-	reqs []recorded
-}
-
-type recorded struct {
-	method, path, query string
-	header              http.Header
-	body                string
-}
-
-func (rc *recorder) handle(answer func(w http.ResponseWriter, r *http.Request)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		rc.mu.Lock()
-		rc.reqs = append(rc.reqs, recorded{r.Method, r.URL.EscapedPath(), r.URL.RawQuery, r.Header.Clone(), string(body)})
-		rc.mu.Unlock()
-		answer(w, r)
-	}
-}
-
-func (rc *recorder) last(t *testing.T) recorded {
-	rc.mu.Lock()
-	defer rc.mu.Unlock()
-	require.NotEmpty(t, rc.reqs)
-	return rc.reqs[len(rc.reqs)-1]
 }

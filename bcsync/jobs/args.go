@@ -15,8 +15,9 @@ const (
 
 // SyncEnvironment syncs one tenant's BC environment. The registry is
 // authoritative (a job carries no secret, only who and what); the mode —
-// first load, incremental, or the nightly reconcile — is decided from the
-// store's state when the job runs.
+// first load, incremental, the nightly reconcile, or a renewal of the
+// webhook subscriptions — is decided from the store's state and the
+// subscriptions' record when the job runs.
 type SyncEnvironment struct {
 	// Tenant is the registry's name; one job per tenant is queued at a time.
 	Tenant      string `json:"tenant" river:"unique"`
@@ -61,7 +62,8 @@ func (Tick) InsertOpts() river.InsertOpts {
 }
 
 // due reports whether t should sync at now, given when its last run
-// started (zero: never).
-func due(t Tenant, lastStart, now time.Time) bool {
-	return t.Enabled && (lastStart.IsZero() || !now.Before(lastStart.Add(t.Every)))
+// started (zero: never) and when its webhook subscriptions are due for
+// renewal (zero: none): a renewal cannot wait for a long schedule.
+func due(t Tenant, lastStart, renewAt, now time.Time) bool {
+	return t.Enabled && (lastStart.IsZero() || !now.Before(lastStart.Add(t.Every)) || (!renewAt.IsZero() && !now.Before(renewAt)))
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bcsync"
 	"github.com/bcsdk/bc/bcsync/doctor"
+	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/riverqueue/river"
 )
 
@@ -42,9 +43,9 @@ const (
 //     once, so the next worker resumes from the checkpoints;
 //   - a 429 that outlasted the client's retries → snoozed for Retry-After;
 //   - a setup failure (credentials, consent, the app in BC, the
-//     environment, the secret reference, the plan) → the tenant needs
-//     attention, with the doctor's failing step and fix, and the job is
-//     cancelled;
+//     environment, the secret reference, the plan, a misconfigured store)
+//     → the tenant needs attention, with the doctor's failing step and
+//     fix, and the job is cancelled;
 //   - anything else → River's retry, resuming from the checkpoints.
 func (w *syncWorker) classify(ctx context.Context, t Tenant, secret string, summary *bcsync.Summary, err error) outcome {
 	if err == nil {
@@ -91,9 +92,13 @@ func (w *syncWorker) attention(ctx context.Context, t Tenant, secret string, err
 		return Attention{Step: "store", Detail: oneLine(sto.Error()), Fix: "give the tenant a valid store destination", At: now}, true
 	}
 	var setup *bcsync.SetupError
+	if errors.As(err, &setup) && setup.Step == bcsync.StepStore && errors.Is(err, store.ErrMisconfigured) {
+		return Attention{Step: "store", Detail: oneLine(setup.Err.Error()), Fix: "correct the tenant's store (its path, permissions, credentials, database or schema) or give it another", At: now}, true
+	}
 	if !errors.As(err, &setup) || setup.Step == bcsync.StepStore || setup.Step == bcsync.StepResume {
-		// A store that does not answer may answer later; a set-aside run
-		// starts afresh on the next attempt.
+		// A store that does not answer (down, restarting, locked by another
+		// sync) may answer later; a set-aside run starts afresh on the next
+		// attempt.
 		return Attention{}, false
 	}
 	cfg := doctor.Config{TenantID: t.EntraTenant, ClientID: t.ClientID, Secret: secret, Environment: t.Environment,

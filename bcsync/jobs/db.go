@@ -31,7 +31,10 @@ type DB struct {
 	// the registry share (SQLite allows one writer at a time).
 	SQL *sql.DB
 	// Pool is the PostgreSQL pool River's pgx driver uses (nil on SQLite).
-	Pool  *pgxpool.Pool
+	Pool *pgxpool.Pool
+	// locks holds the connections of the principals' advisory locks, one
+	// per running sync, apart from Pool (see advisoryLocks).
+	locks *pgxpool.Pool
 	where string
 }
 
@@ -98,8 +101,19 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		}
 		return nil, fmt.Errorf("jobs database %s: %s", where, oneLine(err.Error()))
 	}
-	return &DB{SQL: stdlib.OpenDBFromPool(pool), Pool: pool, where: where}, nil
+	lockCfg := cfg.Copy()
+	lockCfg.MaxConns, lockCfg.MinConns = maxLockConns, 0
+	locks, err := pgxpool.NewWithConfig(ctx, lockCfg) // connects when used
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("jobs database %s: %s", where, oneLine(err.Error()))
+	}
+	return &DB{SQL: stdlib.OpenDBFromPool(pool), Pool: pool, locks: locks, where: where}, nil
 }
+
+// maxLockConns bounds the syncs one process runs at once on PostgreSQL: one
+// lock connection each (PostgreSQL's default max_connections is 100).
+const maxLockConns = 64
 
 func isDir(path string) bool {
 	fi, err := os.Stat(path)
@@ -120,6 +134,7 @@ func (db *DB) Close() error {
 	err := db.SQL.Close()
 	if db.Pool != nil {
 		db.Pool.Close()
+		db.locks.Close()
 	}
 	return err
 }

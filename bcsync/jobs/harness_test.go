@@ -3,10 +3,7 @@ package jobs_test
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"fmt"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"sync"
@@ -35,54 +32,16 @@ var backends = []backend{
 	{"postgres", storetest.PostgresDSN},
 }
 
-// principal is an (Entra tenant, client id) whose fakes count the requests
-// it has in flight, across all of its environments.
-type principal struct {
-	entra, client string
-	mu            sync.Mutex
-	inFlight, max int
-}
-
-func newPrincipal() *principal { return &principal{entra: guid(), client: guid()} }
-
-func guid() string {
-	b := make([]byte, 16)
-	rand.Read(b)
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:])
-}
-
-func (p *principal) count(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p.mu.Lock()
-		p.inFlight++
-		p.max = max(p.max, p.inFlight)
-		p.mu.Unlock()
-		defer func() {
-			p.mu.Lock()
-			p.inFlight--
-			p.mu.Unlock()
-		}()
-		h.ServeHTTP(w, r)
-	})
-}
-
-// maxInFlight is the most requests the principal had in flight at once.
-func (p *principal) maxInFlight() int {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.max
-}
-
 // smallDemo is a one-company demo tenant that syncs in a few requests.
 func smallDemo(seed uint64) bctest.DemoConfig {
 	return bctest.DemoConfig{Seed: seed, Companies: 1, GLEntries: 20, Customers: 30, Vendors: 3, Items: 3,
 		Employees: 12, Projects: 4, InvoicesPerMonth: 2, Months: 2}
 }
 
-// fake starts a fake BC environment env of p, whose secret is secret.
-func (p *principal) fake(t *testing.T, env string, seed uint64, secret string) *bctest.Server {
-	fake := bctest.NewUnstartedServer(bctest.WithDemo(smallDemo(seed)), bctest.WithCredentials(p.entra, p.client, secret), bctest.WithEnvironment(env))
-	hs := httptest.NewServer(p.count(fake.Handler()))
+// fakeFor starts a fake BC environment env of p, whose secret is secret.
+func fakeFor(t *testing.T, p *synctest.Principal, env string, seed uint64, secret string) *bctest.Server {
+	fake := bctest.NewUnstartedServer(bctest.WithDemo(smallDemo(seed)), bctest.WithCredentials(p.Entra, p.Client, secret), bctest.WithEnvironment(env))
+	hs := httptest.NewServer(p.Count(fake.Handler()))
 	fake.URL = hs.URL
 	t.Cleanup(func() { hs.Close(); fake.Close() })
 	return fake
@@ -160,10 +119,10 @@ func (h *harness) start() {
 
 // tenant registers a tenant named name on fake, whose secret reference
 // resolves to secret.
-func (h *harness) tenant(name string, p *principal, fake *bctest.Server, secret string) jobs.Tenant {
+func (h *harness) tenant(name string, p *synctest.Principal, fake *bctest.Server, secret string) jobs.Tenant {
 	ref := "env:SECRET_" + name
 	h.secrets["SECRET_"+name] = secret
-	tn := jobs.Tenant{Name: name, EntraTenant: p.entra, ClientID: p.client, SecretRef: ref, Environment: fake.Environment(),
+	tn := jobs.Tenant{Name: name, EntraTenant: p.Entra, ClientID: p.Client, SecretRef: ref, Environment: fake.Environment(),
 		Profile: "mosaic", Every: time.Hour, Store: "sqlite:" + filepath.Join(h.dataDir, name+".db"),
 		BaseURL: fake.BaseURL(), TokenURL: fake.TokenURL(), Enabled: true}
 	require.NoError(h.t, h.db.Registry().Add(h.t.Context(), tn))

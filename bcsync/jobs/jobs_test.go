@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/bcsdk/bc/bcsync/jobs"
+	"github.com/bcsdk/bc/bcsync/synctest"
 	"github.com/bcsdk/bc/bctest"
 	"github.com/riverqueue/river"
 	"github.com/stretchr/testify/require"
@@ -25,13 +26,13 @@ func TestManyTenants(t *testing.T) {
 			ctx := t.Context()
 			fakes := map[string]*bctest.Server{}
 			var tenants []jobs.Tenant
-			var principals []*principal
+			var principals []*synctest.Principal
 			for i := range 3 {
-				p := newPrincipal()
+				p := synctest.NewPrincipal()
 				principals = append(principals, p)
 				for j := range 3 {
 					name := fmt.Sprintf("t%d-%d", i, j)
-					fake := p.fake(t, fmt.Sprintf("Env%d", j), uint64(10*i+j), "secret-"+name)
+					fake := fakeFor(t, p, fmt.Sprintf("Env%d", j), uint64(10*i+j), "secret-"+name)
 					fakes[name] = fake
 					tenants = append(tenants, h.tenant(name, p, fake, "secret-"+name))
 				}
@@ -59,8 +60,8 @@ func TestManyTenants(t *testing.T) {
 				requireSynced(t, tn, fakes[tn.Name])
 			}
 			for _, p := range principals {
-				require.LessOrEqual(t, p.maxInFlight(), 5, "principal %s/%s", p.entra, p.client)
-				require.Positive(t, p.maxInFlight())
+				require.LessOrEqual(t, p.MaxInFlight(false), 5, "principal %s/%s", p.Entra, p.Client)
+				require.Positive(t, p.MaxInFlight(false))
 			}
 			runs, err := h.db.Registry().Runs(ctx, "")
 			require.NoError(t, err)

@@ -2,10 +2,11 @@ package jobs
 
 import (
 	"context"
-	"database/sql"
-	"database/sql/driver"
+	"fmt"
 	"hash/fnv"
 	"sync"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // principalLocks let one run at a time use a principal's request limits.
@@ -19,8 +20,11 @@ type principalLocks interface {
 
 // advisoryLocks are PostgreSQL session advisory locks, each held on a
 // connection of its own for the whole run: a process that dies loses its
-// connection, and with it the lock.
-type advisoryLocks struct{ db *sql.DB }
+// connections, and with them the locks. The connections come from a pool
+// apart from River's (DB.locks), which runs holding connections for minutes
+// would otherwise starve: River's fetches and completions time out once
+// every pooled connection holds a lock.
+type advisoryLocks struct{ pool *pgxpool.Pool }
 
 // lockID is key's advisory lock number.
 func lockID(key string) int64 {
@@ -30,23 +34,24 @@ func lockID(key string) int64 {
 }
 
 func (l advisoryLocks) tryLock(ctx context.Context, key string) (func(), bool, error) {
-	conn, err := l.db.Conn(ctx)
+	conn, err := l.pool.Acquire(ctx)
 	if err != nil {
-		return nil, false, err
+		return nil, false, fmt.Errorf("connecting for the lock: %s", oneLine(err.Error()))
 	}
 	id := lockID(key)
 	var ok bool
-	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", id).Scan(&ok); err != nil || !ok {
-		conn.Close()
+	if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", id).Scan(&ok); err != nil || !ok {
+		conn.Release()
 		return nil, false, err
 	}
 	return func() {
 		// Unlock with a context of its own: the job's may have ended. A
 		// failed unlock closes the connection, which releases it too.
-		if _, err := conn.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", id); err != nil {
-			_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		bg := context.WithoutCancel(ctx)
+		if _, err := conn.Exec(bg, "SELECT pg_advisory_unlock($1)", id); err != nil {
+			conn.Conn().Close(bg)
 		}
-		conn.Close()
+		conn.Release()
 	}, true, nil
 }
 

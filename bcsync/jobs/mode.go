@@ -19,14 +19,19 @@ const (
 	modeFull
 	// modeReconcile is an incremental run that also finds deleted rows.
 	modeReconcile
+	// modeRenew renews the tenant's webhook subscriptions (or creates
+	// them), then runs an incremental sync.
+	modeRenew
 )
 
-func (m mode) String() string { return [...]string{"incremental", "full", "reconcile"}[m] }
+func (m mode) String() string { return [...]string{"incremental", "full", "reconcile", "renew"}[m] }
 
 // decideMode reads the store's last run: none, or a first load that did not
 // finish, is a first load; an interrupted run resumes in its own mode (the
 // engine resumes only the same plan); otherwise the first run after the
-// day's reconcile time reconciles, and the others are incremental.
+// day's reconcile time reconciles, and the others are incremental. A
+// renewal of the webhook subscriptions comes before the reconcile: an
+// expired subscription is lost, a reconcile only waits for the next run.
 func (w *syncWorker) decideMode(ctx context.Context, t Tenant, st store.Store) (mode, error) {
 	if err := st.Open(ctx); err != nil {
 		return modeFull, &bcsync.SetupError{Step: bcsync.StepStore, Err: err}
@@ -42,12 +47,18 @@ func (w *syncWorker) decideMode(ctx context.Context, t Tenant, st store.Store) (
 	if err != nil {
 		return modeFull, err
 	}
-	return pickMode(last, ok, t.ReconcileAt, reconciled, w.cfg.Clock.Now()), nil
+	subs, err := w.cfg.DB.subscriptions(ctx, t.Name)
+	if err != nil {
+		return modeFull, err
+	}
+	now := w.cfg.Clock.Now()
+	return pickMode(last, ok, t.ReconcileAt, reconciled, renewalDue(t, subs, w.cfg.RenewBefore, now), now), nil
 }
 
 // pickMode is decideMode's rule; reconciled is when the tenant's last
-// reconcile that finished started (zero: never).
-func pickMode(last store.Run, ok bool, reconcileAt string, reconciled, now time.Time) mode {
+// reconcile that finished started (zero: never); renew, whether the
+// webhook subscriptions are due for renewal.
+func pickMode(last store.Run, ok bool, reconcileAt string, reconciled time.Time, renew bool, now time.Time) mode {
 	if !ok {
 		return modeFull
 	}
@@ -63,6 +74,9 @@ func pickMode(last store.Run, ok bool, reconcileAt string, reconciled, now time.
 	}
 	if last.Mode == "full" && status != bcsync.StatusOK && status != bcsync.StatusPartial {
 		return modeFull
+	}
+	if renew {
+		return modeRenew
 	}
 	if at, err := time.Parse("15:04", reconcileAt); err == nil {
 		now = now.UTC()

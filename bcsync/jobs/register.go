@@ -25,7 +25,7 @@ func Register[TTx any](workers *river.Workers, cfg Config) ([]*river.PeriodicJob
 	}
 	var locks principalLocks = &mutexLocks{}
 	if cfg.DB.Postgres() {
-		locks = advisoryLocks{cfg.DB.SQL}
+		locks = advisoryLocks{cfg.DB.locks}
 	}
 	if err := river.AddWorkerSafely(workers, &syncWorker{cfg: cfg, locks: locks}); err != nil {
 		return nil, err
@@ -71,10 +71,18 @@ func dueSyncs(ctx context.Context, cfg Config) ([]river.InsertManyParams, error)
 	if err != nil {
 		return nil, err
 	}
+	subs, err := cfg.DB.subscriptions(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	byTenant := map[string][]Subscription{}
+	for _, s := range subs {
+		byTenant[s.Tenant] = append(byTenant[s.Tenant], s)
+	}
 	now := cfg.Clock.Now()
 	var params []river.InsertManyParams
 	for _, t := range tenants {
-		if due(t, starts[t.Name], now) {
+		if due(t, starts[t.Name], renewAt(t, byTenant[t.Name], cfg.RenewBefore), now) {
 			params = append(params, river.InsertManyParams{Args: SyncArgs(t)})
 		}
 	}

@@ -2,8 +2,10 @@ package jobs
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -37,7 +39,12 @@ type Tenant struct {
 	// BaseURL and TokenURL point elsewhere than BC online and Entra (a
 	// fake, a sovereign cloud); "" for the defaults.
 	BaseURL, TokenURL string
-	Enabled           bool
+	// NotificationURL is where BC posts the changes of the tenant's webhook
+	// subscriptions (a receiver that answers BC's validation handshake and
+	// queues the tenant's sync); the jobs create and renew one subscription
+	// per company × subscribable set of the profile. "" keeps none.
+	NotificationURL string
+	Enabled         bool
 	// Attention is set when the tenant's setup failed: its syncs stop until
 	// it is fixed and the tenant is enabled again (Registry.Enable).
 	Attention *Attention
@@ -81,6 +88,9 @@ func (t Tenant) check() error {
 	if t.Store == "" {
 		errs = append(errs, errors.New("no store: give a destination such as sqlite:PATH"))
 	}
+	if u, err := url.Parse(t.NotificationURL); t.NotificationURL != "" && (err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "") {
+		errs = append(errs, errors.New("the notification URL must be an absolute https:// (or http://) URL that BC can reach"))
+	}
 	return errors.Join(errs...)
 }
 
@@ -93,7 +103,7 @@ func (db *DB) Registry() *Registry { return &Registry{db} }
 // ErrUnknownTenant is the error for a tenant the registry does not have.
 var ErrUnknownTenant = errors.New("unknown tenant")
 
-const tenantColumns = "name, entra_tenant, client_id, secret_ref, environment, profile, every_us, reconcile_at, store, base_url, token_url, enabled, attention_step, attention_detail, attention_fix, attention_at"
+const tenantColumns = "name, entra_tenant, client_id, secret_ref, environment, profile, every_us, reconcile_at, store, base_url, token_url, notification_url, enabled, attention_step, attention_detail, attention_fix, attention_at"
 
 // Add adds t, or replaces the tenant of that name (clearing its
 // attention).
@@ -103,8 +113,8 @@ func (r *Registry) Add(ctx context.Context, t Tenant) error {
 	}
 	_, err := r.db.exec(ctx, `DELETE FROM bcsync_tenants WHERE name = ?`, t.Name)
 	if err == nil {
-		_, err = r.db.exec(ctx, "INSERT INTO bcsync_tenants ("+tenantColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', 0)",
-			t.Name, t.EntraTenant, t.ClientID, t.SecretRef, t.Environment, t.Profile, t.Every.Microseconds(), t.ReconcileAt, t.Store, t.BaseURL, t.TokenURL, t.Enabled)
+		_, err = r.db.exec(ctx, "INSERT INTO bcsync_tenants ("+tenantColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', '', '', 0)",
+			t.Name, t.EntraTenant, t.ClientID, t.SecretRef, t.Environment, t.Profile, t.Every.Microseconds(), t.ReconcileAt, t.Store, t.BaseURL, t.TokenURL, t.NotificationURL, t.Enabled)
 	}
 	if err != nil {
 		return fmt.Errorf("adding tenant %s: %w", t.Name, err)
@@ -118,7 +128,7 @@ func scanTenant(s scanner) (Tenant, error) {
 	var t Tenant
 	var every, at int64
 	var a Attention
-	err := s.Scan(&t.Name, &t.EntraTenant, &t.ClientID, &t.SecretRef, &t.Environment, &t.Profile, &every, &t.ReconcileAt, &t.Store, &t.BaseURL, &t.TokenURL, &t.Enabled, &a.Step, &a.Detail, &a.Fix, &at)
+	err := s.Scan(&t.Name, &t.EntraTenant, &t.ClientID, &t.SecretRef, &t.Environment, &t.Profile, &every, &t.ReconcileAt, &t.Store, &t.BaseURL, &t.TokenURL, &t.NotificationURL, &t.Enabled, &a.Step, &a.Detail, &a.Fix, &at)
 	t.Every = time.Duration(every) * time.Microsecond
 	if a.Step != "" {
 		a.At = time.UnixMicro(at).UTC()
@@ -203,17 +213,38 @@ func (db *DB) migrateRegistry(ctx context.Context) error {
 		`CREATE TABLE IF NOT EXISTS bcsync_tenants (
 			name TEXT PRIMARY KEY, entra_tenant TEXT NOT NULL, client_id TEXT NOT NULL, secret_ref TEXT NOT NULL,
 			environment TEXT NOT NULL, profile TEXT NOT NULL, every_us BIGINT NOT NULL, reconcile_at TEXT NOT NULL,
-			store TEXT NOT NULL, base_url TEXT NOT NULL, token_url TEXT NOT NULL, enabled BOOLEAN NOT NULL,
+			store TEXT NOT NULL, base_url TEXT NOT NULL, token_url TEXT NOT NULL, notification_url TEXT NOT NULL DEFAULT '', enabled BOOLEAN NOT NULL,
 			attention_step TEXT NOT NULL, attention_detail TEXT NOT NULL, attention_fix TEXT NOT NULL, attention_at BIGINT NOT NULL)`,
 		`CREATE TABLE IF NOT EXISTS bcsync_runs (
 			id ` + id + `, tenant TEXT NOT NULL, principal TEXT NOT NULL, job_id BIGINT NOT NULL, attempt INTEGER NOT NULL,
 			mode TEXT NOT NULL, started_us BIGINT NOT NULL, finished_us BIGINT NOT NULL, status TEXT NOT NULL,
 			rows_synced BIGINT NOT NULL, requests BIGINT NOT NULL, throttled BIGINT NOT NULL, error TEXT NOT NULL)`,
 		`CREATE INDEX IF NOT EXISTS bcsync_runs_tenant ON bcsync_runs (tenant, started_us)`,
+		`CREATE TABLE IF NOT EXISTS bcsync_subscriptions (
+			tenant TEXT NOT NULL, subscription_id TEXT NOT NULL, resource TEXT NOT NULL,
+			notification_url TEXT NOT NULL, expires_us BIGINT NOT NULL, PRIMARY KEY (tenant, subscription_id))`,
 	} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err
 		}
 	}
+	// Registries made before the tenants had a notification URL.
+	if err := db.addColumn(ctx, tx, "bcsync_tenants", "notification_url", "TEXT NOT NULL DEFAULT ''"); err != nil {
+		return err
+	}
 	return tx.Commit()
+}
+
+// addColumn adds a column to a table that lacks it.
+func (db *DB) addColumn(ctx context.Context, tx *sql.Tx, table, column, def string) error {
+	q := "SELECT COUNT(*) FROM pragma_table_info('" + table + "') WHERE name = ?"
+	if db.Postgres() {
+		q = "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = '" + table + "' AND column_name = ?"
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, db.rebind(q), column).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	_, err := tx.ExecContext(ctx, "ALTER TABLE "+table+" ADD COLUMN "+column+" "+def)
+	return err
 }

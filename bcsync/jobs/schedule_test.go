@@ -6,6 +6,7 @@ import (
 
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bcsync/jobs"
+	"github.com/bcsdk/bc/bcsync/synctest"
 	"github.com/bcsdk/bc/bctest"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
@@ -18,10 +19,10 @@ func TestTickInsertsDueTenants(t *testing.T) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
 			h := newHarness(t, b, nil)
-			p := newPrincipal()
-			a, bFake := p.fake(t, "A", 1, "s"), p.fake(t, "B", 2, "s")
+			p := synctest.NewPrincipal()
+			a, bFake := fakeFor(t, p, "A", 1, "s"), fakeFor(t, p, "B", 2, "s")
 			ta, tb := h.tenant("a", p, a, "s"), h.tenant("b", p, bFake, "s")
-			h.tenant("off", p, p.fake(t, "Off", 3, "s"), "s")
+			h.tenant("off", p, fakeFor(t, p, "Off", 3, "s"), "s")
 			require.NoError(t, h.db.Registry().Enable(t.Context(), "off", false))
 			h.start()
 			for _, ev := range h.waitDone("a", "b") {
@@ -48,8 +49,8 @@ func TestThrottledSnoozes(t *testing.T) {
 			h := newHarness(t, b, func(c *jobs.Config) {
 				c.ClientOptions = append(c.ClientOptions, bc.WithRetryPolicy(bc.RetryPolicy{MaxAttempts: 1}))
 			})
-			p := newPrincipal()
-			fake := p.fake(t, "Busy", 1, "s")
+			p := synctest.NewPrincipal()
+			fake := fakeFor(t, p, "Busy", 1, "s")
 			fake.SetFaults(bctest.Faults{Throttle: 1, RetryAfter: time.Second, OnlyPaths: []string{"/customers"}})
 			tn := h.tenant("busy", p, fake, "s")
 			_, err := h.client.Insert(t.Context(), jobs.SyncArgs(tn), nil)

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -26,13 +27,23 @@ type syncWorker struct {
 func (w *syncWorker) Work(ctx context.Context, job *river.Job[SyncEnvironment]) error {
 	reg := w.cfg.DB.Registry()
 	t, err := reg.Get(ctx, job.Args.Tenant)
-	if err != nil {
+	switch {
+	case errors.Is(err, ErrUnknownTenant):
 		return river.JobCancel(err)
+	case err != nil && ctx.Err() != nil:
+		// Stopped before it began (a shutdown): the next worker runs it.
+		return river.JobSnooze(0)
+	case err != nil:
+		// The jobs database did not answer; it is not the tenant's fault.
+		return fmt.Errorf("reading tenant %s from the registry: %w", job.Args.Tenant, err)
 	}
 	if !t.Enabled {
 		return river.JobCancel(fmt.Errorf("tenant %s is disabled; enable it to sync it", t.Name))
 	}
 	release, ok, err := w.locks.tryLock(ctx, t.Key())
+	if err != nil && ctx.Err() != nil {
+		return river.JobSnooze(0)
+	}
 	if err != nil {
 		return fmt.Errorf("taking the lock of principal %s: %w", t.Key(), err)
 	}
@@ -49,11 +60,25 @@ func (w *syncWorker) Work(ctx context.Context, job *river.Job[SyncEnvironment]) 
 		return fmt.Errorf("recording the run: %w", err)
 	}
 	var summary *bcsync.Summary
+	var renewErr error
 	err = eng.err
+	if err == nil && mode == modeRenew {
+		// A subscription that cannot be renewed leaves the tenant polled:
+		// the sync goes on, and the next run tries again.
+		var n int
+		if n, renewErr = w.renew(ctx, t, eng.client); renewErr != nil {
+			w.cfg.Logger.Warn("renewing the webhook subscriptions failed; the next run tries again", "tenant", t.Name, "err", oneLine(renewErr.Error()))
+		} else {
+			w.cfg.Logger.Info("webhook subscriptions renewed", "tenant", t.Name, "renewed", n)
+		}
+	}
 	if err == nil {
 		summary, err = eng.engine.Run(ctx)
 	}
 	out := w.classify(ctx, t, eng.secret, summary, err)
+	if renewErr != nil && out.message == "" {
+		out.message = "renewing the webhook subscriptions: " + oneLine(renewErr.Error())
+	}
 	run.Finished, run.Status, run.Error = w.cfg.Clock.Now().UTC(), out.status, out.message
 	if summary != nil {
 		run.Rows, run.Requests, run.Throttled = rowsOf(summary), summary.Stats.Requests, summary.Stats.Throttled
@@ -69,6 +94,7 @@ func (w *syncWorker) Work(ctx context.Context, job *river.Job[SyncEnvironment]) 
 // prepared is a run made ready: its engine, or why there is none.
 type prepared struct {
 	engine *bcsync.Engine
+	client *bc.Client
 	secret string
 	err    error
 }
@@ -96,7 +122,7 @@ func (w *syncWorker) engine(ctx context.Context, t Tenant) (prepared, mode) {
 			DrainTimeout: w.cfg.DrainTimeout, Logger: w.cfg.Logger.With("tenant", t.Name),
 		})
 		if err == nil {
-			return prepared{engine: eng, secret: secret}, m
+			return prepared{engine: eng, client: client, secret: secret}, m
 		}
 	}
 	return prepared{secret: secret, err: err}, m
@@ -145,6 +171,9 @@ type Config struct {
 	// job is stopped (see bcsync.Options.DrainTimeout; default 5s).
 	DrainTimeout time.Duration
 	Logger       *slog.Logger
+	// RenewBefore is how long before a webhook subscription expires its
+	// tenant's next run renews it (default 24h; BC's last 3 days).
+	RenewBefore time.Duration
 	// Hooks are told what happens, for metrics.
 	Hooks Hooks
 	// Clock dates the runs (nil: the system's).
@@ -175,6 +204,7 @@ func (c Config) withDefaults() (Config, error) {
 	set(&c.BusySnooze, 30*time.Second)
 	set(&c.ThrottledSnooze, time.Minute)
 	set(&c.DrainTimeout, 5*time.Second)
+	set(&c.RenewBefore, 24*time.Hour)
 	if c.Logger == nil {
 		c.Logger = slog.New(slog.DiscardHandler)
 	}

@@ -36,7 +36,7 @@ func testWatcher(t *testing.T, markDeleted bool) *Watcher {
 		nil, nil, slog.New(slog.DiscardHandler))
 	w.sets = testPlan(t, "customers", "salesInvoices", "projects")
 	for _, s := range w.sets {
-		if subscribable(s) {
+		if plan.Subscribable(s) {
 			w.watched[target{coA, s.Route, s.Name}] = true
 		} else if s.Store {
 			w.polled = append(w.polled, s)
@@ -144,7 +144,7 @@ func TestSubscribable(t *testing.T) {
 	t.Parallel()
 	got := map[string]bool{}
 	for _, s := range testPlan(t, "customers", "projects", "timeRegistrationEntries", "salesInvoices", "salesInvoiceLines", "generalLedgerEntries") {
-		got[s.Name] = subscribable(s)
+		got[s.Name] = plan.Subscribable(s)
 	}
 	require.Equal(t, map[string]bool{"customers": true, "projects": false, "timeRegistrationEntries": false,
 		"salesInvoices": true, "generalLedgerEntries": true}, got)

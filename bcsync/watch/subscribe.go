@@ -14,29 +14,6 @@ import (
 	"github.com/bcsdk/bc/bcsync/internal/plan"
 )
 
-// webhookSets are the API v2.0 sets BC documents webhooks for
-// (webhookSupportedResources); others are polled. Custom API pages get
-// webhooks when eligible, so their sets are tried, and polled if BC refuses.
-// See https://learn.microsoft.com/dynamics365/business-central/dev-itpro/api-reference/v2.0/dynamics-subscriptions
-var webhookSets = map[string]bool{
-	"accounts": true, "companyInformation": true, "countriesRegions": true, "currencies": true,
-	"customerPaymentJournals": true, "customers": true, "dimensions": true, "employees": true,
-	"generalLedgerEntries": true, "itemCategories": true, "items": true, "journals": true,
-	"paymentMethods": true, "paymentTerms": true, "purchaseInvoices": true, "salesCreditMemos": true,
-	"salesInvoices": true, "salesOrders": true, "salesQuotes": true, "shipmentMethods": true,
-	"unitsOfMeasure": true, "vendors": true,
-}
-
-// subscribable reports whether s may get a subscription: a set stored in its
-// own table, with lastModifiedDateTime so an incremental read finds what a
-// notification names, and webhooks on BC's side.
-func subscribable(s *plan.Set) bool {
-	if !s.Store || !s.LastModified {
-		return false
-	}
-	return s.Route != bc.StandardRoute || webhookSets[s.Name]
-}
-
 // subscribe removes what an earlier run left behind, subscribes every
 // company × subscribable set, and returns a Renewer that keeps them alive.
 // A set BC refuses is polled. When BC refuses every one, the public URL is
@@ -50,7 +27,7 @@ func (w *Watcher) subscribe(ctx context.Context, state string) (*bc.Renewer, err
 	var lastErr error
 	companies := slices.Sorted(maps.Keys(w.opts.Companies))
 	for _, s := range w.sets {
-		if !subscribable(s) {
+		if !plan.Subscribable(s) {
 			if s.Store {
 				w.polled = append(w.polled, s)
 			}
@@ -109,7 +86,7 @@ func (w *Watcher) unsubscribe(ctx context.Context) {
 func (w *Watcher) removeOurs(ctx context.Context, whose string) error {
 	var routes []string
 	for _, s := range w.sets {
-		if subscribable(s) && !slices.Contains(routes, s.Route) {
+		if plan.Subscribable(s) && !slices.Contains(routes, s.Route) {
 			routes = append(routes, s.Route)
 		}
 	}

@@ -5,6 +5,9 @@
 //	go run ./examples/syncd serve --demo
 //	syncd tenants add --name contoso --tenant … --client-id … --secret-ref env:CONTOSO_SECRET --environment Production
 //	syncd serve --db postgres://…
+//
+// serve also serves the operator page, River UI and /metrics on --http
+// (127.0.0.1:8080 by default; another address needs a token).
 package main
 
 import (

@@ -25,7 +25,11 @@ type serveOptions struct {
 	tick, timeout, rescue time.Duration
 	busySnooze, drain     time.Duration
 	fetchPoll             time.Duration
+	http, httpTokenFile   string
 }
+
+// pageRefresh is how often the operator page reloads itself.
+const pageRefresh = 10 * time.Second
 
 func serveFlags(o *serveOptions) *cli.Set {
 	fs := cli.New("syncd serve", nil, "", "Runs the tenants' syncs as River jobs until SIGTERM, which stops them at a page boundary: what was fetched is committed and the next worker resumes.")
@@ -42,6 +46,8 @@ func serveFlags(o *serveOptions) *cli.Set {
 	fs.Duration(&o.busySnooze, "busy-snooze", 30*time.Second, "wait of a sync whose principal is busy with another tenant's").Must("a positive duration", func() bool { return o.busySnooze > 0 })
 	fs.Duration(&o.drain, "drain", 5*time.Second, "time requests in flight get to finish, to be committed, when a sync is stopped").Must("a duration of at least 0", func() bool { return o.drain >= 0 })
 	fs.Duration(&o.fetchPoll, "poll", time.Second, "how often idle workers look for jobs").Must("a duration of at least 1ms", func() bool { return o.fetchPoll >= time.Millisecond })
+	fs.String(&o.http, "http", "127.0.0.1:8080", `address of the page, River UI and /metrics; a non-loopback one needs a token; "" serves none`).As("addr")
+	fs.String(&o.httpTokenFile, "http-token-file", "", "file holding the token the page asks for (as a basic-auth password or a bearer token); default: the variable "+tokenEnv).As("file")
 	return fs
 }
 
@@ -50,6 +56,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	if code, ok := parse(serveFlags(&o), "serve", args, stdout, stderr); !ok {
 		return code
 	}
+	token, err := loadToken(o.httpTokenFile, getenv)
+	if err == nil && o.http != "" {
+		err = checkExposure(o.http, token)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "syncd serve: %v\n", err)
+		return exitUsage
+	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	db, err := openDB(ctx, o.db)
 	if err != nil {
@@ -57,7 +71,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return exitFailed
 	}
 	defer db.Close()
-	cfg := jobs.Config{DB: db, TickEvery: o.tick, BusySnooze: o.busySnooze, DrainTimeout: o.drain, Logger: logger}
+	reg, metrics, err := newMetrics(db)
+	if err != nil {
+		fmt.Fprintf(stderr, "syncd serve: %v\n", err)
+		return exitFailed
+	}
+	cfg := jobs.Config{DB: db, TickEvery: o.tick, BusySnooze: o.busySnooze, DrainTimeout: o.drain, Logger: logger,
+		Hooks: jobs.Hooks{RunFinished: metrics.RunFinished}}
 	if o.demo {
 		stop, secrets, err := startDemo(ctx, db, o)
 		if err != nil {
@@ -75,6 +95,14 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		JobTimeout: o.timeout, RescueStuckJobsAfter: o.rescue, FetchPollInterval: o.fetchPoll,
 		FetchCooldown: min(o.fetchPoll, river.FetchCooldownDefault), Logger: logger,
 	})
+	if err == nil && o.http != "" {
+		// Bound before the jobs start: a port in use stops nothing midway.
+		var stopWeb func()
+		stopWeb, err = startWeb(ctx, o.http, token, &web{db: db, reg: reg, logger: logger, refresh: pageRefresh}, client)
+		if err == nil {
+			defer stopWeb()
+		}
+	}
 	if err == nil {
 		err = client.Start(ctx)
 	}

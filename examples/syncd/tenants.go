@@ -61,6 +61,7 @@ func tenantsAdd(ctx context.Context, args []string, getenv func(string) string, 
 	fs.String(&dataDir, "data-dir", "syncd-data", "directory of the default per-tenant SQLite stores").As("dir")
 	fs.String(&t.BaseURL, "base-url", "", "BC API root (default BC online)").As("url")
 	fs.String(&t.TokenURL, "token-url", "", "token endpoint (default Entra)").As("url")
+	fs.String(&t.NotificationURL, "notification-url", "", "where BC posts webhook notifications; the syncs keep the tenant's subscriptions renewed (default none)").As("url")
 	fs.Bool(&disabled, "disabled", false, "add it disabled")
 	return withDB(ctx, "tenants add", fs, &dsn, args, stdout, stderr, func(db *jobs.DB) error {
 		t.Enabled = !disabled

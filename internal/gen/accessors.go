@@ -25,17 +25,17 @@ var setMethods = map[string]bool{
 	"Count": true, "Media": true, "Entity": true, "Name": true, "Path": true, "Client": true,
 }
 
-// accessorPlan names the generated set types and their methods.
-type accessorPlan struct {
-	p        *plan
+// accessorNames names the generated set types and their methods.
+type accessorNames struct {
+	p        *decisions
 	standard bool   // rendering the standard API's package sets
 	model    string // qualifier of model types: "entities." or ""
 	sdk      string // qualifier of SDK identifiers: "" or "bc."
 	setTypes map[string]string
 }
 
-func newAccessorPlan(p *plan) *accessorPlan {
-	a := &accessorPlan{p: p, standard: p.cfg.Accessors == StandardAccessors, sdk: "bc.", setTypes: map[string]string{}}
+func newAccessorNames(p *decisions) *accessorNames {
+	a := &accessorNames{p: p, standard: p.cfg.Accessors == StandardAccessors, sdk: "bc.", setTypes: map[string]string{}}
 	taken := names{"For": true, "Sets": true, "ForRoute": true, "RouteSets": true}
 	if a.standard {
 		a.model = "entities."
@@ -64,7 +64,7 @@ func newAccessorPlan(p *plan) *accessorPlan {
 }
 
 // stringKey reports whether a set's key is an Edm.String (quoted in URLs).
-func (a *accessorPlan) stringKey(set schema.EntitySet) bool {
+func (a *accessorNames) stringKey(set schema.EntitySet) bool {
 	t, ok := a.p.svc.EntityType(set.EntityType)
 	if !ok || len(t.Key) != 1 {
 		return false
@@ -73,7 +73,7 @@ func (a *accessorPlan) stringKey(set schema.EntitySet) bool {
 	return ok && prop.Type == "Edm.String"
 }
 
-func (a *accessorPlan) setExpr(set schema.EntitySet, scope, path string) string {
+func (a *accessorNames) setExpr(set schema.EntitySet, scope, path string) string {
 	opt := ""
 	if a.stringKey(set) {
 		opt = ", " + a.sdk + "StringKey()"
@@ -101,8 +101,8 @@ func navMethodName(parentType, nav string, taken names) string {
 // navigation, media and bound-action methods, and For(company), whose methods
 // hand them out (and, for the standard API, ForRoute(route) for the
 // route-level sets).
-func renderAccessors(p *plan) ([]byte, error) {
-	a := newAccessorPlan(p)
+func renderAccessors(p *decisions) ([]byte, error) {
+	a := newAccessorNames(p)
 	f := newFile()
 	f.imports["github.com/bcsdk/bc"] = true
 	if a.standard {
@@ -168,7 +168,7 @@ func capabilityText(s schema.EntitySet) string {
 }
 
 // renderSetType writes the set type and its methods.
-func (a *accessorPlan) renderSetType(f *goFile, set schema.EntitySet) {
+func (a *accessorNames) renderSetType(f *goFile, set schema.EntitySet) {
 	p := a.p
 	typeName := a.setTypes[set.Name]
 	t, _ := p.svc.EntityType(set.EntityType)

@@ -85,13 +85,13 @@ func Generate(svc *schema.Service, cfg Config) (map[string][]byte, error) {
 	prepared.Source = cfg.Source
 	ApplyReadOnly(prepared, cfg.ReadOnly)
 
-	p, err := newPlan(prepared, cfg)
+	p, err := newDecisions(prepared, cfg)
 	if err != nil {
 		return nil, err
 	}
 	type output struct {
 		name   string
-		render func(*plan) ([]byte, error)
+		render func(*decisions) ([]byte, error)
 	}
 	outputs := []output{{ModelsFile, renderModels}, {EnumsFile, renderEnums}, {RegistryFile, renderRegistry}}
 	switch cfg.Accessors {

@@ -11,7 +11,7 @@ import (
 
 // renderRegistry writes Schema, the whole model as a Go literal, and the
 // functions derived from it: SetNames and NewModel.
-func renderRegistry(p *plan) ([]byte, error) {
+func renderRegistry(p *decisions) ([]byte, error) {
 	f := newFile()
 	f.imports[schemaImport] = true
 	f.comment("", "Schema is the model of the $metadata document this package was generated from: entity sets with their capabilities, entity types with keys, properties (EDM types, read-only flags), navigation and bound actions, enums and complex types. The fake BC server, the sync and tools read it instead of hard-coding lists. Treat it as read-only; Clone it to change it.")

@@ -78,7 +78,7 @@ func (f *goFile) render(cfg Config) ([]byte, error) {
 }
 
 // renderModels writes one struct per entity and complex type.
-func renderModels(p *plan) ([]byte, error) {
+func renderModels(p *decisions) ([]byte, error) {
 	f := newFile()
 	for _, s := range p.structs {
 		f.comment("", s.doc)
@@ -118,7 +118,7 @@ func (f *goFile) noteImports(typ string) {
 }
 
 // renderEnums writes a string type per enum with its members as constants.
-func renderEnums(p *plan) ([]byte, error) {
+func renderEnums(p *decisions) ([]byte, error) {
 	f := newFile()
 	if len(p.enums) > 0 {
 		f.imports[schemaImport] = true

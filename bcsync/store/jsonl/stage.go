@@ -32,15 +32,10 @@ func (s *Store) createStaged(ctx context.Context) error {
 
 // stage records the upserts of b in jsonlStaged.
 func (s *Store) stage(ctx context.Context, b *store.Batch) error {
-	if len(b.ReplaceParents) > 0 || len(b.Deletes) > 0 {
-		return fmt.Errorf("table %q: a staged batch cannot replace parents or delete rows", b.Table.Name)
-	}
-	rt, err := layout.Resolve(b.Table)
+	_, ensured := s.tables[b.Table.Name]
+	rt, err := layout.ResolveStaged(b, ensured)
 	if err != nil {
 		return err
-	}
-	if _, ok := s.tables[b.Table.Name]; !ok {
-		return fmt.Errorf("table %q: %w", b.Table.Name, layout.ErrNotEnsured)
 	}
 	ins, err := s.db.Conn.Stmt(ctx, `INSERT INTO `+jsonlStaged+` (tbl, company, key, modified, row) VALUES (?, ?, ?, ?, ?)`)
 	if err != nil {

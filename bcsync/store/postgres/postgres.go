@@ -169,9 +169,9 @@ func (s *Store) connect(ctx context.Context) error {
 		var pe *pgconn.PgError
 		switch {
 		case errors.As(err, &pe) && (pe.Code == "28P01" || pe.Code == "28000"):
-			return s.fail("the server refused the credentials of user %q: %s; check the user name and password", s.cfg.User, pe.Message)
+			return store.Misconfigured(s.fail("the server refused the credentials of user %q: %s; check the user name and password", s.cfg.User, pe.Message))
 		case errors.As(err, &pe) && pe.Code == "3D000":
-			return s.fail("database %q does not exist: create it or name another one", s.cfg.Database)
+			return store.Misconfigured(s.fail("database %q does not exist: create it or name another one", s.cfg.Database))
 		case errors.As(err, &pe):
 			return s.fail("connecting: %s (SQLSTATE %s)", oneLine(pe.Message), pe.Code)
 		}
@@ -237,9 +237,9 @@ func (s *Store) claim(ctx context.Context, reconnect bool) error {
 	}
 	switch {
 	case schema == nil && s.schema != "":
-		return s.fail("schema %s does not exist: create it with CREATE SCHEMA %s", pgIdent(s.schema), pgIdent(s.schema))
+		return store.Misconfigured(s.fail("schema %s does not exist: create it with CREATE SCHEMA %s", pgIdent(s.schema), pgIdent(s.schema)))
 	case schema == nil:
-		return s.fail("%s", missingSchema(path))
+		return store.Misconfigured(s.fail("%s", missingSchema(path)))
 	}
 	const key = `hashtextextended('bcsync ' || current_database() || '.' || current_schema(), 0)`
 	var locked bool

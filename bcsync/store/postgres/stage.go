@@ -32,16 +32,10 @@ const createStagedCounts = `CREATE TABLE IF NOT EXISTS ` + stagedCounts + ` ("ta
 // stage copies the upserts of b into its table's staging table, creating
 // it or adding the columns it lacks first.
 func (s *Store) stage(ctx context.Context, tx pgx.Tx, b *store.Batch) error {
-	if len(b.ReplaceParents) > 0 || len(b.Deletes) > 0 {
-		return fmt.Errorf("table %q: a staged batch cannot replace parents or delete rows", b.Table.Name)
-	}
-	rt, err := layout.Resolve(b.Table)
+	pt, ensured := s.tables[b.Table.Name]
+	rt, err := layout.ResolveStaged(b, ensured)
 	if err != nil {
 		return err
-	}
-	pt, ok := s.tables[b.Table.Name]
-	if !ok {
-		return fmt.Errorf("table %q: %w", b.Table.Name, layout.ErrNotEnsured)
 	}
 	name := pgIdent(stagingName(b.Table.Name))
 	if pt.staged == nil {

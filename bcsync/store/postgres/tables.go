@@ -10,6 +10,7 @@ import (
 	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/bcsync/store/internal/layout"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // pgType is the PostgreSQL column type of a ColType.
@@ -83,7 +84,7 @@ func (s *Store) ensureBook(ctx context.Context) error {
 		if have == nil {
 			missing = append(missing, t)
 		} else if !layout.SameColumns(have, t) {
-			return errors.New(scrub(layout.ForeignSchemaError(s.where, t.Name, have, t).Error(), s.secret))
+			return store.Misconfigured(errors.New(scrub(layout.ForeignSchemaError(s.where, t.Name, have, t).Error(), s.secret)))
 		}
 	}
 	if len(missing) == 0 {
@@ -102,6 +103,11 @@ func (s *Store) ensureBook(ctx context.Context) error {
 		return nil
 	})
 	if err != nil {
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "42501" {
+			// insufficient_privilege: the user may not create tables here.
+			return store.Misconfigured(s.fail("%v: grant the user CREATE on the schema, or name a schema it owns", err))
+		}
 		return s.fail("%v", err)
 	}
 	return nil

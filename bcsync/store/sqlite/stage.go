@@ -39,15 +39,10 @@ type stagedRows struct {
 // stage appends the upserts of b to its staging table, creating it or
 // adding the columns it lacks first.
 func (s *Store) stage(ctx context.Context, b *store.Batch) error {
-	if len(b.ReplaceParents) > 0 || len(b.Deletes) > 0 {
-		return fmt.Errorf("table %q: a staged batch cannot replace parents or delete rows", b.Table.Name)
-	}
-	rt, err := layout.Resolve(b.Table)
+	_, ensured := s.tables[b.Table.Name]
+	rt, err := layout.ResolveStaged(b, ensured)
 	if err != nil {
 		return err
-	}
-	if _, ok := s.tables[b.Table.Name]; !ok {
-		return fmt.Errorf("table %q: %w", b.Table.Name, layout.ErrNotEnsured)
 	}
 	ins, err := s.stagedRows(ctx, rt, stagingName(b.Table.Name, b.CompanyID))
 	if err != nil {

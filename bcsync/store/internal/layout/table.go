@@ -214,3 +214,19 @@ func ColumnNames(t *store.Table) []string {
 	}
 	return n
 }
+
+// ResolveStaged checks that b can be staged — upserts only, into a table
+// the store has ensured — and returns its table's Resolved.
+func ResolveStaged(b *store.Batch, ensured bool) (*Resolved, error) {
+	if len(b.ReplaceParents) > 0 || len(b.Deletes) > 0 {
+		return nil, fmt.Errorf("table %q: a staged batch cannot replace parents or delete rows", b.Table.Name)
+	}
+	rt, err := Resolve(b.Table)
+	if err != nil {
+		return nil, err
+	}
+	if !ensured {
+		return nil, fmt.Errorf("table %q: %w", b.Table.Name, ErrNotEnsured)
+	}
+	return rt, nil
+}

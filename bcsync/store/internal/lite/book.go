@@ -26,7 +26,8 @@ func Type(t store.ColType) string {
 // Create returns the CREATE TABLE statement for t. Key columns are NOT
 // NULL (SQLite would otherwise let NULL keys repeat). Output tables are
 // ordinary rowid tables: rows are appended and only the key index takes
-// the random inserts of GUID keys, which measured faster than WITHOUT ROWID.
+// the random inserts of GUID keys (faster than WITHOUT ROWID; see
+// docs/performance.md, "Why the constants").
 func Create(schema string, t *store.Table, withoutRowid bool) string {
 	var b strings.Builder
 	b.WriteString("CREATE TABLE ")

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/bcsdk/bc/bcsync/store"
 	"github.com/bcsdk/bc/bcsync/store/internal/layout"
 	"modernc.org/sqlite"
 )
@@ -47,7 +48,7 @@ const (
 // and checks it is writable, with one clear error if not.
 func Open(ctx context.Context, where, path string, sync string) (*Conn, error) {
 	if strings.ContainsRune(path, '?') {
-		return nil, fmt.Errorf("%s: the path must not contain '?'", where)
+		return nil, store.Misconfigured(fmt.Errorf("%s: the path must not contain '?'", where))
 	}
 	if err := checkWritable(where, path); err != nil {
 		return nil, err
@@ -173,12 +174,12 @@ func checkWritable(where, path string) error {
 	if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {
 		f.Close()
 	} else if !errors.Is(err, os.ErrNotExist) {
-		return fmt.Errorf("%s: cannot write %s (%v): make it writable or choose another path", where, path, errors.Unwrap(err))
+		return store.Misconfigured(fmt.Errorf("%s: cannot write %s (%v): make it writable or choose another path", where, path, errors.Unwrap(err)))
 	}
 	// WAL needs to create PATH-wal and PATH-shm beside the file.
 	probe, err := os.CreateTemp(dir, ".bcsync-probe-*")
 	if err != nil {
-		return fmt.Errorf("%s: directory %s is not writable: choose another path", where, dir)
+		return store.Misconfigured(fmt.Errorf("%s: directory %s is not writable: choose another path", where, dir))
 	}
 	probe.Close()
 	os.Remove(probe.Name())
@@ -197,7 +198,7 @@ const (
 // and a sync into out/bc.db or out/jsonl should not fail for want of out/.
 func MakeDir(where, dir string) error {
 	if err := os.MkdirAll(dir, DirMode); err != nil {
-		return fmt.Errorf("%s: cannot create the directory: %v", where, UnwrapPath(err))
+		return store.Misconfigured(fmt.Errorf("%s: cannot create the directory: %v", where, UnwrapPath(err)))
 	}
 	return nil
 }
@@ -206,7 +207,7 @@ func OpenError(where string, err error) error {
 	var se *sqlite.Error
 	switch {
 	case errors.As(err, &se) && se.Code()&0xff == liteCodeNotADB:
-		return fmt.Errorf("%s: the file is not an SQLite database (or is damaged): choose another path", where)
+		return store.Misconfigured(fmt.Errorf("%s: the file is not an SQLite database (or is damaged): choose another path", where))
 	case errors.As(err, &se) && se.Code()&0xff == liteCodeCorrupt:
 		return liteDamaged(where)
 	}

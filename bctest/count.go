@@ -1,0 +1,43 @@
+package bctest
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+
+	"github.com/bcsdk/bc/bctest/internal/table"
+)
+
+func (c *reqContext) countMatches(n *node, q *query) int {
+	t := n.t
+	t.Mu.RLock()
+	defer t.Mu.RUnlock()
+	lo, hi := 0, math.MaxInt
+	if t.Virtual != nil {
+		lo, hi = t.VirtualBounds(q.filter)
+	}
+	count := 0
+	t.Scan(math.MinInt64, lo, hi, func(r *table.Row) bool {
+		if n.children(r) && (q.filter == nil || q.filter.Match(r.Vals)) {
+			count++
+		}
+		return true
+	})
+	return count
+}
+
+// count serves …/{set}/$count as text, with the byte-order mark BC sends.
+func (c *reqContext) count(n *node) {
+	if c.r.Method != http.MethodGet {
+		c.fail(methodNotAllowed(c.r.Method, n.t.Set.Name))
+		return
+	}
+	q, aerr := parseQuery(c.r.URL.Query(), c.r.Header, n.t, c.svc(), n.t.Type.Name)
+	if aerr != nil {
+		c.fail(aerr)
+		return
+	}
+	c.w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	c.w.WriteHeader(http.StatusOK)
+	_, _ = c.w.Write([]byte("\ufeff" + strconv.Itoa(c.countMatches(n, q))))
+}

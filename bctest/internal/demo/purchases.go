@@ -1,0 +1,131 @@
+package demo
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/bcsdk/bc/bctest/internal/table"
+)
+
+// purchaseInvoices writes the vendors' invoices of the period and books what
+// is still owed on the vendors.
+func (g *demoGen) purchaseInvoices() []*demoDoc {
+	s := g.set("purchaseInvoices")
+	rng := s.rng
+	n := g.cfg.Months * g.cfg.InvoicesPerMonth * 2 / 3
+	drafts, posted := 0, 0
+	var docs []*demoDoc
+	for k, date := range docDates(g.start, g.today, n) {
+		d := &demoDoc{id: g.id("purchaseInvoices", k), date: date}
+		d.party = pickParty(rng, g.m.vendors, false)
+		g.docDims(rng, d)
+		g.makeLines(rng, d, 1+rng.IntN(5))
+		d.due = dueDate(date, d.party.terms)
+		d.status = g.invoiceStatus(rng, d, k == n-1)
+		d.posted = d.status != "Draft"
+		if d.posted && chance(rng, 0.3) {
+			d.order = seqNo("P-ORD", 105001+k)
+		}
+		if d.posted {
+			d.number = seqNo("PP-INV", 108001+posted)
+			posted++
+		} else {
+			d.number = seqNo("P-INV", 106001+drafts)
+			drafts++
+		}
+		d.modified = g.modified(rng, date)
+		switch d.status {
+		case "Open":
+			d.remaining = d.gross
+		case "Paid":
+			d.modified = g.modified(rng, minTime(d.due.AddDate(0, 0, rng.IntN(10)-5), g.today))
+		}
+		d.ext = vendorDocNo(rng.IntN(4), date, k)
+		h := g.purchaseHeader(s, d, "invoiceDate").put("vendorInvoiceNumber", d.ext).
+			put("orderId", table.ZeroGUID).put("orderNumber", d.order)
+		g.writeDoc(h, "purchaseInvoiceLines", "unitCost", "Purchase_x0020_Invoice", d, rng, nil)
+		g.book(d, 1)
+		docs = append(docs, d)
+	}
+	return docs
+}
+
+// vendorDocNo is a vendor's own number for a document, in one of the styles
+// vendors use.
+func vendorDocNo(style int, date time.Time, k int) string {
+	switch style {
+	case 0:
+		return "INV-" + strconv.Itoa(date.Year()) + "-" + strconv.Itoa(10000+k*7)
+	case 1:
+		return strconv.Itoa(400000 + k*13)
+	case 2:
+		return "FV/" + strconv.Itoa(k+1) + "/" + strconv.Itoa(date.Year()%100)
+	}
+	return "R" + strconv.Itoa(date.Year()) + strconv.Itoa(1000+k)
+}
+
+// purchaseOrders writes the open purchase orders of the last weeks.
+func (g *demoGen) purchaseOrders() {
+	s := g.set("purchaseOrders")
+	rng := s.rng
+	for k, date := range docDates(g.today.AddDate(0, 0, -75), g.today, g.cfg.InvoicesPerMonth*4/3) {
+		d := &demoDoc{id: g.id("purchaseOrders", k), date: date, number: seqNo("P-ORD", 106001+k)}
+		d.party = pickParty(rng, g.m.vendors, false)
+		g.docDims(rng, d)
+		g.makeLines(rng, d, 1+rng.IntN(5))
+		d.due = dueDate(date, d.party.terms)
+		d.status = pick(rng, []string{"Draft", "In_x0020_Review", "Open", "Open", "Open"})
+		d.modified = g.modified(rng, date)
+		all := true
+		for _, l := range d.lines {
+			if d.status == "Open" && l.kind == "Item" && chance(rng, 0.4) {
+				l.shipped = l.qty
+				if chance(rng, 0.5) {
+					l.billed = l.shipped
+				}
+			}
+			if l.kind != "Comment" && l.shipped < l.qty {
+				all = false
+			}
+		}
+		h := g.purchaseHeader(s, d, "orderDate").put("requestedReceiptDate", g.date(date.AddDate(0, 0, 10))).
+			put("fullyReceived", boolText(all))
+		g.writeDoc(h, "purchaseOrderLines", "directUnitCost", "Purchase_x0020_Order", d, rng, func(r demoRec, l *demoLine) demoRec {
+			return r.put("receivedQuantity", hundredths(l.shipped)).put("invoicedQuantity", hundredths(l.billed)).
+				put("invoiceQuantity", hundredths(l.shipped-l.billed)).put("receiveQuantity", hundredths(l.qty-l.shipped))
+		})
+	}
+}
+
+// purchaseReceipts writes receipts for a quarter of the posted invoices
+// with items.
+func (g *demoGen) purchaseReceipts(invoices []*demoDoc) []*demoDoc {
+	s := g.set("purchaseReceipts")
+	ls := g.set("purchaseReceiptLines")
+	rng := s.rng
+	var out []*demoDoc
+	for _, inv := range invoices {
+		if !inv.posted || inv.status == "Canceled" || rng.IntN(4) != 0 || !hasItems(inv) {
+			continue
+		}
+		d := *inv
+		d.id, d.number, d.src = g.id("purchaseReceipts", len(out)), seqNo("P-RCPT", 107001+len(out)), inv
+		g.purchaseHeader(s, &d, "invoiceDate").put("orderNumber", inv.order).add()
+		if d.dims {
+			g.writeDimSet(d.id, "Purchase_x0020_Receipt", &d, nil, rng)
+		}
+		for k, l := range inv.lines {
+			vals := ls.row().put("documentId", d.id).put("sequence", strconv.Itoa(10000*(k+1))).
+				put("lineType", shipLineType(l)).put("lineObjectNumber", lineObject(l)).
+				put("description", runes(l.desc, 100)).put("unitOfMeasureCode", codeOf(l.uom)).
+				put("unitCost", money(l.price)).put("quantity", hundredths(l.qty)).
+				put("discountPercent", hundredths(l.discBP)).put("taxPercent", hundredths(l.taxBP)).
+				put("expectedReceiptDate", g.date(d.date)).add()
+			if l.dims {
+				g.writeDimSet(vals[0], "Purchase_x0020_Receipt_x0020_Line", &d, l, rng)
+			}
+		}
+		out = append(out, &d)
+	}
+	return out
+}

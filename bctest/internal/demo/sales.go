@@ -1,0 +1,275 @@
+package demo
+
+import (
+	"slices"
+	"time"
+
+	"github.com/bcsdk/bc/bctest/internal/table"
+)
+
+// salesInvoices writes the sales invoices of the period, posted and draft,
+// with their lines, and books the open amounts on the customers.
+func (g *demoGen) salesInvoices() []*demoDoc {
+	s := g.set("salesInvoices")
+	rng := s.rng
+	n := g.cfg.Months * g.cfg.InvoicesPerMonth
+	drafts, posted := 0, 0
+	var docs []*demoDoc
+	for k, date := range docDates(g.start, g.today, n) {
+		d := &demoDoc{id: g.id("salesInvoices", k), sales: true, date: date}
+		d.party = pickParty(rng, g.m.customers, true)
+		g.docDims(rng, d)
+		g.makeLines(rng, d, 1+rng.IntN(6))
+		d.due = dueDate(date, d.party.terms)
+		d.status = g.invoiceStatus(rng, d, k == n-1)
+		d.posted = d.status != "Draft"
+		if d.posted {
+			d.number = seqNo("PS-INV", 103001+posted)
+			posted++
+		} else {
+			d.number = seqNo("S-INV", 101001+drafts)
+			drafts++
+		}
+		d.modified = g.modified(rng, date)
+		switch d.status {
+		case "Open":
+			d.remaining = d.gross
+			if chance(rng, 0.1) {
+				d.remaining -= pct(d.gross, int64(3000+rng.IntN(4000)))
+			}
+		case "Paid":
+			d.modified = g.modified(rng, minTime(d.due.AddDate(0, 0, rng.IntN(30)-10), g.today))
+		case "Canceled":
+			d.modified = g.modified(rng, minTime(date.AddDate(0, 0, 1+rng.IntN(5)), g.today))
+		}
+		if chance(rng, 0.4) {
+			d.ext = seqNo("PO", 4500+rng.IntN(5000))
+		}
+		promised, dispute := time.Time{}, (*demoCode)(nil)
+		overdue := d.status == "Open" && d.due.Before(g.today)
+		if overdue && chance(rng, 0.2) {
+			promised = g.today.AddDate(0, 0, 7)
+		}
+		if overdue && chance(rng, 0.25) {
+			dispute = pick(rng, g.m.disputes)
+		}
+		if d.posted && chance(rng, 0.2) {
+			d.order = seqNo("S-ORD", 100001+k)
+		}
+		h := g.salesHeader(s, d, "invoiceDate").put("promisedPayDate", g.date(promised)).
+			put("customerPurchaseOrderReference", d.ext).put("orderId", table.ZeroGUID).put("orderNumber", d.order).
+			put("disputeStatusId", idOf(dispute)).put("disputeStatus", codeOf(dispute)).
+			put("remainingAmount", money(d.remaining))
+		g.writeDoc(h, "salesInvoiceLines", "unitPrice", "Sales_x0020_Invoice", d, rng, nil)
+		g.book(d, 1)
+		docs = append(docs, d)
+	}
+	return docs
+}
+
+// book adds a posted document's amounts to its party: sales, balance and
+// the aging buckets of what is still open. sign is -1 for credit memos.
+func (g *demoGen) book(d *demoDoc, sign int64) {
+	if d.status == "Draft" || d.status == "Canceled" || d.status == "Corrective" {
+		return
+	}
+	p := d.party
+	p.sales += sign * g.toLCY(p, d.net)
+	rem := sign * g.toLCY(p, d.remaining)
+	if rem == 0 {
+		return
+	}
+	p.balance += rem
+	switch late := days(d.due, g.today); {
+	case late <= 0:
+		p.notDue += rem
+	case late <= 30:
+		p.aging[0] += rem
+	case late <= 60:
+		p.aging[1] += rem
+	default:
+		p.aging[2] += rem
+	}
+	if d.due.Before(g.today) {
+		p.overdue += rem
+	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// copyLines copies lines for another document, scaled to part of their
+// quantity when part > 0.
+func copyLines(ls []*demoLine, keep func(*demoLine) bool) []*demoLine {
+	var out []*demoLine
+	for _, l := range ls {
+		if keep == nil || keep(l) {
+			c := *l
+			c.id = ""
+			out = append(out, &c)
+		}
+	}
+	return out
+}
+
+// total recomputes a document's totals from its lines.
+func (d *demoDoc) total() {
+	d.net, d.tax = 0, 0
+	for _, l := range d.lines {
+		d.net += l.net
+		d.tax += l.tax
+	}
+	d.gross = d.net + d.tax
+}
+
+// salesOrders writes the open orders of the last weeks, some partly shipped.
+func (g *demoGen) salesOrders() {
+	s := g.set("salesOrders")
+	rng := s.rng
+	for k, date := range docDates(g.today.AddDate(0, 0, -75), g.today, 2*g.cfg.InvoicesPerMonth) {
+		d := &demoDoc{id: g.id("salesOrders", k), sales: true, date: date, number: seqNo("S-ORD", 101001+k)}
+		if chance(rng, 0.4) {
+			d.ext = seqNo("PO", 4500+rng.IntN(5000))
+		}
+		d.party = pickParty(rng, g.m.customers, true)
+		g.docDims(rng, d)
+		g.makeLines(rng, d, 1+rng.IntN(5))
+		d.due = dueDate(date, d.party.terms)
+		d.status = pick(rng, []string{"Draft", "Draft", "In_x0020_Review", "Open", "Open", "Open", "Open"})
+		d.modified = g.modified(rng, date)
+		shippedAll := true
+		full := d.status == "Open" && chance(rng, 0.2)
+		for _, l := range d.lines {
+			if full && l.kind != "Comment" {
+				l.shipped = l.qty
+			} else if d.status == "Open" && l.kind == "Item" && chance(rng, 0.4) {
+				l.shipped = l.qty / 100 / 2 * 100
+				if chance(rng, 0.5) {
+					l.billed = l.shipped
+				}
+			}
+			if l.kind != "Comment" && l.shipped < l.qty {
+				shippedAll = false
+			}
+		}
+		requested := time.Time{}
+		if chance(rng, 0.5) {
+			requested = date.AddDate(0, 0, 14)
+		}
+		h := g.salesHeader(s, d, "orderDate").put("partialShipping", "true").
+			put("requestedDeliveryDate", g.date(requested)).put("fullyShipped", boolText(shippedAll))
+		g.writeDoc(h, "salesOrderLines", "unitPrice", "Sales_x0020_Order", d, rng, func(r demoRec, l *demoLine) demoRec {
+			return r.put("shippedQuantity", hundredths(l.shipped)).put("invoicedQuantity", hundredths(l.billed)).
+				put("invoiceQuantity", hundredths(l.shipped-l.billed)).put("shipQuantity", hundredths(l.qty-l.shipped))
+		})
+	}
+}
+
+func boolText(b bool) string {
+	if b {
+		return "true"
+	}
+	return "false"
+}
+
+// salesQuotes writes quotes of the last months in every state.
+func (g *demoGen) salesQuotes() {
+	s := g.set("salesQuotes")
+	rng := s.rng
+	n := g.cfg.InvoicesPerMonth * 5 / 3
+	for k, date := range docDates(g.today.AddDate(0, 0, -120), g.today, n) {
+		d := &demoDoc{id: g.id("salesQuotes", k), sales: true, date: date, number: seqNo("S-QUO", 1001+k)}
+		if chance(rng, 0.3) {
+			d.ext = seqNo("RFQ-", 100+rng.IntN(900))
+		}
+		d.party = pickParty(rng, g.m.customers, true)
+		g.docDims(rng, d)
+		g.makeLines(rng, d, 1+rng.IntN(4))
+		d.due = dueDate(date, d.party.terms)
+		age := days(date, g.today)
+		sent, accepted := time.Time{}, time.Time{}
+		switch r := rng.IntN(10); {
+		case age < 7 || r < 2:
+			d.status = "Draft"
+		case r < 5:
+			d.status, sent, accepted = "Accepted", date.AddDate(0, 0, 1), minTime(date.AddDate(0, 0, 3+r), g.today)
+		case age > 30:
+			d.status, sent = "Expired_x0020_", date.AddDate(0, 0, 1)
+		default:
+			d.status, sent = "Sent", date.AddDate(0, 0, 1)
+		}
+		d.modified = g.modified(rng, maxTime(date, accepted))
+		sentStamp := stamp(time.Time{})
+		if !sent.IsZero() {
+			sentStamp = g.modified(rng, sent)
+		}
+		h := g.salesHeader(s, d, "documentDate").put("sentDate", sentStamp).
+			put("validUntilDate", g.date(date.AddDate(0, 0, 30))).put("acceptedDate", g.date(accepted))
+		g.writeDoc(h, "salesQuoteLines", "unitPrice", "Sales_x0020_Quote", d, rng, nil)
+	}
+}
+
+// salesShipments writes the shipments of a quarter of the posted invoices
+// that have items, with one line per invoice line.
+func (g *demoGen) salesShipments(invoices []*demoDoc) []*demoDoc {
+	s := g.set("salesShipments")
+	ls := g.set("salesShipmentLines")
+	rng := s.rng
+	var out []*demoDoc
+	for _, inv := range invoices {
+		if !inv.posted || inv.status == "Canceled" || rng.IntN(4) != 0 || !hasItems(inv) {
+			continue
+		}
+		d := *inv
+		d.id, d.number = g.id("salesShipments", len(out)), seqNo("S-SHPT", 102001+len(out))
+		h := g.salesHeader(s, &d, "invoiceDate").put("customerPurchaseOrderReference", inv.ext).
+			put("orderNumber", inv.order).put("externalDocumentNumber", inv.ext)
+		h.add()
+		if d.dims {
+			g.writeDimSet(d.id, "Sales_x0020_Shipment", &d, nil, rng)
+		}
+		for k, l := range inv.lines {
+			r := ls.row().put("documentId", d.id).put("documentNo", d.number).put("sequence", seqNo("", 10000*(k+1))).
+				put("lineType", shipLineType(l)).put("lineObjectNumber", lineObject(l)).
+				put("description", runes(l.desc, 100)).put("unitOfMeasureCode", codeOf(l.uom)).
+				put("unitPrice", money(l.price)).put("quantity", hundredths(l.qty)).
+				put("discountPercent", hundredths(l.discBP)).put("taxPercent", hundredths(l.taxBP)).
+				put("shipmentDate", g.date(d.date))
+			vals := r.add()
+			if l.dims {
+				g.writeDimSet(vals[0], "Sales_x0020_Shipment_x0020_Line", &d, l, rng)
+			}
+		}
+		out = append(out, &d)
+	}
+	return out
+}
+
+func hasItems(d *demoDoc) bool {
+	return slices.ContainsFunc(d.lines, func(l *demoLine) bool { return l.kind == "Item" })
+}
+
+// shipLineType is a posted line's type: comments are blank there.
+func shipLineType(l *demoLine) string {
+	switch l.kind {
+	case "Item":
+		return "Item"
+	case "Account":
+		return "G_x002F_L_x0020_Account"
+	}
+	return "_x0020_"
+}
+
+func lineObject(l *demoLine) string {
+	switch {
+	case l.item != nil:
+		return l.item.number
+	case l.acct != nil:
+		return l.acct.number
+	}
+	return ""
+}

@@ -78,7 +78,7 @@ func Open(ctx context.Context, where, path string, sync string) (*Conn, error) {
 		return nil, fmt.Errorf("%s: unexpected SQLite driver connection %T", where, dc)
 	}
 	l := &Conn{where: where, conn: c, stmts: map[string]driver.Stmt{}, binders: map[string]*Binder{}, lock: lock}
-	if err := l.setup(ctx, sync); err != nil {
+	if err := l.setup(ctx, sync, isEmpty(lock, path)); err != nil {
 		l.Close()
 		return nil, err
 	}
@@ -88,16 +88,33 @@ func Open(ctx context.Context, where, path string, sync string) (*Conn, error) {
 // walBytes is how large the WAL grows before SQLite checkpoints it.
 const walBytes = 200 << 20
 
-func (l *Conn) setup(ctx context.Context, sync string) error {
+// isEmpty reports whether the database at path (whose file is f) holds
+// nothing yet: its file and its WAL are empty or missing.
+func isEmpty(f *os.File, path string) bool {
+	fi, err := f.Stat()
+	if err != nil || fi.Size() != 0 {
+		return false
+	}
+	wi, err := os.Stat(path + "-wal")
+	return errors.Is(err, os.ErrNotExist) || err == nil && wi.Size() == 0
+}
+
+// setup sets the connection's pragmas; fresh says the file is new and empty.
+// An existing file is checked before anything could be written to it.
+func (l *Conn) setup(ctx context.Context, sync string, fresh bool) error {
 	if _, err := l.Exec(ctx, "PRAGMA busy_timeout = 5000"); err != nil {
 		return OpenError(l.where, err)
 	}
-	// A new file gets 64 KiB pages: SQLite writes a WAL frame, a sorter
-	// run and a checkpoint copy with a system call or two per page, and
-	// system calls are most of what the first load's append and move cost
-	// at 4 KiB. An existing file keeps its pages (SQLite ignores this).
-	if _, err := l.Exec(ctx, "PRAGMA page_size = 65536"); err != nil {
-		return OpenError(l.where, err)
+	if fresh {
+		// A new file gets 64 KiB pages: SQLite writes a WAL frame, a sorter
+		// run and a checkpoint copy with a system call or two per page, and
+		// system calls are most of what the first load's append and move
+		// cost at 4 KiB. An existing file keeps the pages it has.
+		if _, err := l.Exec(ctx, "PRAGMA page_size = 65536"); err != nil {
+			return OpenError(l.where, err)
+		}
+	} else if err := l.checkIntact(ctx); err != nil {
+		return err
 	}
 	var mode string
 	err := l.Query(ctx, "PRAGMA journal_mode = WAL", nil, func(row []driver.Value) error {
@@ -134,7 +151,7 @@ func (l *Conn) setup(ctx context.Context, sync string) error {
 			return fmt.Errorf("%s: the database is read-only; make the file writable or choose another path", l.where)
 		}
 	}
-	return l.checkIntact(ctx)
+	return nil
 }
 
 // checkIntact runs SQLite's quick_check before anything is written: a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/bcsdk/bc/bcsync/internal/decode"
@@ -239,15 +240,23 @@ func (s *Store) move(ctx context.Context, t *store.Table, companyID string) (sto
 // rows by key once; an ORDER BY around it would sort them all again, for
 // the order they already come in), so that only that row is compared with
 // the stored one.
+//
+// A staging table holds one company's rows, so the sort leaves companyId
+// out of the key: SQLite's sorter decides most comparisons on the first
+// column alone when it is text, and companyId never decides one.
 func moveSQL(t *store.Table, lt *liteTable, staged []string, name string, empty bool) string {
 	newest := "rowid DESC"
 	if layout.Contains(staged, store.ModifiedCol) {
 		newest = lite.Ident(store.ModifiedCol) + " DESC, " + newest
 	}
+	sortKey := t.Key
+	if k := slices.DeleteFunc(slices.Clone(t.Key), func(c string) bool { return c == layout.CompanyIDCol }); len(k) > 0 {
+		sortKey = k
+	}
 	cols := lite.List(staged)
 	if empty {
 		return "INSERT INTO " + lite.Ident(t.Name) + " (" + cols + ") SELECT " + cols + " FROM " + lite.Ident(name) +
-			" WHERE true ORDER BY " + lite.List(t.Key) + ", " + newest + " ON CONFLICT (" + lite.List(t.Key) + ") DO NOTHING"
+			" WHERE true ORDER BY " + lite.List(sortKey) + ", " + newest + " ON CONFLICT (" + lite.List(t.Key) + ") DO NOTHING"
 	}
 	var set, differ []string
 	for _, col := range staged {
@@ -263,7 +272,7 @@ func moveSQL(t *store.Table, lt *liteTable, staged []string, name string, empty 
 		differ = append(differ, lite.Ident(t.Name)+"."+lite.Ident(layout.DeletedCol)+" IS NOT NULL")
 	}
 	q := "INSERT INTO " + lite.Ident(t.Name) + " (" + cols + ") SELECT " + cols + " FROM (SELECT " + cols +
-		", row_number() OVER (PARTITION BY " + lite.List(t.Key) + " ORDER BY " + newest + ") AS \"_n\" FROM " + lite.Ident(name) +
+		", row_number() OVER (PARTITION BY " + lite.List(sortKey) + " ORDER BY " + newest + ") AS \"_n\" FROM " + lite.Ident(name) +
 		") WHERE \"_n\" = 1 ON CONFLICT (" + lite.List(t.Key) + ") DO "
 	if len(set) == 0 {
 		return q + "NOTHING"

@@ -6,6 +6,7 @@ package decode
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"unsafe"
 
 	"github.com/bcsdk/bc/bcsync/store"
@@ -52,6 +53,24 @@ type Rows struct {
 	// that grow to a page's worth, instead of allocated one by one.
 	values []store.Value
 	text   []byte
+
+	// orders are the properties of the last entity each decoder decoded,
+	// in the order they came: BC sends every entity's properties in the
+	// same order, so the name at a position is checked before the map is
+	// asked.
+	orders []order
+}
+
+// order is the properties of the last entity dec decoded.
+type order struct {
+	dec   *Decoder
+	props []property
+}
+
+// property is a property's name and its row index (-1: not a column).
+type property struct {
+	name string
+	at   int
 }
 
 // Block sizes: a few rows (a company list) stay small, a page of
@@ -62,6 +81,17 @@ const (
 	firstText   = 4 << 10
 	maxText     = 256 << 10
 )
+
+// order returns the properties d's last entity in out came in.
+func (out *Rows) order(d *Decoder) *order {
+	for i := range out.orders {
+		if out.orders[i].dec == d {
+			return &out.orders[i]
+		}
+	}
+	out.orders = append(out.orders, order{dec: d})
+	return &out.orders[len(out.orders)-1]
+}
 
 // row returns a zeroed row of n values.
 func (out *Rows) row(n int) store.Row {
@@ -193,13 +223,32 @@ func (d *Decoder) decode(b []byte, companyID string, out *Rows) (store.Row, []pe
 	if !s.Consume('{') {
 		return nil, nil, ErrMalformed
 	}
+	o := out.order(d)
 	if !s.Consume('}') {
-		for {
+		for pos := 0; ; pos++ {
 			key, ok := s.String()
 			if !ok || !s.Consume(':') {
 				return nil, nil, ErrMalformed
 			}
-			if i, ok := d.index[key]; ok {
+			i := -1
+			if pos < len(o.props) && o.props[pos].name == key {
+				i = o.props[pos].at
+			} else {
+				// key points into b, which the caller reuses: the
+				// order keeps the field's own name, or a copy.
+				p := property{at: -1}
+				if j, ok := d.index[key]; ok {
+					i, p = j, property{name: d.fields[j-d.scope].Name, at: j}
+				} else {
+					p.name = strings.Clone(key)
+				}
+				if pos < len(o.props) {
+					o.props[pos] = p
+				} else if pos == len(o.props) {
+					o.props = append(o.props, p)
+				}
+			}
+			if i >= 0 {
 				if c := s.Peek(); c == '{' || c == '[' {
 					return nil, nil, fmt.Errorf("%s: %w", key, errContainer)
 				}

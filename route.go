@@ -76,24 +76,6 @@ func (e *Entity) Media(property string) *Media {
 	return &Media{c: e.c, path: e.path + "/" + property}
 }
 
-// KeySegment renders an entity key for a URL path, escaped for the path. BC
-// wants GUIDs bare and other strings single-quoted with embedded quotes doubled:
-//
-//	customers(5d115c9c-44e3-ea11-bb43-000d3a2feca1)
-//	subscriptions('O''Brien')
-func KeySegment(key string) string {
-	if IsGUID(key) {
-		return "(" + strings.ToLower(key) + ")"
-	}
-	return "(" + url.PathEscape(quoteKey(key)) + ")"
-}
-
-// StringKeySegment renders a key that is a string even if it looks like a GUID
-// (e.g. a webhook subscriptionId).
-func StringKeySegment(key string) string { return "(" + url.PathEscape(quoteKey(key)) + ")" }
-
-func quoteKey(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
-
 var identifier = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func validName(kind, name string) error {

@@ -6,7 +6,6 @@ import (
 	"maps"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/google/go-querystring/query"
@@ -340,87 +339,6 @@ func (q *Query) Clone() *Query {
 
 // Err returns the first error recorded by a builder method, or nil.
 func (q *Query) Err() error { return q.err }
-
-// Values returns the query options as url.Values, with $schemaversion=2.1
-// added when a filter uses In. It returns the first build error instead, if
-// any. MaxPageSize is not included; see PageSize.
-func (q *Query) Values() (url.Values, error) {
-	if q.err != nil {
-		return nil, q.err
-	}
-	v := url.Values{}
-	for key, val := range q.options() {
-		v.Set(key, val)
-	}
-	if q.count {
-		v.Set("$count", "true")
-	}
-	switch {
-	case q.schemaVersion != "":
-		v.Set("$schemaversion", q.schemaVersion)
-	case q.usesIn():
-		v.Set("$schemaversion", inSchemaVersion)
-	}
-	for key, vals := range q.extra {
-		v[key] = slices.Clone(vals)
-	}
-	return v, nil
-}
-
-// Encode returns the percent-encoded query string (without '?'), in the
-// deterministic order of EncodeValues.
-func (q *Query) Encode() (string, error) {
-	v, err := q.Values()
-	if err != nil {
-		return "", err
-	}
-	return EncodeValues(v), nil
-}
-
-// nestedOrder is the order of the options inside $expand=nav(…).
-var nestedOrder = []string{"$select", "$filter", "$expand", "$orderby", "$top", "$skip"}
-
-// options renders the options that may appear both on the request and
-// inside $expand, keyed by name.
-func (q *Query) options() map[string]string {
-	opts := map[string]string{}
-	if len(q.filters) > 0 {
-		opts["$filter"], _, _ = logical{exprs: q.filters}.render()
-	}
-	if len(q.selects) > 0 {
-		opts["$select"] = strings.Join(q.selects, ",")
-	}
-	if len(q.expands) > 0 {
-		items := make([]string, len(q.expands))
-		for i, e := range q.expands {
-			items[i] = e.nav
-			if e.sub == nil {
-				continue
-			}
-			sub := e.sub.options()
-			var nested []string
-			for _, key := range nestedOrder {
-				if val, ok := sub[key]; ok {
-					nested = append(nested, key+"="+val)
-				}
-			}
-			if len(nested) > 0 {
-				items[i] += "(" + strings.Join(nested, ";") + ")"
-			}
-		}
-		opts["$expand"] = strings.Join(items, ",")
-	}
-	if len(q.orderBy) > 0 {
-		opts["$orderby"] = strings.Join(q.orderBy, ",")
-	}
-	if q.hasTop {
-		opts["$top"] = strconv.Itoa(q.top)
-	}
-	if q.hasSkip {
-		opts["$skip"] = strconv.Itoa(q.skip)
-	}
-	return opts
-}
 
 // contextError prefixes an error from a nested query with where it occurred.
 type contextError struct {

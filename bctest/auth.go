@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 )
 
 // tokenIssuer plays Microsoft Entra's token endpoint and BC's check of the
@@ -68,7 +69,7 @@ type claims struct {
 
 // entraError writes Entra's error JSON for a token request.
 func (ti *tokenIssuer) entraError(w http.ResponseWriter, status int, oauthErr string, code int, desc string) {
-	trace, corr := newID(), newID()
+	trace, corr := protocol.NewID(), protocol.NewID()
 	now := ti.clock.Now().UTC().Format("2006-01-02 15:04:05Z")
 	body := map[string]any{
 		"error":             oauthErr,
@@ -192,13 +193,13 @@ func (ti *tokenIssuer) sign(s string) string {
 
 func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 
-func invalidCredentials() *apiError {
-	return &apiError{status: http.StatusUnauthorized, code: "Authentication_InvalidCredentials", message: "The server has rejected the client credentials."}
+func invalidCredentials() *protocol.Error {
+	return &protocol.Error{Status: http.StatusUnauthorized, Code: "Authentication_InvalidCredentials", Message: "The server has rejected the client credentials."}
 }
 
 // authenticate checks the bearer token of a BC request and returns the
 // principal (the app id) the limits apply to.
-func (ti *tokenIssuer) authenticate(r *http.Request, tenant string) (string, *apiError) {
+func (ti *tokenIssuer) authenticate(r *http.Request, tenant string) (string, *protocol.Error) {
 	h := r.Header.Get("Authorization")
 	tok, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok {
@@ -218,7 +219,7 @@ func (ti *tokenIssuer) authenticate(r *http.Request, tenant string) (string, *ap
 	ti.mu.RUnlock()
 	if ended || ti.clock.Now().Unix() >= c.Exp {
 		ti.stats.expiredTokens.Add(1)
-		return "", &apiError{status: http.StatusUnauthorized, code: "Authentication_InvalidCredentials", message: "The access token has expired."}
+		return "", &protocol.Error{Status: http.StatusUnauthorized, Code: "Authentication_InvalidCredentials", Message: "The access token has expired."}
 	}
 	if !strings.EqualFold(c.Tid, tenant) {
 		return "", invalidCredentials()

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
@@ -34,7 +35,9 @@ func init() {
 	}
 }
 
-func dialog(msg string) *apiError { return badRequest("Application_DialogException", msg) }
+func dialog(msg string) *protocol.Error {
+	return protocol.BadRequest("Application_DialogException", msg)
+}
 
 // done answers an action that has done its work.
 func (c *reqContext) done() {
@@ -86,10 +89,10 @@ func uploadExtension(c *reqContext, n *node) bool {
 	schedule, mode := c.val(n, "schedule"), c.val(n, "schemaSyncMode")
 	switch {
 	case !slices.Contains(schedules, schedule):
-		c.fail(badRequest("Application_EvaluateException", "'"+schedule+"' is not an option. The existing options are: "+strings.Join(schedules, ",")))
+		c.fail(protocol.BadRequest("Application_EvaluateException", "'"+schedule+"' is not an option. The existing options are: "+strings.Join(schedules, ",")))
 		return true
 	case !slices.Contains(syncModes, mode):
-		c.fail(badRequest("Application_EvaluateException", "'"+mode+"' is not an option. The existing options are: "+strings.Join(syncModes, ",")))
+		c.fail(protocol.BadRequest("Application_EvaluateException", "'"+mode+"' is not an option. The existing options are: "+strings.Join(syncModes, ",")))
 		return true
 	}
 	blobKey := n.t.Set.Name + "(" + n.row.Vals[n.t.Key] + ")/extensionContent"
@@ -112,7 +115,7 @@ func uploadExtension(c *reqContext, n *node) bool {
 		"schedule": schedule, "appVersion": app["Version"], "startedOn": c.srv.tenant.now(),
 	})
 	if err != nil {
-		c.fail(&apiError{status: http.StatusInternalServerError, code: "Internal_ServerError", message: err.Error()})
+		c.fail(&protocol.Error{Status: http.StatusInternalServerError, Code: "Internal_ServerError", Message: err.Error()})
 		return true
 	}
 	n.t.Remove(n.row)
@@ -142,7 +145,7 @@ func (st *automationState) installUploaded(exts *table.Table, app map[string]str
 		"displayName": app["Name"], "publisher": app["Publisher"], "isInstalled": true, "publishedAs": "PTE",
 		"versionMajor": v[0], "versionMinor": v[1], "versionBuild": v[2], "versionRevision": v[3],
 	}
-	if id := app["Id"]; isGUID(id) {
+	if id := app["Id"]; protocol.IsGUID(id) {
 		values["id"] = id
 		for _, r := range exts.RowsWhere("id", id) {
 			if cur, ok := exts.Lookup("", r.Vals[exts.Key]); ok {
@@ -220,13 +223,13 @@ func featureAction(on bool) actionHandler {
 			}
 			if c.r.ContentLength != 0 {
 				if err := json.NewDecoder(c.r.Body).Decode(&body); err != nil {
-					c.fail(badRequest("BadRequest", "Invalid Request Body"))
+					c.fail(protocol.BadRequest("BadRequest", "Invalid Request Body"))
 					return true
 				}
 			}
 			if body.StartDateTime != nil {
 				if _, err := time.Parse(time.RFC3339Nano, *body.StartDateTime); err != nil {
-					c.fail(badRequest("BadRequest", "Unable to convert value '"+*body.StartDateTime+"' to DateTime."))
+					c.fail(protocol.BadRequest("BadRequest", "Unable to convert value '"+*body.StartDateTime+"' to DateTime."))
 					return true
 				}
 			}

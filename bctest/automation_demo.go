@@ -4,6 +4,8 @@ import (
 	"crypto/sha1"
 	"fmt"
 	"time"
+
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 )
 
 // The demo data of the Automation API: users (the admin, a few people and
@@ -21,7 +23,7 @@ const (
 // stableGUID derives a GUID from a kind and a name.
 func stableGUID(kind, name string) string {
 	sum := sha1.Sum([]byte("bctest " + kind + " " + name))
-	return guidFromBytes(sum[:16])
+	return protocol.GUID(sum[:16])
 }
 
 // demoPermissionSets are the permission sets of the demo: role id, name,

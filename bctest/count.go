@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
@@ -29,7 +30,7 @@ func (c *reqContext) countMatches(n *node, q *query) int {
 // count serves …/{set}/$count as text, with the byte-order mark BC sends.
 func (c *reqContext) count(n *node) {
 	if c.r.Method != http.MethodGet {
-		c.fail(methodNotAllowed(c.r.Method, n.t.Set.Name))
+		c.fail(protocol.MethodNotAllowed(c.r.Method, n.t.Set.Name))
 		return
 	}
 	q, aerr := parseQuery(c.r.URL.Query(), c.r.Header, n.t, c.svc(), n.t.Type.Name)

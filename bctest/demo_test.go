@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bcsdk/bc/bctest/internal/filter"
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/entities"
 	"github.com/stretchr/testify/require"
@@ -131,7 +132,7 @@ var (
 func checkValue(c table.Column, v string) error {
 	switch c.Kind {
 	case filter.GUID:
-		if !isGUID(v) || strings.ToLower(v) != v {
+		if !protocol.IsGUID(v) || strings.ToLower(v) != v {
 			return fmt.Errorf("not a lowercase GUID")
 		}
 	case filter.Date:

@@ -3,6 +3,7 @@ package bctest
 import (
 	"net/http"
 
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/internal/jsontext"
 )
@@ -23,7 +24,7 @@ func (c *reqContext) entity(n *node) {
 	case http.MethodDelete:
 		c.remove(n)
 	default:
-		c.fail(methodNotAllowed(c.r.Method, n.t.Set.Name))
+		c.fail(protocol.MethodNotAllowed(c.r.Method, n.t.Set.Name))
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/internal/jsontext"
 )
 
@@ -17,7 +18,7 @@ type fault struct {
 	name string
 	// before is answered instead of executing the request (429, 503, 504 for
 	// reads); for writes with afterWrite, the request runs first (504).
-	before     *apiError
+	before     *protocol.Error
 	afterWrite bool
 	// body is "reset" or "truncate" to cut a successful response.
 	body string
@@ -77,17 +78,17 @@ func (fi *faultInjector) decide(r *http.Request) fault {
 	}
 	switch {
 	case pick(c.Throttle):
-		return fault{name: "throttle", before: &apiError{status: http.StatusTooManyRequests, code: "Application_TooManyRequests",
-			message: "Too many requests. Please retry later.", retryAfter: fi.retryAfter()}}
+		return fault{name: "throttle", before: &protocol.Error{Status: http.StatusTooManyRequests, Code: "Application_TooManyRequests",
+			Message: "Too many requests. Please retry later.", RetryAfter: fi.retryAfter()}}
 	case pick(c.ThrottleBare):
-		return fault{name: "throttle-bare", before: &apiError{status: http.StatusTooManyRequests, code: "Application_TooManyRequests",
-			message: "Too many requests. Please retry later."}}
+		return fault{name: "throttle-bare", before: &protocol.Error{Status: http.StatusTooManyRequests, Code: "Application_TooManyRequests",
+			Message: "Too many requests. Please retry later."}}
 	case pick(c.Unavailable):
-		return fault{name: "unavailable", before: &apiError{status: http.StatusServiceUnavailable, code: "Internal_ServiceUnavailable",
-			message: "The service is temporarily unavailable.", retryAfter: fi.retryAfter()}}
+		return fault{name: "unavailable", before: &protocol.Error{Status: http.StatusServiceUnavailable, Code: "Internal_ServiceUnavailable",
+			Message: "The service is temporarily unavailable.", RetryAfter: fi.retryAfter()}}
 	case pick(c.GatewayTimeout):
-		return fault{name: "gateway-timeout", afterWrite: true, before: &apiError{status: http.StatusGatewayTimeout, code: "GatewayTimeout",
-			message: "The gateway did not receive a response in time."}}
+		return fault{name: "gateway-timeout", afterWrite: true, before: &protocol.Error{Status: http.StatusGatewayTimeout, Code: "GatewayTimeout",
+			Message: "The gateway did not receive a response in time."}}
 	case pick(c.Reset):
 		if r.Method == http.MethodGet {
 			return fault{name: "reset", body: "reset"}

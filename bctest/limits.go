@@ -3,9 +3,10 @@ package bctest
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
+
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 )
 
 // limiter enforces BC's per-principal limits: Concurrency requests processed
@@ -46,17 +47,17 @@ func (l *limiter) state(p string) *principalState {
 	return ps
 }
 
-func (l *limiter) tooMany(msg string) *apiError {
-	e := &apiError{status: http.StatusTooManyRequests, code: "Application_TooManyRequests", message: msg}
+func (l *limiter) tooMany(msg string) *protocol.Error {
+	e := &protocol.Error{Status: http.StatusTooManyRequests, Code: "Application_TooManyRequests", Message: msg}
 	if l.cfg.RetryAfter > 0 {
-		e.retryAfter = l.cfg.RetryAfter
+		e.RetryAfter = l.cfg.RetryAfter
 	}
 	return e
 }
 
 // acquire admits a request or refuses it with 429. release must be called
 // when the response is complete.
-func (l *limiter) acquire(ctx context.Context, principal string) (release func(), aerr *apiError) {
+func (l *limiter) acquire(ctx context.Context, principal string) (release func(), aerr *protocol.Error) {
 	ps := l.state(principal)
 	now := l.clock.Now()
 	l.mu.Lock()
@@ -100,7 +101,7 @@ func (l *limiter) acquire(ctx context.Context, principal string) (release func()
 	case ps.slots <- struct{}{}:
 		return func() { <-ps.slots }, nil
 	case <-ctx.Done():
-		return nil, &apiError{status: http.StatusServiceUnavailable, code: "Application_Canceled", message: "The request was canceled while queued."}
+		return nil, &protocol.Error{Status: http.StatusServiceUnavailable, Code: "Application_Canceled", Message: "The request was canceled while queued."}
 	}
 }
 
@@ -236,10 +237,4 @@ func (p *pacedWriter) account() {
 		p.l.stats.serviceNanos.Add(int64(float64(m.serviceTime(p.written)) * m.Scale))
 	}
 	p.l.stats.bytes.Add(int64(p.written))
-}
-
-// retryAfterHeader formats a Retry-After value in whole seconds, rounding
-// down, so tests can ask for "Retry-After: 0" with a sub-second duration.
-func retryAfterHeader(d time.Duration) string {
-	return strconv.FormatInt(int64(d/time.Second), 10)
 }

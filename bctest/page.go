@@ -4,12 +4,13 @@ import (
 	"math"
 	"slices"
 
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
 // page selects the rows of the requested page: filter, order, $skip, $top,
 // resuming after the skiptoken's position. more says whether a nextLink is due.
-func (c *reqContext) page(n *node, q *query) (rows []*table.Row, more bool, last skipToken, aerr *apiError) {
+func (c *reqContext) page(n *node, q *query) (rows []*table.Row, more bool, last skipToken, aerr *protocol.Error) {
 	t := n.t
 	topLeft := q.top
 	after := int64(math.MinInt64)
@@ -79,7 +80,7 @@ func (c *reqContext) page(n *node, q *query) (rows []*table.Row, more bool, last
 
 // orderedPage serves a page in $orderby order (materialised tables only):
 // it sorts the matches and resumes after the skiptoken's sort values.
-func (c *reqContext) orderedPage(n *node, q *query, topLeft, skip, limit int) ([]*table.Row, bool, skipToken, *apiError) {
+func (c *reqContext) orderedPage(n *node, q *query, topLeft, skip, limit int) ([]*table.Row, bool, skipToken, *protocol.Error) {
 	t := n.t
 	t.Mu.RLock()
 	var matches []*table.Row

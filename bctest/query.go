@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/bcsdk/bc/bctest/internal/filter"
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/schema"
 )
@@ -42,23 +43,23 @@ type expansion struct {
 }
 
 // queryError is a 400 shaped like BC's answers to bad query options.
-func queryError(code, msg string) *apiError {
-	return &apiError{status: http.StatusBadRequest, code: code, message: msg}
+func queryError(code, msg string) *protocol.Error {
+	return &protocol.Error{Status: http.StatusBadRequest, Code: code, Message: msg}
 }
 
-func syntaxError() *apiError {
+func syntaxError() *protocol.Error {
 	return queryError("BadRequest_NotFound", "Bad Request - Error in query syntax.")
 }
 
 // parseQuery reads the system query options of a request for table t.
-func parseQuery(values url.Values, header http.Header, t *table.Table, svc *schema.Service, typeName string) (*query, *apiError) {
+func parseQuery(values url.Values, header http.Header, t *table.Table, svc *schema.Service, typeName string) (*query, *protocol.Error) {
 	q := &query{top: -1, pageSize: maxPageSize}
 	schemaVersion := values.Get("$schemaversion")
 	if v := values.Get("$filter"); v != "" {
 		f, err := filter.Parse(v, t.Resolver(), filter.Options{SchemaVersion: schemaVersion, EntityType: "Microsoft.NAV." + typeName})
 		if err != nil {
 			if fe, ok := err.(*filter.Error); ok {
-				return nil, &apiError{status: fe.Status, code: fe.Code, message: fe.Message}
+				return nil, &protocol.Error{Status: fe.Status, Code: fe.Code, Message: fe.Message}
 			}
 			return nil, syntaxError()
 		}
@@ -132,11 +133,11 @@ func preferredPageSize(h http.Header) int {
 	return maxPageSize
 }
 
-func unknownProperty(name, typeName string) *apiError {
+func unknownProperty(name, typeName string) *protocol.Error {
 	return queryError("BadRequest_NotFound", "Could not find a property named '"+name+"' on type 'Microsoft.NAV."+typeName+"'.")
 }
 
-func parseSelect(v string, t *table.Table, typeName string) ([]int, *apiError) {
+func parseSelect(v string, t *table.Table, typeName string) ([]int, *protocol.Error) {
 	sel := []int{}
 	seen := map[int]bool{}
 	for _, name := range strings.Split(v, ",") {
@@ -162,7 +163,7 @@ func parseSelect(v string, t *table.Table, typeName string) ([]int, *apiError) {
 	return sel, nil
 }
 
-func parseOrderBy(v string, t *table.Table, typeName string) ([]orderKey, *apiError) {
+func parseOrderBy(v string, t *table.Table, typeName string) ([]orderKey, *protocol.Error) {
 	var keys []orderKey
 	for _, item := range strings.Split(v, ",") {
 		fields := strings.Fields(item)
@@ -189,7 +190,7 @@ func parseOrderBy(v string, t *table.Table, typeName string) ([]orderKey, *apiEr
 }
 
 // parseExpand reads "nav1,nav2($select=a,b;$expand=x($select=y))".
-func parseExpand(v string, t *table.Table, svc *schema.Service, schemaVersion string) ([]expansion, *apiError) {
+func parseExpand(v string, t *table.Table, svc *schema.Service, schemaVersion string) ([]expansion, *protocol.Error) {
 	items, ok := splitTopLevel(v, ',')
 	if !ok {
 		return nil, syntaxError()

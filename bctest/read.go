@@ -5,15 +5,11 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/internal/jsontext"
 )
 
-func (c *reqContext) writeJSONHeader(status int) {
-	h := c.w.Header()
-	h.Set("Content-Type", "application/json; odata.metadata=minimal; odata.streaming=true")
-	h.Set("OData-Version", "4.0")
-	c.w.WriteHeader(status)
-}
+func (c *reqContext) writeJSONHeader(status int) { protocol.WriteJSONHeader(c.w, status) }
 
 // contextURL is the @odata.context of a response.
 func (c *reqContext) contextURL(fragment string) string {
@@ -37,7 +33,7 @@ func (c *reqContext) collection(n *node) {
 	case http.MethodPost:
 		c.create(n)
 	default:
-		c.fail(methodNotAllowed(c.r.Method, n.t.Set.Name))
+		c.fail(protocol.MethodNotAllowed(c.r.Method, n.t.Set.Name))
 	}
 }
 
@@ -54,8 +50,8 @@ func (c *reqContext) list(n *node) {
 	}
 	if n.parent == nil && (t.Set.Name == "journalLines" || t.Set.Name == "customerPayments" || t.Set.Name == "vendorPayments") &&
 		!strings.Contains(values.Get("$filter"), "journalId") {
-		c.fail(&apiError{status: http.StatusBadRequest, code: "Application_DialogException",
-			message: "You must specify a journal batch ID or a journal ID to get a journal line."})
+		c.fail(&protocol.Error{Status: http.StatusBadRequest, Code: "Application_DialogException",
+			Message: "You must specify a journal batch ID or a journal ID to get a journal line."})
 		return
 	}
 	q, aerr := parseQuery(values, c.r.Header, t, c.svc(), t.Type.Name)

@@ -18,11 +18,11 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 )
 
 // The credentials and environment the fake accepts unless told otherwise.
@@ -152,31 +152,16 @@ func (s *Server) SetChurn(c Churn) { s.churn.set(c) }
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	// net/http would date the response by the system clock.
 	w.Header().Set("Date", s.cfg.clock.Now().UTC().Format(http.TimeFormat))
-	segs := splitPath(r.URL.EscapedPath())
+	segs := protocol.SplitPath(r.URL.EscapedPath())
 	switch {
 	case len(segs) == 4 && segs[1] == "oauth2" && segs[2] == "v2.0" && segs[3] == "token":
 		s.tokens.serveToken(w, r, segs[0])
 	case len(segs) >= 4 && segs[0] == "v2.0" && segs[3] == "api":
 		s.serveBC(w, r, segs[1], segs[2], segs[4:])
 	default:
-		writeError(w, &apiError{status: http.StatusNotFound, code: "BadRequest_NotFound",
-			message: "No HTTP resource was found that matches the request URI '" + r.URL.Path + "'."})
+		protocol.WriteError(w, &protocol.Error{Status: http.StatusNotFound, Code: "BadRequest_NotFound",
+			Message: "No HTTP resource was found that matches the request URI '" + r.URL.Path + "'."})
 	}
-}
-
-// splitPath splits an escaped path into unescaped segments, so that %2F inside
-// a key stays inside its segment.
-func splitPath(escaped string) []string {
-	raw := strings.Split(strings.Trim(escaped, "/"), "/")
-	segs := make([]string, 0, len(raw))
-	for _, p := range raw {
-		u, err := url.PathUnescape(p)
-		if err != nil {
-			u = p
-		}
-		segs = append(segs, u)
-	}
-	return segs
 }
 
 // serveBC handles /v2.0/{tenant}/{env}/api/{route…}/{resource…}.
@@ -186,23 +171,23 @@ func (s *Server) serveBC(w http.ResponseWriter, r *http.Request, tenantID, env s
 	principal, aerr := s.tokens.authenticate(r, tenantID)
 	if aerr != nil {
 		s.stats.unauthorized.Add(1)
-		writeError(w, aerr)
+		protocol.WriteError(w, aerr)
 		return
 	}
 	if !strings.EqualFold(env, s.cfg.environment) {
-		writeXMLError(w, &apiError{status: http.StatusNotFound, code: "NoEnvironment",
-			message: "The environment '" + env + "' does not exist in this tenant."})
+		protocol.WriteXMLError(w, &protocol.Error{Status: http.StatusNotFound, Code: "NoEnvironment",
+			Message: "The environment '" + env + "' does not exist in this tenant."})
 		return
 	}
 	route, resource, ok := s.splitRoute(rest)
 	if !ok {
-		writeError(w, &apiError{status: http.StatusNotFound, code: "BadRequest_NotFound",
-			message: "No HTTP resource was found that matches the request URI '" + r.URL.Path + "'."})
+		protocol.WriteError(w, &protocol.Error{Status: http.StatusNotFound, Code: "BadRequest_NotFound",
+			Message: "No HTTP resource was found that matches the request URI '" + r.URL.Path + "'."})
 		return
 	}
 	release, aerr := s.limits.acquire(r.Context(), principal)
 	if aerr != nil {
-		writeError(w, aerr)
+		protocol.WriteError(w, aerr)
 		return
 	}
 	defer release()
@@ -223,7 +208,7 @@ func (s *Server) serveBC(w http.ResponseWriter, r *http.Request, tenantID, env s
 			ran.dispatch(resource)
 		}
 		pw := s.limits.pace(w, start, fault)
-		writeError(pw, fault.before)
+		protocol.WriteError(pw, fault.before)
 		pw.finish()
 		return
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/internal/jsontext"
 )
@@ -13,7 +14,7 @@ import (
 // listCompanies serves GET companies.
 func (c *reqContext) listCompanies() {
 	if c.r.Method != http.MethodGet {
-		c.fail(methodNotAllowed(c.r.Method, "companies"))
+		c.fail(protocol.MethodNotAllowed(c.r.Method, "companies"))
 		return
 	}
 	t := c.companiesTable()
@@ -48,7 +49,7 @@ func (c *reqContext) listCompanies() {
 
 func (c *reqContext) getCompany(co *Company) {
 	if c.r.Method != http.MethodGet {
-		c.fail(methodNotAllowed(c.r.Method, "companies"))
+		c.fail(protocol.MethodNotAllowed(c.r.Method, "companies"))
 		return
 	}
 	t := c.companiesTable()

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/schema"
@@ -114,7 +115,7 @@ func (t *Tenant) addRoute(path string, svc *schema.Service) {
 // Names may hold quotes, slashes and non-ASCII letters, as BC allows.
 func (t *Tenant) AddCompany(name string) *Company {
 	sum := sha1.Sum([]byte("bctest company " + name))
-	return t.addCompany(&Company{ID: guidFromBytes(sum[:16]), Name: name, created: time.Date(2024, 1, 15, 8, 30, 0, 0, time.UTC)})
+	return t.addCompany(&Company{ID: protocol.GUID(sum[:16]), Name: name, created: time.Date(2024, 1, 15, 8, 30, 0, 0, time.UTC)})
 }
 
 // addCompany gives co the tables of every route and adds it to the tenant.

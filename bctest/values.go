@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc/bctest/internal/filter"
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/entities"
 	"github.com/shopspring/decimal"
@@ -60,11 +61,7 @@ func (tn *Tenant) newGUID() string {
 			b[i+j] = byte(v >> (8 * j))
 		}
 	}
-	return guidFromBytes(b[:])
-}
-
-func guidFromBytes(b []byte) string {
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	return protocol.GUID(b[:])
 }
 
 // wireText renders a Go value as the wire text of a column.

@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
@@ -150,34 +151,34 @@ func (h *webhookHub) close() {
 // serveSubscriptions serves {route}/subscriptions and subscriptions('{id}').
 func serveSubscriptions(c *reqContext, res []string) {
 	h := c.srv.cfg.hub
-	seg := parseSegment(res[0])
-	if len(res) > 1 || !seg.ok {
-		c.fail(notFoundSegment(res[len(res)-1]))
+	seg := protocol.ParseSegment(res[0])
+	if len(res) > 1 || !seg.OK {
+		c.fail(protocol.NotFoundSegment(res[len(res)-1]))
 		return
 	}
 	switch {
-	case !seg.hasKey && c.r.Method == http.MethodGet:
+	case !seg.HasKey && c.r.Method == http.MethodGet:
 		h.list(c)
-	case !seg.hasKey && c.r.Method == http.MethodPost:
+	case !seg.HasKey && c.r.Method == http.MethodPost:
 		h.create(c)
-	case seg.hasKey && c.r.Method == http.MethodGet:
-		if s := h.find(c.route, seg.key); s != nil {
+	case seg.HasKey && c.r.Method == http.MethodGet:
+		if s := h.find(c.route, seg.Key); s != nil {
 			h.write(c, http.StatusOK, s)
 		} else {
-			c.fail(subscriptionNotFound(seg.key))
+			c.fail(subscriptionNotFound(seg.Key))
 		}
-	case seg.hasKey && c.r.Method == http.MethodPatch:
-		h.renew(c, seg.key)
-	case seg.hasKey && c.r.Method == http.MethodDelete:
-		h.remove(c, seg.key)
+	case seg.HasKey && c.r.Method == http.MethodPatch:
+		h.renew(c, seg.Key)
+	case seg.HasKey && c.r.Method == http.MethodDelete:
+		h.remove(c, seg.Key)
 	default:
-		c.fail(methodNotAllowed(c.r.Method, "subscriptions"))
+		c.fail(protocol.MethodNotAllowed(c.r.Method, "subscriptions"))
 	}
 }
 
-func subscriptionNotFound(id string) *apiError {
-	return &apiError{status: http.StatusNotFound, code: "BadRequest_NotFound",
-		message: "The subscriptions with key '" + id + "' does not exist."}
+func subscriptionNotFound(id string) *protocol.Error {
+	return &protocol.Error{Status: http.StatusNotFound, Code: "BadRequest_NotFound",
+		Message: "The subscriptions with key '" + id + "' does not exist."}
 }
 
 // subscriptionJSON is a subscription as BC writes it.

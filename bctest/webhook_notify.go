@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
@@ -276,7 +277,7 @@ func (s *webhookSub) notification(n *pendingNote) notification {
 // keyLiteral writes a key as BC's notifications do: GUIDs bare, other keys
 // escaped and quoted.
 func keyLiteral(k string) string {
-	if isGUID(k) {
+	if protocol.IsGUID(k) {
 		return strings.ToLower(k)
 	}
 	return "'" + strings.ReplaceAll(url.QueryEscape(k), "+", "%20") + "'"
@@ -336,7 +337,7 @@ func (h *webhookHub) send(p *post) int {
 	if err != nil {
 		return 0
 	}
-	id := newID()
+	id := protocol.NewID()
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("clientRequestId", id)

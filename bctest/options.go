@@ -21,7 +21,6 @@ type config struct {
 	customAPIs                              []customAPI
 	seed                                    uint64
 	webhooks                                Webhooks
-	hub                                     *webhookHub // the subscriptions' state, made by webhook.go's server hook
 	clock                                   Clock
 }
 

@@ -74,9 +74,9 @@ func (c *reqContext) dispatch(res []string) {
 			c.listCompanies()
 			return
 		}
-		co := c.findCompany(seg)
+		co := c.srv.tenant.findCompany(seg)
 		if co == nil {
-			c.fail(&protocol.Error{Status: http.StatusNotFound, Code: "Internal_CompanyNotFound", Message: "The company '" + seg.Key + "' does not exist."})
+			c.fail(protocol.CompanyNotFound(seg.Key))
 			return
 		}
 		if len(res) == 1 {
@@ -89,7 +89,7 @@ func (c *reqContext) dispatch(res []string) {
 	if id := c.r.URL.Query().Get("company"); id != "" {
 		co, ok := c.srv.tenant.Company(id)
 		if !ok {
-			c.fail(&protocol.Error{Status: http.StatusNotFound, Code: "Internal_CompanyNotFound", Message: "The company '" + id + "' does not exist."})
+			c.fail(protocol.CompanyNotFound(id))
 			return
 		}
 		c.inCompany(co, res)
@@ -110,8 +110,9 @@ func queryPart(r *http.Request) string {
 	return "?" + r.URL.RawQuery
 }
 
-func (c *reqContext) findCompany(seg protocol.Segment) *Company {
-	for _, co := range c.srv.tenant.Companies() {
+// findCompany finds the company a companies(…) segment names.
+func (t *Tenant) findCompany(seg protocol.Segment) *Company {
+	for _, co := range t.Companies() {
 		switch {
 		case seg.KeyArg == "name" && co.Name == seg.Key:
 			return co

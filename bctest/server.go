@@ -23,6 +23,7 @@ import (
 
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
+	"github.com/bcsdk/bc/bctest/internal/webhook"
 )
 
 // The credentials and environment the fake accepts unless told otherwise.
@@ -49,6 +50,10 @@ type Server struct {
 	triggers requestTriggers
 	// automation is the state of the Automation API's background work.
 	automation *automationState
+	// webhooks are the webhook subscriptions; stopWebhooks ends their feed
+	// of changes.
+	webhooks     *webhook.Hub
+	stopWebhooks func()
 
 	http *httptest.Server
 	// URL is the server's root, e.g. http://127.0.0.1:41234.
@@ -84,6 +89,7 @@ func NewUnstartedServer(opts ...Option) *Server {
 	for _, hook := range serverHooks {
 		hook(s)
 	}
+	s.startWebhooks()
 	return s
 }
 
@@ -100,6 +106,8 @@ func (s *Server) Close() {
 	for _, hook := range closeHooks {
 		hook(s)
 	}
+	s.stopWebhooks()
+	s.webhooks.Close()
 	if s.http != nil {
 		s.http.Close()
 	}

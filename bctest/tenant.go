@@ -60,6 +60,14 @@ type Change struct {
 	old, new *table.Row
 }
 
+// row is the row that identifies a change: after it, or before a delete.
+func (c Change) row() *table.Row {
+	if c.new != nil {
+		return c.new
+	}
+	return c.old
+}
+
 // OnChange registers fn to hear about every change; call the returned func
 // to stop.
 func (t *Tenant) OnChange(fn func(Change)) (stop func()) {

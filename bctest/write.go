@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
@@ -16,21 +15,6 @@ import (
 	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/shopspring/decimal"
 )
-
-// readBody decodes a JSON object body, keeping numbers as written.
-func (c *reqContext) readBody() (map[string]json.RawMessage, *protocol.Error) {
-	raw, err := io.ReadAll(io.LimitReader(c.r.Body, 350<<20))
-	if err != nil {
-		return nil, protocol.BadRequest("BadRequest", "Invalid Request Body")
-	}
-	var m map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&m); err != nil || m == nil {
-		return nil, protocol.BadRequest("BadRequest", "Invalid Request Body")
-	}
-	return m, nil
-}
 
 // fromJSON converts a JSON value to a column's wire text, with BC's errors.
 func fromJSON(c table.Column, raw json.RawMessage) (string, *protocol.Error) {
@@ -132,7 +116,7 @@ func (c *reqContext) create(n *node) {
 		c.fail(protocol.MethodNotAllowed(http.MethodPost, t.Set.Name))
 		return
 	}
-	body, aerr := c.readBody()
+	body, aerr := protocol.ReadBody(c.r)
 	if aerr != nil {
 		c.fail(aerr)
 		return
@@ -213,18 +197,6 @@ func (c *reqContext) insertTree(co *Company, t *table.Table, n *node, body map[s
 	return r, nil
 }
 
-// checkIfMatch applies BC's concurrency rules to a write.
-func (c *reqContext) checkIfMatch(r *table.Row) *protocol.Error {
-	m := c.r.Header.Get("If-Match")
-	switch {
-	case m == "":
-		return protocol.BadRequest("BadRequest_InvalidToken", "Could not validate the client concurrency token required by the service. Please provide a valid token in the client request.")
-	case m == "*" || m == table.ETag(r.Version):
-		return nil
-	}
-	return &protocol.Error{Status: http.StatusConflict, Code: "Request_EntityChanged", Message: "Another user has already changed the record."}
-}
-
 // update serves PATCH on an entity.
 func (c *reqContext) update(n *node) {
 	t := n.t
@@ -232,11 +204,11 @@ func (c *reqContext) update(n *node) {
 		c.fail(protocol.MethodNotAllowed(http.MethodPatch, t.Set.Name))
 		return
 	}
-	if aerr := c.checkIfMatch(n.row); aerr != nil {
+	if aerr := protocol.CheckIfMatch(c.r.Header, n.row.Version); aerr != nil {
 		c.fail(aerr)
 		return
 	}
-	body, aerr := c.readBody()
+	body, aerr := protocol.ReadBody(c.r)
 	if aerr != nil {
 		c.fail(aerr)
 		return
@@ -274,7 +246,7 @@ func (c *reqContext) remove(n *node) {
 		c.fail(protocol.MethodNotAllowed(http.MethodDelete, t.Set.Name))
 		return
 	}
-	if aerr := c.checkIfMatch(n.row); aerr != nil {
+	if aerr := protocol.CheckIfMatch(c.r.Header, n.row.Version); aerr != nil {
 		c.fail(aerr)
 		return
 	}

@@ -71,3 +71,13 @@ func MethodNotAllowed(method, set string) *Error {
 func NotFoundSegment(seg string) *Error {
 	return &Error{Status: http.StatusNotFound, Code: "BadRequest_NotFound", Message: "Resource not found for the segment '" + seg + "'."}
 }
+
+// EntityChanged is BC's 409 for a write whose If-Match no longer matches.
+func EntityChanged() *Error {
+	return &Error{Status: http.StatusConflict, Code: "Request_EntityChanged", Message: "Another user has already changed the record."}
+}
+
+// CompanyNotFound is BC's 404 for a company id or name it does not know.
+func CompanyNotFound(key string) *Error {
+	return &Error{Status: http.StatusNotFound, Code: "Internal_CompanyNotFound", Message: "The company '" + key + "' does not exist."}
+}

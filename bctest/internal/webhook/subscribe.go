@@ -1,4 +1,4 @@
-package bctest
+package webhook
 
 import (
 	"context"
@@ -13,14 +13,13 @@ import (
 
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
-	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
 // Creating, renewing and deleting subscriptions.
 
 // subscriptionBody reads the writable properties of a create or renew.
-func subscriptionBody(c *reqContext) (map[string]string, *protocol.Error) {
-	body, aerr := c.readBody()
+func subscriptionBody(c *Request) (map[string]string, *protocol.Error) {
+	body, aerr := protocol.ReadBody(c.R)
 	if aerr != nil {
 		return nil, aerr
 	}
@@ -49,13 +48,13 @@ func subscriptionBody(c *reqContext) (map[string]string, *protocol.Error) {
 	return out, nil
 }
 
-func (h *webhookHub) create(c *reqContext) {
+func (h *Hub) create(c *Request) {
 	body, aerr := subscriptionBody(c)
 	if aerr != nil {
 		c.fail(aerr)
 		return
 	}
-	s := &webhookSub{route: c.route, clientState: body["clientState"]}
+	s := &subscription{route: c.Route, clientState: body["clientState"]}
 	if aerr := h.target(c, s, body["notificationUrl"], body["resource"]); aerr != nil {
 		c.fail(aerr)
 		return
@@ -64,16 +63,15 @@ func (h *webhookHub) create(c *reqContext) {
 		c.fail(aerr)
 		return
 	}
-	if aerr := h.handshake(c.r.Context(), s.notificationURL); aerr != nil {
+	if aerr := h.handshake(c.R.Context(), s.notificationURL); aerr != nil {
 		c.fail(aerr)
 		return
 	}
-	tn := c.srv.tenant
-	id := strings.ReplaceAll(tn.newGUID(), "-", "")
-	sum := sha1.Sum([]byte("bctest user " + c.principal))
+	id := strings.ReplaceAll(h.host.NewGUID(), "-", "")
+	sum := sha1.Sum([]byte("bctest user " + c.Principal))
 	now := h.clock.Now()
 	s.id, s.userID, s.created, s.modified, s.expires = id, protocol.GUID(sum[:16]), now, now, now.Add(h.cfg.Expiry)
-	s.version = tn.version.Add(1)
+	s.version = h.host.NextVersion()
 	h.mu.Lock()
 	if h.closed {
 		h.mu.Unlock()
@@ -89,16 +87,16 @@ func (h *webhookHub) create(c *reqContext) {
 	h.subs = append(h.subs, s)
 	h.live.Store(int32(len(h.subs)))
 	h.mu.Unlock()
-	c.srv.stats.writes.Add(1)
-	c.w.Header().Set("Location", c.baseURL()+"/"+c.route+"/subscriptions('"+id+"')")
+	h.host.Wrote()
+	c.W.Header().Set("Location", c.BaseURL+"/"+c.Route+"/subscriptions('"+id+"')")
 	h.write(c, http.StatusCreated, s)
 }
 
-func (h *webhookHub) tooMany() *protocol.Error {
+func (h *Hub) tooMany() *protocol.Error {
 	return protocol.BadRequest("Application_DialogException", fmt.Sprintf("The maximum number of subscriptions (%d) has been reached.", h.cfg.MaxSubscriptions))
 }
 
-func (h *webhookHub) roomFor(n int) *protocol.Error {
+func (h *Hub) roomFor(n int) *protocol.Error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.expireLocked()
@@ -110,25 +108,25 @@ func (h *webhookHub) roomFor(n int) *protocol.Error {
 
 // writable finds the subscription a PATCH or DELETE addresses and applies
 // the If-Match rules of any write; it returns a copy of it as it was.
-func (h *webhookHub) writable(c *reqContext, id string) (*webhookSub, webhookSub, bool) {
-	s := h.find(c.route, id)
+func (h *Hub) writable(c *Request, id string) (*subscription, subscription, bool) {
+	s := h.find(c.Route, id)
 	if s == nil {
 		c.fail(subscriptionNotFound(id))
-		return nil, webhookSub{}, false
+		return nil, subscription{}, false
 	}
 	h.mu.Lock()
 	was := *s
 	h.mu.Unlock()
-	if aerr := c.checkIfMatch(&table.Row{Version: was.version}); aerr != nil {
+	if aerr := protocol.CheckIfMatch(c.R.Header, was.version); aerr != nil {
 		c.fail(aerr)
-		return nil, webhookSub{}, false
+		return nil, subscription{}, false
 	}
 	return s, was, true
 }
 
 // renew serves PATCH subscriptions('{id}'): the If-Match rules of any write,
 // the handshake again, a new expiry.
-func (h *webhookHub) renew(c *reqContext, id string) {
+func (h *Hub) renew(c *Request, id string) {
 	s, next, ok := h.writable(c, id)
 	if !ok {
 		return
@@ -153,7 +151,7 @@ func (h *webhookHub) renew(c *reqContext, id string) {
 		c.fail(aerr)
 		return
 	}
-	if aerr := h.handshake(c.r.Context(), next.notificationURL); aerr != nil {
+	if aerr := h.handshake(c.R.Context(), next.notificationURL); aerr != nil {
 		c.fail(aerr)
 		return
 	}
@@ -161,18 +159,18 @@ func (h *webhookHub) renew(c *reqContext, id string) {
 	h.mu.Lock()
 	if s.version != version || !slices.Contains(h.subs, s) {
 		h.mu.Unlock()
-		c.fail(&protocol.Error{Status: http.StatusConflict, Code: "Request_EntityChanged", Message: "Another user has already changed the record."})
+		c.fail(protocol.EntityChanged())
 		return
 	}
 	s.notificationURL, s.resource, s.clientState = next.notificationURL, next.resource, next.clientState
 	s.companyID, s.set, s.hasLastModified, s.lines = next.companyID, next.set, next.hasLastModified, next.lines
-	s.modified, s.expires, s.version = now, now.Add(h.cfg.Expiry), c.srv.tenant.version.Add(1)
+	s.modified, s.expires, s.version = now, now.Add(h.cfg.Expiry), h.host.NextVersion()
 	h.mu.Unlock()
-	c.srv.stats.writes.Add(1)
+	h.host.Wrote()
 	h.write(c, http.StatusOK, s)
 }
 
-func (h *webhookHub) remove(c *reqContext, id string) {
+func (h *Hub) remove(c *Request, id string) {
 	s, _, ok := h.writable(c, id)
 	if !ok {
 		return
@@ -180,12 +178,12 @@ func (h *webhookHub) remove(c *reqContext, id string) {
 	h.mu.Lock()
 	h.deleteLocked(s)
 	h.mu.Unlock()
-	c.srv.stats.writes.Add(1)
-	c.w.WriteHeader(http.StatusNoContent)
+	h.host.Wrote()
+	c.W.WriteHeader(http.StatusNoContent)
 }
 
-func (h *webhookHub) deleteLocked(s *webhookSub) {
-	h.subs = slices.DeleteFunc(h.subs, func(x *webhookSub) bool { return x == s })
+func (h *Hub) deleteLocked(s *subscription) {
+	h.subs = slices.DeleteFunc(h.subs, func(x *subscription) bool { return x == s })
 	h.live.Store(int32(len(h.subs)))
 }
 
@@ -193,7 +191,7 @@ func (h *webhookHub) deleteLocked(s *webhookSub) {
 // resource may be written relative to the route ("companies(…)/customers"),
 // to the service ("api/v2.0/companies(…)/customers"), rooted or absolute; it
 // is stored as BC writes it: "api/v2.0/companies(<id>)/customers".
-func (h *webhookHub) target(c *reqContext, s *webhookSub, notificationURL, resource string) *protocol.Error {
+func (h *Hub) target(c *Request, s *subscription, notificationURL, resource string) *protocol.Error {
 	u, err := url.Parse(notificationURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		return protocol.BadRequest("BadRequest", "The notificationUrl '"+notificationURL+"' is not an absolute http or https URL.")
@@ -215,8 +213,8 @@ func (h *webhookHub) target(c *reqContext, s *webhookSub, notificationURL, resou
 		if len(rest) > 0 && rest[0] == "v2.0" {
 			route = bc.StandardRoute
 		}
-		if route != c.route || len(rest) < len(strings.Split(route, "/"))-1 {
-			return protocol.BadRequest("BadRequest_InvalidRequestUrl", "The resource '"+resource+"' is not on the API route "+c.route+" of this subscriptions endpoint.")
+		if route != c.Route || len(rest) < len(strings.Split(route, "/"))-1 {
+			return protocol.BadRequest("BadRequest_InvalidRequestUrl", "The resource '"+resource+"' is not on the API route "+c.Route+" of this subscriptions endpoint.")
 		}
 		segs = rest[len(strings.Split(route, "/"))-1:]
 	}
@@ -227,23 +225,19 @@ func (h *webhookHub) target(c *reqContext, s *webhookSub, notificationURL, resou
 	if !cs.OK || cs.Name != "companies" || !cs.HasKey || !ss.OK || ss.HasKey {
 		return protocol.BadRequest("BadRequest_InvalidRequestUrl", "The resource '"+resource+"' must be an entity set of a company: companies({id})/{entitySet}.")
 	}
-	co := c.findCompany(cs)
-	if co == nil {
-		return &protocol.Error{Status: http.StatusNotFound, Code: "Internal_CompanyNotFound", Message: "The company '" + cs.Key + "' does not exist."}
-	}
-	t, ok := co.table(c.route, ss.Name)
-	if !ok {
-		return protocol.NotFoundSegment(ss.Name)
+	companyID, t, aerr := h.host.Table(c.Route, cs, ss.Name)
+	if aerr != nil {
+		return aerr
 	}
 	_, hasLM := t.ColIdx["lastModifiedDateTime"]
 	if t.Parent >= 0 || len(t.Type.Key) != 1 || (!t.Set.Insertable && !t.Set.Updatable && !t.Set.Deletable && !hasLM) {
 		return protocol.BadRequest("Application_DialogException", "The entity set '"+ss.Name+"' does not support webhooks.")
 	}
-	s.notificationURL, s.companyID, s.set, s.hasLastModified = notificationURL, co.ID, ss.Name, hasLM
-	s.resource = c.route + "/companies(" + co.ID + ")/" + ss.Name
+	s.notificationURL, s.companyID, s.set, s.hasLastModified = notificationURL, companyID, ss.Name, hasLM
+	s.resource = c.Route + "/companies(" + companyID + ")/" + ss.Name
 	s.lines = map[string]string{}
 	for _, nav := range t.Type.Navigation {
-		child := setOfType(c.svc(), nav.Type)
+		child := h.host.SetOf(c.Route, nav.Type)
 		if nav.Collection && len(nav.Constraints) == 1 && nav.Constraints[0].Property == t.Type.Key[0] &&
 			strings.HasSuffix(child, "Lines") && child != "dimensionSetLines" {
 			s.lines[child] = nav.Constraints[0].ReferencedProperty
@@ -256,7 +250,7 @@ func (h *webhookHub) target(c *reqContext, s *webhookSub, notificationURL, resou
 // the token back, status 200, within HandshakeTimeout, as BC does before it
 // creates or renews a subscription. The error BC gives when this fails is
 // not documented; this one says what went wrong.
-func (h *webhookHub) handshake(ctx context.Context, notificationURL string) *protocol.Error {
+func (h *Hub) handshake(ctx context.Context, notificationURL string) *protocol.Error {
 	token := protocol.NewID()
 	u, _ := url.Parse(notificationURL)
 	q := u.Query()

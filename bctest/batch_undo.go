@@ -52,7 +52,7 @@ func (u *undoLog) finish(failed bool) {
 	}
 	rows := make([]*table.Row, len(changes))
 	for i, ch := range changes {
-		rows[i] = ch.row()
+		rows[i] = ch.internal().Row()
 	}
 	u.srv.webhooks.Retract(rows)
 }

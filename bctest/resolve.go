@@ -291,9 +291,6 @@ func (c *reqContext) checkPermission(t *table.Table) *protocol.Error {
 		Message: "Sorry, the current permissions prevented the action. (TableData " + tableDataName(t.Set.Name) + " Read: bctest app)"}
 }
 
-// AutomationRoute is the path of BC's Automation API.
-const AutomationRoute = "api/microsoft/automation/v2.0"
-
 // tableDataName names the BC table behind a set, as permission errors do.
 func tableDataName(set string) string {
 	names := map[string]string{

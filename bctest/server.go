@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bctest/internal/automation"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/webhook"
 )
@@ -49,7 +50,7 @@ type Server struct {
 	// triggers are what AtRequest armed.
 	triggers requestTriggers
 	// automation is the state of the Automation API's background work.
-	automation *automationState
+	automation *automation.State
 	// webhooks are the webhook subscriptions; stopWebhooks ends their feed
 	// of changes.
 	webhooks     *webhook.Hub
@@ -86,9 +87,7 @@ func NewUnstartedServer(opts ...Option) *Server {
 		loadDemo(s.tenant, *cfg.demo)
 		fillJobTasks(s.tenant, cfg.demo.Seed)
 	}
-	for _, hook := range serverHooks {
-		hook(s)
-	}
+	s.startAutomation()
 	s.startWebhooks()
 	return s
 }
@@ -103,9 +102,6 @@ func NewServer(opts ...Option) *Server {
 
 // Close stops the server started by NewServer.
 func (s *Server) Close() {
-	for _, hook := range closeHooks {
-		hook(s)
-	}
 	s.stopWebhooks()
 	s.webhooks.Close()
 	if s.http != nil {
@@ -222,8 +218,8 @@ func (s *Server) serveBC(w http.ResponseWriter, r *http.Request, tenantID, env s
 	}
 	pw := s.limits.pace(w, start, fault)
 	ctx := &reqContext{srv: s, w: pw, r: r, route: route, principal: principal, app: s.tokens.appNow()}
-	for _, hook := range requestHooks {
-		hook(ctx, resource)
+	if route == AutomationRoute {
+		s.automation.BeforeRequest(r.Method)
 	}
 	ctx.dispatch(resource)
 	pw.finish()

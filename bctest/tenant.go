@@ -60,12 +60,9 @@ type Change struct {
 	old, new *table.Row
 }
 
-// row is the row that identifies a change: after it, or before a delete.
-func (c Change) row() *table.Row {
-	if c.new != nil {
-		return c.new
-	}
-	return c.old
+// internal is the change as the fake's parts hear it.
+func (c Change) internal() table.Change {
+	return table.Change{Route: c.Route, CompanyID: c.CompanyID, Set: c.Set, Kind: c.Kind, Table: c.t, Old: c.old, New: c.new}
 }
 
 // OnChange registers fn to hear about every change; call the returned func

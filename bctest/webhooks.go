@@ -34,7 +34,7 @@ func (s *Server) startWebhooks() {
 	s.webhooks = webhook.New(s.cfg.webhooks, s.cfg.clock, webhookHost{s})
 	s.stopWebhooks = s.tenant.OnChange(func(ch Change) {
 		if ch.t != nil {
-			s.webhooks.OnChange(webhook.Change{Route: ch.Route, CompanyID: ch.CompanyID, Set: ch.Set, Kind: ch.Kind, Table: ch.t, Row: ch.row()})
+			s.webhooks.OnChange(ch.internal())
 		}
 	})
 }

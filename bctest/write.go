@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bcsdk/bc/bctest/internal/automation"
 	"github.com/bcsdk/bc/bctest/internal/filter"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
@@ -269,7 +270,7 @@ func (c *reqContext) action(n *node, name string) {
 		c.fail(protocol.BadRequest("BadRequest_MethodNotImplemented", "The action '"+name+"' is not bound to '"+n.t.Type.Name+"'."))
 		return
 	}
-	if h, ok := actionHandlers[c.route+"/"+n.t.Set.Name+"/"+name]; ok && h(c, n) {
+	if c.route == AutomationRoute && c.srv.automation.Act(&automation.Call{W: c.w, R: c.r, CompanyID: n.co.ID, Table: n.t, Row: n.row}, name) {
 		return
 	}
 	t := n.t

@@ -47,20 +47,12 @@ type notification struct {
 	LastModifiedDateTime string `json:"lastModifiedDateTime"`
 }
 
-// Change is a row change as the hub hears it.
-type Change struct {
-	Route, CompanyID, Set string
-	Kind                  string // table.Created, table.Updated or table.Deleted
-	Table                 *table.Table
-	Row                   *table.Row // the row after the change; before it for a delete
-}
-
 // OnChange queues notifications for the subscriptions a change concerns.
-func (h *Hub) OnChange(ch Change) {
+func (h *Hub) OnChange(ch table.Change) {
 	if h.live.Load() == 0 {
 		return
 	}
-	r := ch.Row
+	r := ch.Row()
 	now := h.clock.Now()
 	h.mu.Lock()
 	defer h.mu.Unlock()

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bcsdk/bc/bctest/internal/gate"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
 )
 
@@ -162,10 +163,10 @@ func (c *reqContext) runPart(p batchPart) batchAnswer {
 		r.Header.Set(k, v)
 	}
 	rec := httptest.NewRecorder()
-	pw := c.srv.limits.pace(rec, time.Now(), fault{})
+	pw := c.srv.limits.Pace(rec, time.Now(), gate.Fault{})
 	inner := &reqContext{srv: c.srv, w: pw, r: r, route: c.route, principal: c.principal, app: c.app}
 	inner.dispatch(resource)
-	pw.finish()
+	pw.Finish()
 	return answerOf(p.ID, rec)
 }
 

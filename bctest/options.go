@@ -3,6 +3,7 @@ package bctest
 import (
 	"time"
 
+	"github.com/bcsdk/bc/bctest/internal/gate"
 	"github.com/bcsdk/bc/schema"
 )
 
@@ -64,94 +65,30 @@ func DefaultApp() App {
 	}
 }
 
-// Limits are BC's per-principal request limits. The zero value means no
-// limits; DefaultLimits are BC online's.
-type Limits struct {
-	// Concurrency is how many requests are processed at once (BC: 5).
-	Concurrency int
-	// Queue is how many more may wait for a slot before 429 (BC: 95).
-	Queue int
-	// Budget is how many requests fit in Window before 429 (BC: 6,000 per 5 minutes).
-	Budget int
-	Window time.Duration
-	// RetryAfter is sent with limit 429s when positive.
-	RetryAfter time.Duration
-}
+// Limits are BC's per-principal request limits: Concurrency requests at
+// once (BC: 5), Queue more waiting (95), Budget requests per Window (6,000
+// per 5 minutes), RetryAfter on the 429s. The zero value means no limits;
+// DefaultLimits are BC online's.
+type Limits = gate.Limits
 
 // DefaultLimits are BC online's documented per-user limits.
-func DefaultLimits() Limits {
-	return Limits{Concurrency: 5, Queue: 95, Budget: 6000, Window: 5 * time.Minute}
-}
+func DefaultLimits() Limits { return gate.DefaultLimits() }
 
-// ServiceModel is how long the fake takes to serve a request: a fixed cost
-// per request plus the time to stream the body at a per-call transfer rate.
-// BC documents about 2 MB/s per call; the base cost covers query planning
-// and the network round trip. Scale multiplies every duration, so
-// benchmarks can run a full model in seconds (Scale 0.01) or at real speed
-// (Scale 1). The zero value serves as fast as it can.
-type ServiceModel struct {
-	Base           time.Duration
-	BytesPerSecond float64
-	Scale          float64
-}
+// ServiceModel is how long the fake takes to serve a request: Base per
+// request plus the body at BytesPerSecond, every duration times Scale. The
+// zero value serves as fast as it can.
+type ServiceModel = gate.ServiceModel
 
 // RealBC is the model at BC online's published rates: 2 MB/s per call and
 // 100 ms per request.
-func RealBC() ServiceModel {
-	return ServiceModel{Base: 100 * time.Millisecond, BytesPerSecond: 2e6, Scale: 1}
-}
+func RealBC() ServiceModel { return gate.RealBC() }
 
-func (m ServiceModel) enabled() bool { return m.Scale > 0 && (m.Base > 0 || m.BytesPerSecond > 0) }
-
-// serviceTime is the modelled time of a response of n bytes, before scaling.
-func (m ServiceModel) serviceTime(n int) time.Duration {
-	d := m.Base
-	if m.BytesPerSecond > 0 {
-		d += time.Duration(float64(n) / m.BytesPerSecond * float64(time.Second))
-	}
-	return d
-}
-
-// Faults injects failures at the given rates (0..1), decided by a seeded
-// random source so a run can be repeated. Writes answered with 429 or 503
-// are not executed, as in BC; a 504 for a write is sent after executing it,
-// the ambiguous case a client must not retry.
-type Faults struct {
-	Seed uint64
-	// Throttle answers 429 with Retry-After; ThrottleBare without it.
-	Throttle, ThrottleBare float64
-	// Unavailable answers 503 (with Retry-After, as BC documents).
-	Unavailable float64
-	// GatewayTimeout answers 504.
-	GatewayTimeout float64
-	// Reset drops the connection after part of a 200 body.
-	Reset float64
-	// Truncate ends a 200 body early as if it were complete.
-	Truncate float64
-	// RetryAfter is the Retry-After sent with injected 429 and 503 faults, in
-	// whole seconds rounded down (default 1 s, scaled by the service model's
-	// Scale when one is set); a sub-second value sends "Retry-After: 0".
-	RetryAfter time.Duration
-	// OnlyPaths limits faults to requests whose path contains one of these
-	// (EmptyListings too).
-	OnlyPaths []string
-	// LoopNextLink gives the last page of every listing a nextLink back to
-	// its first page (the request without $skiptoken): a client that follows
-	// nextLinks blindly reads the collection forever.
-	LoopNextLink bool
-	// EmptyNextLinks gives the last page of every listing a nextLink to an
-	// empty page, which links to another empty page with a new $skiptoken,
-	// without end.
-	EmptyNextLinks bool
-	// IgnorePageSize serves pages of BC's largest size, 20,000 rows,
-	// whatever odata.maxpagesize asks: a client must refuse a page with
-	// more rows than it asked for.
-	IgnorePageSize bool
-	// EmptyListings answers the next EmptyListings pages of collections
-	// with `{"value":[]}` and no nextLink, a glitch that makes a listing
-	// look complete while it lacks rows; each page answered so counts one.
-	EmptyListings int
-}
+// Faults injects failures at rates (0..1) from a seeded random source:
+// Throttle/ThrottleBare (429), Unavailable (503), GatewayTimeout (504,
+// after a write ran), Reset and Truncate (cut bodies), and the listing
+// faults LoopNextLink, EmptyNextLinks, IgnorePageSize and EmptyListings,
+// limited to OnlyPaths when set.
+type Faults = gate.Faults
 
 // Churn changes data while clients page through it: after every Every-th page
 // served for a set in Sets, it inserts, updates and deletes rows of that set.

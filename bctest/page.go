@@ -19,7 +19,7 @@ func (c *reqContext) page(n *node, q *query) (rows []*table.Row, more bool, last
 		topLeft, after, skip = q.token.TopLeft, q.token.Seq, 0
 	}
 	limit := q.pageSize
-	if c.srv.faults.ignoresPageSize() {
+	if c.srv.faults.IgnoresPageSize() {
 		limit = maxPageSize
 	}
 	if topLeft >= 0 && topLeft < limit {

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bcsdk/bc/bctest/internal/gate"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/internal/jsontext"
 )
@@ -85,7 +86,7 @@ func (c *reqContext) list(n *node) {
 			buf = append(buf, ',')
 		}
 		buf = c.appendEntity(buf, n.co, t, r, q)
-		if len(buf) >= chunkSize {
+		if len(buf) >= gate.ChunkSize {
 			_, _ = c.w.Write(buf)
 			buf = buf[:0]
 		}

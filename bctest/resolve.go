@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/bcsdk/bc/bctest/internal/gate"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/schema"
@@ -13,7 +14,7 @@ import (
 // reqContext carries one BC request through resolution and handling.
 type reqContext struct {
 	srv       *Server
-	w         *pacedWriter
+	w         *gate.Writer
 	r         *http.Request
 	route     string
 	principal string

@@ -23,6 +23,7 @@ import (
 
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bctest/internal/automation"
+	"github.com/bcsdk/bc/bctest/internal/gate"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/webhook"
 )
@@ -43,8 +44,8 @@ type Server struct {
 	cfg    config
 	tenant *Tenant
 	tokens *tokenIssuer
-	limits *limiter
-	faults *faultInjector
+	limits *gate.Gate
+	faults *gate.Injector
 	churn  *churner
 	stats  *counters
 	// triggers are what AtRequest armed.
@@ -80,8 +81,8 @@ func NewUnstartedServer(opts ...Option) *Server {
 	}
 	s.tokens = newTokenIssuer(cfg)
 	s.tokens.stats = s.stats
-	s.limits = newLimiter(cfg.limits, cfg.model, s.stats, cfg.clock)
-	s.faults = newFaultInjector(cfg.faults, cfg.model)
+	s.limits = gate.New(cfg.limits, cfg.model, s.stats, cfg.clock)
+	s.faults = gate.NewInjector(cfg.faults, cfg.model)
 	s.churn = newChurner(cfg.churn, s.tenant)
 	if cfg.demo != nil {
 		loadDemo(s.tenant, *cfg.demo)
@@ -147,7 +148,7 @@ func (s *Server) Client(opts ...bc.Option) *bc.Client {
 func (s *Server) SetApp(a App) { s.tokens.setApp(a) }
 
 // SetFaults changes the injected faults.
-func (s *Server) SetFaults(f Faults) { s.faults.set(f) }
+func (s *Server) SetFaults(f Faults) { s.faults.Set(f) }
 
 // SetChurn changes the data churn during paging.
 func (s *Server) SetChurn(c Churn) { s.churn.set(c) }
@@ -189,7 +190,7 @@ func (s *Server) serveBC(w http.ResponseWriter, r *http.Request, tenantID, env s
 			Message: "No HTTP resource was found that matches the request URI '" + r.URL.Path + "'."})
 		return
 	}
-	release, aerr := s.limits.acquire(r.Context(), principal)
+	release, aerr := s.limits.Acquire(r.Context(), principal)
 	if aerr != nil {
 		protocol.WriteError(w, aerr)
 		return
@@ -203,26 +204,26 @@ func (s *Server) serveBC(w http.ResponseWriter, r *http.Request, tenantID, env s
 	s.stats.inFlight(1)
 	defer s.stats.inFlight(-1)
 
-	fault := s.faults.decide(r)
-	if fault.before != nil {
-		s.stats.fault(fault.name)
-		if fault.afterWrite && r.Method != http.MethodGet {
+	fault := s.faults.Decide(r)
+	if fault.Before != nil {
+		s.stats.Fault(fault.Name)
+		if fault.AfterWrite && r.Method != http.MethodGet {
 			// BC ran the write; only the gateway gave up waiting for it.
-			ran := &reqContext{srv: s, w: s.limits.pace(discard{}, start, fault), r: r, route: route, principal: principal, app: s.tokens.appNow()}
+			ran := &reqContext{srv: s, w: s.limits.Pace(discard{}, start, fault), r: r, route: route, principal: principal, app: s.tokens.appNow()}
 			ran.dispatch(resource)
 		}
-		pw := s.limits.pace(w, start, fault)
-		protocol.WriteError(pw, fault.before)
-		pw.finish()
+		pw := s.limits.Pace(w, start, fault)
+		protocol.WriteError(pw, fault.Before)
+		pw.Finish()
 		return
 	}
-	pw := s.limits.pace(w, start, fault)
+	pw := s.limits.Pace(w, start, fault)
 	ctx := &reqContext{srv: s, w: pw, r: r, route: route, principal: principal, app: s.tokens.appNow()}
 	if route == AutomationRoute {
 		s.automation.BeforeRequest(r.Method)
 	}
 	ctx.dispatch(resource)
-	pw.finish()
+	pw.Finish()
 }
 
 // discard is a ResponseWriter that drops what it is given.

@@ -30,7 +30,7 @@ func (s *Server) startAutomation() {
 	s.tenant.addRoute(AutomationRoute, AutomationAPI())
 	s.automation.Share()
 	s.tenant.OnChange(func(ch Change) { s.automation.Changed(ch.internal()) })
-	s.automation.Seed(s.cfg.clientID, s.tokens.appNow().PermissionSets)
+	s.automation.Seed(s.cfg.clientID, s.tokens.App().PermissionSets)
 }
 
 // automationHost is the core as the Automation fake sees it.

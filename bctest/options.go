@@ -3,6 +3,7 @@ package bctest
 import (
 	"time"
 
+	"github.com/bcsdk/bc/bctest/internal/entra"
 	"github.com/bcsdk/bc/bctest/internal/gate"
 	"github.com/bcsdk/bc/schema"
 )
@@ -30,40 +31,16 @@ type customAPI struct {
 	svc  *schema.Service
 }
 
-// App describes how the client app is set up on the Entra and BC side. The
-// zero value is not useful; DefaultApp is a healthy setup, and tests switch
-// one field off to play a setup mistake.
-type App struct {
-	// Roles are the application permissions granted with admin consent; they
-	// appear in the token's roles claim. Without API.ReadWrite.All BC rejects
-	// the token.
-	Roles []string
-	// Registered: the app is on BC's "Microsoft Entra Applications" page.
-	Registered bool
-	// Enabled: its State there is Enabled.
-	Enabled bool
-	// PermissionSets assigned to the app in BC. Without D365 AUTOMATION the
-	// Automation API refuses it.
-	PermissionSets []string
-	// DeniedSets are entity sets the permission sets do not cover: reading
-	// them fails with BC's "the current permissions prevented the action".
-	DeniedSets []string
-	// SecretExpired makes the token endpoint answer AADSTS7000222.
-	SecretExpired bool
-	// Disabled makes the token endpoint answer AADSTS7000112 (disabled in Entra).
-	Disabled bool
-}
+// App describes how the client app is set up on the Entra and BC side:
+// Roles consented, Registered and Enabled in BC, PermissionSets,
+// DeniedSets, SecretExpired, Disabled. The zero value is not useful;
+// DefaultApp is a healthy setup, and tests switch one field off to play a
+// setup mistake.
+type App = entra.App
 
 // DefaultApp is a correctly set-up app: both roles consented, registered and
 // enabled in BC with D365 AUTOMATION.
-func DefaultApp() App {
-	return App{
-		Roles:          []string{"API.ReadWrite.All", "Automation.ReadWrite.All"},
-		Registered:     true,
-		Enabled:        true,
-		PermissionSets: []string{"D365 AUTOMATION", "D365 BUS FULL ACCESS"},
-	}
-}
+func DefaultApp() App { return entra.DefaultApp() }
 
 // Limits are BC's per-principal request limits: Concurrency requests at
 // once (BC: 5), Queue more waiting (95), Budget requests per Window (6,000

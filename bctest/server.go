@@ -23,6 +23,7 @@ import (
 
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bctest/internal/automation"
+	"github.com/bcsdk/bc/bctest/internal/entra"
 	"github.com/bcsdk/bc/bctest/internal/gate"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/webhook"
@@ -43,7 +44,7 @@ const (
 type Server struct {
 	cfg    config
 	tenant *Tenant
-	tokens *tokenIssuer
+	tokens *entra.Issuer
 	limits *gate.Gate
 	faults *gate.Injector
 	churn  *churner
@@ -79,8 +80,7 @@ func NewUnstartedServer(opts ...Option) *Server {
 	for _, api := range cfg.customAPIs {
 		s.tenant.addRoute(api.path, api.svc)
 	}
-	s.tokens = newTokenIssuer(cfg)
-	s.tokens.stats = s.stats
+	s.tokens = entra.New(entra.Credentials{TenantID: cfg.tenantID, ClientID: cfg.clientID, Secret: cfg.secret}, cfg.tokenLifetime, cfg.app, cfg.clock, s.stats)
 	s.limits = gate.New(cfg.limits, cfg.model, s.stats, cfg.clock)
 	s.faults = gate.NewInjector(cfg.faults, cfg.model)
 	s.churn = newChurner(cfg.churn, s.tenant)
@@ -145,7 +145,7 @@ func (s *Server) Client(opts ...bc.Option) *bc.Client {
 }
 
 // SetApp changes how the app is set up, e.g. to unregister it mid-test.
-func (s *Server) SetApp(a App) { s.tokens.setApp(a) }
+func (s *Server) SetApp(a App) { s.tokens.SetApp(a) }
 
 // SetFaults changes the injected faults.
 func (s *Server) SetFaults(f Faults) { s.faults.Set(f) }
@@ -160,7 +160,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	segs := protocol.SplitPath(r.URL.EscapedPath())
 	switch {
 	case len(segs) == 4 && segs[1] == "oauth2" && segs[2] == "v2.0" && segs[3] == "token":
-		s.tokens.serveToken(w, r, segs[0])
+		s.tokens.ServeToken(w, r, segs[0])
 	case len(segs) >= 4 && segs[0] == "v2.0" && segs[3] == "api":
 		s.serveBC(w, r, segs[1], segs[2], segs[4:])
 	default:
@@ -173,7 +173,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 func (s *Server) serveBC(w http.ResponseWriter, r *http.Request, tenantID, env string, rest []string) {
 	s.stats.requests.Add(1)
 	s.triggers.count()
-	principal, aerr := s.tokens.authenticate(r, tenantID)
+	principal, aerr := s.tokens.Authenticate(r, tenantID)
 	if aerr != nil {
 		s.stats.unauthorized.Add(1)
 		protocol.WriteError(w, aerr)
@@ -209,7 +209,7 @@ func (s *Server) serveBC(w http.ResponseWriter, r *http.Request, tenantID, env s
 		s.stats.Fault(fault.Name)
 		if fault.AfterWrite && r.Method != http.MethodGet {
 			// BC ran the write; only the gateway gave up waiting for it.
-			ran := &reqContext{srv: s, w: s.limits.Pace(discard{}, start, fault), r: r, route: route, principal: principal, app: s.tokens.appNow()}
+			ran := &reqContext{srv: s, w: s.limits.Pace(discard{}, start, fault), r: r, route: route, principal: principal, app: s.tokens.App()}
 			ran.dispatch(resource)
 		}
 		pw := s.limits.Pace(w, start, fault)
@@ -218,7 +218,7 @@ func (s *Server) serveBC(w http.ResponseWriter, r *http.Request, tenantID, env s
 		return
 	}
 	pw := s.limits.Pace(w, start, fault)
-	ctx := &reqContext{srv: s, w: pw, r: r, route: route, principal: principal, app: s.tokens.appNow()}
+	ctx := &reqContext{srv: s, w: pw, r: r, route: route, principal: principal, app: s.tokens.App()}
 	if route == AutomationRoute {
 		s.automation.BeforeRequest(r.Method)
 	}

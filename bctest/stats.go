@@ -29,8 +29,10 @@ func (c *counters) Fault(name string) {
 	c.mu.Unlock()
 }
 
-func (c *counters) Throttled() { c.limitThrottled.Add(1) }
-func (c *counters) Queued()    { c.queued.Add(1) }
+func (c *counters) TokenIssued()  { c.tokens.Add(1) }
+func (c *counters) TokenExpired() { c.expiredTokens.Add(1) }
+func (c *counters) Throttled()    { c.limitThrottled.Add(1) }
+func (c *counters) Queued()       { c.queued.Add(1) }
 
 func (c *counters) Served(bytes int, serviceTime time.Duration) {
 	c.serviceNanos.Add(int64(serviceTime))

@@ -12,7 +12,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/bcsdk/bc/bctest/internal/filter"
-	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/entities"
 	"github.com/stretchr/testify/require"
@@ -132,7 +131,7 @@ var (
 func checkValue(c table.Column, v string) error {
 	switch c.Kind {
 	case filter.GUID:
-		if !protocol.IsGUID(v) || strings.ToLower(v) != v {
+		if !filter.IsGUID(v) || strings.ToLower(v) != v {
 			return fmt.Errorf("not a lowercase GUID")
 		}
 	case filter.Date:

@@ -30,7 +30,7 @@ func fromJSON(c table.Column, raw json.RawMessage) (string, *protocol.Error) {
 		}
 		switch c.Kind {
 		case filter.GUID:
-			if !protocol.IsGUID(v) {
+			if !filter.IsGUID(v) {
 				return "", protocol.BadRequest("Application_InvalidGUID", "The value '"+v+"' is not a valid GUID.")
 			}
 			return strings.ToLower(v), nil

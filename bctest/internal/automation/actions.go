@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bcsdk/bc/bctest/internal/filter"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 )
@@ -169,7 +170,7 @@ func (st *State) installUploaded(exts *table.Table, app map[string]string) {
 		"displayName": app["Name"], "publisher": app["Publisher"], "isInstalled": true, "publishedAs": "PTE",
 		"versionMajor": v[0], "versionMinor": v[1], "versionBuild": v[2], "versionRevision": v[3],
 	}
-	if id := app["Id"]; protocol.IsGUID(id) {
+	if id := app["Id"]; filter.IsGUID(id) {
 		values["id"] = id
 		for _, r := range exts.RowsWhere("id", id) {
 			if cur, ok := exts.Lookup("", r.Vals[exts.Key]); ok {

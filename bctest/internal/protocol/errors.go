@@ -21,7 +21,7 @@ type Error struct {
 // WriteError answers with e in BC's JSON envelope.
 func WriteError(w http.ResponseWriter, e *Error) {
 	if e.RetryAfter > 0 {
-		w.Header().Set("Retry-After", RetryAfterHeader(e.RetryAfter))
+		w.Header().Set("Retry-After", retryAfterHeader(e.RetryAfter))
 	}
 	corr := NewID()
 	w.Header().Set("ms-correlation-x", corr)
@@ -50,9 +50,9 @@ func WriteJSONHeader(w http.ResponseWriter, status int) {
 	w.WriteHeader(status)
 }
 
-// RetryAfterHeader formats a Retry-After value in whole seconds, rounding
+// retryAfterHeader formats a Retry-After value in whole seconds, rounding
 // down, so tests can ask for "Retry-After: 0" with a sub-second duration.
-func RetryAfterHeader(d time.Duration) string {
+func retryAfterHeader(d time.Duration) string {
 	return strconv.FormatInt(int64(d/time.Second), 10)
 }
 

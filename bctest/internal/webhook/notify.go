@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bcsdk/bc/bctest/internal/filter"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 )
@@ -265,7 +266,7 @@ func (s *subscription) notification(n *pendingNote) notification {
 // keyLiteral writes a key as BC's notifications do: GUIDs bare, other keys
 // escaped and quoted.
 func keyLiteral(k string) string {
-	if protocol.IsGUID(k) {
+	if filter.IsGUID(k) {
 		return strings.ToLower(k)
 	}
 	return "'" + strings.ReplaceAll(url.QueryEscape(k), "+", "%20") + "'"

@@ -6,20 +6,21 @@ import (
 	"strconv"
 
 	"github.com/bcsdk/bc/bctest/internal/protocol"
+	"github.com/bcsdk/bc/bctest/internal/query"
 	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
-func (c *reqContext) countMatches(n *node, q *query) int {
+func (c *reqContext) countMatches(n *node, q *query.Query) int {
 	t := n.t
 	t.Mu.RLock()
 	defer t.Mu.RUnlock()
 	lo, hi := 0, math.MaxInt
 	if t.Virtual != nil {
-		lo, hi = t.VirtualBounds(q.filter)
+		lo, hi = t.VirtualBounds(q.Filter)
 	}
 	count := 0
 	t.Scan(math.MinInt64, lo, hi, func(r *table.Row) bool {
-		if n.children(r) && (q.filter == nil || q.filter.Match(r.Vals)) {
+		if n.children(r) && (q.Filter == nil || q.Filter.Match(r.Vals)) {
 			count++
 		}
 		return true
@@ -33,7 +34,7 @@ func (c *reqContext) count(n *node) {
 		c.fail(protocol.MethodNotAllowed(c.r.Method, n.t.Set.Name))
 		return
 	}
-	q, aerr := parseQuery(c.r.URL.Query(), c.r.Header, n.t, c.svc(), n.t.Type.Name)
+	q, aerr := query.Parse(c.r.URL.Query(), c.r.Header, n.t, c.svc(), n.t.Type.Name)
 	if aerr != nil {
 		c.fail(aerr)
 		return

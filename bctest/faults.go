@@ -7,12 +7,13 @@ import (
 	"strings"
 
 	"github.com/bcsdk/bc/bctest/internal/gate"
+	"github.com/bcsdk/bc/bctest/internal/query"
 	"github.com/bcsdk/bc/internal/jsontext"
 )
 
 // listingLink is the nextLink of a listing's page: BC's own while rows
 // remain; after the last page, the one a hostile-link fault asks for.
-func (c *reqContext) listingLink(more bool, last skipToken) string {
+func (c *reqContext) listingLink(more bool, last query.SkipToken) string {
 	if more {
 		return c.nextLink(last)
 	}

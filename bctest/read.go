@@ -7,6 +7,7 @@ import (
 
 	"github.com/bcsdk/bc/bctest/internal/gate"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
+	"github.com/bcsdk/bc/bctest/internal/query"
 	"github.com/bcsdk/bc/internal/jsontext"
 )
 
@@ -55,12 +56,12 @@ func (c *reqContext) list(n *node) {
 			Message: "You must specify a journal batch ID or a journal ID to get a journal line."})
 		return
 	}
-	q, aerr := parseQuery(values, c.r.Header, t, c.svc(), t.Type.Name)
+	q, aerr := query.Parse(values, c.r.Header, t, c.svc(), t.Type.Name)
 	if aerr != nil {
 		c.fail(aerr)
 		return
 	}
-	if q.filter != nil && q.filter.IgnoredLambda() {
+	if q.Filter != nil && q.Filter.IgnoredLambda() {
 		c.srv.stats.ignoredLambdas.Add(1)
 	}
 	rows, more, last, aerr := c.page(n, q)
@@ -68,15 +69,15 @@ func (c *reqContext) list(n *node) {
 		c.fail(aerr)
 		return
 	}
-	c.resolveExpansions(n.co, q.expand)
+	c.resolveExpansions(n.co, q.Expand)
 	c.writeJSONHeader(http.StatusOK)
-	if q.pageSize < maxPageSize {
-		c.w.Header().Set("Preference-Applied", "odata.maxpagesize="+strconv.Itoa(q.pageSize))
+	if q.PageSize < query.MaxPageSize {
+		c.w.Header().Set("Preference-Applied", "odata.maxpagesize="+strconv.Itoa(q.PageSize))
 	}
 	buf := make([]byte, 0, 64<<10)
 	buf = append(buf, `{"@odata.context":`...)
 	buf = jsontext.AppendString(buf, c.contextURL(c.contextFragment(n)))
-	if q.count {
+	if q.Count {
 		buf = append(buf, `,"@odata.count":`...)
 		buf = strconv.AppendInt(buf, int64(c.countMatches(n, q)), 10)
 	}

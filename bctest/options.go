@@ -3,6 +3,7 @@ package bctest
 import (
 	"time"
 
+	"github.com/bcsdk/bc/bctest/internal/churn"
 	"github.com/bcsdk/bc/bctest/internal/entra"
 	"github.com/bcsdk/bc/bctest/internal/gate"
 	"github.com/bcsdk/bc/schema"
@@ -67,13 +68,13 @@ func RealBC() ServiceModel { return gate.RealBC() }
 // limited to OnlyPaths when set.
 type Faults = gate.Faults
 
-// Churn changes data while clients page through it: after every Every-th page
-// served for a set in Sets, it inserts, updates and deletes rows of that set.
-type Churn struct {
-	Every                     int
-	Inserts, Updates, Deletes int
-	Sets                      []string
-}
+// Churn changes data while clients page through it: after every Every-th
+// page served for a set in Sets, it inserts (Inserts), updates (Updates)
+// and deletes (Deletes) rows of that set.
+type Churn = churn.Config
+
+// ChurnLog lists what the churn changed, for assertions.
+type ChurnLog = churn.Log
 
 // WithCredentials sets the tenant, client id and secret the fake accepts
 // (defaults: TenantID, ClientID, ClientSecret).

@@ -101,7 +101,7 @@ func (c *reqContext) list(n *node) {
 	_, _ = c.w.Write(buf)
 	c.srv.stats.rows.Add(int64(len(rows)))
 	c.srv.stats.pages.Add(1)
-	c.srv.churn.afterPage(n.co, t)
+	c.srv.churn.AfterPage(t)
 }
 
 func (c *reqContext) contextFragment(n *node) string {

@@ -23,9 +23,11 @@ import (
 
 	"github.com/bcsdk/bc"
 	"github.com/bcsdk/bc/bctest/internal/automation"
+	"github.com/bcsdk/bc/bctest/internal/churn"
 	"github.com/bcsdk/bc/bctest/internal/entra"
 	"github.com/bcsdk/bc/bctest/internal/gate"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
+	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/bctest/internal/webhook"
 )
 
@@ -47,7 +49,7 @@ type Server struct {
 	tokens *entra.Issuer
 	limits *gate.Gate
 	faults *gate.Injector
-	churn  *churner
+	churn  *churn.Churner
 	stats  *counters
 	// triggers are what AtRequest armed.
 	triggers requestTriggers
@@ -83,7 +85,7 @@ func NewUnstartedServer(opts ...Option) *Server {
 	s.tokens = entra.New(entra.Credentials{TenantID: cfg.tenantID, ClientID: cfg.clientID, Secret: cfg.secret}, cfg.tokenLifetime, cfg.app, cfg.clock, s.stats)
 	s.limits = gate.New(cfg.limits, cfg.model, s.stats, cfg.clock)
 	s.faults = gate.NewInjector(cfg.faults, cfg.model)
-	s.churn = newChurner(cfg.churn, s.tenant)
+	s.churn = churn.New(cfg.churn, churnHost{s.tenant})
 	if cfg.demo != nil {
 		loadDemo(s.tenant, *cfg.demo)
 		fillJobTasks(s.tenant, cfg.demo.Seed)
@@ -151,7 +153,17 @@ func (s *Server) SetApp(a App) { s.tokens.SetApp(a) }
 func (s *Server) SetFaults(f Faults) { s.faults.Set(f) }
 
 // SetChurn changes the data churn during paging.
-func (s *Server) SetChurn(c Churn) { s.churn.set(c) }
+func (s *Server) SetChurn(c Churn) { s.churn.Set(c) }
+
+// ChurnDone returns what the churn has changed so far.
+func (s *Server) ChurnDone() ChurnLog { return s.churn.Done() }
+
+// churnHost is the core as the churn sees it.
+type churnHost struct{ tn *Tenant }
+
+func (h churnHost) NewGUID() string                     { return h.tn.newGUID() }
+func (h churnHost) NextVersion() int64                  { return h.tn.version.Add(1) }
+func (h churnHost) Touch(t *table.Table, vals []string) { touch(h.tn, t, vals) }
 
 // serve routes a request: token endpoint or BC.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {

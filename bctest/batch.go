@@ -22,8 +22,6 @@ import (
 // {"responses":[…]} whatever happened inside. See
 // https://learn.microsoft.com/dynamics365/business-central/dev-itpro/webservices/use-odata-batch
 
-func init() { routeHandlers["$batch"] = serveBatch }
-
 // maxBatchParts is BC's limit of operations per batch.
 const maxBatchParts = 100
 

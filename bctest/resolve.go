@@ -61,11 +61,13 @@ func (c *reqContext) dispatch(res []string) {
 		c.fail(protocol.NotFoundSegment(res[0]))
 		return
 	}
-	if h, ok := routeHandlers[seg.Name]; ok {
-		h(c, res)
-		return
-	}
 	switch seg.Name {
+	case "$batch":
+		serveBatch(c, res)
+		return
+	case "subscriptions":
+		c.serveSubscriptions(res)
+		return
 	case "companies":
 		if !seg.HasKey {
 			if len(res) > 1 {

@@ -18,10 +18,9 @@ type Webhooks = webhook.Config
 // subscriptions.
 func DefaultWebhooks() Webhooks { return webhook.Defaults() }
 
-func init() {
-	routeHandlers["subscriptions"] = func(c *reqContext, res []string) {
-		c.srv.webhooks.Serve(&webhook.Request{W: c.w, R: c.r, Route: c.route, Principal: c.principal, BaseURL: c.baseURL()}, res)
-	}
+// serveSubscriptions hands {route}/subscriptions to the webhook fake.
+func (c *reqContext) serveSubscriptions(res []string) {
+	c.srv.webhooks.Serve(&webhook.Request{W: c.w, R: c.r, Route: c.route, Principal: c.principal, BaseURL: c.baseURL()}, res)
 }
 
 // FlushNotifications sends the pending webhook notifications now, as if

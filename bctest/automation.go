@@ -1,39 +1,114 @@
 package bctest
 
 import (
-	"slices"
-	"strings"
+	"time"
 
-	"github.com/bcsdk/bc/automation"
-	"github.com/bcsdk/bc/entities"
+	"github.com/bcsdk/bc/bctest/internal/automation"
+	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/schema"
 )
+
+// AutomationRoute is the path of BC's Automation API.
+const AutomationRoute = automation.Route
 
 // AutomationAPI describes BC's Automation API (/api/microsoft/automation/v2.0)
 // as the fake serves it: automation.Schema, the one description package
 // automation's models are generated from, plus the platform's companies set
 // whose company type has a contained navigation to every set of the route.
 // Every fake server serves it at AutomationRoute with demo users, permission
-// sets, extensions and features; its actions behave like BC's (see
-// automation_actions.go).
+// sets, extensions and features; its actions behave like BC's.
 //
 // The demo data is loaded when the server starts with companies; a server
 // made WithEmptyTenant serves the sets empty (its first company holds the
 // tenant-wide tables).
-//
-// The fake keys a table by the first key property only, so for the sets
-// with a composite key (securityGroupMembers, profiles) the first one must
-// be unique among the rows.
-func AutomationAPI() *schema.Service {
-	svc := automation.Schema.Clone()
-	std, _ := entities.Schema.EntityType("company")
-	company := schema.EntityType{Name: "company", Key: std.Key, AlternateKeys: std.AlternateKeys, Properties: std.Properties}
-	for _, s := range svc.EntitySets {
-		company.Navigation = append(company.Navigation, schema.NavigationProperty{Name: s.Name, Type: s.EntityType, Collection: true, ContainsTarget: true})
-	}
-	svc.EntityTypes = append(svc.EntityTypes, company)
-	svc.EntitySets = append(svc.EntitySets, schema.EntitySet{Name: "companies", EntityType: "company", Sortable: true})
-	slices.SortFunc(svc.EntitySets, func(a, b schema.EntitySet) int { return strings.Compare(a.Name, b.Name) })
-	slices.SortFunc(svc.EntityTypes, func(a, b schema.EntityType) int { return strings.Compare(a.Name, b.Name) })
-	return svc
+func AutomationAPI() *schema.Service { return automation.API() }
+
+// startAutomation serves the Automation API: its route, its tables shared
+// by the companies, its demo data, and its reactions to changes.
+func (s *Server) startAutomation() {
+	s.automation = automation.New(automationHost{s})
+	s.tenant.addRoute(AutomationRoute, AutomationAPI())
+	s.automation.Share()
+	s.tenant.OnChange(func(ch Change) { s.automation.Changed(ch.internal()) })
+	s.automation.Seed(s.cfg.clientID, s.tokens.App().PermissionSets)
 }
+
+// automationHost is the core as the Automation fake sees it.
+type automationHost struct{ s *Server }
+
+func (h automationHost) Companies() []automation.Company {
+	var out []automation.Company
+	for _, co := range h.s.tenant.Companies() {
+		out = append(out, automation.Company{ID: co.ID, Name: co.Name, DisplayName: co.DisplayName})
+	}
+	return out
+}
+
+func (h automationHost) Table(companyID, set string) (*table.Table, bool) {
+	co, ok := h.s.tenant.Company(companyID)
+	if !ok {
+		return nil, false
+	}
+	return co.table(AutomationRoute, set)
+}
+
+func (h automationHost) UseTable(companyID, set string, t *table.Table) {
+	if co, ok := h.s.tenant.Company(companyID); ok {
+		co.mu.Lock()
+		co.tables[AutomationRoute+"/"+set] = t
+		co.mu.Unlock()
+	}
+}
+
+func (h automationHost) Insert(t *table.Table, values map[string]any) (*table.Row, error) {
+	vals, err := h.s.tenant.buildRow(t, nil, values)
+	if err != nil {
+		return nil, err
+	}
+	return t.Insert(vals, h.s.tenant.version.Add(1))
+}
+
+func (h automationHost) NextVersion() int64 { return h.s.tenant.version.Add(1) }
+
+// AddCompany adds a company with the id BC gave it (a company created
+// through automationCompanies), without data: BC does not initialise it.
+func (h automationHost) AddCompany(id, name, displayName string) bool {
+	if _, ok := h.s.tenant.Company(id); ok {
+		return false
+	}
+	h.s.tenant.addCompany(&Company{ID: id, Name: name, DisplayName: displayName, created: h.s.tenant.now().UTC().Truncate(time.Millisecond)})
+	return true
+}
+
+func (h automationHost) RenameCompany(id, name, displayName string) {
+	co, ok := h.s.tenant.Company(id)
+	if !ok {
+		return
+	}
+	h.s.tenant.mu.Lock()
+	co.Name, co.DisplayName = name, displayName
+	h.s.tenant.mu.Unlock()
+}
+
+func (h automationHost) RemoveCompany(id string) { h.s.tenant.RemoveCompany(id) }
+
+func (h automationHost) Media(companyID, key string) []byte {
+	co, ok := h.s.tenant.Company(companyID)
+	if !ok {
+		return nil
+	}
+	co.media.mu.RLock()
+	defer co.media.mu.RUnlock()
+	return co.media.blobs[key].data
+}
+
+func (h automationHost) DeleteMedia(companyID, key string) {
+	if co, ok := h.s.tenant.Company(companyID); ok {
+		co.media.mu.Lock()
+		delete(co.media.blobs, key)
+		co.media.mu.Unlock()
+	}
+}
+
+func (h automationHost) Wrote()         { h.s.stats.writes.Add(1) }
+func (h automationHost) Now() time.Time { return h.s.tenant.now() }

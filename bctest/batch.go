@@ -12,14 +12,15 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/bcsdk/bc/bctest/internal/gate"
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 )
 
 // BC's JSON $batch: POST {route}/$batch with {"requests":[…]} runs each inner
 // request through the normal dispatch, in order, and answers 200 with
 // {"responses":[…]} whatever happened inside. See
 // https://learn.microsoft.com/dynamics365/business-central/dev-itpro/webservices/use-odata-batch
-
-func init() { routeHandlers["$batch"] = serveBatch }
 
 // maxBatchParts is BC's limit of operations per batch.
 const maxBatchParts = 100
@@ -45,15 +46,15 @@ type batchAnswer struct {
 // fails (and stops there).
 func serveBatch(c *reqContext, res []string) {
 	if len(res) > 1 {
-		c.fail(notFoundSegment(res[1]))
+		c.fail(protocol.NotFoundSegment(res[1]))
 		return
 	}
 	if c.r.Method != http.MethodPost {
-		c.fail(methodNotAllowed(c.r.Method, "$batch"))
+		c.fail(protocol.MethodNotAllowed(c.r.Method, "$batch"))
 		return
 	}
 	if mt, _, _ := mime.ParseMediaType(c.r.Header.Get("Content-Type")); mt != "application/json" {
-		c.fail(badRequest("BadRequest", "The fake Business Central serves JSON batches only: send Content-Type: application/json."))
+		c.fail(protocol.BadRequest("BadRequest", "The fake Business Central serves JSON batches only: send Content-Type: application/json."))
 		return
 	}
 	var in struct {
@@ -62,11 +63,11 @@ func serveBatch(c *reqContext, res []string) {
 	dec := json.NewDecoder(io.LimitReader(c.r.Body, 350<<20))
 	dec.UseNumber()
 	if err := dec.Decode(&in); err != nil {
-		c.fail(badRequest("BadRequest", "Invalid Request Body"))
+		c.fail(protocol.BadRequest("BadRequest", "Invalid Request Body"))
 		return
 	}
 	if len(in.Requests) > maxBatchParts {
-		c.fail(badRequest("Unknown", "The current batch message contains too many parts. A maximum number of '100' query operations and change sets are allowed in a batch message."))
+		c.fail(protocol.BadRequest("Unknown", "The current batch message contains too many parts. A maximum number of '100' query operations and change sets are allowed in a batch message."))
 		return
 	}
 	atomic := strings.EqualFold(strings.TrimSpace(c.r.Header.Get("Isolation")), "snapshot")
@@ -115,33 +116,33 @@ func preferContinueOnError(prefer []string) bool {
 // runPart runs one inner request through the fake's dispatch and records
 // its answer.
 func (c *reqContext) runPart(p batchPart) batchAnswer {
-	fail := func(e *apiError) batchAnswer {
+	fail := func(e *protocol.Error) batchAnswer {
 		rec := httptest.NewRecorder()
-		writeError(rec, e)
+		protocol.WriteError(rec, e)
 		return answerOf(p.ID, rec)
 	}
 	method := strings.ToUpper(p.Method)
 	switch method {
 	case http.MethodGet, http.MethodPost, http.MethodPatch, http.MethodPut, http.MethodDelete:
 	default:
-		return fail(badRequest("BadRequest", "The method '"+p.Method+"' of batch request '"+p.ID+"' is not supported."))
+		return fail(protocol.BadRequest("BadRequest", "The method '"+p.Method+"' of batch request '"+p.ID+"' is not supported."))
 	}
 	root := strings.TrimSuffix(c.r.URL.EscapedPath(), "/$batch") // /v2.0/{tenant}/{env}/api/…
 	u, err := url.Parse(p.URL)
 	if err != nil || p.URL == "" {
-		return fail(badRequest("BadRequest_InvalidRequestUrl", "The URL '"+p.URL+"' of batch request '"+p.ID+"' is not valid."))
+		return fail(protocol.BadRequest("BadRequest_InvalidRequestUrl", "The URL '"+p.URL+"' of batch request '"+p.ID+"' is not valid."))
 	}
 	path := u.EscapedPath()
 	if !u.IsAbs() && !strings.HasPrefix(path, "/") {
 		path = root + "/" + path // relative to the route, as BC's samples write them
 	}
-	rootSegs, segs := splitPath(root), splitPath(path)
+	rootSegs, segs := protocol.SplitPath(root), protocol.SplitPath(path)
 	if len(segs) <= len(rootSegs) || !slices.Equal(segs[:len(rootSegs)], rootSegs) {
-		return fail(notFoundSegment(p.URL))
+		return fail(protocol.NotFoundSegment(p.URL))
 	}
 	resource := segs[len(rootSegs):]
 	if resource[0] == "$batch" {
-		return fail(badRequest("BadRequest", "A batch request cannot contain another batch."))
+		return fail(protocol.BadRequest("BadRequest", "A batch request cannot contain another batch."))
 	}
 	var body io.Reader = http.NoBody
 	if len(p.Body) > 0 {
@@ -153,17 +154,17 @@ func (c *reqContext) runPart(p batchPart) batchAnswer {
 	}
 	r, err := http.NewRequestWithContext(c.r.Context(), method, target, body)
 	if err != nil {
-		return fail(badRequest("BadRequest_InvalidRequestUrl", "The URL '"+p.URL+"' of batch request '"+p.ID+"' is not valid."))
+		return fail(protocol.BadRequest("BadRequest_InvalidRequestUrl", "The URL '"+p.URL+"' of batch request '"+p.ID+"' is not valid."))
 	}
 	r.Host, r.TLS, r.RemoteAddr = c.r.Host, c.r.TLS, c.r.RemoteAddr
 	for k, v := range p.Headers {
 		r.Header.Set(k, v)
 	}
 	rec := httptest.NewRecorder()
-	pw := c.srv.limits.pace(rec, time.Now(), fault{})
+	pw := c.srv.limits.Pace(rec, time.Now(), gate.Fault{})
 	inner := &reqContext{srv: c.srv, w: pw, r: r, route: c.route, principal: c.principal, app: c.app}
 	inner.dispatch(resource)
-	pw.finish()
+	pw.Finish()
 	return answerOf(p.ID, rec)
 }
 

@@ -2,6 +2,8 @@ package bctest
 
 import (
 	"sync"
+
+	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
 // undoLog records the changes an atomic batch makes, so that a failure can
@@ -48,7 +50,9 @@ func (u *undoLog) finish(failed bool) {
 			ch.t.RestoreLocked(ch.old)
 		}
 	}
-	if h := u.srv.cfg.hub; h != nil {
-		h.retract(changes)
+	rows := make([]*table.Row, len(changes))
+	for i, ch := range changes {
+		rows[i] = ch.internal().Row()
 	}
+	u.srv.webhooks.Retract(rows)
 }

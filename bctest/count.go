@@ -5,20 +5,22 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/bcsdk/bc/bctest/internal/protocol"
+	"github.com/bcsdk/bc/bctest/internal/query"
 	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
-func (c *reqContext) countMatches(n *node, q *query) int {
+func (c *reqContext) countMatches(n *node, q *query.Query) int {
 	t := n.t
 	t.Mu.RLock()
 	defer t.Mu.RUnlock()
 	lo, hi := 0, math.MaxInt
 	if t.Virtual != nil {
-		lo, hi = t.VirtualBounds(q.filter)
+		lo, hi = t.VirtualBounds(q.Filter)
 	}
 	count := 0
 	t.Scan(math.MinInt64, lo, hi, func(r *table.Row) bool {
-		if n.children(r) && (q.filter == nil || q.filter.Match(r.Vals)) {
+		if n.children(r) && (q.Filter == nil || q.Filter.Match(r.Vals)) {
 			count++
 		}
 		return true
@@ -29,10 +31,10 @@ func (c *reqContext) countMatches(n *node, q *query) int {
 // count serves …/{set}/$count as text, with the byte-order mark BC sends.
 func (c *reqContext) count(n *node) {
 	if c.r.Method != http.MethodGet {
-		c.fail(methodNotAllowed(c.r.Method, n.t.Set.Name))
+		c.fail(protocol.MethodNotAllowed(c.r.Method, n.t.Set.Name))
 		return
 	}
-	q, aerr := parseQuery(c.r.URL.Query(), c.r.Header, n.t, c.svc(), n.t.Type.Name)
+	q, aerr := query.Parse(c.r.URL.Query(), c.r.Header, n.t, c.svc(), n.t.Type.Name)
 	if aerr != nil {
 		c.fail(aerr)
 		return

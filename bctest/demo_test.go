@@ -131,7 +131,7 @@ var (
 func checkValue(c table.Column, v string) error {
 	switch c.Kind {
 	case filter.GUID:
-		if !isGUID(v) || strings.ToLower(v) != v {
+		if !filter.IsGUID(v) || strings.ToLower(v) != v {
 			return fmt.Errorf("not a lowercase GUID")
 		}
 	case filter.Date:

@@ -3,6 +3,8 @@ package bctest
 import (
 	"net/http"
 
+	"github.com/bcsdk/bc/bctest/internal/protocol"
+	"github.com/bcsdk/bc/bctest/internal/query"
 	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/internal/jsontext"
 )
@@ -11,23 +13,23 @@ import (
 func (c *reqContext) entity(n *node) {
 	switch c.r.Method {
 	case http.MethodGet:
-		q, aerr := parseQuery(c.r.URL.Query(), c.r.Header, n.t, c.svc(), n.t.Type.Name)
+		q, aerr := query.Parse(c.r.URL.Query(), c.r.Header, n.t, c.svc(), n.t.Type.Name)
 		if aerr != nil {
 			c.fail(aerr)
 			return
 		}
-		c.resolveExpansions(n.co, q.expand)
+		c.resolveExpansions(n.co, q.Expand)
 		c.writeEntity(http.StatusOK, n, n.row, q)
 	case http.MethodPatch:
 		c.update(n)
 	case http.MethodDelete:
 		c.remove(n)
 	default:
-		c.fail(methodNotAllowed(c.r.Method, n.t.Set.Name))
+		c.fail(protocol.MethodNotAllowed(c.r.Method, n.t.Set.Name))
 	}
 }
 
-func (c *reqContext) writeEntity(status int, n *node, r *table.Row, q *query) {
+func (c *reqContext) writeEntity(status int, n *node, r *table.Row, q *query.Query) {
 	c.writeJSONHeader(status)
 	buf := []byte(`{"@odata.context":`)
 	buf = jsontext.AppendString(buf, c.contextURL(c.contextFragment(n)+"/$entity"))
@@ -38,14 +40,14 @@ func (c *reqContext) writeEntity(status int, n *node, r *table.Row, q *query) {
 }
 
 // appendEntity writes a row with its selected columns and expansions.
-func (c *reqContext) appendEntity(b []byte, co *Company, t *table.Table, r *table.Row, q *query) []byte {
+func (c *reqContext) appendEntity(b []byte, co *Company, t *table.Table, r *table.Row, q *query.Query) []byte {
 	var sel []int
 	if q != nil {
-		sel = q.sel
+		sel = q.Select
 	}
 	b = t.AppendRow(b, r, sel)
 	if q != nil {
-		for _, ex := range q.expand {
+		for _, ex := range q.Expand {
 			b = c.appendExpansion(b, co, t, r, ex)
 		}
 	}

@@ -3,40 +3,41 @@ package bctest
 import (
 	"slices"
 
+	"github.com/bcsdk/bc/bctest/internal/query"
 	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
-func (c *reqContext) appendExpansion(b []byte, co *Company, t *table.Table, parent *table.Row, ex expansion) []byte {
+func (c *reqContext) appendExpansion(b []byte, co *Company, t *table.Table, parent *table.Row, ex query.Expansion) []byte {
 	b = append(b, ',', '"')
-	b = append(b, ex.nav.Name...)
+	b = append(b, ex.Nav.Name...)
 	b = append(b, '"', ':')
-	if ex.target == nil {
-		if ex.nav.Collection {
+	if ex.Target == nil {
+		if ex.Nav.Collection {
 			return append(b, '[', ']')
 		}
 		return append(b, "null"...)
 	}
-	n := &node{co: co, t: ex.target, parent: parent, via: &ex.nav, ptable: t}
-	children := c.childRows(n, ex.sub)
-	if !ex.nav.Collection {
+	n := &node{co: co, t: ex.Target, parent: parent, via: &ex.Nav, ptable: t}
+	children := c.childRows(n, ex.Sub)
+	if !ex.Nav.Collection {
 		if len(children) == 0 {
 			return append(b, "null"...)
 		}
-		return c.appendEntity(b, co, ex.target, children[0], ex.sub)
+		return c.appendEntity(b, co, ex.Target, children[0], ex.Sub)
 	}
 	b = append(b, '[')
 	for i, ch := range children {
 		if i > 0 {
 			b = append(b, ',')
 		}
-		b = c.appendEntity(b, co, ex.target, ch, ex.sub)
+		b = c.appendEntity(b, co, ex.Target, ch, ex.Sub)
 	}
 	return append(b, ']')
 }
 
 // childRows finds the rows a navigation leads to, through an index on the
 // referenced column, applying the expansion's own filter, order and top.
-func (c *reqContext) childRows(n *node, sub *query) []*table.Row {
+func (c *reqContext) childRows(n *node, sub *query.Query) []*table.Row {
 	var rows []*table.Row
 	if len(n.via.Constraints) == 0 {
 		return nil
@@ -54,14 +55,14 @@ func (c *reqContext) childRows(n *node, sub *query) []*table.Row {
 		}
 	}
 	if sub != nil {
-		if sub.filter != nil {
-			rows = slices.DeleteFunc(rows, func(r *table.Row) bool { return !sub.filter.Match(r.Vals) })
+		if sub.Filter != nil {
+			rows = slices.DeleteFunc(rows, func(r *table.Row) bool { return !sub.Filter.Match(r.Vals) })
 		}
-		if len(sub.orderBy) > 0 {
+		if len(sub.OrderBy) > 0 {
 			slices.SortStableFunc(rows, func(a, b *table.Row) int {
-				for _, k := range sub.orderBy {
-					d := table.CompareWire(n.t.Cols[k.col].Kind, a.Vals[k.col], b.Vals[k.col])
-					if k.desc {
+				for _, k := range sub.OrderBy {
+					d := table.CompareWire(n.t.Cols[k.Col].Kind, a.Vals[k.Col], b.Vals[k.Col])
+					if k.Desc {
 						d = -d
 					}
 					if d != 0 {
@@ -71,11 +72,11 @@ func (c *reqContext) childRows(n *node, sub *query) []*table.Row {
 				return 0
 			})
 		}
-		if sub.skip > 0 {
-			rows = rows[min(sub.skip, len(rows)):]
+		if sub.Skip > 0 {
+			rows = rows[min(sub.Skip, len(rows)):]
 		}
-		if sub.top >= 0 && len(rows) > sub.top {
-			rows = rows[:sub.top]
+		if sub.Top >= 0 && len(rows) > sub.Top {
+			rows = rows[:sub.Top]
 		}
 	}
 	return rows
@@ -88,13 +89,13 @@ type VirtualChildren interface {
 }
 
 // resolveExpansions attaches the company tables the expansions lead to.
-func (c *reqContext) resolveExpansions(co *Company, ex []expansion) {
+func (c *reqContext) resolveExpansions(co *Company, ex []query.Expansion) {
 	for i := range ex {
-		if t, ok := co.table(c.route, setOfType(c.svc(), ex[i].nav.Type)); ok {
-			ex[i].target = t
+		if t, ok := co.table(c.route, setOfType(c.svc(), ex[i].Nav.Type)); ok {
+			ex[i].Target = t
 		}
-		if ex[i].sub != nil {
-			c.resolveExpansions(co, ex[i].sub.expand)
+		if ex[i].Sub != nil {
+			c.resolveExpansions(co, ex[i].Sub.Expand)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
@@ -76,16 +77,16 @@ func (c *reqContext) media(n *node, prop string) {
 		_, _ = c.w.Write(b.data)
 	case http.MethodPatch:
 		if p, _ := n.t.Type.Property(prop); p != nil && p.ReadOnly {
-			c.fail(methodNotAllowed(http.MethodPatch, n.t.Set.Name))
+			c.fail(protocol.MethodNotAllowed(http.MethodPatch, n.t.Set.Name))
 			return
 		}
 		if c.r.Header.Get("If-Match") == "" {
-			c.fail(badRequest("BadRequest_InvalidToken", "Could not validate the client concurrency token required by the service. Please provide a valid token in the client request."))
+			c.fail(protocol.BadRequest("BadRequest_InvalidToken", "Could not validate the client concurrency token required by the service. Please provide a valid token in the client request."))
 			return
 		}
 		data, err := io.ReadAll(io.LimitReader(c.r.Body, 350<<20))
 		if err != nil {
-			c.fail(badRequest("BadRequest", "Invalid Request Body"))
+			c.fail(protocol.BadRequest("BadRequest", "Invalid Request Body"))
 			return
 		}
 		ct := c.r.Header.Get("Content-Type")
@@ -103,7 +104,7 @@ func (c *reqContext) media(n *node, prop string) {
 		store.mu.Unlock()
 		c.w.WriteHeader(http.StatusNoContent)
 	default:
-		c.fail(methodNotAllowed(c.r.Method, n.t.Set.Name))
+		c.fail(protocol.MethodNotAllowed(c.r.Method, n.t.Set.Name))
 	}
 }
 

@@ -4,39 +4,41 @@ import (
 	"math"
 	"slices"
 
+	"github.com/bcsdk/bc/bctest/internal/protocol"
+	"github.com/bcsdk/bc/bctest/internal/query"
 	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
 // page selects the rows of the requested page: filter, order, $skip, $top,
 // resuming after the skiptoken's position. more says whether a nextLink is due.
-func (c *reqContext) page(n *node, q *query) (rows []*table.Row, more bool, last skipToken, aerr *apiError) {
+func (c *reqContext) page(n *node, q *query.Query) (rows []*table.Row, more bool, last query.SkipToken, aerr *protocol.Error) {
 	t := n.t
-	topLeft := q.top
+	topLeft := q.Top
 	after := int64(math.MinInt64)
-	skip := q.skip
-	if q.token != nil {
-		topLeft, after, skip = q.token.TopLeft, q.token.Seq, 0
+	skip := q.Skip
+	if q.Token != nil {
+		topLeft, after, skip = q.Token.TopLeft, q.Token.Seq, 0
 	}
-	limit := q.pageSize
-	if c.srv.faults.ignoresPageSize() {
-		limit = maxPageSize
+	limit := q.PageSize
+	if c.srv.faults.IgnoresPageSize() {
+		limit = query.MaxPageSize
 	}
 	if topLeft >= 0 && topLeft < limit {
 		limit = topLeft
 	}
 	reverse := false
-	if len(q.orderBy) > 0 {
+	if len(q.OrderBy) > 0 {
 		if t.Virtual == nil {
 			return c.orderedPage(n, q, topLeft, skip, limit)
 		}
 		// Millions of generated rows cannot be sorted per request: only the
 		// order they are generated in (a monotonic column), either way, is served.
-		k := q.orderBy[0]
-		if len(q.orderBy) > 1 || !t.Virtual.Monotonic(t.Cols[k.col].Name) {
-			return nil, false, skipToken{}, queryError("BadRequest_NotSupported", "$orderby on "+t.Cols[k.col].Name+" is not supported by the fake for this entity set")
+		k := q.OrderBy[0]
+		if len(q.OrderBy) > 1 || !t.Virtual.Monotonic(t.Cols[k.Col].Name) {
+			return nil, false, query.SkipToken{}, query.Error("BadRequest_NotSupported", "$orderby on "+t.Cols[k.Col].Name+" is not supported by the fake for this entity set")
 		}
-		reverse = k.desc
-		if reverse && q.token == nil {
+		reverse = k.Desc
+		if reverse && q.Token == nil {
 			after = math.MaxInt64
 		}
 	}
@@ -44,14 +46,14 @@ func (c *reqContext) page(n *node, q *query) (rows []*table.Row, more bool, last
 	defer t.Mu.RUnlock()
 	lo, hi := 0, math.MaxInt
 	if t.Virtual != nil {
-		lo, hi = t.VirtualBounds(q.filter)
+		lo, hi = t.VirtualBounds(q.Filter)
 	}
 	scan := t.Scan
 	if reverse {
 		scan = t.ScanReverse
 	}
 	scan(after, lo, hi, func(r *table.Row) bool {
-		if !n.children(r) || q.filter != nil && !q.filter.Match(r.Vals) {
+		if !n.children(r) || q.Filter != nil && !q.Filter.Match(r.Vals) {
 			return true
 		}
 		if skip > 0 {
@@ -69,7 +71,7 @@ func (c *reqContext) page(n *node, q *query) (rows []*table.Row, more bool, last
 		more = false
 	}
 	if len(rows) > 0 {
-		last = skipToken{Seq: rows[len(rows)-1].Seq, TopLeft: -1}
+		last = query.SkipToken{Seq: rows[len(rows)-1].Seq, TopLeft: -1}
 		if topLeft >= 0 {
 			last.TopLeft = topLeft - len(rows)
 		}
@@ -79,21 +81,21 @@ func (c *reqContext) page(n *node, q *query) (rows []*table.Row, more bool, last
 
 // orderedPage serves a page in $orderby order (materialised tables only):
 // it sorts the matches and resumes after the skiptoken's sort values.
-func (c *reqContext) orderedPage(n *node, q *query, topLeft, skip, limit int) ([]*table.Row, bool, skipToken, *apiError) {
+func (c *reqContext) orderedPage(n *node, q *query.Query, topLeft, skip, limit int) ([]*table.Row, bool, query.SkipToken, *protocol.Error) {
 	t := n.t
 	t.Mu.RLock()
 	var matches []*table.Row
 	t.Scan(math.MinInt64, 0, math.MaxInt, func(r *table.Row) bool {
-		if n.children(r) && (q.filter == nil || q.filter.Match(r.Vals)) {
+		if n.children(r) && (q.Filter == nil || q.Filter.Match(r.Vals)) {
 			matches = append(matches, table.CopyRow(r))
 		}
 		return true
 	})
 	t.Mu.RUnlock()
 	cmp := func(a, b *table.Row) int {
-		for _, k := range q.orderBy {
-			d := table.CompareWire(t.Cols[k.col].Kind, a.Vals[k.col], b.Vals[k.col])
-			if k.desc {
+		for _, k := range q.OrderBy {
+			d := table.CompareWire(t.Cols[k.Col].Kind, a.Vals[k.Col], b.Vals[k.Col])
+			if k.Desc {
 				d = -d
 			}
 			if d != 0 {
@@ -110,11 +112,11 @@ func (c *reqContext) orderedPage(n *node, q *query, topLeft, skip, limit int) ([
 	}
 	slices.SortStableFunc(matches, cmp)
 	start := 0
-	if q.token != nil {
-		ref := &table.Row{Seq: q.token.Seq, Vals: make([]string, len(t.Cols))}
-		for i, k := range q.orderBy {
-			if i < len(q.token.Order) {
-				ref.Vals[k.col] = q.token.Order[i]
+	if q.Token != nil {
+		ref := &table.Row{Seq: q.Token.Seq, Vals: make([]string, len(t.Cols))}
+		for i, k := range q.OrderBy {
+			if i < len(q.Token.Order) {
+				ref.Vals[k.Col] = q.Token.Order[i]
 			}
 		}
 		start, _ = slices.BinarySearchFunc(matches, ref, func(a, b *table.Row) int {
@@ -134,12 +136,12 @@ func (c *reqContext) orderedPage(n *node, q *query, topLeft, skip, limit int) ([
 	end := min(start+limit, len(matches))
 	rows := matches[start:end]
 	more := end < len(matches) && (topLeft < 0 || len(rows) < topLeft)
-	var last skipToken
+	var last query.SkipToken
 	if len(rows) > 0 {
 		lr := rows[len(rows)-1]
-		last = skipToken{Seq: lr.Seq, TopLeft: -1}
-		for _, k := range q.orderBy {
-			last.Order = append(last.Order, lr.Vals[k.col])
+		last = query.SkipToken{Seq: lr.Seq, TopLeft: -1}
+		for _, k := range q.OrderBy {
+			last.Order = append(last.Order, lr.Vals[k.Col])
 		}
 		if topLeft >= 0 {
 			last.TopLeft = topLeft - len(rows)

@@ -5,15 +5,13 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bcsdk/bc/bctest/internal/gate"
+	"github.com/bcsdk/bc/bctest/internal/protocol"
+	"github.com/bcsdk/bc/bctest/internal/query"
 	"github.com/bcsdk/bc/internal/jsontext"
 )
 
-func (c *reqContext) writeJSONHeader(status int) {
-	h := c.w.Header()
-	h.Set("Content-Type", "application/json; odata.metadata=minimal; odata.streaming=true")
-	h.Set("OData-Version", "4.0")
-	c.w.WriteHeader(status)
-}
+func (c *reqContext) writeJSONHeader(status int) { protocol.WriteJSONHeader(c.w, status) }
 
 // contextURL is the @odata.context of a response.
 func (c *reqContext) contextURL(fragment string) string {
@@ -37,7 +35,7 @@ func (c *reqContext) collection(n *node) {
 	case http.MethodPost:
 		c.create(n)
 	default:
-		c.fail(methodNotAllowed(c.r.Method, n.t.Set.Name))
+		c.fail(protocol.MethodNotAllowed(c.r.Method, n.t.Set.Name))
 	}
 }
 
@@ -54,16 +52,16 @@ func (c *reqContext) list(n *node) {
 	}
 	if n.parent == nil && (t.Set.Name == "journalLines" || t.Set.Name == "customerPayments" || t.Set.Name == "vendorPayments") &&
 		!strings.Contains(values.Get("$filter"), "journalId") {
-		c.fail(&apiError{status: http.StatusBadRequest, code: "Application_DialogException",
-			message: "You must specify a journal batch ID or a journal ID to get a journal line."})
+		c.fail(&protocol.Error{Status: http.StatusBadRequest, Code: "Application_DialogException",
+			Message: "You must specify a journal batch ID or a journal ID to get a journal line."})
 		return
 	}
-	q, aerr := parseQuery(values, c.r.Header, t, c.svc(), t.Type.Name)
+	q, aerr := query.Parse(values, c.r.Header, t, c.svc(), t.Type.Name)
 	if aerr != nil {
 		c.fail(aerr)
 		return
 	}
-	if q.filter != nil && q.filter.IgnoredLambda() {
+	if q.Filter != nil && q.Filter.IgnoredLambda() {
 		c.srv.stats.ignoredLambdas.Add(1)
 	}
 	rows, more, last, aerr := c.page(n, q)
@@ -71,15 +69,15 @@ func (c *reqContext) list(n *node) {
 		c.fail(aerr)
 		return
 	}
-	c.resolveExpansions(n.co, q.expand)
+	c.resolveExpansions(n.co, q.Expand)
 	c.writeJSONHeader(http.StatusOK)
-	if q.pageSize < maxPageSize {
-		c.w.Header().Set("Preference-Applied", "odata.maxpagesize="+strconv.Itoa(q.pageSize))
+	if q.PageSize < query.MaxPageSize {
+		c.w.Header().Set("Preference-Applied", "odata.maxpagesize="+strconv.Itoa(q.PageSize))
 	}
 	buf := make([]byte, 0, 64<<10)
 	buf = append(buf, `{"@odata.context":`...)
 	buf = jsontext.AppendString(buf, c.contextURL(c.contextFragment(n)))
-	if q.count {
+	if q.Count {
 		buf = append(buf, `,"@odata.count":`...)
 		buf = strconv.AppendInt(buf, int64(c.countMatches(n, q)), 10)
 	}
@@ -89,7 +87,7 @@ func (c *reqContext) list(n *node) {
 			buf = append(buf, ',')
 		}
 		buf = c.appendEntity(buf, n.co, t, r, q)
-		if len(buf) >= chunkSize {
+		if len(buf) >= gate.ChunkSize {
 			_, _ = c.w.Write(buf)
 			buf = buf[:0]
 		}
@@ -103,7 +101,7 @@ func (c *reqContext) list(n *node) {
 	_, _ = c.w.Write(buf)
 	c.srv.stats.rows.Add(int64(len(rows)))
 	c.srv.stats.pages.Add(1)
-	c.srv.churn.afterPage(n.co, t)
+	c.srv.churn.AfterPage(t)
 }
 
 func (c *reqContext) contextFragment(n *node) string {

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/bcsdk/bc/bctest/internal/gate"
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/schema"
 )
@@ -12,7 +14,7 @@ import (
 // reqContext carries one BC request through resolution and handling.
 type reqContext struct {
 	srv       *Server
-	w         *pacedWriter
+	w         *gate.Writer
 	r         *http.Request
 	route     string
 	principal string
@@ -21,25 +23,20 @@ type reqContext struct {
 
 func (c *reqContext) svc() *schema.Service { return c.srv.tenant.routes[c.route] }
 
-func (c *reqContext) fail(e *apiError) { writeError(c.w, e) }
-
-func methodNotAllowed(method, set string) *apiError {
-	return &apiError{status: http.StatusMethodNotAllowed, code: "BadRequest_MethodNotAllowed",
-		message: "'" + method + "' requests for '" + set + "' of EdmType 'Entity' are not allowed within Dynamics 365 Business Central OData web services."}
-}
+func (c *reqContext) fail(e *protocol.Error) { protocol.WriteError(c.w, e) }
 
 // segmentKey is the key a segment addresses in t: its value, or for a
 // composite key the values of t's key properties in key order.
-func segmentKey(t *table.Table, seg segment) (string, bool) {
+func segmentKey(t *table.Table, seg protocol.Segment) (string, bool) {
 	if len(t.Keys) < 2 {
-		return seg.key, seg.parts == nil
+		return seg.Key, seg.Parts == nil
 	}
-	if len(seg.parts) != len(t.Keys) {
+	if len(seg.Parts) != len(t.Keys) {
 		return "", false
 	}
 	values := make([]string, len(t.Keys))
 	for i, c := range t.Keys {
-		v, ok := seg.parts[t.Cols[c].Name]
+		v, ok := seg.Parts[t.Cols[c].Name]
 		if !ok {
 			return "", false
 		}
@@ -59,28 +56,30 @@ func (c *reqContext) dispatch(res []string) {
 		c.metadata()
 		return
 	}
-	seg := parseSegment(res[0])
-	if !seg.ok {
-		c.fail(notFoundSegment(res[0]))
+	seg := protocol.ParseSegment(res[0])
+	if !seg.OK {
+		c.fail(protocol.NotFoundSegment(res[0]))
 		return
 	}
-	if h, ok := routeHandlers[seg.name]; ok {
-		h(c, res)
+	switch seg.Name {
+	case "$batch":
+		serveBatch(c, res)
 		return
-	}
-	switch seg.name {
+	case "subscriptions":
+		c.serveSubscriptions(res)
+		return
 	case "companies":
-		if !seg.hasKey {
+		if !seg.HasKey {
 			if len(res) > 1 {
-				c.fail(notFoundSegment(res[1]))
+				c.fail(protocol.NotFoundSegment(res[1]))
 				return
 			}
 			c.listCompanies()
 			return
 		}
-		co := c.findCompany(seg)
+		co := c.srv.tenant.findCompany(seg)
 		if co == nil {
-			c.fail(&apiError{status: http.StatusNotFound, code: "Internal_CompanyNotFound", message: "The company '" + seg.key + "' does not exist."})
+			c.fail(protocol.CompanyNotFound(seg.Key))
 			return
 		}
 		if len(res) == 1 {
@@ -93,18 +92,18 @@ func (c *reqContext) dispatch(res []string) {
 	if id := c.r.URL.Query().Get("company"); id != "" {
 		co, ok := c.srv.tenant.Company(id)
 		if !ok {
-			c.fail(&apiError{status: http.StatusNotFound, code: "Internal_CompanyNotFound", message: "The company '" + id + "' does not exist."})
+			c.fail(protocol.CompanyNotFound(id))
 			return
 		}
 		c.inCompany(co, res)
 		return
 	}
-	if _, known := c.svc().EntitySet(seg.name); known {
-		c.fail(&apiError{status: http.StatusBadRequest, code: "Internal_CompanyNotFound",
-			message: "Cannot process the request because the default company cannot be found. You can specify a default company in the service configuration file, or specify one for each tenant, or you can add a query string in the form of \"company=[name]\"."})
+	if _, known := c.svc().EntitySet(seg.Name); known {
+		c.fail(&protocol.Error{Status: http.StatusBadRequest, Code: "Internal_CompanyNotFound",
+			Message: "Cannot process the request because the default company cannot be found. You can specify a default company in the service configuration file, or specify one for each tenant, or you can add a query string in the form of \"company=[name]\"."})
 		return
 	}
-	c.fail(notFoundSegment(res[0]))
+	c.fail(protocol.NotFoundSegment(res[0]))
 }
 
 func queryPart(r *http.Request) string {
@@ -114,12 +113,13 @@ func queryPart(r *http.Request) string {
 	return "?" + r.URL.RawQuery
 }
 
-func (c *reqContext) findCompany(seg segment) *Company {
-	for _, co := range c.srv.tenant.Companies() {
+// findCompany finds the company a companies(…) segment names.
+func (t *Tenant) findCompany(seg protocol.Segment) *Company {
+	for _, co := range t.Companies() {
 		switch {
-		case seg.keyArg == "name" && co.Name == seg.key:
+		case seg.KeyArg == "name" && co.Name == seg.Key:
 			return co
-		case seg.keyArg == "" && strings.EqualFold(co.ID, seg.key):
+		case seg.KeyArg == "" && strings.EqualFold(co.ID, seg.Key):
 			return co
 		}
 	}
@@ -162,14 +162,14 @@ func (n *node) parentKey() string {
 
 // inCompany resolves the path below companies(…).
 func (c *reqContext) inCompany(co *Company, segs []string) {
-	first := parseSegment(segs[0])
-	if !first.ok {
-		c.fail(notFoundSegment(segs[0]))
+	first := protocol.ParseSegment(segs[0])
+	if !first.OK {
+		c.fail(protocol.NotFoundSegment(segs[0]))
 		return
 	}
-	t, ok := co.table(c.route, first.name)
+	t, ok := co.table(c.route, first.Name)
 	if !ok {
-		c.fail(notFoundSegment(first.name))
+		c.fail(protocol.NotFoundSegment(first.Name))
 		return
 	}
 	if aerr := c.checkPermission(t); aerr != nil {
@@ -177,7 +177,7 @@ func (c *reqContext) inCompany(co *Company, segs []string) {
 		return
 	}
 	n := &node{co: co, t: t}
-	if first.hasKey {
+	if first.HasKey {
 		if t.Parent >= 0 {
 			c.fail(mustGoThroughParent(t))
 			return
@@ -188,9 +188,9 @@ func (c *reqContext) inCompany(co *Company, segs []string) {
 			r, ok = t.Lookup("", key)
 		}
 		if !ok {
-			label := first.key
-			if first.parts != nil {
-				label = segs[0][len(first.name)+1 : len(segs[0])-1]
+			label := first.Key
+			if first.Parts != nil {
+				label = segs[0][len(first.Name)+1 : len(segs[0])-1]
 			}
 			c.fail(entityNotFound(t, label))
 			return
@@ -207,22 +207,22 @@ func (c *reqContext) inCompany(co *Company, segs []string) {
 			c.action(n, strings.TrimPrefix(s, "Microsoft.NAV."))
 			return
 		case n.row == nil:
-			c.fail(notFoundSegment(s))
+			c.fail(protocol.NotFoundSegment(s))
 			return
 		}
-		seg := parseSegment(s)
-		if p, ok := n.t.Type.Property(seg.name); ok && p.IsStream() && !seg.hasKey && i == len(segs)-1 {
+		seg := protocol.ParseSegment(s)
+		if p, ok := n.t.Type.Property(seg.Name); ok && p.IsStream() && !seg.HasKey && i == len(segs)-1 {
 			c.media(n, p.Name)
 			return
 		}
-		nav := findNav(n.t.Type, seg.name)
-		if nav == nil || !seg.ok {
-			c.fail(notFoundSegment(s))
+		nav := findNav(n.t.Type, seg.Name)
+		if nav == nil || !seg.OK {
+			c.fail(protocol.NotFoundSegment(s))
 			return
 		}
 		child, ok := co.table(c.route, setOfType(c.svc(), nav.Type))
 		if !ok {
-			c.fail(notFoundSegment(s))
+			c.fail(protocol.NotFoundSegment(s))
 			return
 		}
 		next := &node{co: co, t: child, parent: n.row, via: nav, ptable: n.t}
@@ -230,14 +230,14 @@ func (c *reqContext) inCompany(co *Company, segs []string) {
 		case !nav.Collection:
 			r := c.singleTarget(next)
 			if r == nil {
-				c.fail(notFoundSegment(s))
+				c.fail(protocol.NotFoundSegment(s))
 				return
 			}
 			next.row = r
-		case seg.hasKey:
-			r, ok := child.Lookup(next.parentKey(), seg.key)
+		case seg.HasKey:
+			r, ok := child.Lookup(next.parentKey(), seg.Key)
 			if !ok || !next.children(r) {
-				c.fail(entityNotFound(child, seg.key))
+				c.fail(entityNotFound(child, seg.Key))
 				return
 			}
 			next.row = r
@@ -270,19 +270,19 @@ func setOfType(svc *schema.Service, typeName string) string {
 	return ""
 }
 
-func entityNotFound(t *table.Table, key string) *apiError {
-	return &apiError{status: http.StatusNotFound, code: "BadRequest_NotFound",
-		message: "The " + t.Type.Name + " with key '" + key + "' does not exist."}
+func entityNotFound(t *table.Table, key string) *protocol.Error {
+	return &protocol.Error{Status: http.StatusNotFound, Code: "BadRequest_NotFound",
+		Message: "The " + t.Type.Name + " with key '" + key + "' does not exist."}
 }
 
-func mustGoThroughParent(t *table.Table) *apiError {
-	return &apiError{status: http.StatusBadRequest, code: "Application_DialogException",
-		message: "You must get to the parent first to get to the dimension set line."}
+func mustGoThroughParent(t *table.Table) *protocol.Error {
+	return &protocol.Error{Status: http.StatusBadRequest, Code: "Application_DialogException",
+		Message: "You must get to the parent first to get to the dimension set line."}
 }
 
 // checkPermission refuses sets the app's permission sets do not cover, with
 // BC's message, and the Automation API without D365 AUTOMATION.
-func (c *reqContext) checkPermission(t *table.Table) *apiError {
+func (c *reqContext) checkPermission(t *table.Table) *protocol.Error {
 	denied := slices.Contains(c.app.DeniedSets, t.Set.Name)
 	if c.route == AutomationRoute && !slices.Contains(c.app.PermissionSets, "D365 AUTOMATION") {
 		denied = true
@@ -290,12 +290,9 @@ func (c *reqContext) checkPermission(t *table.Table) *apiError {
 	if !denied {
 		return nil
 	}
-	return &apiError{status: http.StatusForbidden, code: "Internal_ServerError",
-		message: "Sorry, the current permissions prevented the action. (TableData " + tableDataName(t.Set.Name) + " Read: bctest app)"}
+	return &protocol.Error{Status: http.StatusForbidden, Code: "Internal_ServerError",
+		Message: "Sorry, the current permissions prevented the action. (TableData " + tableDataName(t.Set.Name) + " Read: bctest app)"}
 }
-
-// AutomationRoute is the path of BC's Automation API.
-const AutomationRoute = "api/microsoft/automation/v2.0"
 
 // tableDataName names the BC table behind a set, as permission errors do.
 func tableDataName(set string) string {

@@ -18,11 +18,17 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bctest/internal/automation"
+	"github.com/bcsdk/bc/bctest/internal/churn"
+	"github.com/bcsdk/bc/bctest/internal/entra"
+	"github.com/bcsdk/bc/bctest/internal/gate"
+	"github.com/bcsdk/bc/bctest/internal/protocol"
+	"github.com/bcsdk/bc/bctest/internal/table"
+	"github.com/bcsdk/bc/bctest/internal/webhook"
 )
 
 // The credentials and environment the fake accepts unless told otherwise.
@@ -40,15 +46,19 @@ const (
 type Server struct {
 	cfg    config
 	tenant *Tenant
-	tokens *tokenIssuer
-	limits *limiter
-	faults *faultInjector
-	churn  *churner
+	tokens *entra.Issuer
+	limits *gate.Gate
+	faults *gate.Injector
+	churn  *churn.Churner
 	stats  *counters
 	// triggers are what AtRequest armed.
 	triggers requestTriggers
 	// automation is the state of the Automation API's background work.
-	automation *automationState
+	automation *automation.State
+	// webhooks are the webhook subscriptions; stopWebhooks ends their feed
+	// of changes.
+	webhooks     *webhook.Hub
+	stopWebhooks func()
 
 	http *httptest.Server
 	// URL is the server's root, e.g. http://127.0.0.1:41234.
@@ -72,18 +82,16 @@ func NewUnstartedServer(opts ...Option) *Server {
 	for _, api := range cfg.customAPIs {
 		s.tenant.addRoute(api.path, api.svc)
 	}
-	s.tokens = newTokenIssuer(cfg)
-	s.tokens.stats = s.stats
-	s.limits = newLimiter(cfg.limits, cfg.model, s.stats, cfg.clock)
-	s.faults = newFaultInjector(cfg.faults, cfg.model)
-	s.churn = newChurner(cfg.churn, s.tenant)
+	s.tokens = entra.New(entra.Credentials{TenantID: cfg.tenantID, ClientID: cfg.clientID, Secret: cfg.secret}, cfg.tokenLifetime, cfg.app, cfg.clock, s.stats)
+	s.limits = gate.New(cfg.limits, cfg.model, s.stats, cfg.clock)
+	s.faults = gate.NewInjector(cfg.faults, cfg.model)
+	s.churn = churn.New(cfg.churn, churnHost{s.tenant})
 	if cfg.demo != nil {
 		loadDemo(s.tenant, *cfg.demo)
 		fillJobTasks(s.tenant, cfg.demo.Seed)
 	}
-	for _, hook := range serverHooks {
-		hook(s)
-	}
+	s.startAutomation()
+	s.startWebhooks()
 	return s
 }
 
@@ -97,9 +105,8 @@ func NewServer(opts ...Option) *Server {
 
 // Close stops the server started by NewServer.
 func (s *Server) Close() {
-	for _, hook := range closeHooks {
-		hook(s)
-	}
+	s.stopWebhooks()
+	s.webhooks.Close()
 	if s.http != nil {
 		s.http.Close()
 	}
@@ -140,69 +147,64 @@ func (s *Server) Client(opts ...bc.Option) *bc.Client {
 }
 
 // SetApp changes how the app is set up, e.g. to unregister it mid-test.
-func (s *Server) SetApp(a App) { s.tokens.setApp(a) }
+func (s *Server) SetApp(a App) { s.tokens.SetApp(a) }
 
 // SetFaults changes the injected faults.
-func (s *Server) SetFaults(f Faults) { s.faults.set(f) }
+func (s *Server) SetFaults(f Faults) { s.faults.Set(f) }
 
 // SetChurn changes the data churn during paging.
-func (s *Server) SetChurn(c Churn) { s.churn.set(c) }
+func (s *Server) SetChurn(c Churn) { s.churn.Set(c) }
+
+// ChurnDone returns what the churn has changed so far.
+func (s *Server) ChurnDone() ChurnLog { return s.churn.Done() }
+
+// churnHost is the core as the churn sees it.
+type churnHost struct{ tn *Tenant }
+
+func (h churnHost) NewGUID() string                     { return h.tn.newGUID() }
+func (h churnHost) NextVersion() int64                  { return h.tn.version.Add(1) }
+func (h churnHost) Touch(t *table.Table, vals []string) { touch(h.tn, t, vals) }
 
 // serve routes a request: token endpoint or BC.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	// net/http would date the response by the system clock.
 	w.Header().Set("Date", s.cfg.clock.Now().UTC().Format(http.TimeFormat))
-	segs := splitPath(r.URL.EscapedPath())
+	segs := protocol.SplitPath(r.URL.EscapedPath())
 	switch {
 	case len(segs) == 4 && segs[1] == "oauth2" && segs[2] == "v2.0" && segs[3] == "token":
-		s.tokens.serveToken(w, r, segs[0])
+		s.tokens.ServeToken(w, r, segs[0])
 	case len(segs) >= 4 && segs[0] == "v2.0" && segs[3] == "api":
 		s.serveBC(w, r, segs[1], segs[2], segs[4:])
 	default:
-		writeError(w, &apiError{status: http.StatusNotFound, code: "BadRequest_NotFound",
-			message: "No HTTP resource was found that matches the request URI '" + r.URL.Path + "'."})
+		protocol.WriteError(w, &protocol.Error{Status: http.StatusNotFound, Code: "BadRequest_NotFound",
+			Message: "No HTTP resource was found that matches the request URI '" + r.URL.Path + "'."})
 	}
-}
-
-// splitPath splits an escaped path into unescaped segments, so that %2F inside
-// a key stays inside its segment.
-func splitPath(escaped string) []string {
-	raw := strings.Split(strings.Trim(escaped, "/"), "/")
-	segs := make([]string, 0, len(raw))
-	for _, p := range raw {
-		u, err := url.PathUnescape(p)
-		if err != nil {
-			u = p
-		}
-		segs = append(segs, u)
-	}
-	return segs
 }
 
 // serveBC handles /v2.0/{tenant}/{env}/api/{route…}/{resource…}.
 func (s *Server) serveBC(w http.ResponseWriter, r *http.Request, tenantID, env string, rest []string) {
 	s.stats.requests.Add(1)
 	s.triggers.count()
-	principal, aerr := s.tokens.authenticate(r, tenantID)
+	principal, aerr := s.tokens.Authenticate(r, tenantID)
 	if aerr != nil {
 		s.stats.unauthorized.Add(1)
-		writeError(w, aerr)
+		protocol.WriteError(w, aerr)
 		return
 	}
 	if !strings.EqualFold(env, s.cfg.environment) {
-		writeXMLError(w, &apiError{status: http.StatusNotFound, code: "NoEnvironment",
-			message: "The environment '" + env + "' does not exist in this tenant."})
+		protocol.WriteXMLError(w, &protocol.Error{Status: http.StatusNotFound, Code: "NoEnvironment",
+			Message: "The environment '" + env + "' does not exist in this tenant."})
 		return
 	}
 	route, resource, ok := s.splitRoute(rest)
 	if !ok {
-		writeError(w, &apiError{status: http.StatusNotFound, code: "BadRequest_NotFound",
-			message: "No HTTP resource was found that matches the request URI '" + r.URL.Path + "'."})
+		protocol.WriteError(w, &protocol.Error{Status: http.StatusNotFound, Code: "BadRequest_NotFound",
+			Message: "No HTTP resource was found that matches the request URI '" + r.URL.Path + "'."})
 		return
 	}
-	release, aerr := s.limits.acquire(r.Context(), principal)
+	release, aerr := s.limits.Acquire(r.Context(), principal)
 	if aerr != nil {
-		writeError(w, aerr)
+		protocol.WriteError(w, aerr)
 		return
 	}
 	defer release()
@@ -214,26 +216,26 @@ func (s *Server) serveBC(w http.ResponseWriter, r *http.Request, tenantID, env s
 	s.stats.inFlight(1)
 	defer s.stats.inFlight(-1)
 
-	fault := s.faults.decide(r)
-	if fault.before != nil {
-		s.stats.fault(fault.name)
-		if fault.afterWrite && r.Method != http.MethodGet {
+	fault := s.faults.Decide(r)
+	if fault.Before != nil {
+		s.stats.Fault(fault.Name)
+		if fault.AfterWrite && r.Method != http.MethodGet {
 			// BC ran the write; only the gateway gave up waiting for it.
-			ran := &reqContext{srv: s, w: s.limits.pace(discard{}, start, fault), r: r, route: route, principal: principal, app: s.tokens.appNow()}
+			ran := &reqContext{srv: s, w: s.limits.Pace(discard{}, start, fault), r: r, route: route, principal: principal, app: s.tokens.App()}
 			ran.dispatch(resource)
 		}
-		pw := s.limits.pace(w, start, fault)
-		writeError(pw, fault.before)
-		pw.finish()
+		pw := s.limits.Pace(w, start, fault)
+		protocol.WriteError(pw, fault.Before)
+		pw.Finish()
 		return
 	}
-	pw := s.limits.pace(w, start, fault)
-	ctx := &reqContext{srv: s, w: pw, r: r, route: route, principal: principal, app: s.tokens.appNow()}
-	for _, hook := range requestHooks {
-		hook(ctx, resource)
+	pw := s.limits.Pace(w, start, fault)
+	ctx := &reqContext{srv: s, w: pw, r: r, route: route, principal: principal, app: s.tokens.App()}
+	if route == AutomationRoute {
+		s.automation.BeforeRequest(r.Method)
 	}
 	ctx.dispatch(resource)
-	pw.finish()
+	pw.Finish()
 }
 
 // discard is a ResponseWriter that drops what it is given.

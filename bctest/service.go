@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/bcsdk/bc/bctest/internal/protocol"
+	"github.com/bcsdk/bc/bctest/internal/query"
 	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/internal/jsontext"
 )
@@ -13,11 +15,11 @@ import (
 // listCompanies serves GET companies.
 func (c *reqContext) listCompanies() {
 	if c.r.Method != http.MethodGet {
-		c.fail(methodNotAllowed(c.r.Method, "companies"))
+		c.fail(protocol.MethodNotAllowed(c.r.Method, "companies"))
 		return
 	}
 	t := c.companiesTable()
-	q, aerr := parseQuery(c.r.URL.Query(), c.r.Header, t, c.svc(), "company")
+	q, aerr := query.Parse(c.r.URL.Query(), c.r.Header, t, c.svc(), "company")
 	if aerr != nil {
 		c.fail(aerr)
 		return
@@ -36,7 +38,7 @@ func (c *reqContext) listCompanies() {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = append(t.AppendRow(buf, r, q.sel), '}')
+		buf = append(t.AppendRow(buf, r, q.Select), '}')
 	}
 	buf = append(buf, ']')
 	if more {
@@ -48,13 +50,13 @@ func (c *reqContext) listCompanies() {
 
 func (c *reqContext) getCompany(co *Company) {
 	if c.r.Method != http.MethodGet {
-		c.fail(methodNotAllowed(c.r.Method, "companies"))
+		c.fail(protocol.MethodNotAllowed(c.r.Method, "companies"))
 		return
 	}
 	t := c.companiesTable()
 	for _, r := range t.Rows {
 		if strings.EqualFold(r.Vals[t.Key], co.ID) {
-			q, aerr := parseQuery(c.r.URL.Query(), c.r.Header, t, c.svc(), "company")
+			q, aerr := query.Parse(c.r.URL.Query(), c.r.Header, t, c.svc(), "company")
 			if aerr != nil {
 				c.fail(aerr)
 				return
@@ -63,7 +65,7 @@ func (c *reqContext) getCompany(co *Company) {
 			buf := []byte(`{"@odata.context":`)
 			buf = jsontext.AppendString(buf, c.contextURL("companies/$entity"))
 			buf = append(buf, ',')
-			_, _ = c.w.Write(append(append(buf, t.AppendRow(nil, r, q.sel)[1:]...), '}'))
+			_, _ = c.w.Write(append(append(buf, t.AppendRow(nil, r, q.Select)[1:]...), '}'))
 			return
 		}
 	}

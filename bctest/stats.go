@@ -22,10 +22,21 @@ type counters struct {
 
 func newCounters() *counters { return &counters{faults: map[string]int64{}} }
 
-func (c *counters) fault(name string) {
+// Fault counts an injected fault; counters is the gate's Meter.
+func (c *counters) Fault(name string) {
 	c.mu.Lock()
 	c.faults[name]++
 	c.mu.Unlock()
+}
+
+func (c *counters) TokenIssued()  { c.tokens.Add(1) }
+func (c *counters) TokenExpired() { c.expiredTokens.Add(1) }
+func (c *counters) Throttled()    { c.limitThrottled.Add(1) }
+func (c *counters) Queued()       { c.queued.Add(1) }
+
+func (c *counters) Served(bytes int, serviceTime time.Duration) {
+	c.serviceNanos.Add(int64(serviceTime))
+	c.bytes.Add(int64(bytes))
 }
 
 func (c *counters) inFlight(d int64) {
@@ -99,7 +110,7 @@ func (s *Server) Stats() Stats {
 		ExpiredTokens: c.expiredTokens.Load(), Rows: c.rows.Load(), Pages: c.pages.Load(), Bytes: c.bytes.Load(),
 		Writes: c.writes.Load(), Throttled: c.limitThrottled.Load(), Queued: c.queued.Load(), MaxInFlight: c.max.Load(),
 		Faults: faults, IgnoredLambdas: c.ignoredLambdas.Load(),
-		ServiceTime: time.Duration(c.serviceNanos.Load()), Floor: s.limits.floor(),
+		ServiceTime: time.Duration(c.serviceNanos.Load()), Floor: time.Duration(c.serviceNanos.Load() / int64(max(s.cfg.limits.Concurrency, 1))),
 	}
 }
 

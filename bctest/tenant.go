@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bcsdk/bc"
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/schema"
@@ -57,6 +58,11 @@ type Change struct {
 	// fake's own use (undoing an atomic $batch).
 	t        *table.Table
 	old, new *table.Row
+}
+
+// internal is the change as the fake's parts hear it.
+func (c Change) internal() table.Change {
+	return table.Change{Route: c.Route, CompanyID: c.CompanyID, Set: c.Set, Kind: c.Kind, Table: c.t, Old: c.old, New: c.new}
 }
 
 // OnChange registers fn to hear about every change; call the returned func
@@ -114,7 +120,7 @@ func (t *Tenant) addRoute(path string, svc *schema.Service) {
 // Names may hold quotes, slashes and non-ASCII letters, as BC allows.
 func (t *Tenant) AddCompany(name string) *Company {
 	sum := sha1.Sum([]byte("bctest company " + name))
-	return t.addCompany(&Company{ID: guidFromBytes(sum[:16]), Name: name, created: time.Date(2024, 1, 15, 8, 30, 0, 0, time.UTC)})
+	return t.addCompany(&Company{ID: protocol.GUID(sum[:16]), Name: name, created: time.Date(2024, 1, 15, 8, 30, 0, 0, time.UTC)})
 }
 
 // addCompany gives co the tables of every route and adds it to the tenant.

@@ -2,15 +2,11 @@ package bctest
 
 import (
 	"fmt"
-	"reflect"
 	"sort"
-	"strconv"
-	"time"
 
 	"github.com/bcsdk/bc/bctest/internal/filter"
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
-	"github.com/bcsdk/bc/entities"
-	"github.com/shopspring/decimal"
 )
 
 // buildRow converts values onto base (or empty values) for table t.
@@ -33,7 +29,7 @@ func (tn *Tenant) buildRow(t *table.Table, base []string, values map[string]any)
 		if !ok {
 			return nil, fmt.Errorf("bctest: %s has no property %q", t.Set.Name, name)
 		}
-		w, err := wireText(t.Cols[i], values[name])
+		w, err := table.WireText(t.Cols[i], values[name])
 		if err != nil {
 			return nil, fmt.Errorf("bctest: %s.%s: %w", t.Set.Name, name, err)
 		}
@@ -60,44 +56,5 @@ func (tn *Tenant) newGUID() string {
 			b[i+j] = byte(v >> (8 * j))
 		}
 	}
-	return guidFromBytes(b[:])
-}
-
-func guidFromBytes(b []byte) string {
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
-}
-
-// wireText renders a Go value as the wire text of a column.
-func wireText(c table.Column, v any) (string, error) {
-	switch x := v.(type) {
-	case nil:
-		return c.EmptyValue(), nil
-	case string:
-		return x, nil
-	case bool:
-		return strconv.FormatBool(x), nil
-	case decimal.Decimal:
-		return x.String(), nil
-	case entities.Date:
-		return x.String(), nil
-	case time.Time:
-		if c.Kind == filter.Date {
-			return x.Format(time.DateOnly), nil
-		}
-		return table.FormatDateTime(x), nil
-	case fmt.Stringer:
-		return x.String(), nil
-	}
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		return strconv.FormatInt(rv.Int(), 10), nil
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return strconv.FormatUint(rv.Uint(), 10), nil
-	case reflect.Float32, reflect.Float64:
-		return strconv.FormatFloat(rv.Float(), 'f', -1, 64), nil
-	case reflect.String:
-		return rv.String(), nil
-	}
-	return "", fmt.Errorf("unsupported value type %T", v)
+	return protocol.GUID(b[:])
 }

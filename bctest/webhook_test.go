@@ -28,6 +28,12 @@ type receiver struct {
 	echo       func(token string) string
 }
 
+// notification is one entry of a post, as BC writes it.
+type notification struct {
+	SubscriptionID, ClientState, ExpirationDateTime string
+	Resource, ChangeType, LastModifiedDateTime      string
+}
+
 type receivedPost struct {
 	header http.Header
 	value  []notification

@@ -4,39 +4,21 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/bcsdk/bc/bctest/internal/automation"
 	"github.com/bcsdk/bc/bctest/internal/filter"
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/shopspring/decimal"
 )
 
-func badRequest(code, msg string) *apiError {
-	return &apiError{status: http.StatusBadRequest, code: code, message: msg}
-}
-
-// readBody decodes a JSON object body, keeping numbers as written.
-func (c *reqContext) readBody() (map[string]json.RawMessage, *apiError) {
-	raw, err := io.ReadAll(io.LimitReader(c.r.Body, 350<<20))
-	if err != nil {
-		return nil, badRequest("BadRequest", "Invalid Request Body")
-	}
-	var m map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if err := dec.Decode(&m); err != nil || m == nil {
-		return nil, badRequest("BadRequest", "Invalid Request Body")
-	}
-	return m, nil
-}
-
 // fromJSON converts a JSON value to a column's wire text, with BC's errors.
-func fromJSON(c table.Column, raw json.RawMessage) (string, *apiError) {
+func fromJSON(c table.Column, raw json.RawMessage) (string, *protocol.Error) {
 	s := strings.TrimSpace(string(raw))
 	if s == "null" {
 		return c.EmptyValue(), nil
@@ -44,31 +26,31 @@ func fromJSON(c table.Column, raw json.RawMessage) (string, *apiError) {
 	if c.Quoted {
 		var v string
 		if err := json.Unmarshal(raw, &v); err != nil {
-			return "", badRequest("BadRequest", "Invalid Request Body")
+			return "", protocol.BadRequest("BadRequest", "Invalid Request Body")
 		}
 		switch c.Kind {
 		case filter.GUID:
-			if !isGUID(v) {
-				return "", badRequest("Application_InvalidGUID", "The value '"+v+"' is not a valid GUID.")
+			if !filter.IsGUID(v) {
+				return "", protocol.BadRequest("Application_InvalidGUID", "The value '"+v+"' is not a valid GUID.")
 			}
 			return strings.ToLower(v), nil
 		case filter.Date:
 			if _, err := time.Parse(time.DateOnly, v); err != nil {
-				return "", badRequest("BadRequest", "Unable to convert value '"+v+"' to Date.")
+				return "", protocol.BadRequest("BadRequest", "Unable to convert value '"+v+"' to Date.")
 			}
 		case filter.DateTime:
 			t, err := time.Parse(time.RFC3339Nano, v)
 			if err != nil {
-				return "", badRequest("BadRequest", "Unable to convert value '"+v+"' to DateTime.")
+				return "", protocol.BadRequest("BadRequest", "Unable to convert value '"+v+"' to DateTime.")
 			}
 			return table.FormatDateTime(t), nil
 		case filter.Enum:
 			if !slices.Contains(c.Enum, v) {
-				return "", badRequest("Application_EvaluateException", "'"+v+"' is not an option. The existing options are: "+strings.Join(c.Enum, ","))
+				return "", protocol.BadRequest("Application_EvaluateException", "'"+v+"' is not an option. The existing options are: "+strings.Join(c.Enum, ","))
 			}
 		case filter.String:
 			if n := len([]rune(v)); c.Prop.MaxLength > 0 && n > c.Prop.MaxLength {
-				return "", badRequest("Application_StringExceededLength", fmt.Sprintf("The length of the string is %d, but it must be less than or equal to %d characters. Value: %s", n, c.Prop.MaxLength, v))
+				return "", protocol.BadRequest("Application_StringExceededLength", fmt.Sprintf("The length of the string is %d, but it must be less than or equal to %d characters. Value: %s", n, c.Prop.MaxLength, v))
 			}
 		}
 		return v, nil
@@ -76,42 +58,23 @@ func fromJSON(c table.Column, raw json.RawMessage) (string, *apiError) {
 	switch c.Kind {
 	case filter.Bool:
 		if s != "true" && s != "false" {
-			return "", badRequest("BadRequest", "Invalid Request Body")
+			return "", protocol.BadRequest("BadRequest", "Invalid Request Body")
 		}
 	case filter.Int:
 		if _, err := strconv.ParseInt(s, 10, 64); err != nil {
-			return "", badRequest("BadRequest", "Invalid Request Body")
+			return "", protocol.BadRequest("BadRequest", "Invalid Request Body")
 		}
 	case filter.Decimal:
 		if _, err := decimal.NewFromString(s); err != nil || strings.HasPrefix(s, `"`) {
-			return "", badRequest("BadRequest", "Invalid Request Body")
+			return "", protocol.BadRequest("BadRequest", "Invalid Request Body")
 		}
 	}
 	return s, nil
 }
 
-func isGUID(s string) bool {
-	if len(s) != 36 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		if i == 8 || i == 13 || i == 18 || i == 23 {
-			if ch != '-' {
-				return false
-			}
-			continue
-		}
-		if !('0' <= ch && ch <= '9' || 'a' <= ch && ch <= 'f' || 'A' <= ch && ch <= 'F') {
-			return false
-		}
-	}
-	return true
-}
-
 // applyBody writes body's properties onto vals; navigation arrays are
 // returned for deep insert.
-func (c *reqContext) applyBody(t *table.Table, vals []string, body map[string]json.RawMessage, create bool) (map[string]json.RawMessage, *apiError) {
+func (c *reqContext) applyBody(t *table.Table, vals []string, body map[string]json.RawMessage, create bool) (map[string]json.RawMessage, *protocol.Error) {
 	navs := map[string]json.RawMessage{}
 	names := make([]string, 0, len(body))
 	for k := range body {
@@ -127,16 +90,16 @@ func (c *reqContext) applyBody(t *table.Table, vals []string, body map[string]js
 		if !ok {
 			if nav := findNav(t.Type, name); nav != nil && nav.Collection {
 				if !create {
-					return nil, badRequest("BadRequest_NotSupported", "Deep update is not supported. Update '"+name+"' through its own entity set.")
+					return nil, protocol.BadRequest("BadRequest_NotSupported", "Deep update is not supported. Update '"+name+"' through its own entity set.")
 				}
 				navs[name] = raw
 				continue
 			}
-			return nil, badRequest("BadRequest", "The property '"+name+"' does not exist on type 'Microsoft.NAV."+t.Type.Name+"'. Make sure to only use property names that are defined by the type.")
+			return nil, protocol.BadRequest("BadRequest", "The property '"+name+"' does not exist on type 'Microsoft.NAV."+t.Type.Name+"'. Make sure to only use property names that are defined by the type.")
 		}
 		col := t.Cols[i]
 		if col.Prop.ReadOnly && !(create && col.Prop.Key) {
-			return nil, badRequest("BadRequest_InvalidOperation", "Control '"+name+"' is read-only.")
+			return nil, protocol.BadRequest("BadRequest_InvalidOperation", "Control '"+name+"' is read-only.")
 		}
 		v, aerr := fromJSON(col, raw)
 		if aerr != nil {
@@ -151,10 +114,10 @@ func (c *reqContext) applyBody(t *table.Table, vals []string, body map[string]js
 func (c *reqContext) create(n *node) {
 	t := n.t
 	if !t.Set.Insertable {
-		c.fail(methodNotAllowed(http.MethodPost, t.Set.Name))
+		c.fail(protocol.MethodNotAllowed(http.MethodPost, t.Set.Name))
 		return
 	}
-	body, aerr := c.readBody()
+	body, aerr := protocol.ReadBody(c.r)
 	if aerr != nil {
 		c.fail(aerr)
 		return
@@ -171,7 +134,7 @@ func (c *reqContext) create(n *node) {
 
 // insertTree validates a row and its deep-insert children, then stores them
 // all (or nothing).
-func (c *reqContext) insertTree(co *Company, t *table.Table, n *node, body map[string]json.RawMessage) (*table.Row, *apiError) {
+func (c *reqContext) insertTree(co *Company, t *table.Table, n *node, body map[string]json.RawMessage) (*table.Row, *protocol.Error) {
 	tn := c.srv.tenant
 	vals, _ := tn.buildRow(t, nil, nil)
 	if n != nil && n.parent != nil {
@@ -193,13 +156,13 @@ func (c *reqContext) insertTree(co *Company, t *table.Table, n *node, body map[s
 		nav := findNav(t.Type, name)
 		ct, ok := co.table(c.route, setOfType(c.svc(), nav.Type))
 		if !ok {
-			return nil, badRequest("BadRequest", "Invalid Request Body")
+			return nil, protocol.BadRequest("BadRequest", "Invalid Request Body")
 		}
 		var items []map[string]json.RawMessage
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.UseNumber()
 		if err := dec.Decode(&items); err != nil {
-			return nil, badRequest("BadRequest", "Invalid Request Body")
+			return nil, protocol.BadRequest("BadRequest", "Invalid Request Body")
 		}
 		b := childBatch{t: ct}
 		for seq, item := range items {
@@ -223,42 +186,30 @@ func (c *reqContext) insertTree(co *Company, t *table.Table, n *node, body map[s
 	}
 	r, err := t.Insert(vals, tn.version.Add(1))
 	if err != nil {
-		return nil, &apiError{status: http.StatusBadRequest, code: "Internal_EntityWithSameKeyExists", message: "The record already exists."}
+		return nil, &protocol.Error{Status: http.StatusBadRequest, Code: "Internal_EntityWithSameKeyExists", Message: "The record already exists."}
 	}
 	for _, b := range batches {
 		for _, cv := range b.rows {
 			if _, err := b.t.Insert(cv, tn.version.Add(1)); err != nil {
-				return nil, &apiError{status: http.StatusBadRequest, code: "Internal_EntityWithSameKeyExists", message: "The record already exists."}
+				return nil, &protocol.Error{Status: http.StatusBadRequest, Code: "Internal_EntityWithSameKeyExists", Message: "The record already exists."}
 			}
 		}
 	}
 	return r, nil
 }
 
-// checkIfMatch applies BC's concurrency rules to a write.
-func (c *reqContext) checkIfMatch(r *table.Row) *apiError {
-	m := c.r.Header.Get("If-Match")
-	switch {
-	case m == "":
-		return badRequest("BadRequest_InvalidToken", "Could not validate the client concurrency token required by the service. Please provide a valid token in the client request.")
-	case m == "*" || m == table.ETag(r.Version):
-		return nil
-	}
-	return &apiError{status: http.StatusConflict, code: "Request_EntityChanged", message: "Another user has already changed the record."}
-}
-
 // update serves PATCH on an entity.
 func (c *reqContext) update(n *node) {
 	t := n.t
 	if !t.Set.Updatable {
-		c.fail(methodNotAllowed(http.MethodPatch, t.Set.Name))
+		c.fail(protocol.MethodNotAllowed(http.MethodPatch, t.Set.Name))
 		return
 	}
-	if aerr := c.checkIfMatch(n.row); aerr != nil {
+	if aerr := protocol.CheckIfMatch(c.r.Header, n.row.Version); aerr != nil {
 		c.fail(aerr)
 		return
 	}
-	body, aerr := c.readBody()
+	body, aerr := protocol.ReadBody(c.r)
 	if aerr != nil {
 		c.fail(aerr)
 		return
@@ -266,7 +217,7 @@ func (c *reqContext) update(n *node) {
 	if i, ok := t.ColIdx["status"]; ok && n.row.Vals[i] != "Draft" && slices.Contains(t.Cols[i].Enum, "Draft") && strings.HasSuffix(t.Set.Name, "Invoices") {
 		for k := range body {
 			if k != "dueDate" && k != "promisedPayDate" && k != "disputeStatus" && k != "disputeStatusId" {
-				c.fail(badRequest("Application_DialogException", "The invoice has been posted and can no longer be modified."))
+				c.fail(protocol.BadRequest("Application_DialogException", "The invoice has been posted and can no longer be modified."))
 				return
 			}
 		}
@@ -293,10 +244,10 @@ func touch(tn *Tenant, t *table.Table, vals []string) {
 func (c *reqContext) remove(n *node) {
 	t := n.t
 	if !t.Set.Deletable {
-		c.fail(methodNotAllowed(http.MethodDelete, t.Set.Name))
+		c.fail(protocol.MethodNotAllowed(http.MethodDelete, t.Set.Name))
 		return
 	}
-	if aerr := c.checkIfMatch(n.row); aerr != nil {
+	if aerr := protocol.CheckIfMatch(c.r.Header, n.row.Version); aerr != nil {
 		c.fail(aerr)
 		return
 	}
@@ -308,7 +259,7 @@ func (c *reqContext) remove(n *node) {
 // action serves POST …({key})/Microsoft.NAV.{name}.
 func (c *reqContext) action(n *node, name string) {
 	if c.r.Method != http.MethodPost {
-		c.fail(methodNotAllowed(c.r.Method, n.t.Set.Name))
+		c.fail(protocol.MethodNotAllowed(c.r.Method, n.t.Set.Name))
 		return
 	}
 	known := false
@@ -316,10 +267,10 @@ func (c *reqContext) action(n *node, name string) {
 		known = known || a.Name == name
 	}
 	if !known {
-		c.fail(badRequest("BadRequest_MethodNotImplemented", "The action '"+name+"' is not bound to '"+n.t.Type.Name+"'."))
+		c.fail(protocol.BadRequest("BadRequest_MethodNotImplemented", "The action '"+name+"' is not bound to '"+n.t.Type.Name+"'."))
 		return
 	}
-	if h, ok := actionHandlers[c.route+"/"+n.t.Set.Name+"/"+name]; ok && h(c, n) {
+	if c.route == AutomationRoute && c.srv.automation.Act(&automation.Call{W: c.w, R: c.r, CompanyID: n.co.ID, Table: n.t, Row: n.row}, name) {
 		return
 	}
 	t := n.t
@@ -330,7 +281,7 @@ func (c *reqContext) action(n *node, name string) {
 		if lt, ok := n.co.table(c.route, "journalLines"); ok {
 			lines := lt.RowsWhere("journalId", n.row.Vals[t.Key])
 			if len(lines) == 0 {
-				c.fail(badRequest("Application_DialogException", "There is nothing to post."))
+				c.fail(protocol.BadRequest("Application_DialogException", "There is nothing to post."))
 				return
 			}
 			for _, l := range lines {
@@ -341,13 +292,13 @@ func (c *reqContext) action(n *node, name string) {
 		}
 	case hasStatus && (name == "post" || name == "postAndSend" || name == "send" && vals[status] == "Draft"):
 		if vals[status] != "Draft" {
-			c.fail(badRequest("Application_DialogException", "The action can be applied to a draft invoice only."))
+			c.fail(protocol.BadRequest("Application_DialogException", "The action can be applied to a draft invoice only."))
 			return
 		}
 		vals[status] = "Open"
 	case hasStatus && (name == "cancel" || name == "cancelAndSend"):
 		if vals[status] != "Open" && vals[status] != "Paid" {
-			c.fail(badRequest("Application_DialogException", "The action can be applied to a posted invoice only."))
+			c.fail(protocol.BadRequest("Application_DialogException", "The action can be applied to a posted invoice only."))
 			return
 		}
 		vals[status] = "Canceled"

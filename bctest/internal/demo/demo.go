@@ -1,3 +1,9 @@
+// Package demo generates the fake BC's demo tenant: companies with rows in
+// every company set — parties, items, sales and purchase documents (one
+// generator parameterised by side), posted ledgers and G/L entries made
+// from their index, so millions cost no memory — all reproducible from a
+// seed. It is separate because it only makes data: it fills a Company
+// through a small interface and knows nothing of serving it.
 package demo
 
 import (

@@ -154,7 +154,7 @@ func (c *compare) match(row []string) bool {
 		if c.op == eq { // a row equal to the valid literal is valid
 			return equalGUID(s, c.lit.s)
 		}
-		if !validGUID(s) {
+		if !IsGUID(s) {
 			return false
 		}
 		r = compareGUID(s, c.lit.s)

@@ -64,7 +64,7 @@ func (l *lexer) next() token {
 	case isIdentStart(c):
 		// A GUID may start with a hex letter: take it whole before it is
 		// mistaken for a name.
-		if end := start + 36; end <= len(l.s) && validGUID(l.s[start:end]) &&
+		if end := start + 36; end <= len(l.s) && IsGUID(l.s[start:end]) &&
 			(end == len(l.s) || !isBareChar(l.s[end])) {
 			l.pos = end
 			return token{kind: tBare, text: l.s[start:end]}

@@ -65,7 +65,7 @@ func convertError(text string, f Field) *Error {
 }
 
 func guidLiteral(s string, f Field) (value, string, bool, *Error) {
-	if !validGUID(s) {
+	if !IsGUID(s) {
 		return value{}, "", false, errConvert(s, f.Kind)
 	}
 	s = strings.ToLower(s)

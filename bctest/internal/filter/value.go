@@ -38,7 +38,7 @@ func parseValue(k Kind, enum []string, s string) (value, bool) {
 	case String:
 		v.s = s
 	case GUID:
-		v.s, ok = s, validGUID(s)
+		v.s, ok = s, IsGUID(s)
 	case Date:
 		v.s, ok = s, validDate(s)
 	case DateTime:
@@ -320,8 +320,8 @@ func parseDateTime(s string) (instant, bool) {
 	return t, true
 }
 
-// validGUID reports whether s has the 8-4-4-4-12 hexadecimal form.
-func validGUID(s string) bool {
+// IsGUID reports whether s has the 8-4-4-4-12 hexadecimal form.
+func IsGUID(s string) bool {
 	if len(s) != 36 {
 		return false
 	}

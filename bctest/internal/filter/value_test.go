@@ -137,7 +137,7 @@ func TestCompareGUID(t *testing.T) {
 	require.Zero(t, compareGUID("ABCDEF00-0000-0000-0000-00000000000A", "abcdef00-0000-0000-0000-00000000000a"))
 	require.Negative(t, compareGUID("x", ascending[0]), "invalid GUIDs order by length, not by panicking")
 	for _, s := range []string{"00000000x0000-0000-0000-000000000000", "00000000-0000-0000-0000-00000000000g", ""} {
-		require.False(t, validGUID(s), s)
+		require.False(t, IsGUID(s), s)
 	}
 }
 

@@ -2,13 +2,17 @@ package table
 
 import (
 	"encoding/base64"
+	"fmt"
 	"math/big"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/bcsdk/bc/bctest/internal/filter"
+	"github.com/bcsdk/bc/entities"
 	"github.com/bcsdk/bc/internal/jsontext"
+	"github.com/shopspring/decimal"
 )
 
 // ETag renders a row version as BC does: a weak ETag over base64 of
@@ -158,4 +162,41 @@ func TruncateRunes(s string, n int) string {
 		r = r[:n]
 	}
 	return string(r)
+}
+
+// WireText renders a Go value as the wire text of column c: strings as
+// they are (wire text already), numbers, bools, decimals, dates and times
+// as BC writes them, nil as the column's empty value.
+func WireText(c Column, v any) (string, error) {
+	switch x := v.(type) {
+	case nil:
+		return c.EmptyValue(), nil
+	case string:
+		return x, nil
+	case bool:
+		return strconv.FormatBool(x), nil
+	case decimal.Decimal:
+		return x.String(), nil
+	case entities.Date:
+		return x.String(), nil
+	case time.Time:
+		if c.Kind == filter.Date {
+			return x.Format(time.DateOnly), nil
+		}
+		return FormatDateTime(x), nil
+	case fmt.Stringer:
+		return x.String(), nil
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return strconv.FormatInt(rv.Int(), 10), nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return strconv.FormatUint(rv.Uint(), 10), nil
+	case reflect.Float32, reflect.Float64:
+		return strconv.FormatFloat(rv.Float(), 'f', -1, 64), nil
+	case reflect.String:
+		return rv.String(), nil
+	}
+	return "", fmt.Errorf("unsupported value type %T", v)
 }

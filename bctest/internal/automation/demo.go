@@ -1,9 +1,11 @@
-package bctest
+package automation
 
 import (
 	"crypto/sha1"
 	"fmt"
 	"time"
+
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 )
 
 // The demo data of the Automation API: users (the admin, a few people and
@@ -21,7 +23,7 @@ const (
 // stableGUID derives a GUID from a kind and a name.
 func stableGUID(kind, name string) string {
 	sum := sha1.Sum([]byte("bctest " + kind + " " + name))
-	return guidFromBytes(sum[:16])
+	return protocol.GUID(sum[:16])
 }
 
 // demoPermissionSets are the permission sets of the demo: role id, name,
@@ -55,16 +57,15 @@ type demoUser struct {
 	sets                                     []string
 }
 
-// seed fills the Automation API's demo data; it needs a company for the
-// tenant-wide tables to exist.
-func (st *automationState) seed() {
+// Seed fills the Automation API's demo data; it needs a company for the
+// tenant-wide tables to exist. clientID and appPermissionSets are the
+// fake's app, which appears among the users.
+func (st *State) Seed(clientID string, appPermissionSets []string) {
 	if st.table("users") == nil {
 		return
 	}
 	st.syncCompanies()
-	_, clientID, _ := st.srv.Credentials()
-	app := st.srv.tokens.appNow()
-	appSets := append(append([]string(nil), app.PermissionSets...), "LOCAL", "LOGIN")
+	appSets := append(append([]string(nil), appPermissionSets...), "LOCAL", "LOGIN")
 	users := []demoUser{
 		{name: "ADMIN", full: "Annie Admin", email: "annie@cronus.example", license: "Full User", sets: []string{"SUPER"}},
 		{name: "JESPER", full: "Jesper Aaberg", email: "jesper@cronus.example", license: "Full User", group: "FINANCE", sets: []string{"D365 BUS FULL ACCESS", "LOCAL", "LOGIN"}},
@@ -99,8 +100,8 @@ func (st *automationState) seed() {
 	}
 	st.seedApps()
 	st.seedFeatures()
-	for _, co := range st.srv.tenant.Companies() {
-		if jobs, ok := co.table(AutomationRoute, "scheduledJobs"); ok {
+	for _, co := range st.host.Companies() {
+		if jobs, ok := st.host.Table(co.ID, "scheduledJobs"); ok {
 			_, _ = st.insert(jobs, map[string]any{"id": stableGUID("job", co.Name), "category": "APIUSERJOB",
 				"startDateTime": time.Date(2026, time.October, 1, 6, 0, 0, 0, time.UTC), "status": "Finished",
 				"description": "Get new users from Microsoft 365"})
@@ -108,7 +109,7 @@ func (st *automationState) seed() {
 	}
 }
 
-func (st *automationState) seedPermissionSets() {
+func (st *State) seedPermissionSets() {
 	for _, ps := range demoPermissionSets {
 		scope := "System"
 		_, _ = st.insert(st.table("permissionSets"), map[string]any{"id": ps.id, "displayName": ps.name, "appId": ps.app,
@@ -138,7 +139,7 @@ func (st *automationState) seedPermissionSets() {
 	}
 }
 
-func (st *automationState) seedAssignment(u demoUser, userID, role string) {
+func (st *State) seedAssignment(u demoUser, userID, role string) {
 	var ps struct{ id, name, app string }
 	for _, p := range demoPermissionSets {
 		if p.id == role {
@@ -159,7 +160,7 @@ func (st *automationState) seedAssignment(u demoUser, userID, role string) {
 		"userLicenseType": u.license, "scope": "System", "appId": ps.app, "appName": appName(ps.app)})
 }
 
-func (st *automationState) seedApps() {
+func (st *State) seedApps() {
 	apps := []struct {
 		name, publisher, as string
 		version             [4]int
@@ -197,7 +198,7 @@ func (st *automationState) seedApps() {
 	}
 }
 
-func (st *automationState) seedFeatures() {
+func (st *State) seedFeatures() {
 	features := []struct {
 		id, description, by string
 		enabled, oneWay     bool

@@ -1,4 +1,4 @@
-package bctest
+package webhook
 
 import (
 	"bytes"
@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/bcsdk/bc/bctest/internal/filter"
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
@@ -46,20 +48,12 @@ type notification struct {
 	LastModifiedDateTime string `json:"lastModifiedDateTime"`
 }
 
-// originOf is the row that identifies a change.
-func originOf(ch Change) *table.Row {
-	if ch.new != nil {
-		return ch.new
-	}
-	return ch.old
-}
-
-// onChange queues notifications for the subscriptions a change concerns.
-func (h *webhookHub) onChange(ch Change) {
-	if h.live.Load() == 0 || ch.t == nil {
+// OnChange queues notifications for the subscriptions a change concerns.
+func (h *Hub) OnChange(ch table.Change) {
+	if h.live.Load() == 0 {
 		return
 	}
-	r := originOf(ch)
+	r := ch.Row()
 	now := h.clock.Now()
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -74,14 +68,14 @@ func (h *webhookHub) onChange(ch Change) {
 		n := &pendingNote{kind: ch.Kind, at: now, due: now, origins: []*table.Row{r}}
 		switch {
 		case ch.Set == s.set:
-			n.key = r.Vals[ch.t.Key]
-			if i, ok := ch.t.ColIdx["lastModifiedDateTime"]; ok && ch.Kind != ChangeDeleted {
+			n.key = r.Vals[ch.Table.Key]
+			if i, ok := ch.Table.ColIdx["lastModifiedDateTime"]; ok && ch.Kind != table.Deleted {
 				if t, err := time.Parse(time.RFC3339Nano, r.Vals[i]); err == nil && t.Year() > 1 {
 					n.at = t
 				}
 			}
 		case s.lines[ch.Set] != "":
-			n.kind, n.key = ChangeUpdated, r.Vals[ch.t.ColIdx[s.lines[ch.Set]]]
+			n.kind, n.key = table.Updated, r.Vals[ch.Table.ColIdx[s.lines[ch.Set]]]
 		default:
 			continue
 		}
@@ -95,14 +89,14 @@ func (h *webhookHub) onChange(ch Change) {
 
 // add queues n, merging an update into the record's previous notification
 // when that is an update too.
-func (s *webhookSub) add(n *pendingNote) {
-	if n.kind == ChangeUpdated {
+func (s *subscription) add(n *pendingNote) {
+	if n.kind == table.Updated {
 		for i := len(s.queue) - 1; i >= 0; i-- {
 			p := s.queue[i]
 			if p.kind == "collection" || !strings.EqualFold(p.key, n.key) {
 				continue
 			}
-			if p.kind == ChangeUpdated && p.attempt == 0 {
+			if p.kind == table.Updated && p.attempt == 0 {
 				p.at = later(p.at, n.at)
 				p.origins = append(p.origins, n.origins...)
 				return
@@ -121,7 +115,7 @@ func later(a, b time.Time) time.Time {
 }
 
 // armLocked makes sure the notification job runs by at.
-func (h *webhookHub) armLocked(at time.Time) {
+func (h *Hub) armLocked(at time.Time) {
 	if h.closed || (h.stopTimer != nil && !h.timerAt.After(at)) {
 		return
 	}
@@ -132,12 +126,13 @@ func (h *webhookHub) armLocked(at time.Time) {
 	h.stopTimer = h.clock.AfterFunc(at.Sub(h.clock.Now()), func() { h.flush(false) })
 }
 
-// retract withdraws the notifications of changes that were undone (a failed
-// atomic batch): BC records notifications in the same transaction.
-func (h *webhookHub) retract(changes []Change) {
+// Retract withdraws the notifications of the changes of rows that were
+// undone (a failed atomic batch): BC records notifications in the same
+// transaction.
+func (h *Hub) Retract(rows []*table.Row) {
 	undone := map[*table.Row]bool{}
-	for _, ch := range changes {
-		undone[originOf(ch)] = true
+	for _, r := range rows {
+		undone[r] = true
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -152,19 +147,14 @@ func (h *webhookHub) retract(changes []Change) {
 	}
 }
 
-// FlushNotifications sends the pending webhook notifications now, as if
-// their delays (Webhooks.Delay, retry delays) had passed, and returns when
-// the receivers have answered. Tests call it instead of waiting.
-func (s *Server) FlushNotifications() {
-	if h := s.cfg.hub; h != nil {
-		h.flush(true).Wait()
-	}
-}
+// Flush sends the pending notifications now, as if their delays had
+// passed, and returns when the receivers have answered.
+func (h *Hub) Flush() { h.flush(true).Wait() }
 
 // post is one delivery: the notifications of the subscriptions of one URL.
 type post struct {
 	url   string
-	subs  []*webhookSub
+	subs  []*subscription
 	notes [][]*pendingNote // per subscription
 	body  []byte
 }
@@ -172,7 +162,7 @@ type post struct {
 // flush runs the notification job: it takes the notifications that are due
 // (all of them if all), posts them per notification URL and returns a
 // WaitGroup for those posts.
-func (h *webhookHub) flush(all bool) *sync.WaitGroup {
+func (h *Hub) flush(all bool) *sync.WaitGroup {
 	var wg sync.WaitGroup
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -240,7 +230,7 @@ func (h *webhookHub) flush(all bool) *sync.WaitGroup {
 }
 
 // collectionOf merges a subscription's notifications into one "collection".
-func collectionOf(s *webhookSub, notes []*pendingNote) *pendingNote {
+func collectionOf(s *subscription, notes []*pendingNote) *pendingNote {
 	c := &pendingNote{kind: "collection", at: notes[0].at, since: notes[0].at}
 	deleted := !s.hasLastModified
 	for _, n := range notes {
@@ -249,7 +239,7 @@ func collectionOf(s *webhookSub, notes []*pendingNote) *pendingNote {
 		if n.at.Before(c.since) {
 			c.since = n.at
 		}
-		deleted = deleted || n.kind == ChangeDeleted || n.kind == "collection" && n.since.IsZero()
+		deleted = deleted || n.kind == table.Deleted || n.kind == "collection" && n.since.IsZero()
 	}
 	if deleted {
 		c.since = time.Time{} // no filter finds a deleted record: read the whole set
@@ -259,7 +249,7 @@ func collectionOf(s *webhookSub, notes []*pendingNote) *pendingNote {
 
 // notification renders n for subscription s: the record's URL, or for a
 // collection the set's URL with BC's lastModifiedDateTime filter.
-func (s *webhookSub) notification(n *pendingNote) notification {
+func (s *subscription) notification(n *pendingNote) notification {
 	resource := s.resource
 	switch {
 	case n.kind == "collection" && !n.since.IsZero():
@@ -276,14 +266,14 @@ func (s *webhookSub) notification(n *pendingNote) notification {
 // keyLiteral writes a key as BC's notifications do: GUIDs bare, other keys
 // escaped and quoted.
 func keyLiteral(k string) string {
-	if isGUID(k) {
+	if filter.IsGUID(k) {
 		return strings.ToLower(k)
 	}
 	return "'" + strings.ReplaceAll(url.QueryEscape(k), "+", "%20") + "'"
 }
 
 // deliver posts p and applies BC's rules to the answer.
-func (h *webhookHub) deliver(p *post) {
+func (h *Hub) deliver(p *post) {
 	status := h.send(p)
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -323,20 +313,20 @@ func (h *webhookHub) deliver(p *post) {
 	default:
 		// BC deletes every subscription of a receiver that rejects a post,
 		// with notifications in it or not.
-		h.subs = slices.DeleteFunc(h.subs, func(s *webhookSub) bool { return s.notificationURL == p.url })
+		h.subs = slices.DeleteFunc(h.subs, func(s *subscription) bool { return s.notificationURL == p.url })
 		h.live.Store(int32(len(h.subs)))
 	}
 }
 
 // send posts p's body; status 0 means no answer.
-func (h *webhookHub) send(p *post) int {
+func (h *Hub) send(p *post) int {
 	ctx, cancel := context.WithTimeout(h.ctx, h.cfg.SendTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.url, bytes.NewReader(p.body))
 	if err != nil {
 		return 0
 	}
-	id := newID()
+	id := protocol.NewID()
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("clientRequestId", id)

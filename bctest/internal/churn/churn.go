@@ -1,8 +1,12 @@
-package bctest
+// Package churn changes rows of an entity set while clients page through
+// it (bctest.WithChurn), to prove a client loses and duplicates nothing
+// under concurrent inserts, updates and deletes. It is separate because it
+// is a test device, not BC behaviour: the OData core only tells it that a
+// page was served.
+package churn
 
 import (
 	"math/rand/v2"
-
 	"slices"
 	"strconv"
 	"sync"
@@ -11,31 +15,47 @@ import (
 	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
-// churner changes rows of a set while clients page through it, to prove a
-// client loses and duplicates nothing under concurrent inserts, updates and
-// deletes.
-type churner struct {
-	tenant *Tenant
-
-	mu    sync.Mutex
-	cfg   Churn
-	pages map[*table.Table]int
-	rng   *rand.Rand
-	done  ChurnLog
+// Config changes data while clients page through it: after every Every-th page
+// served for a set in Sets, it inserts, updates and deletes rows of that set.
+type Config struct {
+	Every                     int
+	Inserts, Updates, Deletes int
+	Sets                      []string
 }
 
-// ChurnLog lists what the churn changed, for assertions.
-type ChurnLog struct {
+// Host is what the churn needs from the fake's core.
+type Host interface {
+	NewGUID() string
+	NextVersion() int64
+	// Touch sets a row's lastModifiedDateTime, if it has one, to now.
+	Touch(t *table.Table, vals []string)
+}
+
+// Churner applies a Config.
+type Churner struct {
+	host Host
+
+	mu    sync.Mutex
+	cfg   Config
+	pages map[*table.Table]int
+	rng   *rand.Rand
+	done  Log
+}
+
+// Log lists what the churn changed, for assertions.
+type Log struct {
 	Inserted, Updated, Deleted int
 }
 
-func newChurner(c Churn, t *Tenant) *churner {
-	ch := &churner{tenant: t}
-	ch.set(c)
+// New returns a Churner of c.
+func New(c Config, host Host) *Churner {
+	ch := &Churner{host: host}
+	ch.Set(c)
 	return ch
 }
 
-func (ch *churner) set(c Churn) {
+// Set changes the churn and starts counting pages again.
+func (ch *Churner) Set(c Config) {
 	ch.mu.Lock()
 	defer ch.mu.Unlock()
 	ch.cfg = c
@@ -43,15 +63,15 @@ func (ch *churner) set(c Churn) {
 	ch.rng = rand.New(rand.NewPCG(7, 11))
 }
 
-// ChurnDone returns what the churn has changed so far.
-func (s *Server) ChurnDone() ChurnLog {
-	s.churn.mu.Lock()
-	defer s.churn.mu.Unlock()
-	return s.churn.done
+// Done returns what the churn has changed so far.
+func (ch *Churner) Done() Log {
+	ch.mu.Lock()
+	defer ch.mu.Unlock()
+	return ch.done
 }
 
-// afterPage runs after a page of t was served.
-func (ch *churner) afterPage(co *Company, t *table.Table) {
+// AfterPage runs after a page of t was served.
+func (ch *Churner) AfterPage(t *table.Table) {
 	ch.mu.Lock()
 	defer ch.mu.Unlock()
 	c := ch.cfg
@@ -63,7 +83,7 @@ func (ch *churner) afterPage(co *Company, t *table.Table) {
 		return
 	}
 	for range c.Inserts {
-		if ch.insertLike(co, t) {
+		if ch.insertLike(t) {
 			ch.done.Inserted++
 		}
 	}
@@ -76,8 +96,8 @@ func (ch *churner) afterPage(co *Company, t *table.Table) {
 					break
 				}
 			}
-			touch(ch.tenant, t, vals)
-			t.Replace(r, vals, ch.tenant.version.Add(1))
+			ch.host.Touch(t, vals)
+			t.Replace(r, vals, ch.host.NextVersion())
 			ch.done.Updated++
 		}
 	}
@@ -90,7 +110,7 @@ func (ch *churner) afterPage(co *Company, t *table.Table) {
 }
 
 // pick chooses a random live row.
-func (ch *churner) pick(t *table.Table) *table.Row {
+func (ch *Churner) pick(t *table.Table) *table.Row {
 	n := t.Size()
 	if n == 0 {
 		return nil
@@ -113,25 +133,25 @@ func (ch *churner) pick(t *table.Table) *table.Row {
 
 // insertLike inserts a copy of a random row with a new key (and, for
 // ledgers, the next entry number).
-func (ch *churner) insertLike(co *Company, t *table.Table) bool {
+func (ch *Churner) insertLike(t *table.Table) bool {
 	src := ch.pick(t)
 	if src == nil || t.Key < 0 {
 		return false
 	}
 	vals := slices.Clone(src.Vals)
-	vals[t.Key] = ch.tenant.newGUID()
+	vals[t.Key] = ch.host.NewGUID()
 	if i, ok := t.ColIdx["entryNumber"]; ok {
 		vals[i] = strconv.FormatInt(ch.maxInt(t, i)+1, 10)
 	}
 	if i, ok := t.ColIdx["number"]; ok && t.Cols[i].Kind == filter.String {
 		vals[i] = table.TruncateRunes("N"+vals[t.Key][:8], t.Cols[i].Prop.MaxLength)
 	}
-	touch(ch.tenant, t, vals)
-	_, err := t.Insert(vals, ch.tenant.version.Add(1))
+	ch.host.Touch(t, vals)
+	_, err := t.Insert(vals, ch.host.NextVersion())
 	return err == nil
 }
 
-func (ch *churner) maxInt(t *table.Table, col int) int64 {
+func (ch *Churner) maxInt(t *table.Table, col int) int64 {
 	var m int64
 	t.Mu.RLock()
 	defer t.Mu.RUnlock()

@@ -1,47 +1,47 @@
-package bctest
+package protocol
 
 import (
-	"net/http"
+	"net/url"
 	"strings"
 )
 
-// segment is one path segment: a name and an optional key in parentheses.
-type segment struct {
-	name  string
-	key   string            // unquoted key value
-	parts map[string]string // the unquoted values of a composite key by property
+// Segment is one path segment: a name and an optional key in parentheses.
+type Segment struct {
+	Name  string
+	Key   string            // unquoted key value
+	Parts map[string]string // the unquoted values of a composite key by property
 
-	keyArg string // "name" for companies(name='…'), "" for a plain key
-	hasKey bool
-	ok     bool
+	KeyArg string // "name" for companies(name='…'), "" for a plain key
+	HasKey bool
+	OK     bool
 }
 
-// parseSegment reads "customers", "customers(<guid>)", "subscriptions('x')"
+// ParseSegment reads "customers", "customers(<guid>)", "subscriptions('x')"
 // and "companies(name='O”Brien')".
-func parseSegment(s string) segment {
+func ParseSegment(s string) Segment {
 	i := strings.IndexByte(s, '(')
 	if i < 0 {
-		return segment{name: s, ok: true}
+		return Segment{Name: s, OK: true}
 	}
 	if !strings.HasSuffix(s, ")") {
-		return segment{}
+		return Segment{}
 	}
-	seg := segment{name: s[:i], hasKey: true, ok: true}
+	seg := Segment{Name: s[:i], HasKey: true, OK: true}
 	raw := s[i+1 : len(s)-1]
 	if parts, ok := compositeParts(raw); ok {
-		seg.parts = parts
+		seg.Parts = parts
 		return seg
 	}
 	if eq := strings.IndexByte(raw, '='); eq > 0 && !strings.HasPrefix(raw, "'") {
-		seg.keyArg, raw = raw[:eq], raw[eq+1:]
+		seg.KeyArg, raw = raw[:eq], raw[eq+1:]
 	}
 	if strings.HasPrefix(raw, "'") {
 		if len(raw) < 2 || !strings.HasSuffix(raw, "'") {
-			return segment{}
+			return Segment{}
 		}
-		seg.key = strings.ReplaceAll(raw[1:len(raw)-1], "''", "'")
+		seg.Key = strings.ReplaceAll(raw[1:len(raw)-1], "''", "'")
 	} else {
-		seg.key = raw
+		seg.Key = raw
 	}
 	return seg
 }
@@ -85,6 +85,17 @@ func compositeParts(raw string) (map[string]string, bool) {
 	return parts, len(parts) > 1
 }
 
-func notFoundSegment(seg string) *apiError {
-	return &apiError{status: http.StatusNotFound, code: "BadRequest_NotFound", message: "Resource not found for the segment '" + seg + "'."}
+// SplitPath splits an escaped path into unescaped segments, so that %2F inside
+// a key stays inside its segment.
+func SplitPath(escaped string) []string {
+	raw := strings.Split(strings.Trim(escaped, "/"), "/")
+	segs := make([]string, 0, len(raw))
+	for _, p := range raw {
+		u, err := url.PathUnescape(p)
+		if err != nil {
+			u = p
+		}
+		segs = append(segs, u)
+	}
+	return segs
 }

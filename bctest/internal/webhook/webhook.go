@@ -1,4 +1,12 @@
-package bctest
+// Package webhook is the fake BC's webhook subscriptions
+// ({route}/subscriptions, key subscriptionId) and the notifications that
+// follow row changes: created and renewed only after the notification URL
+// echoed a validation token, expiring after 3 days, at most 200 per
+// environment. It is separate from the OData core because it is a service
+// of its own — its state, timers and outgoing posts — that needs from the
+// core only the narrow Host interface and the row changes. See
+// https://learn.microsoft.com/dynamics365/business-central/dev-itpro/api-reference/v2.0/dynamics-subscriptions
+package webhook
 
 import (
 	"context"
@@ -9,28 +17,14 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
-// BC's webhook subscriptions ({route}/subscriptions, key subscriptionId):
-// created and renewed only after the notification URL echoed a validation
-// token, expiring after 3 days, at most 200 per environment. Notifications
-// follow row changes (webhook_notify.go). See
-// https://learn.microsoft.com/dynamics365/business-central/dev-itpro/api-reference/v2.0/dynamics-subscriptions
-
-func init() {
-	routeHandlers["subscriptions"] = serveSubscriptions
-	serverHooks = append(serverHooks, startWebhooks)
-	closeHooks = append(closeHooks, func(s *Server) {
-		if s.cfg.hub != nil {
-			s.cfg.hub.close()
-		}
-	})
-}
-
-// Webhooks are the timings and limits of the fake's webhook subscriptions.
-// Zero fields take BC online's values (DefaultWebhooks); tests shorten them.
-type Webhooks struct {
+// Config is the timings and limits of the webhook subscriptions (the
+// public bctest.Webhooks). Zero fields take BC online's values (Defaults);
+// tests shorten them.
+type Config struct {
 	// Expiry is how long a subscription lives after being created or renewed
 	// (BC: 3 days). An expired subscription stops notifying and disappears.
 	Expiry time.Duration
@@ -55,9 +49,9 @@ type Webhooks struct {
 	MaxSubscriptions int
 }
 
-// DefaultWebhooks are BC online's timings and limits.
-func DefaultWebhooks() Webhooks {
-	return Webhooks{
+// Defaults are BC online's timings and limits.
+func Defaults() Config {
+	return Config{
 		Expiry: 72 * time.Hour, Delay: 30 * time.Second, CollectionThreshold: 1000,
 		HandshakeTimeout: 5 * time.Second, SendTimeout: 30 * time.Second,
 		RetryDelays:      []time.Duration{time.Minute, time.Minute, time.Minute, 10 * time.Minute},
@@ -65,8 +59,8 @@ func DefaultWebhooks() Webhooks {
 	}
 }
 
-func (w Webhooks) withDefaults() Webhooks {
-	d := DefaultWebhooks()
+func (w Config) withDefaults() Config {
+	d := Defaults()
 	if w.Expiry <= 0 {
 		w.Expiry = d.Expiry
 	}
@@ -91,28 +85,68 @@ func (w Webhooks) withDefaults() Webhooks {
 	return w
 }
 
-// webhookHub holds a server's subscriptions and their pending notifications.
-type webhookHub struct {
-	srv    *Server
-	cfg    Webhooks
+// Clock is the fake's time (bctest.Clock).
+type Clock interface {
+	Now() time.Time
+	AfterFunc(d time.Duration, f func()) (stop func() bool)
+}
+
+// Host is what the webhook fake needs from the fake's core.
+type Host interface {
+	// NewGUID returns a GUID from the tenant's seeded generator.
+	NewGUID() string
+	// NextVersion takes the tenant's next row version.
+	NextVersion() int64
+	// Wrote counts a write in the server's statistics.
+	Wrote()
+	// Table finds the entity set of a company on an API route, answering
+	// BC's errors when there is none; companyID is the company's id.
+	Table(route string, company protocol.Segment, set string) (companyID string, t *table.Table, err *protocol.Error)
+	// SetOf names the entity set of an entity type on an API route.
+	SetOf(route, typeName string) string
+}
+
+// Request is one request to {route}/subscriptions, as the core hands it on.
+type Request struct {
+	W http.ResponseWriter
+	R *http.Request
+	// Route is the API route the request is on, e.g. "api/v2.0".
+	Route string
+	// Principal names the caller (its app); a subscription's userId is
+	// derived from it.
+	Principal string
+	// BaseURL is the environment's root: scheme://host/v2.0/{tenant}/{env}.
+	BaseURL string
+}
+
+func (c *Request) fail(e *protocol.Error) { protocol.WriteError(c.W, e) }
+
+// contextURL is the @odata.context of an answer.
+func (c *Request) contextURL(fragment string) string {
+	return c.BaseURL + "/" + c.Route + "/$metadata#" + fragment
+}
+
+// Hub holds a server's subscriptions and their pending notifications.
+type Hub struct {
+	host   Host
+	cfg    Config
 	client *http.Client
 	ctx    context.Context // ends with the server, aborting posts in flight
 	cancel context.CancelFunc
-	stop   func() // stops listening to changes
 	live   atomic.Int32
 
 	clock Clock // the server's: expiry, notification delays and retries
 
 	mu        sync.Mutex
-	subs      []*webhookSub // in creation order
-	stopTimer func() bool   // cancels the armed notification job; nil when none
+	subs      []*subscription // in creation order
+	stopTimer func() bool     // cancels the armed notification job; nil when none
 	timerAt   time.Time
 	closed    bool
 	sending   sync.WaitGroup
 }
 
-// webhookSub is one subscription.
-type webhookSub struct {
+// subscription is one subscription.
+type subscription struct {
 	id, route, companyID, set              string
 	notificationURL, resource, clientState string
 	userID                                 string
@@ -125,59 +159,60 @@ type webhookSub struct {
 	queue []*pendingNote
 }
 
-func startWebhooks(s *Server) {
+// New returns the subscriptions of a server that tells time by clock.
+// The caller feeds it the tenant's changes (OnChange) and closes it.
+func New(cfg Config, clock Clock, host Host) *Hub {
 	ctx, cancel := context.WithCancel(context.Background())
-	h := &webhookHub{
-		srv: s, cfg: s.cfg.webhooks.withDefaults(), clock: s.cfg.clock, ctx: ctx, cancel: cancel,
+	return &Hub{
+		host: host, cfg: cfg.withDefaults(), clock: clock, ctx: ctx, cancel: cancel,
 		client: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 	}
-	h.stop = s.tenant.OnChange(h.onChange)
-	s.cfg.hub = h
 }
 
-func (h *webhookHub) close() {
+// Close stops the notification job and waits for the posts in flight,
+// which it aborts.
+func (h *Hub) Close() {
 	h.mu.Lock()
 	h.closed = true
 	if h.stopTimer != nil {
 		h.stopTimer()
 	}
 	h.mu.Unlock()
-	h.stop()
 	h.cancel()
 	h.sending.Wait()
 }
 
-// serveSubscriptions serves {route}/subscriptions and subscriptions('{id}').
-func serveSubscriptions(c *reqContext, res []string) {
-	h := c.srv.cfg.hub
-	seg := parseSegment(res[0])
-	if len(res) > 1 || !seg.ok {
-		c.fail(notFoundSegment(res[len(res)-1]))
+// Serve serves {route}/subscriptions and subscriptions('{id}'); res is the
+// resource path below the route.
+func (h *Hub) Serve(c *Request, res []string) {
+	seg := protocol.ParseSegment(res[0])
+	if len(res) > 1 || !seg.OK {
+		c.fail(protocol.NotFoundSegment(res[len(res)-1]))
 		return
 	}
 	switch {
-	case !seg.hasKey && c.r.Method == http.MethodGet:
+	case !seg.HasKey && c.R.Method == http.MethodGet:
 		h.list(c)
-	case !seg.hasKey && c.r.Method == http.MethodPost:
+	case !seg.HasKey && c.R.Method == http.MethodPost:
 		h.create(c)
-	case seg.hasKey && c.r.Method == http.MethodGet:
-		if s := h.find(c.route, seg.key); s != nil {
+	case seg.HasKey && c.R.Method == http.MethodGet:
+		if s := h.find(c.Route, seg.Key); s != nil {
 			h.write(c, http.StatusOK, s)
 		} else {
-			c.fail(subscriptionNotFound(seg.key))
+			c.fail(subscriptionNotFound(seg.Key))
 		}
-	case seg.hasKey && c.r.Method == http.MethodPatch:
-		h.renew(c, seg.key)
-	case seg.hasKey && c.r.Method == http.MethodDelete:
-		h.remove(c, seg.key)
+	case seg.HasKey && c.R.Method == http.MethodPatch:
+		h.renew(c, seg.Key)
+	case seg.HasKey && c.R.Method == http.MethodDelete:
+		h.remove(c, seg.Key)
 	default:
-		c.fail(methodNotAllowed(c.r.Method, "subscriptions"))
+		c.fail(protocol.MethodNotAllowed(c.R.Method, "subscriptions"))
 	}
 }
 
-func subscriptionNotFound(id string) *apiError {
-	return &apiError{status: http.StatusNotFound, code: "BadRequest_NotFound",
-		message: "The subscriptions with key '" + id + "' does not exist."}
+func subscriptionNotFound(id string) *protocol.Error {
+	return &protocol.Error{Status: http.StatusNotFound, Code: "BadRequest_NotFound",
+		Message: "The subscriptions with key '" + id + "' does not exist."}
 }
 
 // subscriptionJSON is a subscription as BC writes it.
@@ -201,7 +236,7 @@ type subscriptionJSON struct {
 // wireSeconds writes a time as BC writes a subscription's expiry: whole seconds.
 func wireSeconds(t time.Time) string { return t.UTC().Truncate(time.Second).Format(time.RFC3339) }
 
-func (s *webhookSub) wire() subscriptionJSON {
+func (s *subscription) wire() subscriptionJSON {
 	return subscriptionJSON{
 		ETag: table.ETag(s.version), SubscriptionID: s.id, NotificationURL: s.notificationURL, Resource: s.resource,
 		Timestamp: s.version, UserID: s.userID, LastModifiedDateTime: wireSeconds(s.modified), ClientState: s.clientState,
@@ -210,35 +245,35 @@ func (s *webhookSub) wire() subscriptionJSON {
 	}
 }
 
-func (h *webhookHub) write(c *reqContext, status int, s *webhookSub) {
+func (h *Hub) write(c *Request, status int, s *subscription) {
 	h.mu.Lock()
 	w := s.wire()
 	h.mu.Unlock()
 	w.Context = c.contextURL("subscriptions/$entity")
-	c.writeJSONHeader(status)
-	enc := json.NewEncoder(c.w)
+	protocol.WriteJSONHeader(c.W, status)
+	enc := json.NewEncoder(c.W)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(w)
 }
 
-func (h *webhookHub) list(c *reqContext) {
+func (h *Hub) list(c *Request) {
 	h.mu.Lock()
 	h.expireLocked()
 	value := []subscriptionJSON{}
 	for _, s := range h.subs {
-		if s.route == c.route {
+		if s.route == c.Route {
 			value = append(value, s.wire())
 		}
 	}
 	h.mu.Unlock()
-	c.writeJSONHeader(http.StatusOK)
-	enc := json.NewEncoder(c.w)
+	protocol.WriteJSONHeader(c.W, http.StatusOK)
+	enc := json.NewEncoder(c.W)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(map[string]any{"@odata.context": c.contextURL("subscriptions"), "value": value})
 }
 
 // find returns the live subscription with the id on the route.
-func (h *webhookHub) find(route, id string) *webhookSub {
+func (h *Hub) find(route, id string) *subscription {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.expireLocked()
@@ -252,8 +287,8 @@ func (h *webhookHub) find(route, id string) *webhookSub {
 
 // expireLocked drops the subscriptions past their expiry, as BC's
 // notification job does before every run.
-func (h *webhookHub) expireLocked() {
+func (h *Hub) expireLocked() {
 	now := h.clock.Now()
-	h.subs = slices.DeleteFunc(h.subs, func(s *webhookSub) bool { return !now.Before(s.expires) })
+	h.subs = slices.DeleteFunc(h.subs, func(s *subscription) bool { return !now.Before(s.expires) })
 	h.live.Store(int32(len(h.subs)))
 }

@@ -1,4 +1,10 @@
-package bctest
+// Package query reads what a BC request asks for: the OData system query
+// options ($filter, $select, $expand with its nested options, $orderby,
+// $top, $skip, $count, $skiptoken, $schemaversion) and Prefer:
+// odata.maxpagesize, with BC's refusals and error texts, and the opaque
+// skip token of a nextLink. It is separate from the OData core because it
+// only parses: it knows a table's columns, not how rows are served.
+package query
 
 import (
 	"net/http"
@@ -7,92 +13,94 @@ import (
 	"strings"
 
 	"github.com/bcsdk/bc/bctest/internal/filter"
+	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/schema"
 )
 
-// maxPageSize is BC online's cap on entities per page; it is also the page
+// MaxPageSize is BC online's cap on entities per page; it is also the page
 // size when the client does not ask for one.
-const maxPageSize = 20000
+const MaxPageSize = 20000
 
-// query is a parsed set of OData system query options for one table.
-type query struct {
-	filter   *filter.Filter
-	sel      []int // nil: every column
-	expand   []expansion
-	orderBy  []orderKey
-	top      int // -1: none
-	skip     int
-	count    bool
-	pageSize int
-	token    *skipToken
+// Query is a parsed set of OData system query options for one table.
+type Query struct {
+	Filter   *filter.Filter
+	Select   []int // nil: every column
+	Expand   []Expansion
+	OrderBy  []OrderKey
+	Top      int // -1: none
+	Skip     int
+	Count    bool
+	PageSize int
+	Token    *SkipToken
 }
 
-type orderKey struct {
-	col  int
-	desc bool
+// OrderKey is one $orderby item: a column and its direction.
+type OrderKey struct {
+	Col  int
+	Desc bool
 }
 
-// expansion is one $expand item: a navigation property and its own options.
-type expansion struct {
-	nav schema.NavigationProperty
-	sub *query
-	// target is filled by the handler (the table the navigation leads to).
-	target *table.Table
+// Expansion is one $expand item: a navigation property and its own options.
+type Expansion struct {
+	Nav schema.NavigationProperty
+	Sub *Query
+	// Target is filled by the handler (the table the navigation leads to).
+	Target *table.Table
 }
 
-// queryError is a 400 shaped like BC's answers to bad query options.
-func queryError(code, msg string) *apiError {
-	return &apiError{status: http.StatusBadRequest, code: code, message: msg}
+// Error is a 400 shaped like BC's answers to bad query options.
+func Error(code, msg string) *protocol.Error {
+	return &protocol.Error{Status: http.StatusBadRequest, Code: code, Message: msg}
 }
 
-func syntaxError() *apiError {
-	return queryError("BadRequest_NotFound", "Bad Request - Error in query syntax.")
+func syntaxError() *protocol.Error {
+	return Error("BadRequest_NotFound", "Bad Request - Error in query syntax.")
 }
 
-// parseQuery reads the system query options of a request for table t.
-func parseQuery(values url.Values, header http.Header, t *table.Table, svc *schema.Service, typeName string) (*query, *apiError) {
-	q := &query{top: -1, pageSize: maxPageSize}
+// Parse reads the system query options of a request for table t.
+func Parse(values url.Values, header http.Header, t *table.Table, svc *schema.Service, typeName string) (*Query, *protocol.Error) {
+	q := &Query{Top: -1, PageSize: MaxPageSize}
 	schemaVersion := values.Get("$schemaversion")
 	if v := values.Get("$filter"); v != "" {
 		f, err := filter.Parse(v, t.Resolver(), filter.Options{SchemaVersion: schemaVersion, EntityType: "Microsoft.NAV." + typeName})
 		if err != nil {
 			if fe, ok := err.(*filter.Error); ok {
-				return nil, &apiError{status: fe.Status, code: fe.Code, message: fe.Message}
+				return nil, &protocol.Error{Status: fe.Status, Code: fe.Code, Message: fe.Message}
 			}
 			return nil, syntaxError()
 		}
-		q.filter = f
+		q.Filter = f
 	}
 	if v, ok := values["$select"]; ok {
 		sel, aerr := parseSelect(v[0], t, typeName)
 		if aerr != nil {
 			return nil, aerr
 		}
-		q.sel = sel
+		q.Select = sel
 	}
 	if v := values.Get("$expand"); v != "" {
 		ex, aerr := parseExpand(v, t, svc, schemaVersion)
 		if aerr != nil {
 			return nil, aerr
 		}
-		q.expand = ex
+		q.Expand = ex
 	}
 	if v := values.Get("$orderby"); v != "" {
 		ob, aerr := parseOrderBy(v, t, typeName)
 		if aerr != nil {
 			return nil, aerr
 		}
-		q.orderBy = ob
+		q.OrderBy = ob
 	}
 	for _, p := range []struct {
 		name string
 		dst  *int
-	}{{"$top", &q.top}, {"$skip", &q.skip}} {
+	}{{"$top", &q.Top}, {"$skip", &q.Skip}} {
 		if v, ok := values[p.name]; ok {
 			n, err := strconv.Atoi(v[0])
 			if err != nil || n < 0 {
-				return nil, queryError("BadRequest_NotFound", "Invalid value '"+v[0]+"' for "+p.name+".")
+				return nil, Error("BadRequest_NotFound", "Invalid value '"+v[0]+"' for "+p.name+".")
 			}
 			*p.dst = n
 		}
@@ -100,20 +108,20 @@ func parseQuery(values url.Values, header http.Header, t *table.Table, svc *sche
 	if v := values.Get("$count"); v != "" {
 		switch v {
 		case "true":
-			q.count = true
+			q.Count = true
 		case "false":
 		default:
 			return nil, syntaxError()
 		}
 	}
 	if v := values.Get("$skiptoken"); v != "" {
-		tok, ok := decodeSkipToken(v)
+		tok, ok := DecodeSkipToken(v)
 		if !ok {
-			return nil, queryError("BadRequest_InvalidToken", "The skip token is not valid.")
+			return nil, Error("BadRequest_InvalidToken", "The skip token is not valid.")
 		}
-		q.token = tok
+		q.Token = tok
 	}
-	q.pageSize = preferredPageSize(header)
+	q.PageSize = preferredPageSize(header)
 	return q, nil
 }
 
@@ -124,19 +132,19 @@ func preferredPageSize(h http.Header) int {
 			k, v, ok := strings.Cut(strings.TrimSpace(part), "=")
 			if ok && strings.EqualFold(k, "odata.maxpagesize") {
 				if n, err := strconv.Atoi(strings.TrimSpace(v)); err == nil && n > 0 {
-					return min(n, maxPageSize)
+					return min(n, MaxPageSize)
 				}
 			}
 		}
 	}
-	return maxPageSize
+	return MaxPageSize
 }
 
-func unknownProperty(name, typeName string) *apiError {
-	return queryError("BadRequest_NotFound", "Could not find a property named '"+name+"' on type 'Microsoft.NAV."+typeName+"'.")
+func unknownProperty(name, typeName string) *protocol.Error {
+	return Error("BadRequest_NotFound", "Could not find a property named '"+name+"' on type 'Microsoft.NAV."+typeName+"'.")
 }
 
-func parseSelect(v string, t *table.Table, typeName string) ([]int, *apiError) {
+func parseSelect(v string, t *table.Table, typeName string) ([]int, *protocol.Error) {
 	sel := []int{}
 	seen := map[int]bool{}
 	for _, name := range strings.Split(v, ",") {
@@ -162,8 +170,8 @@ func parseSelect(v string, t *table.Table, typeName string) ([]int, *apiError) {
 	return sel, nil
 }
 
-func parseOrderBy(v string, t *table.Table, typeName string) ([]orderKey, *apiError) {
-	var keys []orderKey
+func parseOrderBy(v string, t *table.Table, typeName string) ([]OrderKey, *protocol.Error) {
+	var keys []OrderKey
 	for _, item := range strings.Split(v, ",") {
 		fields := strings.Fields(item)
 		if len(fields) == 0 || len(fields) > 2 {
@@ -173,12 +181,12 @@ func parseOrderBy(v string, t *table.Table, typeName string) ([]orderKey, *apiEr
 		if !ok {
 			return nil, unknownProperty(fields[0], typeName)
 		}
-		k := orderKey{col: i}
+		k := OrderKey{Col: i}
 		if len(fields) == 2 {
 			switch fields[1] {
 			case "asc":
 			case "desc":
-				k.desc = true
+				k.Desc = true
 			default:
 				return nil, syntaxError()
 			}
@@ -189,12 +197,12 @@ func parseOrderBy(v string, t *table.Table, typeName string) ([]orderKey, *apiEr
 }
 
 // parseExpand reads "nav1,nav2($select=a,b;$expand=x($select=y))".
-func parseExpand(v string, t *table.Table, svc *schema.Service, schemaVersion string) ([]expansion, *apiError) {
+func parseExpand(v string, t *table.Table, svc *schema.Service, schemaVersion string) ([]Expansion, *protocol.Error) {
 	items, ok := splitTopLevel(v, ',')
 	if !ok {
 		return nil, syntaxError()
 	}
-	var out []expansion
+	var out []Expansion
 	for _, item := range items {
 		name, opts := item, ""
 		if i := strings.IndexByte(item, '('); i >= 0 {
@@ -213,7 +221,7 @@ func parseExpand(v string, t *table.Table, svc *schema.Service, schemaVersion st
 		if nav == nil {
 			return nil, unknownProperty(name, t.Type.Name)
 		}
-		ex := expansion{nav: *nav}
+		ex := Expansion{Nav: *nav}
 		target := targetTable(svc, nav.Type)
 		if opts != "" {
 			if target == nil {
@@ -234,11 +242,11 @@ func parseExpand(v string, t *table.Table, svc *schema.Service, schemaVersion st
 			if schemaVersion != "" {
 				sub.Set("$schemaversion", schemaVersion)
 			}
-			sq, aerr := parseQuery(sub, http.Header{}, target, svc, target.Type.Name)
+			sq, aerr := Parse(sub, http.Header{}, target, svc, target.Type.Name)
 			if aerr != nil {
 				return nil, aerr
 			}
-			ex.sub = sq
+			ex.Sub = sq
 		}
 		out = append(out, ex)
 	}

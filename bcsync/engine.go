@@ -109,7 +109,8 @@ func (e *Engine) Run(ctx context.Context) (summary *Summary, err error) {
 	p := e.next
 	e.next = nil
 	if p == nil {
-		if p, err = e.plan(ctx); err != nil {
+		p, err = e.planChecking(ctx)
+		if err != nil {
 			if ctx.Err() != nil {
 				return nil, ErrInterrupted
 			}
@@ -132,6 +133,36 @@ func (e *Engine) Run(ctx context.Context) (summary *Summary, err error) {
 		return nil, ErrInterrupted
 	}
 	return summary, err
+}
+
+// prechecker is a store that can check its destination ahead of Open,
+// writing nothing (the SQLite store: quick_check reads every page of the
+// file, which would otherwise wait for the planning requests or they for
+// it). Open reports what the check found; Close releases what it holds.
+type prechecker interface {
+	Precheck(ctx context.Context)
+}
+
+// planChecking plans while the store, if it is a prechecker, checks its
+// destination. When the plan fails the store is closed, releasing what the
+// check holds.
+func (e *Engine) planChecking(ctx context.Context) (*prepared, error) {
+	pc, ok := e.store.(prechecker)
+	if !ok {
+		return e.plan(ctx)
+	}
+	checked := make(chan struct{})
+	go func() {
+		defer close(checked)
+		pc.Precheck(ctx)
+	}()
+	p, err := e.plan(ctx)
+	<-checked
+	if err != nil {
+		_ = e.store.Close()
+		return nil, err
+	}
+	return p, nil
 }
 
 // run syncs into the open store. Commits use the commit context (see

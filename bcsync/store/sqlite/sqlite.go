@@ -26,6 +26,8 @@ type Store struct {
 	// staging is what the store knows of the staging tables of first
 	// loads, by name (stagingName).
 	staging map[string]*stagingTable
+	// pre is the file checked by Precheck, for Open to take over.
+	pre *lite.Checked
 	// beforePublishCommit, when set (tests), runs when a Publish has done
 	// all its work, just before the commit.
 	beforePublishCommit func()
@@ -61,7 +63,9 @@ func (s *Store) Open(ctx context.Context) error {
 	if s.db.Conn != nil {
 		return fmt.Errorf("%s: already open", s.db.Where)
 	}
-	l, err := lite.Open(ctx, s.db.Where, s.path, "NORMAL")
+	pre := s.pre
+	s.pre = nil
+	l, err := lite.OpenChecked(ctx, s.db.Where, s.path, "NORMAL", pre)
 	if err != nil {
 		return err
 	}
@@ -73,10 +77,25 @@ func (s *Store) Open(ctx context.Context) error {
 	return nil
 }
 
+// Precheck opens, locks and checks an existing file ahead of Open, writing
+// nothing, so that SQLite's check of every page overlaps the engine's
+// planning requests; Open reports what it found and takes the connection
+// over, or Close releases it. A missing or empty file is left to Open.
+func (s *Store) Precheck(ctx context.Context) {
+	s.db.Mu.Lock()
+	defer s.db.Mu.Unlock()
+	if s.db.Conn != nil || s.pre != nil {
+		return
+	}
+	s.pre = lite.Precheck(ctx, s.db.Where, s.path)
+}
+
 // Close closes the file and releases its lock.
 func (s *Store) Close() error {
 	s.db.Mu.Lock()
 	defer s.db.Mu.Unlock()
+	s.pre.Release()
+	s.pre = nil
 	if s.db.Conn == nil {
 		return nil
 	}

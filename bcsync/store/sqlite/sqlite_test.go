@@ -46,6 +46,12 @@ func TestSQLiteOpenFails(t *testing.T) {
 		require.ErrorContains(t, err, tt.wantErr, tt.path)
 		require.True(t, strings.HasPrefix(err.Error(), "sqlite:"+tt.path+": "), err.Error())
 		require.NotContains(t, err.Error(), "\n")
+
+		// Checked ahead of Open, the same error.
+		s := New(tt.path)
+		s.Precheck(t.Context())
+		require.Equal(t, err.Error(), s.Open(t.Context()).Error(), tt.path)
+		require.NoError(t, s.Close())
 	}
 
 	// Failing left both files as they were.
@@ -139,4 +145,36 @@ func TestSQLiteOlderStoreAdoptsTheSource(t *testing.T) {
 	src := store.Source{Tenant: "t", Environment: "Production", ServiceRoot: "https://bc.example/v2.0/t/Production"}
 	require.NoError(t, s.CheckSource(ctx, src))
 	require.ErrorIs(t, s.CheckSource(ctx, store.Source{Tenant: "t", Environment: "Sandbox", ServiceRoot: "https://bc.example/v2.0/t/Sandbox"}), store.ErrOtherSource)
+}
+
+// TestSQLitePrecheck checks an existing file ahead of Open: Open takes the
+// checked, locked connection over; a check Open never takes is released by
+// Close; a missing file is left to Open, which creates it.
+func TestSQLitePrecheck(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "bc.db")
+
+	fresh := New(path)
+	fresh.Precheck(ctx)
+	require.Nil(t, fresh.pre, "nothing to check in a missing file")
+	_, err := os.Stat(path)
+	require.ErrorIs(t, err, os.ErrNotExist, "Precheck creates nothing")
+	require.NoError(t, fresh.Open(ctx))
+	require.NoError(t, fresh.Close())
+
+	held := New(path)
+	held.Precheck(ctx)
+	require.NotNil(t, held.pre)
+	require.ErrorIs(t, New(path).Open(ctx), store.ErrLocked, "the check holds the lock")
+	require.NoError(t, held.Close())
+	require.Nil(t, held.pre)
+
+	s := New(path)
+	s.Precheck(ctx)
+	require.NoError(t, s.Open(ctx))
+	require.Nil(t, s.pre)
+	tb := fixture.Customers()
+	require.NoError(t, s.EnsureTable(ctx, tb))
+	require.NoError(t, s.Close())
 }

@@ -47,11 +47,80 @@ const (
 // Open opens (creating if needed) the SQLite database at path in WAL mode
 // and checks it is writable, with one clear error if not.
 func Open(ctx context.Context, where, path string, sync string) (*Conn, error) {
+	return OpenChecked(ctx, where, path, sync, nil)
+}
+
+// Checked is an existing database file opened, locked and checked by
+// Precheck ahead of OpenChecked, so that the check (which reads every page)
+// overlaps other work. It holds the file's lock until OpenChecked takes it
+// over or Release lets it go.
+type Checked struct {
+	conn *Conn
+	err  error // the check's verdict, reported by OpenChecked
+}
+
+// Precheck opens, locks and checks (quick_check) the existing database at
+// path, writing nothing. A missing or empty file, or one it cannot open for
+// writing or lock, is left to OpenChecked, which reports what it finds; so
+// Precheck returns nil then. A failed check is reported by OpenChecked.
+func Precheck(ctx context.Context, where, path string) *Checked {
 	if strings.ContainsRune(path, '?') {
+		return nil
+	}
+	lock, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return nil
+	}
+	if isEmpty(lock, path) || LockFile(lock) != nil {
+		lock.Close()
+		return nil
+	}
+	l, err := connect(where, path, lock)
+	if err != nil {
+		return &Checked{err: err}
+	}
+	if err := l.busyTimeout(ctx); err != nil {
+		l.Close()
+		return &Checked{err: err}
+	}
+	if err := l.checkIntact(ctx); err != nil {
+		l.Close()
+		return &Checked{err: err}
+	}
+	return &Checked{conn: l}
+}
+
+// Release closes the connection of a check OpenChecked did not take over,
+// releasing the file's lock.
+func (c *Checked) Release() {
+	if c != nil && c.conn != nil {
+		c.conn.Close()
+		c.conn = nil
+	}
+}
+
+// OpenChecked is Open, taking over the connection pre checked (when not
+// nil) instead of checking the file again.
+func OpenChecked(ctx context.Context, where, path string, sync string, pre *Checked) (*Conn, error) {
+	if strings.ContainsRune(path, '?') {
+		pre.Release()
 		return nil, store.Misconfigured(fmt.Errorf("%s: the path must not contain '?'", where))
 	}
 	if err := checkWritable(where, path); err != nil {
+		pre.Release()
 		return nil, err
+	}
+	if pre != nil {
+		if pre.err != nil {
+			return nil, pre.err
+		}
+		l := pre.conn
+		pre.conn = nil
+		if err := l.setup(ctx, sync, false, true); err != nil {
+			l.Close()
+			return nil, err
+		}
+		return l, nil
 	}
 	lock, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, FileMode)
 	if err != nil {
@@ -61,6 +130,25 @@ func Open(ctx context.Context, where, path string, sync string) (*Conn, error) {
 		lock.Close()
 		return nil, layout.Locked(where)
 	}
+	fresh := isEmpty(lock, path)
+	l, err := connect(where, path, lock)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.busyTimeout(ctx); err != nil {
+		l.Close()
+		return nil, err
+	}
+	if err := l.setup(ctx, sync, fresh, false); err != nil {
+		l.Close()
+		return nil, err
+	}
+	return l, nil
+}
+
+// connect opens the driver's connection to path, whose locked file is lock;
+// it closes lock if it fails.
+func connect(where, path string, lock *os.File) (*Conn, error) {
 	dc, err := (&sqlite.Driver{}).Open(path)
 	if err != nil {
 		lock.Close()
@@ -77,12 +165,14 @@ func Open(ctx context.Context, where, path string, sync string) (*Conn, error) {
 		lock.Close()
 		return nil, fmt.Errorf("%s: unexpected SQLite driver connection %T", where, dc)
 	}
-	l := &Conn{where: where, conn: c, stmts: map[string]driver.Stmt{}, binders: map[string]*Binder{}, lock: lock}
-	if err := l.setup(ctx, sync, isEmpty(lock, path)); err != nil {
-		l.Close()
-		return nil, err
+	return &Conn{where: where, conn: c, stmts: map[string]driver.Stmt{}, binders: map[string]*Binder{}, lock: lock}, nil
+}
+
+func (l *Conn) busyTimeout(ctx context.Context) error {
+	if _, err := l.Exec(ctx, "PRAGMA busy_timeout = 5000"); err != nil {
+		return OpenError(l.where, err)
 	}
-	return l, nil
+	return nil
 }
 
 // walBytes is how large the WAL grows before SQLite checkpoints it.
@@ -99,12 +189,10 @@ func isEmpty(f *os.File, path string) bool {
 	return errors.Is(err, os.ErrNotExist) || err == nil && wi.Size() == 0
 }
 
-// setup sets the connection's pragmas; fresh says the file is new and empty.
-// An existing file is checked before anything could be written to it.
-func (l *Conn) setup(ctx context.Context, sync string, fresh bool) error {
-	if _, err := l.Exec(ctx, "PRAGMA busy_timeout = 5000"); err != nil {
-		return OpenError(l.where, err)
-	}
+// setup sets the connection's pragmas; fresh says the file is new and empty,
+// checked that Precheck has checked it. An existing file is checked before
+// anything could be written to it.
+func (l *Conn) setup(ctx context.Context, sync string, fresh, checked bool) error {
 	if fresh {
 		// A new file gets 64 KiB pages: SQLite writes a WAL frame, a sorter
 		// run and a checkpoint copy with a system call or two per page, and
@@ -113,8 +201,10 @@ func (l *Conn) setup(ctx context.Context, sync string, fresh bool) error {
 		if _, err := l.Exec(ctx, "PRAGMA page_size = 65536"); err != nil {
 			return OpenError(l.where, err)
 		}
-	} else if err := l.checkIntact(ctx); err != nil {
-		return err
+	} else if !checked {
+		if err := l.checkIntact(ctx); err != nil {
+			return err
+		}
 	}
 	var mode string
 	err := l.Query(ctx, "PRAGMA journal_mode = WAL", nil, func(row []driver.Value) error {

@@ -74,12 +74,12 @@ func serveBatch(c *reqContext, res []string) {
 	continueOnError := preferContinueOnError(c.r.Header.Values("Prefer"))
 	var undo *undoLog
 	if atomic {
-		c.srv.tenant.isolation.Lock()
-		defer c.srv.tenant.isolation.Unlock()
+		c.srv.tn.Isolation.Lock()
+		defer c.srv.tn.Isolation.Unlock()
 		undo = beginUndo(c.srv)
 	} else {
-		c.srv.tenant.isolation.RLock()
-		defer c.srv.tenant.isolation.RUnlock()
+		c.srv.tn.Isolation.RLock()
+		defer c.srv.tn.Isolation.RUnlock()
 	}
 	out := make([]batchAnswer, 0, len(in.Requests))
 	failed := false

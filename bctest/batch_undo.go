@@ -14,12 +14,12 @@ type undoLog struct {
 	srv     *Server
 	stop    func()
 	mu      sync.Mutex
-	changes []Change
+	changes []table.Change
 }
 
 func beginUndo(s *Server) *undoLog {
 	u := &undoLog{srv: s}
-	u.stop = s.tenant.OnChange(func(ch Change) {
+	u.stop = s.tn.OnChange(func(ch table.Change) {
 		u.mu.Lock()
 		u.changes = append(u.changes, ch)
 		u.mu.Unlock()
@@ -43,16 +43,16 @@ func (u *undoLog) finish(failed bool) {
 		ch := changes[i]
 		switch ch.Kind {
 		case ChangeCreated:
-			ch.t.RemoveLocked(ch.new)
+			ch.Table.RemoveLocked(ch.New)
 		case ChangeUpdated:
-			ch.t.ReplaceLocked(ch.new, ch.old.Vals, ch.old.Version)
+			ch.Table.ReplaceLocked(ch.New, ch.Old.Vals, ch.Old.Version)
 		case ChangeDeleted:
-			ch.t.RestoreLocked(ch.old)
+			ch.Table.RestoreLocked(ch.Old)
 		}
 	}
 	rows := make([]*table.Row, len(changes))
 	for i, ch := range changes {
-		rows[i] = ch.internal().Row()
+		rows[i] = ch.Row()
 	}
 	u.srv.webhooks.Retract(rows)
 }

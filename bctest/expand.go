@@ -5,9 +5,10 @@ import (
 
 	"github.com/bcsdk/bc/bctest/internal/query"
 	"github.com/bcsdk/bc/bctest/internal/table"
+	"github.com/bcsdk/bc/bctest/internal/tenant"
 )
 
-func (c *reqContext) appendExpansion(b []byte, co *Company, t *table.Table, parent *table.Row, ex query.Expansion) []byte {
+func (c *reqContext) appendExpansion(b []byte, co *tenant.Company, t *table.Table, parent *table.Row, ex query.Expansion) []byte {
 	b = append(b, ',', '"')
 	b = append(b, ex.Nav.Name...)
 	b = append(b, '"', ':')
@@ -89,9 +90,9 @@ type VirtualChildren interface {
 }
 
 // resolveExpansions attaches the company tables the expansions lead to.
-func (c *reqContext) resolveExpansions(co *Company, ex []query.Expansion) {
+func (c *reqContext) resolveExpansions(co *tenant.Company, ex []query.Expansion) {
 	for i := range ex {
-		if t, ok := co.table(c.route, setOfType(c.svc(), ex[i].Nav.Type)); ok {
+		if t, ok := co.Table(c.route, setOfType(c.svc(), ex[i].Nav.Type)); ok {
 			ex[i].Target = t
 		}
 		if ex[i].Sub != nil {

@@ -105,5 +105,5 @@ func (c *reqContext) list(n *node) {
 }
 
 func (c *reqContext) contextFragment(n *node) string {
-	return "companies(" + n.co.ID + ")/" + n.t.Set.Name
+	return "companies(" + n.co.ID() + ")/" + n.t.Set.Name
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/bcsdk/bc/bctest/internal/gate"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
+	"github.com/bcsdk/bc/bctest/internal/tenant"
 	"github.com/bcsdk/bc/schema"
 )
 
@@ -21,7 +22,7 @@ type reqContext struct {
 	app       App
 }
 
-func (c *reqContext) svc() *schema.Service { return c.srv.tenant.routes[c.route] }
+func (c *reqContext) svc() *schema.Service { svc, _ := c.srv.tn.Route(c.route); return svc }
 
 func (c *reqContext) fail(e *protocol.Error) { protocol.WriteError(c.w, e) }
 
@@ -77,7 +78,7 @@ func (c *reqContext) dispatch(res []string) {
 			c.listCompanies()
 			return
 		}
-		co := c.srv.tenant.findCompany(seg)
+		co := c.srv.tn.FindCompany(seg)
 		if co == nil {
 			c.fail(protocol.CompanyNotFound(seg.Key))
 			return
@@ -90,7 +91,7 @@ func (c *reqContext) dispatch(res []string) {
 		return
 	}
 	if id := c.r.URL.Query().Get("company"); id != "" {
-		co, ok := c.srv.tenant.Company(id)
+		co, ok := c.srv.tn.Company(id)
 		if !ok {
 			c.fail(protocol.CompanyNotFound(id))
 			return
@@ -113,23 +114,10 @@ func queryPart(r *http.Request) string {
 	return "?" + r.URL.RawQuery
 }
 
-// findCompany finds the company a companies(…) segment names.
-func (t *Tenant) findCompany(seg protocol.Segment) *Company {
-	for _, co := range t.Companies() {
-		switch {
-		case seg.KeyArg == "name" && co.Name == seg.Key:
-			return co
-		case seg.KeyArg == "" && strings.EqualFold(co.ID, seg.Key):
-			return co
-		}
-	}
-	return nil
-}
-
 // node is where resolution stands: a collection (possibly under a parent) or
 // one entity.
 type node struct {
-	co     *Company
+	co     *tenant.Company
 	t      *table.Table
 	parent *table.Row                 // the entity a navigation started from
 	via    *schema.NavigationProperty // the navigation from parent
@@ -161,13 +149,13 @@ func (n *node) parentKey() string {
 }
 
 // inCompany resolves the path below companies(…).
-func (c *reqContext) inCompany(co *Company, segs []string) {
+func (c *reqContext) inCompany(co *tenant.Company, segs []string) {
 	first := protocol.ParseSegment(segs[0])
 	if !first.OK {
 		c.fail(protocol.NotFoundSegment(segs[0]))
 		return
 	}
-	t, ok := co.table(c.route, first.Name)
+	t, ok := co.Table(c.route, first.Name)
 	if !ok {
 		c.fail(protocol.NotFoundSegment(first.Name))
 		return
@@ -220,7 +208,7 @@ func (c *reqContext) inCompany(co *Company, segs []string) {
 			c.fail(protocol.NotFoundSegment(s))
 			return
 		}
-		child, ok := co.table(c.route, setOfType(c.svc(), nav.Type))
+		child, ok := co.Table(c.route, setOfType(c.svc(), nav.Type))
 		if !ok {
 			c.fail(protocol.NotFoundSegment(s))
 			return

@@ -28,6 +28,7 @@ import (
 	"github.com/bcsdk/bc/bctest/internal/gate"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
+	"github.com/bcsdk/bc/bctest/internal/tenant"
 	"github.com/bcsdk/bc/bctest/internal/webhook"
 )
 
@@ -46,6 +47,7 @@ const (
 type Server struct {
 	cfg    config
 	tenant *Tenant
+	tn     *tenant.Tenant // the state behind tenant
 	tokens *entra.Issuer
 	limits *gate.Gate
 	faults *gate.Injector
@@ -79,13 +81,14 @@ func NewUnstartedServer(opts ...Option) *Server {
 		o(&cfg)
 	}
 	s := &Server{cfg: cfg, tenant: newTenant(cfg.seed, cfg.clock), stats: newCounters()}
+	s.tn = s.tenant.t
 	for _, api := range cfg.customAPIs {
-		s.tenant.addRoute(api.path, api.svc)
+		s.tn.AddRoute(api.path, api.svc)
 	}
 	s.tokens = entra.New(entra.Credentials{TenantID: cfg.tenantID, ClientID: cfg.clientID, Secret: cfg.secret}, cfg.tokenLifetime, cfg.app, cfg.clock, s.stats)
 	s.limits = gate.New(cfg.limits, cfg.model, s.stats, cfg.clock)
 	s.faults = gate.NewInjector(cfg.faults, cfg.model)
-	s.churn = churn.New(cfg.churn, churnHost{s.tenant})
+	s.churn = churn.New(cfg.churn, churnHost{s.tn})
 	if cfg.demo != nil {
 		loadDemo(s.tenant, *cfg.demo)
 		fillJobTasks(s.tenant, cfg.demo.Seed)
@@ -159,10 +162,10 @@ func (s *Server) SetChurn(c Churn) { s.churn.Set(c) }
 func (s *Server) ChurnDone() ChurnLog { return s.churn.Done() }
 
 // churnHost is the core as the churn sees it.
-type churnHost struct{ tn *Tenant }
+type churnHost struct{ tn *tenant.Tenant }
 
-func (h churnHost) NewGUID() string                     { return h.tn.newGUID() }
-func (h churnHost) NextVersion() int64                  { return h.tn.version.Add(1) }
+func (h churnHost) NewGUID() string                     { return h.tn.NewGUID() }
+func (h churnHost) NextVersion() int64                  { return h.tn.NextVersion() }
 func (h churnHost) Touch(t *table.Table, vals []string) { touch(h.tn, t, vals) }
 
 // serve routes a request: token endpoint or BC.
@@ -209,8 +212,8 @@ func (s *Server) serveBC(w http.ResponseWriter, r *http.Request, tenantID, env s
 	}
 	defer release()
 	if len(resource) == 0 || resource[0] != "$batch" { // a batch takes the tenant's isolation lock itself
-		s.tenant.isolation.RLock()
-		defer s.tenant.isolation.RUnlock()
+		s.tn.Isolation.RLock()
+		defer s.tn.Isolation.RUnlock()
 	}
 	start := time.Now() // service time runs while the request holds a slot, not while it queues
 	s.stats.inFlight(1)
@@ -253,7 +256,7 @@ func (s *Server) splitRoute(rest []string) (route string, resource []string, ok 
 	}
 	if len(rest) >= 3 {
 		route = "api/" + rest[0] + "/" + rest[1] + "/" + rest[2]
-		if _, known := s.tenant.routes[route]; known {
+		if _, known := s.tn.Route(route); known {
 			return route, rest[3:], true
 		}
 	}

@@ -1,13 +1,9 @@
 package bctest
 
 import (
-	"fmt"
-	"math"
-
 	"github.com/bcsdk/bc"
-	"github.com/bcsdk/bc/bctest/internal/table"
+	"github.com/bcsdk/bc/bctest/internal/odata"
 	"github.com/bcsdk/bc/bctest/internal/tenant"
-	"github.com/bcsdk/bc/entities"
 )
 
 // Company is one company of the fake tenant. ID, Name and DisplayName are
@@ -103,42 +99,7 @@ func (co *Company) Columns(set string) []string {
 // wire text, with the parent's key. Generated children of virtual rows are
 // included.
 func (co *Company) EachChild(set, nav string, fn func(parentKey string, child map[string]string) bool) error {
-	t, err := co.co.Std(set)
-	if err != nil {
-		return err
-	}
-	np := findNav(t.Type, nav)
-	if np == nil || len(np.Constraints) == 0 {
-		return fmt.Errorf("bctest: %s has no navigation %q", set, nav)
-	}
-	child, ok := co.co.Table(bc.StandardRoute, setOfType(entities.Schema, np.Type))
-	if !ok {
-		return fmt.Errorf("bctest: no entity set serves %s", np.Type)
-	}
-	var parents []*table.Row
-	t.Mu.RLock()
-	t.Scan(math.MinInt64, 0, math.MaxInt, func(r *table.Row) bool { parents = append(parents, table.CopyRow(r)); return true })
-	t.Mu.RUnlock()
-	for _, p := range parents {
-		n := &node{co: co.co, t: child, parent: p, via: np, ptable: t}
-		var rows []*table.Row
-		if vc, ok := t.Virtual.(VirtualChildren); ok && p.Seq <= 0 {
-			for _, vals := range vc.Children(nav, int(p.Seq+int64(t.Virtual.Len()))) {
-				rows = append(rows, &table.Row{Vals: vals, Version: p.Version})
-			}
-		} else {
-			rows = child.RowsWhere(np.Constraints[0].ReferencedProperty, p.Vals[t.ColIdx[np.Constraints[0].Property]])
-		}
-		for _, r := range rows {
-			if !n.children(r) {
-				continue
-			}
-			if !fn(p.Vals[t.Key], child.Record(r)) {
-				return nil
-			}
-		}
-	}
-	return nil
+	return odata.EachChild(co.co, set, nav, fn)
 }
 
 // VirtualRows generates rows from their index, for tables too big to hold:
@@ -154,4 +115,10 @@ type VirtualRows interface {
 	Monotonic(column string) bool
 	// Find returns the index of the row with the given key.
 	Find(key string) (int, bool)
+}
+
+// VirtualChildren lets virtual rows have generated children too (the
+// dimensionSetLines of millions of G/L entries).
+type VirtualChildren interface {
+	Children(nav string, i int) [][]string
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/bcsdk/bc/bctest/internal/churn"
 	"github.com/bcsdk/bc/bctest/internal/entra"
 	"github.com/bcsdk/bc/bctest/internal/gate"
+	"github.com/bcsdk/bc/bctest/internal/odata"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/bctest/internal/tenant"
@@ -61,6 +62,8 @@ type Server struct {
 	// of changes.
 	webhooks     *webhook.Hub
 	stopWebhooks func()
+	// core answers the requests let in.
+	core *odata.Core
 
 	http *httptest.Server
 	// URL is the server's root, e.g. http://127.0.0.1:41234.
@@ -95,6 +98,8 @@ func NewUnstartedServer(opts ...Option) *Server {
 	}
 	s.startAutomation()
 	s.startWebhooks()
+	s.core = &odata.Core{Tenant: s.tn, Limits: s.limits, Faults: s.faults, Churn: s.churn,
+		Automation: s.automation, Webhooks: s.webhooks, Meter: s.stats}
 	return s
 }
 
@@ -166,7 +171,7 @@ type churnHost struct{ tn *tenant.Tenant }
 
 func (h churnHost) NewGUID() string                     { return h.tn.NewGUID() }
 func (h churnHost) NextVersion() int64                  { return h.tn.NextVersion() }
-func (h churnHost) Touch(t *table.Table, vals []string) { touch(h.tn, t, vals) }
+func (h churnHost) Touch(t *table.Table, vals []string) { h.tn.Touch(t, vals) }
 
 // serve routes a request: token endpoint or BC.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -224,8 +229,7 @@ func (s *Server) serveBC(w http.ResponseWriter, r *http.Request, tenantID, env s
 		s.stats.Fault(fault.Name)
 		if fault.AfterWrite && r.Method != http.MethodGet {
 			// BC ran the write; only the gateway gave up waiting for it.
-			ran := &reqContext{srv: s, w: s.limits.Pace(discard{}, start, fault), r: r, route: route, principal: principal, app: s.tokens.App()}
-			ran.dispatch(resource)
+			s.core.Serve(odata.Request{W: s.limits.Pace(discard{}, start, fault), R: r, Route: route, Principal: principal, App: s.tokens.App()}, resource)
 		}
 		pw := s.limits.Pace(w, start, fault)
 		protocol.WriteError(pw, fault.Before)
@@ -233,11 +237,10 @@ func (s *Server) serveBC(w http.ResponseWriter, r *http.Request, tenantID, env s
 		return
 	}
 	pw := s.limits.Pace(w, start, fault)
-	ctx := &reqContext{srv: s, w: pw, r: r, route: route, principal: principal, app: s.tokens.App()}
 	if route == AutomationRoute {
 		s.automation.BeforeRequest(r.Method)
 	}
-	ctx.dispatch(resource)
+	s.core.Serve(odata.Request{W: pw, R: r, Route: route, Principal: principal, App: s.tokens.App()}, resource)
 	pw.Finish()
 }
 

@@ -1,6 +1,7 @@
 package bctest
 
 import (
+	"github.com/bcsdk/bc/bctest/internal/odata"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/bctest/internal/webhook"
@@ -17,11 +18,6 @@ type Webhooks = webhook.Config
 // failed posts are retried after 1, 1, 1 and 10 minutes, at most 200
 // subscriptions.
 func DefaultWebhooks() Webhooks { return webhook.Defaults() }
-
-// serveSubscriptions hands {route}/subscriptions to the webhook fake.
-func (c *reqContext) serveSubscriptions(res []string) {
-	c.srv.webhooks.Serve(&webhook.Request{W: c.w, R: c.r, Route: c.route, Principal: c.principal, BaseURL: c.baseURL()}, res)
-}
 
 // FlushNotifications sends the pending webhook notifications now, as if
 // their delays (Webhooks.Delay, retry delays) had passed, and returns when
@@ -55,5 +51,5 @@ func (h webhookHost) Table(route string, company protocol.Segment, set string) (
 
 func (h webhookHost) SetOf(route, typeName string) string {
 	svc, _ := h.s.tn.Route(route)
-	return setOfType(svc, typeName)
+	return odata.SetOfType(svc, typeName)
 }

@@ -47,3 +47,10 @@ func (tn *Tenant) BuildRow(t *table.Table, base []string, values map[string]any)
 	}
 	return vals, nil
 }
+
+// Touch sets a row's lastModifiedDateTime to now.
+func (tn *Tenant) Touch(t *table.Table, vals []string) {
+	if i, ok := t.ColIdx["lastModifiedDateTime"]; ok && t.Cols[i].Kind == filter.DateTime {
+		vals[i] = table.FormatDateTime(tn.now())
+	}
+}

@@ -1,4 +1,4 @@
-package bctest
+package odata
 
 import (
 	"bytes"
@@ -89,7 +89,7 @@ func (c *reqContext) applyBody(t *table.Table, vals []string, body map[string]js
 		}
 		i, ok := t.ColIdx[name]
 		if !ok {
-			if nav := findNav(t.Type, name); nav != nil && nav.Collection {
+			if nav := FindNav(t.Type, name); nav != nil && nav.Collection {
 				if !create {
 					return nil, protocol.BadRequest("BadRequest_NotSupported", "Deep update is not supported. Update '"+name+"' through its own entity set.")
 				}
@@ -128,7 +128,7 @@ func (c *reqContext) create(n *node) {
 		c.fail(aerr)
 		return
 	}
-	c.srv.stats.writes.Add(1)
+	c.srv.Meter.Wrote()
 	c.w.Header().Set("Location", c.baseURL()+"/"+c.route+"/companies("+n.co.ID()+")/"+t.Set.Name+t.KeySegment(r.Vals))
 	c.writeEntity(http.StatusCreated, n, r, nil)
 }
@@ -136,7 +136,7 @@ func (c *reqContext) create(n *node) {
 // insertTree validates a row and its deep-insert children, then stores them
 // all (or nothing).
 func (c *reqContext) insertTree(co *tenant.Company, t *table.Table, n *node, body map[string]json.RawMessage) (*table.Row, *protocol.Error) {
-	tn := c.srv.tn
+	tn := c.srv.Tenant
 	vals, _ := tn.BuildRow(t, nil, nil)
 	if n != nil && n.parent != nil {
 		for _, rc := range n.via.Constraints {
@@ -154,8 +154,8 @@ func (c *reqContext) insertTree(co *tenant.Company, t *table.Table, n *node, bod
 	}
 	var batches []childBatch
 	for name, raw := range navs {
-		nav := findNav(t.Type, name)
-		ct, ok := co.Table(c.route, setOfType(c.svc(), nav.Type))
+		nav := FindNav(t.Type, name)
+		ct, ok := co.Table(c.route, SetOfType(c.svc(), nav.Type))
 		if !ok {
 			return nil, protocol.BadRequest("BadRequest", "Invalid Request Body")
 		}
@@ -228,17 +228,10 @@ func (c *reqContext) update(n *node) {
 		c.fail(aerr)
 		return
 	}
-	touch(c.srv.tn, t, vals)
-	nr := t.Replace(n.row, vals, c.srv.tn.NextVersion())
-	c.srv.stats.writes.Add(1)
+	c.srv.Tenant.Touch(t, vals)
+	nr := t.Replace(n.row, vals, c.srv.Tenant.NextVersion())
+	c.srv.Meter.Wrote()
 	c.writeEntity(http.StatusOK, n, nr, nil)
-}
-
-// touch sets lastModifiedDateTime to now.
-func touch(tn *tenant.Tenant, t *table.Table, vals []string) {
-	if i, ok := t.ColIdx["lastModifiedDateTime"]; ok && t.Cols[i].Kind == filter.DateTime {
-		vals[i] = table.FormatDateTime(tn.Now())
-	}
 }
 
 // remove serves DELETE on an entity.
@@ -253,7 +246,7 @@ func (c *reqContext) remove(n *node) {
 		return
 	}
 	t.Remove(n.row)
-	c.srv.stats.writes.Add(1)
+	c.srv.Meter.Wrote()
 	c.w.WriteHeader(http.StatusNoContent)
 }
 
@@ -271,7 +264,7 @@ func (c *reqContext) action(n *node, name string) {
 		c.fail(protocol.BadRequest("BadRequest_MethodNotImplemented", "The action '"+name+"' is not bound to '"+n.t.Type.Name+"'."))
 		return
 	}
-	if c.route == AutomationRoute && c.srv.automation.Act(&automation.Call{W: c.w, R: c.r, CompanyID: n.co.ID(), Table: n.t, Row: n.row}, name) {
+	if c.route == automation.Route && c.srv.Automation.Act(&automation.Call{W: c.w, R: c.r, CompanyID: n.co.ID(), Table: n.t, Row: n.row}, name) {
 		return
 	}
 	t := n.t
@@ -304,8 +297,8 @@ func (c *reqContext) action(n *node, name string) {
 		}
 		vals[status] = "Canceled"
 	}
-	touch(c.srv.tn, t, vals)
-	t.Replace(n.row, vals, c.srv.tn.NextVersion())
-	c.srv.stats.writes.Add(1)
+	c.srv.Tenant.Touch(t, vals)
+	t.Replace(n.row, vals, c.srv.Tenant.NextVersion())
+	c.srv.Meter.Wrote()
 	c.w.WriteHeader(http.StatusNoContent)
 }

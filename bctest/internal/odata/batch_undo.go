@@ -1,4 +1,4 @@
-package bctest
+package odata
 
 import (
 	"sync"
@@ -11,15 +11,15 @@ import (
 // the tenant's isolation lock exclusively while it runs, so every change
 // heard meanwhile is its own.
 type undoLog struct {
-	srv     *Server
+	srv     *Core
 	stop    func()
 	mu      sync.Mutex
 	changes []table.Change
 }
 
-func beginUndo(s *Server) *undoLog {
+func beginUndo(s *Core) *undoLog {
 	u := &undoLog{srv: s}
-	u.stop = s.tn.OnChange(func(ch table.Change) {
+	u.stop = s.Tenant.OnChange(func(ch table.Change) {
 		u.mu.Lock()
 		u.changes = append(u.changes, ch)
 		u.mu.Unlock()
@@ -42,11 +42,11 @@ func (u *undoLog) finish(failed bool) {
 	for i := len(changes) - 1; i >= 0; i-- {
 		ch := changes[i]
 		switch ch.Kind {
-		case ChangeCreated:
+		case table.Created:
 			ch.Table.RemoveLocked(ch.New)
-		case ChangeUpdated:
+		case table.Updated:
 			ch.Table.ReplaceLocked(ch.New, ch.Old.Vals, ch.Old.Version)
-		case ChangeDeleted:
+		case table.Deleted:
 			ch.Table.RestoreLocked(ch.Old)
 		}
 	}
@@ -54,5 +54,5 @@ func (u *undoLog) finish(failed bool) {
 	for i, ch := range changes {
 		rows[i] = ch.Row()
 	}
-	u.srv.webhooks.Retract(rows)
+	u.srv.Webhooks.Retract(rows)
 }

@@ -1,4 +1,4 @@
-package bctest
+package odata
 
 import (
 	"bytes"
@@ -74,12 +74,12 @@ func serveBatch(c *reqContext, res []string) {
 	continueOnError := preferContinueOnError(c.r.Header.Values("Prefer"))
 	var undo *undoLog
 	if atomic {
-		c.srv.tn.Isolation.Lock()
-		defer c.srv.tn.Isolation.Unlock()
+		c.srv.Tenant.Isolation.Lock()
+		defer c.srv.Tenant.Isolation.Unlock()
 		undo = beginUndo(c.srv)
 	} else {
-		c.srv.tn.Isolation.RLock()
-		defer c.srv.tn.Isolation.RUnlock()
+		c.srv.Tenant.Isolation.RLock()
+		defer c.srv.Tenant.Isolation.RUnlock()
 	}
 	out := make([]batchAnswer, 0, len(in.Requests))
 	failed := false
@@ -161,7 +161,7 @@ func (c *reqContext) runPart(p batchPart) batchAnswer {
 		r.Header.Set(k, v)
 	}
 	rec := httptest.NewRecorder()
-	pw := c.srv.limits.Pace(rec, time.Now(), gate.Fault{})
+	pw := c.srv.Limits.Pace(rec, time.Now(), gate.Fault{})
 	inner := &reqContext{srv: c.srv, w: pw, r: r, route: c.route, principal: c.principal, app: c.app}
 	inner.dispatch(resource)
 	pw.Finish()

@@ -1,28 +1,31 @@
-package bctest
+package odata
 
 import (
 	"net/http"
 	"slices"
 	"strings"
 
+	"github.com/bcsdk/bc/bctest/internal/automation"
+	"github.com/bcsdk/bc/bctest/internal/entra"
 	"github.com/bcsdk/bc/bctest/internal/gate"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/bctest/internal/tenant"
+	"github.com/bcsdk/bc/bctest/internal/webhook"
 	"github.com/bcsdk/bc/schema"
 )
 
 // reqContext carries one BC request through resolution and handling.
 type reqContext struct {
-	srv       *Server
+	srv       *Core
 	w         *gate.Writer
 	r         *http.Request
 	route     string
 	principal string
-	app       App
+	app       entra.App
 }
 
-func (c *reqContext) svc() *schema.Service { svc, _ := c.srv.tn.Route(c.route); return svc }
+func (c *reqContext) svc() *schema.Service { svc, _ := c.srv.Tenant.Route(c.route); return svc }
 
 func (c *reqContext) fail(e *protocol.Error) { protocol.WriteError(c.w, e) }
 
@@ -48,7 +51,7 @@ func segmentKey(t *table.Table, seg protocol.Segment) (string, bool) {
 
 // dispatch resolves the resource path below the API route.
 func (c *reqContext) dispatch(res []string) {
-	c.srv.stats.record(c.r.Method + " " + c.r.URL.EscapedPath() + queryPart(c.r))
+	c.srv.Meter.Request(c.r.Method + " " + c.r.URL.EscapedPath() + queryPart(c.r))
 	if len(res) == 0 {
 		c.serviceDocument()
 		return
@@ -67,7 +70,7 @@ func (c *reqContext) dispatch(res []string) {
 		serveBatch(c, res)
 		return
 	case "subscriptions":
-		c.serveSubscriptions(res)
+		c.srv.Webhooks.Serve(&webhook.Request{W: c.w, R: c.r, Route: c.route, Principal: c.principal, BaseURL: c.baseURL()}, res)
 		return
 	case "companies":
 		if !seg.HasKey {
@@ -78,7 +81,7 @@ func (c *reqContext) dispatch(res []string) {
 			c.listCompanies()
 			return
 		}
-		co := c.srv.tn.FindCompany(seg)
+		co := c.srv.Tenant.FindCompany(seg)
 		if co == nil {
 			c.fail(protocol.CompanyNotFound(seg.Key))
 			return
@@ -91,7 +94,7 @@ func (c *reqContext) dispatch(res []string) {
 		return
 	}
 	if id := c.r.URL.Query().Get("company"); id != "" {
-		co, ok := c.srv.tn.Company(id)
+		co, ok := c.srv.Tenant.Company(id)
 		if !ok {
 			c.fail(protocol.CompanyNotFound(id))
 			return
@@ -203,12 +206,12 @@ func (c *reqContext) inCompany(co *tenant.Company, segs []string) {
 			c.media(n, p.Name)
 			return
 		}
-		nav := findNav(n.t.Type, seg.Name)
+		nav := FindNav(n.t.Type, seg.Name)
 		if nav == nil || !seg.OK {
 			c.fail(protocol.NotFoundSegment(s))
 			return
 		}
-		child, ok := co.Table(c.route, setOfType(c.svc(), nav.Type))
+		child, ok := co.Table(c.route, SetOfType(c.svc(), nav.Type))
 		if !ok {
 			c.fail(protocol.NotFoundSegment(s))
 			return
@@ -239,7 +242,8 @@ func (c *reqContext) inCompany(co *tenant.Company, segs []string) {
 	c.collection(n)
 }
 
-func findNav(t *schema.EntityType, name string) *schema.NavigationProperty {
+// FindNav finds a navigation property of an entity type by name.
+func FindNav(t *schema.EntityType, name string) *schema.NavigationProperty {
 	for i := range t.Navigation {
 		if t.Navigation[i].Name == name {
 			return &t.Navigation[i]
@@ -248,8 +252,8 @@ func findNav(t *schema.EntityType, name string) *schema.NavigationProperty {
 	return nil
 }
 
-// setOfType finds the entity set serving an entity type.
-func setOfType(svc *schema.Service, typeName string) string {
+// SetOfType finds the entity set serving an entity type.
+func SetOfType(svc *schema.Service, typeName string) string {
 	for _, s := range svc.EntitySets {
 		if s.EntityType == typeName {
 			return s.Name
@@ -272,7 +276,7 @@ func mustGoThroughParent(t *table.Table) *protocol.Error {
 // BC's message, and the Automation API without D365 AUTOMATION.
 func (c *reqContext) checkPermission(t *table.Table) *protocol.Error {
 	denied := slices.Contains(c.app.DeniedSets, t.Set.Name)
-	if c.route == AutomationRoute && !slices.Contains(c.app.PermissionSets, "D365 AUTOMATION") {
+	if c.route == automation.Route && !slices.Contains(c.app.PermissionSets, "D365 AUTOMATION") {
 		denied = true
 	}
 	if !denied {

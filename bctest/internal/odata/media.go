@@ -1,4 +1,4 @@
-package bctest
+package odata
 
 import (
 	"fmt"
@@ -79,7 +79,7 @@ func (c *reqContext) media(n *node, prop string) {
 			ct = "application/octet-stream"
 		}
 		store.Put(key, tenant.Blob{ContentType: ct, Data: data})
-		c.srv.stats.writes.Add(1)
+		c.srv.Meter.Wrote()
 		c.w.WriteHeader(http.StatusNoContent)
 	case http.MethodDelete:
 		store.Delete(key)

@@ -1,4 +1,4 @@
-package bctest
+package odata
 
 import (
 	"net/http"
@@ -78,7 +78,7 @@ func (c *reqContext) companiesTable() *table.Table {
 	typ, _ := svc.EntityType("company")
 	set, _ := svc.EntitySet("companies")
 	t := table.New(*set, typ, svc)
-	for i, co := range c.srv.tn.Companies() {
+	for i, co := range c.srv.Tenant.Companies() {
 		vals := make([]string, len(t.Cols))
 		for j, col := range t.Cols {
 			vals[j] = col.EmptyValue()

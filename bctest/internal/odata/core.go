@@ -9,8 +9,10 @@ package odata
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/bcsdk/bc/bctest/internal/automation"
+	"github.com/bcsdk/bc/bctest/internal/batch"
 	"github.com/bcsdk/bc/bctest/internal/churn"
 	"github.com/bcsdk/bc/bctest/internal/entra"
 	"github.com/bcsdk/bc/bctest/internal/gate"
@@ -57,4 +59,19 @@ type Request struct {
 func (c *Core) Serve(req Request, resource []string) {
 	ctx := &reqContext{srv: c, w: req.W, r: req.R, route: req.Route, principal: req.Principal, app: req.App}
 	ctx.dispatch(resource)
+}
+
+// batch runs a $batch of c's request: each inner request is answered by the
+// core for the same route and caller, paced as any answer is.
+func (c *reqContext) batch() *batch.Runner {
+	return &batch.Runner{
+		Tenant:  c.srv.Tenant,
+		Retract: c.srv.Webhooks.Retract,
+		Serve: func(w http.ResponseWriter, r *http.Request, resource []string) {
+			pw := c.srv.Limits.Pace(w, time.Now(), gate.Fault{})
+			inner := &reqContext{srv: c.srv, w: pw, r: r, route: c.route, principal: c.principal, app: c.app}
+			inner.dispatch(resource)
+			pw.Finish()
+		},
+	}
 }

@@ -67,7 +67,7 @@ func (c *reqContext) dispatch(res []string) {
 	}
 	switch seg.Name {
 	case "$batch":
-		serveBatch(c, res)
+		c.batch().Run(c.w, c.r, res)
 		return
 	case "subscriptions":
 		c.srv.Webhooks.Serve(&webhook.Request{W: c.w, R: c.r, Route: c.route, Principal: c.principal, BaseURL: c.baseURL()}, res)

@@ -1,4 +1,4 @@
-package odata
+package batch
 
 import (
 	"sync"
@@ -11,15 +11,15 @@ import (
 // the tenant's isolation lock exclusively while it runs, so every change
 // heard meanwhile is its own.
 type undoLog struct {
-	srv     *Core
+	runner  *Runner
 	stop    func()
 	mu      sync.Mutex
 	changes []table.Change
 }
 
-func beginUndo(s *Core) *undoLog {
-	u := &undoLog{srv: s}
-	u.stop = s.Tenant.OnChange(func(ch table.Change) {
+func beginUndo(b *Runner) *undoLog {
+	u := &undoLog{runner: b}
+	u.stop = b.Tenant.OnChange(func(ch table.Change) {
 		u.mu.Lock()
 		u.changes = append(u.changes, ch)
 		u.mu.Unlock()
@@ -54,5 +54,5 @@ func (u *undoLog) finish(failed bool) {
 	for i, ch := range changes {
 		rows[i] = ch.Row()
 	}
-	u.srv.Webhooks.Retract(rows)
+	u.runner.Retract(rows)
 }

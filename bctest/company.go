@@ -2,7 +2,7 @@ package bctest
 
 import (
 	"github.com/bcsdk/bc"
-	"github.com/bcsdk/bc/bctest/internal/odata"
+	"github.com/bcsdk/bc/bctest/internal/serve"
 	"github.com/bcsdk/bc/bctest/internal/tenant"
 )
 
@@ -99,7 +99,7 @@ func (co *Company) Columns(set string) []string {
 // wire text, with the parent's key. Generated children of virtual rows are
 // included.
 func (co *Company) EachChild(set, nav string, fn func(parentKey string, child map[string]string) bool) error {
-	return odata.EachChild(co.co, set, nav, fn)
+	return serve.EachChild(co.co, set, nav, fn)
 }
 
 // VirtualRows generates rows from their index, for tables too big to hold:

@@ -26,8 +26,8 @@ import (
 	"github.com/bcsdk/bc/bctest/internal/churn"
 	"github.com/bcsdk/bc/bctest/internal/entra"
 	"github.com/bcsdk/bc/bctest/internal/gate"
-	"github.com/bcsdk/bc/bctest/internal/odata"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
+	"github.com/bcsdk/bc/bctest/internal/serve"
 	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/bctest/internal/tenant"
 	"github.com/bcsdk/bc/bctest/internal/webhook"
@@ -63,7 +63,7 @@ type Server struct {
 	webhooks     *webhook.Hub
 	stopWebhooks func()
 	// core answers the requests let in.
-	core *odata.Core
+	core *serve.Core
 
 	http *httptest.Server
 	// URL is the server's root, e.g. http://127.0.0.1:41234.
@@ -98,7 +98,7 @@ func NewUnstartedServer(opts ...Option) *Server {
 	}
 	s.startAutomation()
 	s.startWebhooks()
-	s.core = &odata.Core{Tenant: s.tn, Limits: s.limits, Faults: s.faults, Churn: s.churn,
+	s.core = &serve.Core{Tenant: s.tn, Limits: s.limits, Faults: s.faults, Churn: s.churn,
 		Automation: s.automation, Webhooks: s.webhooks, Meter: s.stats}
 	return s
 }
@@ -229,7 +229,7 @@ func (s *Server) serveBC(w http.ResponseWriter, r *http.Request, tenantID, env s
 		s.stats.Fault(fault.Name)
 		if fault.AfterWrite && r.Method != http.MethodGet {
 			// BC ran the write; only the gateway gave up waiting for it.
-			s.core.Serve(odata.Request{W: s.limits.Pace(discard{}, start, fault), R: r, Route: route, Principal: principal, App: s.tokens.App()}, resource)
+			s.core.Serve(serve.Request{W: s.limits.Pace(discard{}, start, fault), R: r, Route: route, Principal: principal, App: s.tokens.App()}, resource)
 		}
 		pw := s.limits.Pace(w, start, fault)
 		protocol.WriteError(pw, fault.Before)
@@ -240,7 +240,7 @@ func (s *Server) serveBC(w http.ResponseWriter, r *http.Request, tenantID, env s
 	if route == AutomationRoute {
 		s.automation.BeforeRequest(r.Method)
 	}
-	s.core.Serve(odata.Request{W: pw, R: r, Route: route, Principal: principal, App: s.tokens.App()}, resource)
+	s.core.Serve(serve.Request{W: pw, R: r, Route: route, Principal: principal, App: s.tokens.App()}, resource)
 	pw.Finish()
 }
 

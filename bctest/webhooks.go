@@ -1,8 +1,8 @@
 package bctest
 
 import (
-	"github.com/bcsdk/bc/bctest/internal/odata"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
+	"github.com/bcsdk/bc/bctest/internal/serve"
 	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/bctest/internal/webhook"
 )
@@ -51,5 +51,5 @@ func (h webhookHost) Table(route string, company protocol.Segment, set string) (
 
 func (h webhookHost) SetOf(route, typeName string) string {
 	svc, _ := h.s.tn.Route(route)
-	return odata.SetOfType(svc, typeName)
+	return serve.SetOfType(svc, typeName)
 }

@@ -1,11 +1,11 @@
-// Package odata answers BC's API requests over the tenant's state: it
+// Package serve answers BC's API requests over the tenant's state: it
 // resolves a path below an API route to the service document, $metadata, a
 // collection, an entity or a navigation, and serves reads (paging with
-// $skiptoken, $count, $expand), writes (deep insert, ETags, bound actions),
-// media and JSON $batch. It is separate from package bctest, which
-// authenticates, limits and composes; this package is what BC's OData
-// layer does once a request is let in.
-package odata
+// $skiptoken, $count, $expand), writes (deep insert, ETags, bound actions)
+// and media, handing JSON $batch to package batch. It is separate from
+// package bctest, which authenticates, limits and composes: this package is
+// what BC's OData layer does once a request is let in.
+package serve
 
 import (
 	"net/http"

@@ -1,4 +1,4 @@
-package odata
+package serve
 
 import (
 	"math"

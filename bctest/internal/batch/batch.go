@@ -130,8 +130,6 @@ func preferContinueOnError(prefer []string) bool {
 	return false
 }
 
-// runPart runs one inner request through the fake's dispatch and records
-// its answer.
 // run is one batch being run.
 type run struct {
 	*Runner
@@ -141,6 +139,7 @@ type run struct {
 
 func (c *run) fail(e *protocol.Error) { protocol.WriteError(c.w, e) }
 
+// runPart runs one inner request through the core and records its answer.
 func (c *run) runPart(p batchPart) batchAnswer {
 	fail := func(e *protocol.Error) batchAnswer {
 		rec := httptest.NewRecorder()

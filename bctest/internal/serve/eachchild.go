@@ -19,7 +19,7 @@ func EachChild(co *tenant.Company, set, nav string, fn func(parentKey string, ch
 	if err != nil {
 		return err
 	}
-	np := FindNav(t.Type, nav)
+	np := findNav(t.Type, nav)
 	if np == nil || len(np.Constraints) == 0 {
 		return fmt.Errorf("bctest: %s has no navigation %q", set, nav)
 	}

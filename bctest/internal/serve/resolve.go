@@ -206,7 +206,7 @@ func (c *reqContext) inCompany(co *tenant.Company, segs []string) {
 			c.media(n, p.Name)
 			return
 		}
-		nav := FindNav(n.t.Type, seg.Name)
+		nav := findNav(n.t.Type, seg.Name)
 		if nav == nil || !seg.OK {
 			c.fail(protocol.NotFoundSegment(s))
 			return
@@ -242,8 +242,8 @@ func (c *reqContext) inCompany(co *tenant.Company, segs []string) {
 	c.collection(n)
 }
 
-// FindNav finds a navigation property of an entity type by name.
-func FindNav(t *schema.EntityType, name string) *schema.NavigationProperty {
+// findNav finds a navigation property of an entity type by name.
+func findNav(t *schema.EntityType, name string) *schema.NavigationProperty {
 	for i := range t.Navigation {
 		if t.Navigation[i].Name == name {
 			return &t.Navigation[i]

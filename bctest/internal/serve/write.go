@@ -89,7 +89,7 @@ func (c *reqContext) applyBody(t *table.Table, vals []string, body map[string]js
 		}
 		i, ok := t.ColIdx[name]
 		if !ok {
-			if nav := FindNav(t.Type, name); nav != nil && nav.Collection {
+			if nav := findNav(t.Type, name); nav != nil && nav.Collection {
 				if !create {
 					return nil, protocol.BadRequest("BadRequest_NotSupported", "Deep update is not supported. Update '"+name+"' through its own entity set.")
 				}
@@ -154,7 +154,7 @@ func (c *reqContext) insertTree(co *tenant.Company, t *table.Table, n *node, bod
 	}
 	var batches []childBatch
 	for name, raw := range navs {
-		nav := FindNav(t.Type, name)
+		nav := findNav(t.Type, name)
 		ct, ok := co.Table(c.route, SetOfType(c.svc(), nav.Type))
 		if !ok {
 			return nil, protocol.BadRequest("BadRequest", "Invalid Request Body")

@@ -29,17 +29,9 @@ func (r *runner) fetch(ctx context.Context, t *task) {
 	} else {
 		pager = set.ListRaw(t.query)
 	}
-	// Each entity is copied into an arena that its row's strings then point
-	// into: one allocation per 256 KiB of JSON instead of dozens per row.
 	var out decode.Rows
-	var arena []byte
 	page, err := pager.NextPage(ctx, func() { out = decode.Rows{} }, func(raw []byte) error {
-		if cap(arena)-len(arena) < len(raw) {
-			arena = make([]byte, 0, max(256<<10, len(raw)))
-		}
-		start := len(arena)
-		arena = append(arena, raw...)
-		if err := u.dec.Decode(arena[start:], u.co.id, &out); err != nil {
+		if err := u.dec.Decode(raw, u.co.id, &out); err != nil {
 			return fmt.Errorf("decoding a %s entity: %w", u.set.Name, err)
 		}
 		return nil

@@ -72,6 +72,21 @@ type Options struct {
 	Clock bc.Clock
 }
 
+// RowsHeld is the most rows a run with these options holds decoded at
+// once: a page per request in flight, the pages waiting for the writer and
+// the group it commits. A run's memory grows with it (see
+// docs/performance.md); the sync command sets its GOMEMLIMIT from it.
+func (o Options) RowsHeld() int {
+	workers, page := o.Workers, o.PageSize
+	if workers <= 0 {
+		workers = bc.DefaultMaxConcurrency
+	}
+	if page <= 0 {
+		page = 5000
+	}
+	return (workers+writeQueue)*page + groupRows
+}
+
 // maxPageSize is BC's largest page.
 const maxPageSize = 20000
 

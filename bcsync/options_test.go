@@ -38,3 +38,11 @@ func TestParseSetRefs(t *testing.T) {
 	_, err = bcsync.ParseSetRefs("@/api/contoso/mosaic/v1.0")
 	require.EqualError(t, err, `"@/api/contoso/mosaic/v1.0": has no entity set name`)
 }
+
+// TestRowsHeld: a page per request in flight, two pages queued for the
+// writer and the writer's group of 5,000 rows, with Options' defaults.
+func TestRowsHeld(t *testing.T) {
+	t.Parallel()
+	require.Equal(t, (5+2)*5000+5000, bcsync.Options{}.RowsHeld())
+	require.Equal(t, (3+2)*20000+5000, bcsync.Options{Workers: 3, PageSize: 20000}.RowsHeld())
+}

@@ -192,7 +192,7 @@ func (r *runner) setFatal(err error) {
 func (r *runner) execute(ctx, commit context.Context) {
 	// A short queue: a page waiting for the writer holds memory, and the
 	// writer gathers what waits into one transaction anyway.
-	r.jobs = make(chan writeJob, 2)
+	r.jobs = make(chan writeJob, writeQueue)
 	var writer sync.WaitGroup
 	writer.Go(func() { r.write(ctx, commit) })
 	for _, u := range r.idle {

@@ -31,6 +31,10 @@ type writeJob struct {
 // is enough (the measurements: docs/performance.md, "Why the constants").
 const groupRows = 5000
 
+// writeQueue is how many pages may wait for the writer besides the group
+// it is committing.
+const writeQueue = 2
+
 // write is the single writer: it commits jobs in arrival order — the pages
 // already waiting together, in one transaction — and finishes units whose
 // work is all committed. Once ctx ends it records the run as interrupted,

@@ -61,6 +61,7 @@ type options struct {
 	workDir              string
 	keep                 bool
 	cpuProfiles          string
+	syncBinary           string
 	quick                bool
 	postgres             string
 }
@@ -92,6 +93,7 @@ func flags(o *options, clientGL *string) *cli.Set {
 	fs.Bool(&o.quick, "quick", false, "a short run (about a minute, for CI): 10,000 G/L entries per company and client-bound runs of 100,000 and 200,000, unless given")
 	fs.String(&o.postgres, "postgres", "", "PostgreSQL DSN for a client-bound run into PostgreSQL (client_cpu_us_per_row_postgres; default $"+postgresEnv+", none: skipped)").As("dsn")
 	fs.String(&o.cpuProfiles, "cpuprofile-dir", "", "write a CPU profile of each client-bound sync to this directory (client-ROWS.pprof; read with go tool pprof -top)").As("dir")
+	fs.String(&o.syncBinary, "sync-binary", "", "measure this build of the sync command instead of building it from this checkout (another revision, side by side)").As("path")
 	fs.Renamed("rows", "gl-entries", "G/L entries per company, no longer over all companies")
 	fs.Renamed("client-rows", "client-gl-entries", "")
 	fs.Renamed("base", "latency", "")
@@ -219,11 +221,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if !o.keep && o.workDir == "" {
 		defer os.RemoveAll(dir)
 	}
-	bin := filepath.Join(dir, "bcsync")
-	fmt.Fprintf(stderr, "bench: building the sync…\n")
-	if err := buildSync(ctx, bin); err != nil {
-		fmt.Fprintf(stderr, "bench: building the sync: %v\n", err)
-		return 1
+	bin := o.syncBinary
+	if bin == "" {
+		bin = filepath.Join(dir, "bcsync")
+		fmt.Fprintf(stderr, "bench: building the sync…\n")
+		if err := buildSync(ctx, bin); err != nil {
+			fmt.Fprintf(stderr, "bench: building the sync: %v\n", err)
+			return 1
+		}
 	}
 	res := &Results{Details: Details{GLEntries: o.glEntries, Companies: o.companies, Profile: o.profile, Sink: o.sink,
 		Concurrency: o.concurrency, PageSize: o.pageSize, Latency: cli.FormatDuration(o.latency), BytesPerSecond: o.bytesPerSecond,

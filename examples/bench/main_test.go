@@ -106,3 +106,11 @@ func TestDocsListEveryFlag(t *testing.T) {
 	var clientGL string
 	clitest.RequireDocumented(t, "../../docs/performance.md", "## Running the bench", flags(&o, &clientGL))
 }
+
+// TestVMHWM reads the peak from a /proc status file's line, in bytes.
+func TestVMHWM(t *testing.T) {
+	t.Parallel()
+	status := "Name:\tbcsync\nVmPeak:\t  999999 kB\nVmHWM:\t   86016 kB\nVmRSS:\t   1024 kB\n"
+	require.Equal(t, int64(86016)<<10, vmHWM([]byte(status)))
+	require.Equal(t, int64(0), vmHWM([]byte("Name:\tbcsync\n")))
+}

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -39,10 +40,10 @@ type measured struct {
 }
 
 // fake starts a fake BC with the demo sized for the run.
-func (b *bench) fake(glPerCompany int, model bctest.ServiceModel, noDims bool) *bctest.Server {
+func (b *bench) fake(glPerCompany int, model bctest.ServiceModel, noDims bool, extra ...bctest.Option) *bctest.Server {
 	demo := bctest.DefaultDemo()
 	demo.Companies, demo.GLEntries, demo.NoGLDimensions = b.o.companies, glPerCompany, noDims
-	opts := []bctest.Option{bctest.WithDemo(demo)}
+	opts := append([]bctest.Option{bctest.WithDemo(demo)}, extra...)
 	if model.Scale > 0 {
 		opts = append(opts, bctest.WithServiceModel(model))
 	}
@@ -70,16 +71,72 @@ func (b *bench) sync(ctx context.Context, srv *bctest.Server, out string, args .
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
-	err := cmd.Run()
+	err := cmd.Start()
+	var hwm int64
+	if err == nil {
+		stop := make(chan struct{})
+		polled := make(chan int64)
+		go func() { polled <- peakWhileRunning(cmd.Process.Pid, stop) }()
+		err = cmd.Wait()
+		close(stop)
+		hwm = <-polled
+	}
 	m := measured{wall: time.Since(start), stdout: stdout.String()}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		m.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-		m.maxRSS = ru.Maxrss * 1024
+	if cmd.ProcessState != nil {
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			m.cpu = time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+			m.maxRSS = ru.Maxrss * 1024
+		}
+	}
+	if hwm > 0 {
+		m.maxRSS = hwm
 	}
 	if err != nil {
 		return m, fmt.Errorf("sync %s: %v: %s", strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
 	}
 	return m, nil
+}
+
+// peakWhileRunning is the peak resident memory of process pid (VmHWM in
+// /proc/PID/status, in bytes), read every 10 ms until stop is closed; 0
+// where /proc has no such line. The rusage of a child is no measure of it on
+// Linux: the child starts from the bench's address space (os/exec spawns
+// with vfork semantics) and exec folds that space's peak into the child's
+// ru_maxrss, so a child can never report less than the bench's own peak.
+// VmHWM belongs to the program the child runs. Only what the child adds
+// in its last 10 ms can be missed.
+func peakWhileRunning(pid int, stop <-chan struct{}) int64 {
+	path := fmt.Sprintf("/proc/%d/status", pid)
+	var peak int64
+	tick := time.NewTicker(10 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if b, err := os.ReadFile(path); err == nil {
+			peak = max(peak, vmHWM(b))
+		}
+		select {
+		case <-stop:
+			return peak
+		case <-tick.C:
+		}
+	}
+}
+
+// vmHWM reads the VmHWM line ("VmHWM:\t  123456 kB") of a /proc status file,
+// in bytes; 0 if there is none.
+func vmHWM(status []byte) int64 {
+	for line := range strings.Lines(string(status)) {
+		rest, ok := strings.CutPrefix(line, "VmHWM:")
+		if !ok {
+			continue
+		}
+		kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), 10, 64)
+		if err != nil {
+			return 0
+		}
+		return kb << 10
+	}
+	return 0
 }
 
 // childEnv is the sync's environment: the bench's own without its BC_*
@@ -96,7 +153,8 @@ func childEnv(environ []string, secret string) []string {
 // incremental run, each against a fake of its own.
 func (b *bench) serviceBound(ctx context.Context, res *Results) error {
 	model := bctest.ServiceModel{Base: b.o.latency, BytesPerSecond: b.o.bytesPerSecond, Scale: b.o.scale}
-	srv := b.fake(b.o.glEntries, model, false)
+	clock := &aheadClock{}
+	srv := b.fake(b.o.glEntries, model, false, bctest.WithClock(clock))
 	defer srv.Close()
 	seq := b.fake(b.o.glEntries, model, false)
 	defer seq.Close()
@@ -125,7 +183,7 @@ func (b *bench) serviceBound(ctx context.Context, res *Results) error {
 
 	changed := changeRows(srv, b.o.change)
 	res.Details.IncrementalRowsChanged = changed
-	time.Sleep(1100 * time.Millisecond) // the watermark has whole seconds
+	clock.skip(1100 * time.Millisecond) // the watermark has whole seconds: the changes must be a second older than the next run
 	srv.ResetStats()
 	fmt.Fprintf(b.log, "bench: incremental sync after %d rows changed…\n", changed)
 	inc, err := b.sync(ctx, srv, b.out("full"), "--profile", b.o.profile, "--concurrency", fmt.Sprint(b.o.concurrency), "--page-size", fmt.Sprint(b.o.pageSize))
@@ -136,6 +194,10 @@ func (b *bench) serviceBound(ctx context.Context, res *Results) error {
 	res.IncrementalSeconds = round(inc.wall.Seconds(), 3)
 	res.IncrementalFraction = round(inc.wall.Seconds()/full.wall.Seconds(), 4)
 	res.Details.IncrementalFloorSeconds = round(srv.Stats().Floor.Seconds(), 3)
+	if served := srv.Stats().Rows; served < int64(changed) {
+		wg.Wait()
+		return fmt.Errorf("the incremental run read %d rows, fewer than the %d changed: it missed changes", served, changed)
+	}
 	res.ThrottledRequests += srv.Stats().Throttled
 
 	wg.Wait()

@@ -29,9 +29,10 @@ func fileHash(t *testing.T, path string) [32]byte {
 }
 
 // TestDamagedSQLiteIsRefusedAndLeftAlone damages a synced SQLite file the
-// way a bad disk or a stray write would (8 KB overwritten at offset 8192):
-// the next sync exits 2 with one line saying what to do, and the file's
-// bytes are unchanged — no run was recorded in it.
+// way a bad disk or a stray write would (8 KB overwritten at the start of
+// its second page, a table's root, whatever the file's page size): the
+// next sync exits 2 with one line saying what to do, and the file's bytes
+// are unchanged — no run was recorded in it.
 func TestDamagedSQLiteIsRefusedAndLeftAlone(t *testing.T) {
 	t.Parallel()
 	h := newHarness(t)
@@ -41,7 +42,7 @@ func TestDamagedSQLiteIsRefusedAndLeftAlone(t *testing.T) {
 	require.Equal(t, 0, r.code, r.stderr)
 	f, err := os.OpenFile(path, os.O_RDWR, 0)
 	require.NoError(t, err)
-	_, err = f.WriteAt(bytes.Repeat([]byte{0x5a}, 8192), 8192)
+	_, err = f.WriteAt(bytes.Repeat([]byte{0x5a}, 8192), sqlitePageSize(t, f))
 	require.NoError(t, err)
 	require.NoError(t, f.Close())
 	before := fileHash(t, path)
@@ -51,6 +52,21 @@ func TestDamagedSQLiteIsRefusedAndLeftAlone(t *testing.T) {
 	require.Equal(t, []string{"sync: --out: " + dest + ": the database file is damaged (SQLite's quick_check failed) and was not written to: restore it from a backup, or move it aside to sync afresh"},
 		lines(r.stderr))
 	require.Equal(t, before, fileHash(t, path), "the damaged file is left as it was")
+}
+
+// sqlitePageSize reads the page size from an SQLite file's header (a
+// big-endian uint16 at offset 16, where 1 stands for 65536).
+func sqlitePageSize(t *testing.T, f *os.File) int64 {
+	t.Helper()
+	var h [2]byte
+	_, err := f.ReadAt(h[:], 16)
+	require.NoError(t, err)
+	n := int64(h[0])<<8 | int64(h[1])
+	if n == 1 {
+		n = 65536
+	}
+	require.GreaterOrEqual(t, n, int64(512))
+	return n
 }
 
 // TestSecondSyncIsRefusedAtOnce holds every kind of store open as a running

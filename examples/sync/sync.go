@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -90,6 +91,9 @@ func runSync(ctx, runCtx context.Context, cfg *config.Config, stdout, stderr io.
 		Companies: cfg.Companies, Profile: cfg.PlanProfile(), Sets: cfg.Entities,
 		Full: cfg.Full, Since: cfg.Since, Overlap: cfg.Overlap, Reconcile: cfg.Reconcile, MarkDeleted: cfg.MarkDeleted, Force: cfg.Force,
 		Workers: cfg.Concurrency, PageSize: cfg.PageSize, NoSplit: !cfg.Split, Logger: logger, Observer: tracker,
+	}
+	if tuneMemory {
+		debug.SetMemoryLimit(memoryLimit(opts.RowsHeld()))
 	}
 	var summary *bcsync.Summary
 	eng, err := bcsync.New(client, st, opts)

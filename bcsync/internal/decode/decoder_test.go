@@ -171,3 +171,70 @@ func FuzzDecode(f *testing.F) {
 		require.Equal(t, fmt.Sprint(want), fmt.Sprint(out.Rows[0]), "%q", b)
 	})
 }
+
+// The caller reuses an entity's bytes once Decode returns (the pager's
+// window moves on), so no value may point into them; rows of many entities
+// share blocks without overlapping.
+func TestDecodeKeepsNothingOfTheEntity(t *testing.T) {
+	t.Parallel()
+	dec := New(customers, "", nil)
+	var out Rows
+	var want [][2]string
+	buf := make([]byte, 0, 256)
+	for i := range 300 {
+		number, name := fmt.Sprint(10000+i), fmt.Sprintf("Customer %d", i)
+		buf = fmt.Appendf(buf[:0], `{"id":"0b6b2c1e-0000-4000-8000-%012d","number":"%s","displayName":"%s","balanceDue":%d.5}`, i, number, name, i)
+		require.NoError(t, dec.Decode(buf, "co", &out))
+		for j := range buf {
+			buf[j] = 'x'
+		}
+		want = append(want, [2]string{number, name})
+	}
+	require.Len(t, out.Rows, 300)
+	for i, r := range out.Rows {
+		require.Equal(t, fmt.Sprintf("0b6b2c1e-0000-4000-8000-%012d", i), cell(t, customers, r, "id"))
+		require.Equal(t, want[i][0], cell(t, customers, r, "number"))
+		require.Equal(t, want[i][1], cell(t, customers, r, "displayName"))
+		require.Equal(t, fmt.Sprintf("%d.5", i), cell(t, customers, r, "balanceDue"))
+		require.Equal(t, "<null>", cell(t, customers, r, "phoneNumber"))
+		require.Len(t, r, cap(r), "a row's capacity ends at its own values")
+	}
+}
+
+// Entities of one page whose properties come in other orders, with others
+// BC may add, decode alike: the order remembered from the entity before
+// only saves a map lookup, and its names do not point into the reused
+// entity bytes.
+func TestDecodeSurvivesPropertyOrderChanges(t *testing.T) {
+	t.Parallel()
+	dec := New(customers, "", nil)
+	entities := []string{
+		`{"@odata.etag":"W/\"1\"","id":"0b6b2c1e-0000-4000-8000-000000000001","number":"1","displayName":"One"}`,
+		`{"@odata.etag":"W/\"2\"","id":"0b6b2c1e-0000-4000-8000-000000000002","number":"2","displayName":"Two"}`,
+		`{"displayName":"Three","@odata.etag":"W/\"3\"","number":"3","id":"0b6b2c1e-0000-4000-8000-000000000003"}`,
+		`{"id":"0b6b2c1e-0000-4000-8000-000000000004","extra":"x","number":"4","displayName":"Four"}`,
+		`{"@odata.etag":"W/\"5\"","id":"0b6b2c1e-0000-4000-8000-000000000005","number":"5"}`,
+		`{"@odata.etag":"W/\"6\"","id":"0b6b2c1e-0000-4000-8000-000000000006","number":"6","displayName":"Six"}`,
+	}
+	var out Rows
+	buf := make([]byte, 0, 256)
+	for _, e := range entities {
+		buf = append(buf[:0], e...)
+		require.NoError(t, dec.Decode(buf, "co", &out))
+		for j := range buf {
+			buf[j] = 'x'
+		}
+	}
+	var got [][3]string
+	for _, r := range out.Rows {
+		got = append(got, [3]string{cell(t, customers, r, "id"), cell(t, customers, r, "number"), cell(t, customers, r, "displayName")})
+	}
+	require.Equal(t, [][3]string{
+		{"0b6b2c1e-0000-4000-8000-000000000001", "1", "One"},
+		{"0b6b2c1e-0000-4000-8000-000000000002", "2", "Two"},
+		{"0b6b2c1e-0000-4000-8000-000000000003", "3", "Three"},
+		{"0b6b2c1e-0000-4000-8000-000000000004", "4", "Four"},
+		{"0b6b2c1e-0000-4000-8000-000000000005", "5", "<null>"},
+		{"0b6b2c1e-0000-4000-8000-000000000006", "6", "Six"},
+	}, got)
+}

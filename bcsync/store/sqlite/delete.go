@@ -41,10 +41,15 @@ func (s *Store) prepareKeep(ctx context.Context, p *statements) error {
 }
 
 // hasChildren reports whether any of b's parents has rows in b's table, in
-// one statement: the parents go in as a JSON array.
+// one statement: the parents go in as a JSON array. A table without rows
+// of b's company (a first load's children, or a set without any) is seen
+// first with one probe of its key index.
 func (s *Store) hasChildren(ctx context.Context, rt *layout.Resolved, b *store.Batch) (bool, error) {
 	if lite.Type(rt.Table.Columns[rt.ParentIdx].Type) != "TEXT" {
 		return true, nil // not worth the special case: assume so
+	}
+	if some, err := s.anyRows(ctx, rt, b.CompanyID); err != nil || !some {
+		return some, err
 	}
 	parents := make([]string, len(b.ReplaceParents))
 	for i, p := range b.ReplaceParents {
@@ -59,6 +64,26 @@ func (s *Store) hasChildren(ctx context.Context, rt *layout.Resolved, b *store.B
 	if rt.CompanyIdx >= 0 {
 		q += " AND " + lite.Ident(layout.CompanyIDCol) + " = ?"
 		args = append(args, decode.Stored(rt.Table.Columns[rt.CompanyIdx].Type, b.CompanyID))
+	}
+	st, err := s.db.Conn.Stmt(ctx, q+" LIMIT 1")
+	if err != nil {
+		return false, err
+	}
+	found := false
+	err = lite.QueryStmt(ctx, st, lite.Named(args), func([]driver.Value) error {
+		found = true
+		return nil
+	})
+	return found, err
+}
+
+// anyRows reports whether rt's table has a row of companyID (of any
+// company in a table without companyId).
+func (s *Store) anyRows(ctx context.Context, rt *layout.Resolved, companyID string) (bool, error) {
+	q, args := "SELECT 1 FROM "+lite.Ident(rt.Table.Name), []any(nil)
+	if rt.CompanyIdx >= 0 {
+		q += " WHERE " + lite.Ident(layout.CompanyIDCol) + " = ?"
+		args = append(args, decode.Stored(rt.Table.Columns[rt.CompanyIdx].Type, companyID))
 	}
 	st, err := s.db.Conn.Stmt(ctx, q+" LIMIT 1")
 	if err != nil {

@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/bcsdk/bc/bcsync/internal/decode"
@@ -116,12 +118,11 @@ func (s *Store) stagedRows(ctx context.Context, rt *layout.Resolved, name string
 	if err != nil {
 		return nil, err
 	}
-	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + ")"
-	one, err := s.db.Conn.Stmt(ctx, insert+" ("+strings.Join(cols, ", ")+") VALUES "+row)
+	one, err := s.prepareRows(ctx, insert, cols, 1)
 	if err != nil {
 		return nil, err
 	}
-	ins := &stagedRows{many: many, one: &rowsInsert{st: one, args: lite.Ordinals(len(cols)), rows: 1}}
+	ins := &stagedRows{many: many, one: one}
 	st.inserts[rt.Sig] = ins
 	return ins, nil
 }
@@ -134,6 +135,10 @@ func (s *Store) Publish(ctx context.Context, t *store.Table, companyID string, w
 	if err := s.db.Ready(); err != nil {
 		return store.Counts{}, err
 	}
+	// The move's sort takes its memory while the heap the load's pages
+	// left still counts as resident: handing that back to the OS first
+	// keeps the two from adding up to the run's peak.
+	debug.FreeOSMemory()
 	var c store.Counts
 	err := s.db.Conn.Tx(ctx, func() (err error) {
 		if c, err = s.move(ctx, t, companyID); err != nil {
@@ -200,7 +205,7 @@ func (s *Store) move(ctx context.Context, t *store.Table, companyID string) (sto
 	if err != nil {
 		return c, err
 	}
-	changed, err := s.db.Conn.Exec(ctx, moveSQL(t, lt, staged, name))
+	changed, err := s.db.Conn.Exec(ctx, moveSQL(t, lt, staged, name, before == 0))
 	if err != nil {
 		return c, err
 	}
@@ -226,15 +231,33 @@ func (s *Store) move(ctx context.Context, t *store.Table, companyID string) (sto
 // moveSQL is the INSERT … SELECT of a move: of each key the staged row with
 // the newest lastModifiedDateTime, then the one staged last (the highest
 // rowid), in key order; a key t has already is updated when a column
-// differs, and loses its delete mark. The window sorts the rows by key
-// once; an ORDER BY around it would sort them all again, for the order
-// they already come in (1 M rows: 58 s with it on a loaded 2-core machine).
-func moveSQL(t *store.Table, lt *liteTable, staged []string, name string) string {
+// differs, and loses its delete mark.
+//
+// Into a table that holds none of the company's rows (empty, the usual
+// first load), the rows go in sorted by key and then newest first, and
+// every row after the first of its key is dropped as a conflict: one sort,
+// and no window. Otherwise a window picks each key's newest (it sorts the
+// rows by key once; an ORDER BY around it would sort them all again, for
+// the order they already come in), so that only that row is compared with
+// the stored one.
+//
+// A staging table holds one company's rows, so the sort leaves companyId
+// out of the key: SQLite's sorter decides most comparisons on the first
+// column alone when it is text, and companyId never decides one.
+func moveSQL(t *store.Table, lt *liteTable, staged []string, name string, empty bool) string {
 	newest := "rowid DESC"
 	if layout.Contains(staged, store.ModifiedCol) {
 		newest = lite.Ident(store.ModifiedCol) + " DESC, " + newest
 	}
+	sortKey := t.Key
+	if k := slices.DeleteFunc(slices.Clone(t.Key), func(c string) bool { return c == layout.CompanyIDCol }); len(k) > 0 {
+		sortKey = k
+	}
 	cols := lite.List(staged)
+	if empty {
+		return "INSERT INTO " + lite.Ident(t.Name) + " (" + cols + ") SELECT " + cols + " FROM " + lite.Ident(name) +
+			" WHERE true ORDER BY " + lite.List(sortKey) + ", " + newest + " ON CONFLICT (" + lite.List(t.Key) + ") DO NOTHING"
+	}
 	var set, differ []string
 	for _, col := range staged {
 		if layout.Contains(t.Key, col) {
@@ -249,7 +272,7 @@ func moveSQL(t *store.Table, lt *liteTable, staged []string, name string) string
 		differ = append(differ, lite.Ident(t.Name)+"."+lite.Ident(layout.DeletedCol)+" IS NOT NULL")
 	}
 	q := "INSERT INTO " + lite.Ident(t.Name) + " (" + cols + ") SELECT " + cols + " FROM (SELECT " + cols +
-		", row_number() OVER (PARTITION BY " + lite.List(t.Key) + " ORDER BY " + newest + ") AS \"_n\" FROM " + lite.Ident(name) +
+		", row_number() OVER (PARTITION BY " + lite.List(sortKey) + " ORDER BY " + newest + ") AS \"_n\" FROM " + lite.Ident(name) +
 		") WHERE \"_n\" = 1 ON CONFLICT (" + lite.List(t.Key) + ") DO "
 	if len(set) == 0 {
 		return q + "NOTHING"

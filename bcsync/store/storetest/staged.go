@@ -99,12 +99,26 @@ func halfAFirstLoadIsInvisible(t *testing.T, sub Subject, s store.Store) {
 // the row with the newest lastModifiedDateTime, then the one staged last,
 // and updates a stored row that differs.
 func publishKeepsTheNewest(t *testing.T, sub Subject, s store.Store) {
+	keepsTheNewest(t, sub, s, true)
+}
+
+// publishKeepsTheNewestInAnEmptyTable is publishKeepsTheNewest into a table
+// that holds none of the company's rows (the usual first load).
+func publishKeepsTheNewestInAnEmptyTable(t *testing.T, sub Subject, s store.Store) {
+	keepsTheNewest(t, sub, s, false)
+}
+
+// keepsTheNewest stages the same keys several times and publishes them;
+// withStored first stores a row of one of the keys.
+func keepsTheNewest(t *testing.T, sub Subject, s store.Store, withStored bool) {
 	ctx := t.Context()
 	tb := fixture.Customers()
 	require.NoError(t, s.EnsureTable(ctx, tb))
-	stored := modified(fixture.Co1, fixture.ID4, "Stored", "2024-03-15T09:00:00.000Z")
-	_, err := s.Apply(ctx, []store.Batch{{Table: tb, Upserts: []store.Row{stored}}}, nil)
-	require.NoError(t, err)
+	if withStored {
+		stored := modified(fixture.Co1, fixture.ID4, "Stored", "2024-03-15T09:00:00.000Z")
+		_, err := s.Apply(ctx, []store.Batch{{Table: tb, Upserts: []store.Row{stored}}}, nil)
+		require.NoError(t, err)
+	}
 	newest := modified(fixture.Co1, fixture.ID1, "Newest", "2024-03-15T11:00:00.000Z")
 	lastOfTwins := modified(fixture.Co1, fixture.ID2, "Second twin", "2024-03-15T10:00:00.000Z")
 	changed := modified(fixture.Co1, fixture.ID4, "Changed", "2024-03-15T10:00:00.000Z")
@@ -120,6 +134,10 @@ func publishKeepsTheNewest(t *testing.T, sub Subject, s store.Store) {
 	}
 	got, err := s.Publish(ctx, tb, fixture.Co1, nil, nil, nil)
 	require.NoError(t, err)
-	require.Equal(t, store.Counts{Inserted: 3, Updated: 1}, got)
+	if withStored {
+		require.Equal(t, store.Counts{Inserted: 3, Updated: 1}, got)
+	} else {
+		require.Equal(t, store.Counts{Inserted: 4}, got)
+	}
 	require.Equal(t, fixture.Want(tb, newest, lastOfTwins, pages[1][2], changed), sub.Dump(t, s, tb))
 }

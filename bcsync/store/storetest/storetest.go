@@ -50,6 +50,7 @@ func Run(t *testing.T, sub Subject) {
 		{"SourceIsRecorded", sourceIsRecorded},
 		{"HalfAFirstLoadIsInvisible", halfAFirstLoadIsInvisible},
 		{"PublishKeepsTheNewest", publishKeepsTheNewest},
+		{"PublishKeepsTheNewestInAnEmptyTable", publishKeepsTheNewestInAnEmptyTable},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()

@@ -28,6 +28,8 @@ type Conn struct {
 		driver.ConnPrepareContext
 	}
 	stmts map[string]driver.Stmt
+	// binders are the statements run through SQLite's C API (Binder).
+	binders map[string]*Binder
 	// lock is the database file, flocked while the connection is open so a
 	// second writer is refused at once instead of waiting on SQLite's locks
 	// and failing with SQLITE_BUSY. SQLite's own locks are fcntl locks,
@@ -75,17 +77,44 @@ func Open(ctx context.Context, where, path string, sync string) (*Conn, error) {
 		lock.Close()
 		return nil, fmt.Errorf("%s: unexpected SQLite driver connection %T", where, dc)
 	}
-	l := &Conn{where: where, conn: c, stmts: map[string]driver.Stmt{}, lock: lock}
-	if err := l.setup(ctx, sync); err != nil {
+	l := &Conn{where: where, conn: c, stmts: map[string]driver.Stmt{}, binders: map[string]*Binder{}, lock: lock}
+	if err := l.setup(ctx, sync, isEmpty(lock, path)); err != nil {
 		l.Close()
 		return nil, err
 	}
 	return l, nil
 }
 
-func (l *Conn) setup(ctx context.Context, sync string) error {
+// walBytes is how large the WAL grows before SQLite checkpoints it.
+const walBytes = 200 << 20
+
+// isEmpty reports whether the database at path (whose file is f) holds
+// nothing yet: its file and its WAL are empty or missing.
+func isEmpty(f *os.File, path string) bool {
+	fi, err := f.Stat()
+	if err != nil || fi.Size() != 0 {
+		return false
+	}
+	wi, err := os.Stat(path + "-wal")
+	return errors.Is(err, os.ErrNotExist) || err == nil && wi.Size() == 0
+}
+
+// setup sets the connection's pragmas; fresh says the file is new and empty.
+// An existing file is checked before anything could be written to it.
+func (l *Conn) setup(ctx context.Context, sync string, fresh bool) error {
 	if _, err := l.Exec(ctx, "PRAGMA busy_timeout = 5000"); err != nil {
 		return OpenError(l.where, err)
+	}
+	if fresh {
+		// A new file gets 64 KiB pages: SQLite writes a WAL frame, a sorter
+		// run and a checkpoint copy with a system call or two per page, and
+		// system calls are most of what the first load's append and move
+		// cost at 4 KiB. An existing file keeps the pages it has.
+		if _, err := l.Exec(ctx, "PRAGMA page_size = 65536"); err != nil {
+			return OpenError(l.where, err)
+		}
+	} else if err := l.checkIntact(ctx); err != nil {
+		return err
 	}
 	var mode string
 	err := l.Query(ctx, "PRAGMA journal_mode = WAL", nil, func(row []driver.Value) error {
@@ -98,15 +127,21 @@ func (l *Conn) setup(ctx context.Context, sync string) error {
 	if !strings.EqualFold(mode, "wal") {
 		return fmt.Errorf("%s: cannot switch the database to WAL mode (got %q); is the file or its directory read-only?", l.where, mode)
 	}
-	// A larger WAL between checkpoints (50,000 pages, 200 MB) copies a page
-	// rewritten by several transactions once, which matters when random GUID
-	// keys spread rows over the whole key index. The page cache is kept small
+	// A larger WAL between checkpoints (about 200 MB, in pages of the
+	// file's size) copies a page rewritten by several transactions once,
+	// which matters when random GUID keys spread rows over the whole key
+	// index. The page cache is kept small
 	// (8 MiB, which costs about twice that in resident memory): once the key
 	// index outgrows it, a bigger cache saved no measurable CPU, the sync's
 	// memory must not grow with the tables, and the OS caches the file anyway.
 	// Temporary b-trees (sorting for an index) spill to files, not memory.
+	pageSize, err := l.Count(ctx, "PRAGMA page_size")
+	if err != nil {
+		return OpenError(l.where, err)
+	}
+	walPages := max(walBytes/max(pageSize, 512), 1)
 	for _, p := range []string{"PRAGMA synchronous = " + sync, "PRAGMA temp_store = FILE", "PRAGMA cache_size = -8192",
-		"PRAGMA wal_autocheckpoint = 50000", "PRAGMA journal_size_limit = 67108864"} {
+		fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", walPages), "PRAGMA journal_size_limit = 67108864"} {
 		if _, err := l.Exec(ctx, p); err != nil {
 			return OpenError(l.where, err)
 		}
@@ -116,7 +151,7 @@ func (l *Conn) setup(ctx context.Context, sync string) error {
 			return fmt.Errorf("%s: the database is read-only; make the file writable or choose another path", l.where)
 		}
 	}
-	return l.checkIntact(ctx)
+	return nil
 }
 
 // checkIntact runs SQLite's quick_check before anything is written: a
@@ -198,6 +233,10 @@ func OpenError(where string, err error) error {
 
 func (l *Conn) Close() error {
 	var errs []error
+	for _, b := range l.binders {
+		errs = append(errs, b.Close())
+	}
+	l.binders = nil
 	for _, s := range l.stmts {
 		errs = append(errs, s.Close())
 	}
@@ -286,6 +325,15 @@ func (l *Conn) Forget(names ...string) {
 			if strings.Contains(q, n) {
 				s.Close()
 				delete(l.stmts, q)
+				break
+			}
+		}
+	}
+	for q, b := range l.binders {
+		for _, n := range names {
+			if strings.Contains(q, n) {
+				b.Close()
+				delete(l.binders, q)
 				break
 			}
 		}

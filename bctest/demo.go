@@ -104,7 +104,8 @@ type demoSetRows struct {
 func snapshotDemo(cos []*Company, sets [][]string, version int64) *demoSnapshot {
 	snap := &demoSnapshot{version: version}
 	for i, co := range cos {
-		c := demoCompanyRows{name: co.Name, display: co.DisplayName, blobs: co.co.Media().All()}
+		// the handles predate the generator's renames: the names come from the state
+		c := demoCompanyRows{name: co.co.Name(), display: co.co.DisplayName(), blobs: co.co.Media().All()}
 		for _, set := range sets[i] {
 			t, err := co.co.Std(set)
 			if err != nil {

@@ -234,3 +234,25 @@ func TestDemoColumnsFilled(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoRestoredFromTheCacheKeepsItsNames: the second tenant of a demo
+// configuration is restored from the cache the first one filled, and its
+// companies have the generated names and display names, not the empty
+// display name a company has before the generator names it.
+func TestDemoRestoredFromTheCacheKeepsItsNames(t *testing.T) {
+	t.Parallel()
+	cfg := DemoConfig{Companies: 2, GLEntries: 17, Customers: 3, Vendors: 3, Items: 4, Employees: 2, Projects: 1, InvoicesPerMonth: 1, Months: 1}
+	_, cached := demoCache.Load(cfg.WithDefaults())
+	require.False(t, cached, "the test's configuration must be its own")
+	generated, restored := demoOf(cfg), demoOf(cfg)
+	var want []Company
+	for _, co := range generated.Companies() {
+		require.NotEmpty(t, co.DisplayName, co.Name)
+		want = append(want, Company{ID: co.ID, Name: co.Name, DisplayName: co.DisplayName})
+	}
+	var got []Company
+	for _, co := range restored.Companies() {
+		got = append(got, Company{ID: co.ID, Name: co.Name, DisplayName: co.DisplayName})
+	}
+	require.Equal(t, want, got)
+}

@@ -27,9 +27,9 @@ func AutomationAPI() *schema.Service { return automation.API() }
 // by the companies, its demo data, and its reactions to changes.
 func (s *Server) startAutomation() {
 	s.automation = automation.New(automationHost{s})
-	s.tenant.addRoute(AutomationRoute, AutomationAPI())
+	s.tn.AddRoute(AutomationRoute, AutomationAPI())
 	s.automation.Share()
-	s.tenant.OnChange(func(ch Change) { s.automation.Changed(ch.internal()) })
+	s.tn.OnChange(s.automation.Changed)
 	s.automation.Seed(s.cfg.clientID, s.tokens.App().PermissionSets)
 }
 
@@ -38,77 +38,68 @@ type automationHost struct{ s *Server }
 
 func (h automationHost) Companies() []automation.Company {
 	var out []automation.Company
-	for _, co := range h.s.tenant.Companies() {
-		out = append(out, automation.Company{ID: co.ID, Name: co.Name, DisplayName: co.DisplayName})
+	for _, co := range h.s.tn.Companies() {
+		out = append(out, automation.Company{ID: co.ID(), Name: co.Name(), DisplayName: co.DisplayName()})
 	}
 	return out
 }
 
 func (h automationHost) Table(companyID, set string) (*table.Table, bool) {
-	co, ok := h.s.tenant.Company(companyID)
+	co, ok := h.s.tn.Company(companyID)
 	if !ok {
 		return nil, false
 	}
-	return co.table(AutomationRoute, set)
+	return co.Table(AutomationRoute, set)
 }
 
 func (h automationHost) UseTable(companyID, set string, t *table.Table) {
-	if co, ok := h.s.tenant.Company(companyID); ok {
-		co.mu.Lock()
-		co.tables[AutomationRoute+"/"+set] = t
-		co.mu.Unlock()
+	if co, ok := h.s.tn.Company(companyID); ok {
+		co.UseTable(AutomationRoute, set, t)
 	}
 }
 
 func (h automationHost) Insert(t *table.Table, values map[string]any) (*table.Row, error) {
-	vals, err := h.s.tenant.buildRow(t, nil, values)
+	vals, err := h.s.tn.BuildRow(t, nil, values)
 	if err != nil {
 		return nil, err
 	}
-	return t.Insert(vals, h.s.tenant.version.Add(1))
+	return t.Insert(vals, h.s.tn.NextVersion())
 }
 
-func (h automationHost) NextVersion() int64 { return h.s.tenant.version.Add(1) }
+func (h automationHost) NextVersion() int64 { return h.s.tn.NextVersion() }
 
 // AddCompany adds a company with the id BC gave it (a company created
 // through automationCompanies), without data: BC does not initialise it.
 func (h automationHost) AddCompany(id, name, displayName string) bool {
-	if _, ok := h.s.tenant.Company(id); ok {
+	if _, ok := h.s.tn.Company(id); ok {
 		return false
 	}
-	h.s.tenant.addCompany(&Company{ID: id, Name: name, DisplayName: displayName, created: h.s.tenant.now().UTC().Truncate(time.Millisecond)})
+	h.s.tn.AddCompany(id, name, displayName, h.s.tn.Now().UTC().Truncate(time.Millisecond))
 	return true
 }
 
 func (h automationHost) RenameCompany(id, name, displayName string) {
-	co, ok := h.s.tenant.Company(id)
-	if !ok {
-		return
+	if co, ok := h.s.tn.Company(id); ok {
+		co.Rename(name, displayName)
 	}
-	h.s.tenant.mu.Lock()
-	co.Name, co.DisplayName = name, displayName
-	h.s.tenant.mu.Unlock()
 }
 
-func (h automationHost) RemoveCompany(id string) { h.s.tenant.RemoveCompany(id) }
+func (h automationHost) RemoveCompany(id string) { h.s.tn.RemoveCompany(id) }
 
 func (h automationHost) Media(companyID, key string) []byte {
-	co, ok := h.s.tenant.Company(companyID)
+	co, ok := h.s.tn.Company(companyID)
 	if !ok {
 		return nil
 	}
-	co.media.mu.RLock()
-	defer co.media.mu.RUnlock()
-	return co.media.blobs[key].data
+	b, _ := co.Media().Get(key)
+	return b.Data
 }
 
 func (h automationHost) DeleteMedia(companyID, key string) {
-	if co, ok := h.s.tenant.Company(companyID); ok {
-		co.media.mu.Lock()
-		delete(co.media.blobs, key)
-		co.media.mu.Unlock()
+	if co, ok := h.s.tn.Company(companyID); ok {
+		co.Media().Delete(key)
 	}
 }
 
 func (h automationHost) Wrote()         { h.s.stats.writes.Add(1) }
-func (h automationHost) Now() time.Time { return h.s.tenant.now() }
+func (h automationHost) Now() time.Time { return h.s.tn.Now() }

@@ -1,11 +1,11 @@
 package bctest
 
 import (
-	"maps"
 	"sync"
 
 	"github.com/bcsdk/bc/bctest/internal/demo"
 	"github.com/bcsdk/bc/bctest/internal/table"
+	"github.com/bcsdk/bc/bctest/internal/tenant"
 )
 
 // DemoConfig sizes the deterministic demo tenant (see WithDemo and
@@ -41,7 +41,7 @@ func generateDemo(t *Tenant, cfg DemoConfig) *demoSnapshot {
 	for i := range cos {
 		name, display := demo.Profile(i)
 		cos[i] = t.AddCompany(name)
-		cos[i].DisplayName = display
+		cos[i].co.Rename(name, display)
 	}
 	var wg sync.WaitGroup
 	for i, co := range cos {
@@ -61,25 +61,18 @@ func generateDemo(t *Tenant, cfg DemoConfig) *demoSnapshot {
 // demoCompany is a Company as the demo generator fills it.
 type demoCompany struct{ co *Company }
 
-func (d demoCompany) Table(set string) (*table.Table, error) { return d.co.std(set) }
+func (d demoCompany) Table(set string) (*table.Table, error) { return d.co.co.Std(set) }
 func (d demoCompany) Columns(set string) []string            { return d.co.Columns(set) }
 func (d demoCompany) SetVirtual(set string, v table.Virtual) error {
 	return d.co.SetVirtual(set, v)
 }
 
 func (d demoCompany) PutMedia(key, contentType string, data []byte) {
-	m := d.co.media
-	m.mu.Lock()
-	m.blobs[key] = blob{contentType: contentType, data: data}
-	m.mu.Unlock()
+	d.co.co.Media().Put(key, tenant.Blob{ContentType: contentType, Data: data})
 }
 
 // bumpVersion makes later writes get newer ETags than every demo row.
-func bumpVersion(t *Tenant, v int64) {
-	if t.version.Load() < v {
-		t.version.Store(v)
-	}
-}
+func bumpVersion(t *Tenant, v int64) { t.t.RaiseVersion(v) }
 
 // demoCache keeps the rows of each demo configuration loaded so far, so
 // that a test server starts in a few milliseconds rather than generating
@@ -97,7 +90,7 @@ type demoCompanyRows struct {
 	name, display string
 	sets          []demoSetRows
 	ledger        table.Virtual
-	blobs         map[string]blob
+	blobs         map[string]tenant.Blob
 }
 
 type demoSetRows struct {
@@ -111,9 +104,10 @@ type demoSetRows struct {
 func snapshotDemo(cos []*Company, sets [][]string, version int64) *demoSnapshot {
 	snap := &demoSnapshot{version: version}
 	for i, co := range cos {
-		c := demoCompanyRows{name: co.Name, display: co.DisplayName, blobs: maps.Clone(co.media.blobs)}
+		// the handles predate the generator's renames: the names come from the state
+		c := demoCompanyRows{name: co.co.Name(), display: co.co.DisplayName(), blobs: co.co.Media().All()}
 		for _, set := range sets[i] {
-			t, err := co.std(set)
+			t, err := co.co.Std(set)
 			if err != nil {
 				panic(err)
 			}
@@ -124,7 +118,7 @@ func snapshotDemo(cos []*Company, sets [][]string, version int64) *demoSnapshot 
 			}
 			c.sets = append(c.sets, rs)
 		}
-		if t, err := co.std("generalLedgerEntries"); err == nil {
+		if t, err := co.co.Std("generalLedgerEntries"); err == nil {
 			c.ledger = t.Virtual
 		}
 		snap.companies = append(snap.companies, c)
@@ -138,7 +132,7 @@ func (s *demoSnapshot) restore(t *Tenant) {
 	var wg sync.WaitGroup
 	for _, c := range s.companies {
 		co := t.AddCompany(c.name)
-		co.DisplayName = c.display
+		co.co.Rename(c.name, c.display)
 		wg.Go(func() { c.restore(co) })
 	}
 	wg.Wait()
@@ -147,7 +141,7 @@ func (s *demoSnapshot) restore(t *Tenant) {
 
 func (c *demoCompanyRows) restore(co *Company) {
 	for _, rs := range c.sets {
-		tbl, err := co.std(rs.name)
+		tbl, err := co.co.Std(rs.name)
 		if err != nil {
 			panic(err)
 		}
@@ -160,7 +154,5 @@ func (c *demoCompanyRows) restore(co *Company) {
 	if err := co.SetVirtual("generalLedgerEntries", c.ledger); err != nil {
 		panic(err)
 	}
-	co.media.mu.Lock()
-	maps.Copy(co.media.blobs, c.blobs)
-	co.media.mu.Unlock()
+	co.co.Media().PutAll(c.blobs)
 }

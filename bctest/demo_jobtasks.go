@@ -14,7 +14,7 @@ const JobTasksRoute = "api/bcsdk/demo/v1.0"
 // when the server serves it: a heading, posting tasks with budgets and dates,
 // and a total, as a project's task list looks in BC.
 func fillJobTasks(t *Tenant, seed uint64) {
-	if _, ok := t.routes[JobTasksRoute]; !ok {
+	if _, ok := t.t.Route(JobTasksRoute); !ok {
 		return
 	}
 	for ci, co := range t.Companies() {

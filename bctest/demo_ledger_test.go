@@ -12,7 +12,7 @@ import (
 
 // ledgerOf returns the G/L generator of a company.
 func ledgerOf(t testing.TB, co *Company) *demo.Ledger {
-	tbl, err := co.std("generalLedgerEntries")
+	tbl, err := co.co.Std("generalLedgerEntries")
 	require.NoError(t, err)
 	l, ok := tbl.Virtual.(*demo.Ledger)
 	require.True(t, ok)
@@ -53,7 +53,7 @@ func TestDemoLedgerRows(t *testing.T) {
 					t.Fatalf("no column %s", name)
 					return -1
 				}
-				tbl, _ := co.std("generalLedgerEntries")
+				tbl, _ := co.co.Std("generalLedgerEntries")
 				prev := make([]string, len(cols))
 				row := make([]string, len(cols))
 				digits := map[int]bool{}

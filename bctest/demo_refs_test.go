@@ -11,7 +11,7 @@ import (
 
 // ids returns the values of a column, as a set.
 func ids(co *Company, set, col string) map[string]bool {
-	tbl, err := co.std(set)
+	tbl, err := co.co.Std(set)
 	if err != nil {
 		panic(err)
 	}

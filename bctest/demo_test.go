@@ -13,6 +13,7 @@ import (
 
 	"github.com/bcsdk/bc/bctest/internal/filter"
 	"github.com/bcsdk/bc/bctest/internal/table"
+	"github.com/bcsdk/bc/bctest/internal/tenant"
 	"github.com/bcsdk/bc/entities"
 	"github.com/stretchr/testify/require"
 )
@@ -77,9 +78,9 @@ func TestDemoDeterministic(t *testing.T) {
 			for _, set := range entities.Schema.CompanySets() {
 				require.Equal(t, rows(co, set.Name), rows(other, set.Name), "%s %s", co.Name, set.Name)
 			}
-			require.Equal(t, co.media.blobs, other.media.blobs)
+			require.Equal(t, co.co.Media().All(), other.co.Media().All())
 		}
-		require.Equal(t, a.version.Load(), b.version.Load())
+		require.Equal(t, a.t.Version(), b.t.Version())
 	}
 	generated := freshDemo(DefaultDemo())
 	equal(generated, freshDemo(DefaultDemo()))
@@ -112,13 +113,11 @@ func TestDemoCacheIsolation(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, "Changed", got["displayName"])
 
-	ca.media.mu.Lock()
-	for k := range ca.media.blobs {
-		ca.media.blobs[k] = blob{contentType: "text/plain", data: []byte("changed")}
+	for k := range ca.co.Media().All() {
+		ca.co.Media().Put(k, tenant.Blob{ContentType: "text/plain", Data: []byte("changed")})
 	}
-	ca.media.mu.Unlock()
-	for _, v := range cb.media.blobs {
-		require.NotEqual(t, "changed", string(v.data))
+	for _, v := range cb.co.Media().All() {
+		require.NotEqual(t, "changed", string(v.Data))
 	}
 }
 
@@ -179,7 +178,7 @@ func TestDemoEverySetValid(t *testing.T) {
 	t.Parallel()
 	for _, co := range demoTenant().Companies() {
 		for _, set := range entities.Schema.CompanySets() {
-			tbl, err := co.std(set.Name)
+			tbl, err := co.co.Std(set.Name)
 			require.NoError(t, err)
 			require.Positive(t, co.Count(set.Name), "%s: %s is empty", co.Name, set.Name)
 			co.Each(set.Name, func(m map[string]string) bool {
@@ -217,7 +216,7 @@ func TestDemoColumnsFilled(t *testing.T) {
 	for _, set := range entities.Schema.CompanySets() {
 		filled := map[string]bool{}
 		for _, co := range demoTenant().Companies() {
-			tbl, _ := co.std(set.Name)
+			tbl, _ := co.co.Std(set.Name)
 			co.Each(set.Name, func(m map[string]string) bool {
 				for _, c := range tbl.Cols {
 					if v := m[c.Name]; v != c.EmptyValue() && v != "0" {
@@ -227,11 +226,33 @@ func TestDemoColumnsFilled(t *testing.T) {
 				return true
 			})
 		}
-		tbl, _ := demoTenant().Companies()[0].std(set.Name)
+		tbl, _ := demoTenant().Companies()[0].co.Std(set.Name)
 		for _, c := range tbl.Cols {
 			if !filled[c.Name] && !empty[c.Name] && !empty[set.Name+"."+c.Name] && !strings.HasSuffix(strings.ToLower(c.Name), "addressline2") {
 				t.Errorf("%s.%s is always empty", set.Name, c.Name)
 			}
 		}
 	}
+}
+
+// TestDemoRestoredFromTheCacheKeepsItsNames: the second tenant of a demo
+// configuration is restored from the cache the first one filled, and its
+// companies have the generated names and display names, not the empty
+// display name a company has before the generator names it.
+func TestDemoRestoredFromTheCacheKeepsItsNames(t *testing.T) {
+	t.Parallel()
+	cfg := DemoConfig{Companies: 2, GLEntries: 17, Customers: 3, Vendors: 3, Items: 4, Employees: 2, Projects: 1, InvoicesPerMonth: 1, Months: 1}
+	_, cached := demoCache.Load(cfg.WithDefaults())
+	require.False(t, cached, "the test's configuration must be its own")
+	generated, restored := demoOf(cfg), demoOf(cfg)
+	var want []Company
+	for _, co := range generated.Companies() {
+		require.NotEmpty(t, co.DisplayName, co.Name)
+		want = append(want, Company{ID: co.ID, Name: co.Name, DisplayName: co.DisplayName})
+	}
+	var got []Company
+	for _, co := range restored.Companies() {
+		got = append(got, Company{ID: co.ID, Name: co.Name, DisplayName: co.DisplayName})
+	}
+	require.Equal(t, want, got)
 }

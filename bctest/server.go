@@ -27,7 +27,9 @@ import (
 	"github.com/bcsdk/bc/bctest/internal/entra"
 	"github.com/bcsdk/bc/bctest/internal/gate"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
+	"github.com/bcsdk/bc/bctest/internal/serve"
 	"github.com/bcsdk/bc/bctest/internal/table"
+	"github.com/bcsdk/bc/bctest/internal/tenant"
 	"github.com/bcsdk/bc/bctest/internal/webhook"
 )
 
@@ -46,6 +48,7 @@ const (
 type Server struct {
 	cfg    config
 	tenant *Tenant
+	tn     *tenant.Tenant // the state behind tenant
 	tokens *entra.Issuer
 	limits *gate.Gate
 	faults *gate.Injector
@@ -59,6 +62,8 @@ type Server struct {
 	// of changes.
 	webhooks     *webhook.Hub
 	stopWebhooks func()
+	// core answers the requests let in.
+	core *serve.Core
 
 	http *httptest.Server
 	// URL is the server's root, e.g. http://127.0.0.1:41234.
@@ -79,19 +84,22 @@ func NewUnstartedServer(opts ...Option) *Server {
 		o(&cfg)
 	}
 	s := &Server{cfg: cfg, tenant: newTenant(cfg.seed, cfg.clock), stats: newCounters()}
+	s.tn = s.tenant.t
 	for _, api := range cfg.customAPIs {
-		s.tenant.addRoute(api.path, api.svc)
+		s.tn.AddRoute(api.path, api.svc)
 	}
 	s.tokens = entra.New(entra.Credentials{TenantID: cfg.tenantID, ClientID: cfg.clientID, Secret: cfg.secret}, cfg.tokenLifetime, cfg.app, cfg.clock, s.stats)
 	s.limits = gate.New(cfg.limits, cfg.model, s.stats, cfg.clock)
 	s.faults = gate.NewInjector(cfg.faults, cfg.model)
-	s.churn = churn.New(cfg.churn, churnHost{s.tenant})
+	s.churn = churn.New(cfg.churn, churnHost{s.tn})
 	if cfg.demo != nil {
 		loadDemo(s.tenant, *cfg.demo)
 		fillJobTasks(s.tenant, cfg.demo.Seed)
 	}
 	s.startAutomation()
 	s.startWebhooks()
+	s.core = &serve.Core{Tenant: s.tn, Limits: s.limits, Faults: s.faults, Churn: s.churn,
+		Automation: s.automation, Webhooks: s.webhooks, Meter: s.stats}
 	return s
 }
 
@@ -159,11 +167,11 @@ func (s *Server) SetChurn(c Churn) { s.churn.Set(c) }
 func (s *Server) ChurnDone() ChurnLog { return s.churn.Done() }
 
 // churnHost is the core as the churn sees it.
-type churnHost struct{ tn *Tenant }
+type churnHost struct{ tn *tenant.Tenant }
 
-func (h churnHost) NewGUID() string                     { return h.tn.newGUID() }
-func (h churnHost) NextVersion() int64                  { return h.tn.version.Add(1) }
-func (h churnHost) Touch(t *table.Table, vals []string) { touch(h.tn, t, vals) }
+func (h churnHost) NewGUID() string                     { return h.tn.NewGUID() }
+func (h churnHost) NextVersion() int64                  { return h.tn.NextVersion() }
+func (h churnHost) Touch(t *table.Table, vals []string) { h.tn.Touch(t, vals) }
 
 // serve routes a request: token endpoint or BC.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -209,8 +217,8 @@ func (s *Server) serveBC(w http.ResponseWriter, r *http.Request, tenantID, env s
 	}
 	defer release()
 	if len(resource) == 0 || resource[0] != "$batch" { // a batch takes the tenant's isolation lock itself
-		s.tenant.isolation.RLock()
-		defer s.tenant.isolation.RUnlock()
+		s.tn.Isolation.RLock()
+		defer s.tn.Isolation.RUnlock()
 	}
 	start := time.Now() // service time runs while the request holds a slot, not while it queues
 	s.stats.inFlight(1)
@@ -221,8 +229,7 @@ func (s *Server) serveBC(w http.ResponseWriter, r *http.Request, tenantID, env s
 		s.stats.Fault(fault.Name)
 		if fault.AfterWrite && r.Method != http.MethodGet {
 			// BC ran the write; only the gateway gave up waiting for it.
-			ran := &reqContext{srv: s, w: s.limits.Pace(discard{}, start, fault), r: r, route: route, principal: principal, app: s.tokens.App()}
-			ran.dispatch(resource)
+			s.core.Serve(serve.Request{W: s.limits.Pace(discard{}, start, fault), R: r, Route: route, Principal: principal, App: s.tokens.App()}, resource)
 		}
 		pw := s.limits.Pace(w, start, fault)
 		protocol.WriteError(pw, fault.Before)
@@ -230,11 +237,10 @@ func (s *Server) serveBC(w http.ResponseWriter, r *http.Request, tenantID, env s
 		return
 	}
 	pw := s.limits.Pace(w, start, fault)
-	ctx := &reqContext{srv: s, w: pw, r: r, route: route, principal: principal, app: s.tokens.App()}
 	if route == AutomationRoute {
 		s.automation.BeforeRequest(r.Method)
 	}
-	ctx.dispatch(resource)
+	s.core.Serve(serve.Request{W: pw, R: r, Route: route, Principal: principal, App: s.tokens.App()}, resource)
 	pw.Finish()
 }
 
@@ -253,7 +259,7 @@ func (s *Server) splitRoute(rest []string) (route string, resource []string, ok 
 	}
 	if len(rest) >= 3 {
 		route = "api/" + rest[0] + "/" + rest[1] + "/" + rest[2]
-		if _, known := s.tenant.routes[route]; known {
+		if _, known := s.tn.Route(route); known {
 			return route, rest[3:], true
 		}
 	}

@@ -49,7 +49,16 @@ func (c *counters) inFlight(d int64) {
 	}
 }
 
-func (c *counters) record(line string) {
+// Page, Wrote, IgnoredLambda and Request make counters the OData core's Meter.
+func (c *counters) Page(rows int) {
+	c.rows.Add(int64(rows))
+	c.pages.Add(1)
+}
+
+func (c *counters) Wrote()         { c.writes.Add(1) }
+func (c *counters) IgnoredLambda() { c.ignoredLambdas.Add(1) }
+
+func (c *counters) Request(line string) {
 	c.mu.Lock()
 	if c.logOn {
 		c.log = append(c.log, line)

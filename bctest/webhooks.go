@@ -2,6 +2,7 @@ package bctest
 
 import (
 	"github.com/bcsdk/bc/bctest/internal/protocol"
+	"github.com/bcsdk/bc/bctest/internal/serve"
 	"github.com/bcsdk/bc/bctest/internal/table"
 	"github.com/bcsdk/bc/bctest/internal/webhook"
 )
@@ -18,11 +19,6 @@ type Webhooks = webhook.Config
 // subscriptions.
 func DefaultWebhooks() Webhooks { return webhook.Defaults() }
 
-// serveSubscriptions hands {route}/subscriptions to the webhook fake.
-func (c *reqContext) serveSubscriptions(res []string) {
-	c.srv.webhooks.Serve(&webhook.Request{W: c.w, R: c.r, Route: c.route, Principal: c.principal, BaseURL: c.baseURL()}, res)
-}
-
 // FlushNotifications sends the pending webhook notifications now, as if
 // their delays (Webhooks.Delay, retry delays) had passed, and returns when
 // the receivers have answered. Tests call it instead of waiting.
@@ -31,32 +27,29 @@ func (s *Server) FlushNotifications() { s.webhooks.Flush() }
 // startWebhooks makes the subscriptions and feeds them the tenant's changes.
 func (s *Server) startWebhooks() {
 	s.webhooks = webhook.New(s.cfg.webhooks, s.cfg.clock, webhookHost{s})
-	s.stopWebhooks = s.tenant.OnChange(func(ch Change) {
-		if ch.t != nil {
-			s.webhooks.OnChange(ch.internal())
-		}
-	})
+	s.stopWebhooks = s.tn.OnChange(s.webhooks.OnChange)
 }
 
 // webhookHost is the core as the webhook fake sees it.
 type webhookHost struct{ s *Server }
 
-func (h webhookHost) NewGUID() string    { return h.s.tenant.newGUID() }
-func (h webhookHost) NextVersion() int64 { return h.s.tenant.version.Add(1) }
+func (h webhookHost) NewGUID() string    { return h.s.tn.NewGUID() }
+func (h webhookHost) NextVersion() int64 { return h.s.tn.NextVersion() }
 func (h webhookHost) Wrote()             { h.s.stats.writes.Add(1) }
 
 func (h webhookHost) Table(route string, company protocol.Segment, set string) (string, *table.Table, *protocol.Error) {
-	co := h.s.tenant.findCompany(company)
+	co := h.s.tn.FindCompany(company)
 	if co == nil {
 		return "", nil, protocol.CompanyNotFound(company.Key)
 	}
-	t, ok := co.table(route, set)
+	t, ok := co.Table(route, set)
 	if !ok {
 		return "", nil, protocol.NotFoundSegment(set)
 	}
-	return co.ID, t, nil
+	return co.ID(), t, nil
 }
 
 func (h webhookHost) SetOf(route, typeName string) string {
-	return setOfType(h.s.tenant.routes[route], typeName)
+	svc, _ := h.s.tn.Route(route)
+	return serve.SetOfType(svc, typeName)
 }

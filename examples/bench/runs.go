@@ -40,10 +40,10 @@ type measured struct {
 }
 
 // fake starts a fake BC with the demo sized for the run.
-func (b *bench) fake(glPerCompany int, model bctest.ServiceModel, noDims bool) *bctest.Server {
+func (b *bench) fake(glPerCompany int, model bctest.ServiceModel, noDims bool, extra ...bctest.Option) *bctest.Server {
 	demo := bctest.DefaultDemo()
 	demo.Companies, demo.GLEntries, demo.NoGLDimensions = b.o.companies, glPerCompany, noDims
-	opts := []bctest.Option{bctest.WithDemo(demo)}
+	opts := append([]bctest.Option{bctest.WithDemo(demo)}, extra...)
 	if model.Scale > 0 {
 		opts = append(opts, bctest.WithServiceModel(model))
 	}
@@ -153,7 +153,8 @@ func childEnv(environ []string, secret string) []string {
 // incremental run, each against a fake of its own.
 func (b *bench) serviceBound(ctx context.Context, res *Results) error {
 	model := bctest.ServiceModel{Base: b.o.latency, BytesPerSecond: b.o.bytesPerSecond, Scale: b.o.scale}
-	srv := b.fake(b.o.glEntries, model, false)
+	clock := &aheadClock{}
+	srv := b.fake(b.o.glEntries, model, false, bctest.WithClock(clock))
 	defer srv.Close()
 	seq := b.fake(b.o.glEntries, model, false)
 	defer seq.Close()
@@ -182,7 +183,7 @@ func (b *bench) serviceBound(ctx context.Context, res *Results) error {
 
 	changed := changeRows(srv, b.o.change)
 	res.Details.IncrementalRowsChanged = changed
-	time.Sleep(1100 * time.Millisecond) // the watermark has whole seconds
+	clock.skip(1100 * time.Millisecond) // the watermark has whole seconds: the changes must be a second older than the next run
 	srv.ResetStats()
 	fmt.Fprintf(b.log, "bench: incremental sync after %d rows changed…\n", changed)
 	inc, err := b.sync(ctx, srv, b.out("full"), "--profile", b.o.profile, "--concurrency", fmt.Sprint(b.o.concurrency), "--page-size", fmt.Sprint(b.o.pageSize))
@@ -193,6 +194,10 @@ func (b *bench) serviceBound(ctx context.Context, res *Results) error {
 	res.IncrementalSeconds = round(inc.wall.Seconds(), 3)
 	res.IncrementalFraction = round(inc.wall.Seconds()/full.wall.Seconds(), 4)
 	res.Details.IncrementalFloorSeconds = round(srv.Stats().Floor.Seconds(), 3)
+	if served := srv.Stats().Rows; served < int64(changed) {
+		wg.Wait()
+		return fmt.Errorf("the incremental run read %d rows, fewer than the %d changed: it missed changes", served, changed)
+	}
 	res.ThrottledRequests += srv.Stats().Throttled
 
 	wg.Wait()

@@ -4,6 +4,7 @@ package table
 // Automation API) hear about it.
 type Change struct {
 	Route, CompanyID, Set string
+	Key                   string // the row's key (for child sets, "parentId/id")
 	Kind                  string // Created, Updated or Deleted
 	Table                 *Table
 	Old, New              *Row // the row before and after; nil when absent

@@ -95,6 +95,12 @@ type Virtual interface {
 	Find(key string) (int, bool)
 }
 
+// VirtualChildren lets virtual rows have generated children too
+// (bctest.VirtualChildren is the same interface).
+type VirtualChildren interface {
+	Children(nav string, i int) [][]string
+}
+
 func New(set schema.EntitySet, typ *schema.EntityType, svc *schema.Service) *Table {
 	t := &Table{Set: set, Type: typ, ColIdx: map[string]int{}, byKey: map[string]*Row{}, Key: -1, Parent: -1, nextSeq: 1}
 	for _, p := range typ.Properties {

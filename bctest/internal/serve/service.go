@@ -1,4 +1,4 @@
-package bctest
+package serve
 
 import (
 	"net/http"
@@ -9,6 +9,7 @@ import (
 	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/query"
 	"github.com/bcsdk/bc/bctest/internal/table"
+	"github.com/bcsdk/bc/bctest/internal/tenant"
 	"github.com/bcsdk/bc/internal/jsontext"
 )
 
@@ -48,14 +49,14 @@ func (c *reqContext) listCompanies() {
 	_, _ = c.w.Write(append(buf, '}'))
 }
 
-func (c *reqContext) getCompany(co *Company) {
+func (c *reqContext) getCompany(co *tenant.Company) {
 	if c.r.Method != http.MethodGet {
 		c.fail(protocol.MethodNotAllowed(c.r.Method, "companies"))
 		return
 	}
 	t := c.companiesTable()
 	for _, r := range t.Rows {
-		if strings.EqualFold(r.Vals[t.Key], co.ID) {
+		if strings.EqualFold(r.Vals[t.Key], co.ID()) {
 			q, aerr := query.Parse(c.r.URL.Query(), c.r.Header, t, c.svc(), "company")
 			if aerr != nil {
 				c.fail(aerr)
@@ -77,7 +78,7 @@ func (c *reqContext) companiesTable() *table.Table {
 	typ, _ := svc.EntityType("company")
 	set, _ := svc.EntitySet("companies")
 	t := table.New(*set, typ, svc)
-	for i, co := range c.srv.tenant.Companies() {
+	for i, co := range c.srv.Tenant.Companies() {
 		vals := make([]string, len(t.Cols))
 		for j, col := range t.Cols {
 			vals[j] = col.EmptyValue()
@@ -87,13 +88,13 @@ func (c *reqContext) companiesTable() *table.Table {
 				vals[j] = v
 			}
 		}
-		set("id", co.ID)
-		set("name", co.Name)
-		set("displayName", co.DisplayName)
+		set("id", co.ID())
+		set("name", co.Name())
+		set("displayName", co.DisplayName())
 		set("systemVersion", "26.0.30643.32100")
 		set("timestamp", strconv.Itoa(4006+i*1000))
-		set("systemCreatedAt", table.FormatDateTime(co.created))
-		set("systemModifiedAt", table.FormatDateTime(co.created))
+		set("systemCreatedAt", table.FormatDateTime(co.Created()))
+		set("systemModifiedAt", table.FormatDateTime(co.Created()))
 		set("systemCreatedBy", "00000000-0000-0000-0000-000000000001")
 		set("systemModifiedBy", "00000000-0000-0000-0000-000000000001")
 		t.Rows = append(t.Rows, &table.Row{Seq: int64(i + 1), Version: int64(i + 1), Vals: vals})

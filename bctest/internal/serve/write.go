@@ -1,4 +1,4 @@
-package bctest
+package serve
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"github.com/bcsdk/bc/bctest/internal/filter"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
+	"github.com/bcsdk/bc/bctest/internal/tenant"
 	"github.com/shopspring/decimal"
 )
 
@@ -127,16 +128,16 @@ func (c *reqContext) create(n *node) {
 		c.fail(aerr)
 		return
 	}
-	c.srv.stats.writes.Add(1)
-	c.w.Header().Set("Location", c.baseURL()+"/"+c.route+"/companies("+n.co.ID+")/"+t.Set.Name+t.KeySegment(r.Vals))
+	c.srv.Meter.Wrote()
+	c.w.Header().Set("Location", c.baseURL()+"/"+c.route+"/companies("+n.co.ID()+")/"+t.Set.Name+t.KeySegment(r.Vals))
 	c.writeEntity(http.StatusCreated, n, r, nil)
 }
 
 // insertTree validates a row and its deep-insert children, then stores them
 // all (or nothing).
-func (c *reqContext) insertTree(co *Company, t *table.Table, n *node, body map[string]json.RawMessage) (*table.Row, *protocol.Error) {
-	tn := c.srv.tenant
-	vals, _ := tn.buildRow(t, nil, nil)
+func (c *reqContext) insertTree(co *tenant.Company, t *table.Table, n *node, body map[string]json.RawMessage) (*table.Row, *protocol.Error) {
+	tn := c.srv.Tenant
+	vals, _ := tn.BuildRow(t, nil, nil)
 	if n != nil && n.parent != nil {
 		for _, rc := range n.via.Constraints {
 			vals[t.ColIdx[rc.ReferencedProperty]] = n.parent.Vals[n.ptable.ColIdx[rc.Property]]
@@ -154,7 +155,7 @@ func (c *reqContext) insertTree(co *Company, t *table.Table, n *node, body map[s
 	var batches []childBatch
 	for name, raw := range navs {
 		nav := findNav(t.Type, name)
-		ct, ok := co.table(c.route, setOfType(c.svc(), nav.Type))
+		ct, ok := co.Table(c.route, SetOfType(c.svc(), nav.Type))
 		if !ok {
 			return nil, protocol.BadRequest("BadRequest", "Invalid Request Body")
 		}
@@ -166,7 +167,7 @@ func (c *reqContext) insertTree(co *Company, t *table.Table, n *node, body map[s
 		}
 		b := childBatch{t: ct}
 		for seq, item := range items {
-			cv, _ := tn.buildRow(ct, nil, nil)
+			cv, _ := tn.BuildRow(ct, nil, nil)
 			for _, rc := range nav.Constraints {
 				cv[ct.ColIdx[rc.ReferencedProperty]] = vals[t.ColIdx[rc.Property]]
 			}
@@ -184,13 +185,13 @@ func (c *reqContext) insertTree(co *Company, t *table.Table, n *node, body map[s
 	for _, b := range batches {
 		totals(t, vals, b.t, b.rows)
 	}
-	r, err := t.Insert(vals, tn.version.Add(1))
+	r, err := t.Insert(vals, tn.NextVersion())
 	if err != nil {
 		return nil, &protocol.Error{Status: http.StatusBadRequest, Code: "Internal_EntityWithSameKeyExists", Message: "The record already exists."}
 	}
 	for _, b := range batches {
 		for _, cv := range b.rows {
-			if _, err := b.t.Insert(cv, tn.version.Add(1)); err != nil {
+			if _, err := b.t.Insert(cv, tn.NextVersion()); err != nil {
 				return nil, &protocol.Error{Status: http.StatusBadRequest, Code: "Internal_EntityWithSameKeyExists", Message: "The record already exists."}
 			}
 		}
@@ -227,17 +228,10 @@ func (c *reqContext) update(n *node) {
 		c.fail(aerr)
 		return
 	}
-	touch(c.srv.tenant, t, vals)
-	nr := t.Replace(n.row, vals, c.srv.tenant.version.Add(1))
-	c.srv.stats.writes.Add(1)
+	c.srv.Tenant.Touch(t, vals)
+	nr := t.Replace(n.row, vals, c.srv.Tenant.NextVersion())
+	c.srv.Meter.Wrote()
 	c.writeEntity(http.StatusOK, n, nr, nil)
-}
-
-// touch sets lastModifiedDateTime to now.
-func touch(tn *Tenant, t *table.Table, vals []string) {
-	if i, ok := t.ColIdx["lastModifiedDateTime"]; ok && t.Cols[i].Kind == filter.DateTime {
-		vals[i] = table.FormatDateTime(tn.now())
-	}
 }
 
 // remove serves DELETE on an entity.
@@ -252,7 +246,7 @@ func (c *reqContext) remove(n *node) {
 		return
 	}
 	t.Remove(n.row)
-	c.srv.stats.writes.Add(1)
+	c.srv.Meter.Wrote()
 	c.w.WriteHeader(http.StatusNoContent)
 }
 
@@ -270,7 +264,7 @@ func (c *reqContext) action(n *node, name string) {
 		c.fail(protocol.BadRequest("BadRequest_MethodNotImplemented", "The action '"+name+"' is not bound to '"+n.t.Type.Name+"'."))
 		return
 	}
-	if c.route == AutomationRoute && c.srv.automation.Act(&automation.Call{W: c.w, R: c.r, CompanyID: n.co.ID, Table: n.t, Row: n.row}, name) {
+	if c.route == automation.Route && c.srv.Automation.Act(&automation.Call{W: c.w, R: c.r, CompanyID: n.co.ID(), Table: n.t, Row: n.row}, name) {
 		return
 	}
 	t := n.t
@@ -278,7 +272,7 @@ func (c *reqContext) action(n *node, name string) {
 	status, hasStatus := t.ColIdx["status"]
 	switch {
 	case t.Set.Name == "journals" && name == "post":
-		if lt, ok := n.co.table(c.route, "journalLines"); ok {
+		if lt, ok := n.co.Table(c.route, "journalLines"); ok {
 			lines := lt.RowsWhere("journalId", n.row.Vals[t.Key])
 			if len(lines) == 0 {
 				c.fail(protocol.BadRequest("Application_DialogException", "There is nothing to post."))
@@ -303,8 +297,8 @@ func (c *reqContext) action(n *node, name string) {
 		}
 		vals[status] = "Canceled"
 	}
-	touch(c.srv.tenant, t, vals)
-	t.Replace(n.row, vals, c.srv.tenant.version.Add(1))
-	c.srv.stats.writes.Add(1)
+	c.srv.Tenant.Touch(t, vals)
+	t.Replace(n.row, vals, c.srv.Tenant.NextVersion())
+	c.srv.Meter.Wrote()
 	c.w.WriteHeader(http.StatusNoContent)
 }

@@ -1,13 +1,14 @@
-package bctest
+package serve
 
 import (
 	"slices"
 
 	"github.com/bcsdk/bc/bctest/internal/query"
 	"github.com/bcsdk/bc/bctest/internal/table"
+	"github.com/bcsdk/bc/bctest/internal/tenant"
 )
 
-func (c *reqContext) appendExpansion(b []byte, co *Company, t *table.Table, parent *table.Row, ex query.Expansion) []byte {
+func (c *reqContext) appendExpansion(b []byte, co *tenant.Company, t *table.Table, parent *table.Row, ex query.Expansion) []byte {
 	b = append(b, ',', '"')
 	b = append(b, ex.Nav.Name...)
 	b = append(b, '"', ':')
@@ -42,7 +43,7 @@ func (c *reqContext) childRows(n *node, sub *query.Query) []*table.Row {
 	if len(n.via.Constraints) == 0 {
 		return nil
 	}
-	if vc, ok := n.ptable.Virtual.(VirtualChildren); ok && n.parent.Seq <= 0 {
+	if vc, ok := n.ptable.Virtual.(table.VirtualChildren); ok && n.parent.Seq <= 0 {
 		for _, vals := range vc.Children(n.via.Name, int(n.parent.Seq+int64(n.ptable.Virtual.Len()))) {
 			rows = append(rows, &table.Row{Version: n.parent.Version, Vals: vals})
 		}
@@ -82,16 +83,10 @@ func (c *reqContext) childRows(n *node, sub *query.Query) []*table.Row {
 	return rows
 }
 
-// VirtualChildren lets virtual rows have generated children too (the
-// dimensionSetLines of millions of G/L entries).
-type VirtualChildren interface {
-	Children(nav string, i int) [][]string
-}
-
 // resolveExpansions attaches the company tables the expansions lead to.
-func (c *reqContext) resolveExpansions(co *Company, ex []query.Expansion) {
+func (c *reqContext) resolveExpansions(co *tenant.Company, ex []query.Expansion) {
 	for i := range ex {
-		if t, ok := co.table(c.route, setOfType(c.svc(), ex[i].Nav.Type)); ok {
+		if t, ok := co.Table(c.route, SetOfType(c.svc(), ex[i].Nav.Type)); ok {
 			ex[i].Target = t
 		}
 		if ex[i].Sub != nil {

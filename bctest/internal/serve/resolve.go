@@ -1,27 +1,31 @@
-package bctest
+package serve
 
 import (
 	"net/http"
 	"slices"
 	"strings"
 
+	"github.com/bcsdk/bc/bctest/internal/automation"
+	"github.com/bcsdk/bc/bctest/internal/entra"
 	"github.com/bcsdk/bc/bctest/internal/gate"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
+	"github.com/bcsdk/bc/bctest/internal/tenant"
+	"github.com/bcsdk/bc/bctest/internal/webhook"
 	"github.com/bcsdk/bc/schema"
 )
 
 // reqContext carries one BC request through resolution and handling.
 type reqContext struct {
-	srv       *Server
+	srv       *Core
 	w         *gate.Writer
 	r         *http.Request
 	route     string
 	principal string
-	app       App
+	app       entra.App
 }
 
-func (c *reqContext) svc() *schema.Service { return c.srv.tenant.routes[c.route] }
+func (c *reqContext) svc() *schema.Service { svc, _ := c.srv.Tenant.Route(c.route); return svc }
 
 func (c *reqContext) fail(e *protocol.Error) { protocol.WriteError(c.w, e) }
 
@@ -47,7 +51,7 @@ func segmentKey(t *table.Table, seg protocol.Segment) (string, bool) {
 
 // dispatch resolves the resource path below the API route.
 func (c *reqContext) dispatch(res []string) {
-	c.srv.stats.record(c.r.Method + " " + c.r.URL.EscapedPath() + queryPart(c.r))
+	c.srv.Meter.Request(c.r.Method + " " + c.r.URL.EscapedPath() + queryPart(c.r))
 	if len(res) == 0 {
 		c.serviceDocument()
 		return
@@ -63,10 +67,10 @@ func (c *reqContext) dispatch(res []string) {
 	}
 	switch seg.Name {
 	case "$batch":
-		serveBatch(c, res)
+		c.batch().Run(c.w, c.r, res)
 		return
 	case "subscriptions":
-		c.serveSubscriptions(res)
+		c.srv.Webhooks.Serve(&webhook.Request{W: c.w, R: c.r, Route: c.route, Principal: c.principal, BaseURL: c.baseURL()}, res)
 		return
 	case "companies":
 		if !seg.HasKey {
@@ -77,7 +81,7 @@ func (c *reqContext) dispatch(res []string) {
 			c.listCompanies()
 			return
 		}
-		co := c.srv.tenant.findCompany(seg)
+		co := c.srv.Tenant.FindCompany(seg)
 		if co == nil {
 			c.fail(protocol.CompanyNotFound(seg.Key))
 			return
@@ -90,7 +94,7 @@ func (c *reqContext) dispatch(res []string) {
 		return
 	}
 	if id := c.r.URL.Query().Get("company"); id != "" {
-		co, ok := c.srv.tenant.Company(id)
+		co, ok := c.srv.Tenant.Company(id)
 		if !ok {
 			c.fail(protocol.CompanyNotFound(id))
 			return
@@ -113,23 +117,10 @@ func queryPart(r *http.Request) string {
 	return "?" + r.URL.RawQuery
 }
 
-// findCompany finds the company a companies(…) segment names.
-func (t *Tenant) findCompany(seg protocol.Segment) *Company {
-	for _, co := range t.Companies() {
-		switch {
-		case seg.KeyArg == "name" && co.Name == seg.Key:
-			return co
-		case seg.KeyArg == "" && strings.EqualFold(co.ID, seg.Key):
-			return co
-		}
-	}
-	return nil
-}
-
 // node is where resolution stands: a collection (possibly under a parent) or
 // one entity.
 type node struct {
-	co     *Company
+	co     *tenant.Company
 	t      *table.Table
 	parent *table.Row                 // the entity a navigation started from
 	via    *schema.NavigationProperty // the navigation from parent
@@ -161,13 +152,13 @@ func (n *node) parentKey() string {
 }
 
 // inCompany resolves the path below companies(…).
-func (c *reqContext) inCompany(co *Company, segs []string) {
+func (c *reqContext) inCompany(co *tenant.Company, segs []string) {
 	first := protocol.ParseSegment(segs[0])
 	if !first.OK {
 		c.fail(protocol.NotFoundSegment(segs[0]))
 		return
 	}
-	t, ok := co.table(c.route, first.Name)
+	t, ok := co.Table(c.route, first.Name)
 	if !ok {
 		c.fail(protocol.NotFoundSegment(first.Name))
 		return
@@ -220,7 +211,7 @@ func (c *reqContext) inCompany(co *Company, segs []string) {
 			c.fail(protocol.NotFoundSegment(s))
 			return
 		}
-		child, ok := co.table(c.route, setOfType(c.svc(), nav.Type))
+		child, ok := co.Table(c.route, SetOfType(c.svc(), nav.Type))
 		if !ok {
 			c.fail(protocol.NotFoundSegment(s))
 			return
@@ -251,6 +242,7 @@ func (c *reqContext) inCompany(co *Company, segs []string) {
 	c.collection(n)
 }
 
+// findNav finds a navigation property of an entity type by name.
 func findNav(t *schema.EntityType, name string) *schema.NavigationProperty {
 	for i := range t.Navigation {
 		if t.Navigation[i].Name == name {
@@ -260,8 +252,8 @@ func findNav(t *schema.EntityType, name string) *schema.NavigationProperty {
 	return nil
 }
 
-// setOfType finds the entity set serving an entity type.
-func setOfType(svc *schema.Service, typeName string) string {
+// SetOfType finds the entity set serving an entity type.
+func SetOfType(svc *schema.Service, typeName string) string {
 	for _, s := range svc.EntitySets {
 		if s.EntityType == typeName {
 			return s.Name
@@ -284,7 +276,7 @@ func mustGoThroughParent(t *table.Table) *protocol.Error {
 // BC's message, and the Automation API without D365 AUTOMATION.
 func (c *reqContext) checkPermission(t *table.Table) *protocol.Error {
 	denied := slices.Contains(c.app.DeniedSets, t.Set.Name)
-	if c.route == AutomationRoute && !slices.Contains(c.app.PermissionSets, "D365 AUTOMATION") {
+	if c.route == automation.Route && !slices.Contains(c.app.PermissionSets, "D365 AUTOMATION") {
 		denied = true
 	}
 	if !denied {

@@ -1,4 +1,10 @@
-package bctest
+// Package batch runs BC's JSON $batch: it parses {"requests":[…]}, runs
+// each inner request in order through the OData core (a callback, so the
+// core stays the one place requests are answered), and, for "Isolation:
+// snapshot", holds the tenant to itself and undoes every change when an
+// operation fails. It is separate because batching is an envelope around
+// the core, not a part of answering any one request.
+package batch
 
 import (
 	"bytes"
@@ -11,10 +17,10 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
-	"github.com/bcsdk/bc/bctest/internal/gate"
 	"github.com/bcsdk/bc/bctest/internal/protocol"
+	"github.com/bcsdk/bc/bctest/internal/table"
+	"github.com/bcsdk/bc/bctest/internal/tenant"
 )
 
 // BC's JSON $batch: POST {route}/$batch with {"requests":[…]} runs each inner
@@ -40,11 +46,22 @@ type batchAnswer struct {
 	Body    json.RawMessage   `json:"body,omitempty"`
 }
 
-// serveBatch runs a batch. By default it stops after the first failed
-// operation; "Prefer: odata.continue-on-error" runs the rest too;
-// "Isolation: snapshot" undoes every change of the batch when one operation
-// fails (and stops there).
-func serveBatch(c *reqContext, res []string) {
+// Runner is what a batch works with.
+type Runner struct {
+	Tenant *tenant.Tenant
+	// Serve answers one inner request for the resource path below the API
+	// route, as the core answers any request.
+	Serve func(w http.ResponseWriter, r *http.Request, resource []string)
+	// Retract withdraws the webhook notifications of undone changes.
+	Retract func(rows []*table.Row)
+}
+
+// Run runs the batch r posts ({route}/$batch, res its path from $batch).
+// By default it stops after the first failed operation; "Prefer:
+// odata.continue-on-error" runs the rest too; "Isolation: snapshot" undoes
+// every change of the batch when one operation fails (and stops there).
+func (b *Runner) Run(w http.ResponseWriter, r *http.Request, res []string) {
+	c := &run{Runner: b, w: w, r: r}
 	if len(res) > 1 {
 		c.fail(protocol.NotFoundSegment(res[1]))
 		return
@@ -74,12 +91,12 @@ func serveBatch(c *reqContext, res []string) {
 	continueOnError := preferContinueOnError(c.r.Header.Values("Prefer"))
 	var undo *undoLog
 	if atomic {
-		c.srv.tenant.isolation.Lock()
-		defer c.srv.tenant.isolation.Unlock()
-		undo = beginUndo(c.srv)
+		c.Tenant.Isolation.Lock()
+		defer c.Tenant.Isolation.Unlock()
+		undo = beginUndo(c.Runner)
 	} else {
-		c.srv.tenant.isolation.RLock()
-		defer c.srv.tenant.isolation.RUnlock()
+		c.Tenant.Isolation.RLock()
+		defer c.Tenant.Isolation.RUnlock()
 	}
 	out := make([]batchAnswer, 0, len(in.Requests))
 	failed := false
@@ -96,7 +113,7 @@ func serveBatch(c *reqContext, res []string) {
 	if undo != nil {
 		undo.finish(failed)
 	}
-	c.writeJSONHeader(http.StatusOK)
+	protocol.WriteJSONHeader(c.w, http.StatusOK)
 	enc := json.NewEncoder(c.w)
 	enc.SetEscapeHTML(false)
 	_ = enc.Encode(map[string][]batchAnswer{"responses": out})
@@ -113,9 +130,17 @@ func preferContinueOnError(prefer []string) bool {
 	return false
 }
 
-// runPart runs one inner request through the fake's dispatch and records
-// its answer.
-func (c *reqContext) runPart(p batchPart) batchAnswer {
+// run is one batch being run.
+type run struct {
+	*Runner
+	w http.ResponseWriter
+	r *http.Request
+}
+
+func (c *run) fail(e *protocol.Error) { protocol.WriteError(c.w, e) }
+
+// runPart runs one inner request through the core and records its answer.
+func (c *run) runPart(p batchPart) batchAnswer {
 	fail := func(e *protocol.Error) batchAnswer {
 		rec := httptest.NewRecorder()
 		protocol.WriteError(rec, e)
@@ -161,10 +186,7 @@ func (c *reqContext) runPart(p batchPart) batchAnswer {
 		r.Header.Set(k, v)
 	}
 	rec := httptest.NewRecorder()
-	pw := c.srv.limits.Pace(rec, time.Now(), gate.Fault{})
-	inner := &reqContext{srv: c.srv, w: pw, r: r, route: c.route, principal: c.principal, app: c.app}
-	inner.dispatch(resource)
-	pw.Finish()
+	c.Runner.Serve(rec, r, resource)
 	return answerOf(p.ID, rec)
 }
 

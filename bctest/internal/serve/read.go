@@ -1,4 +1,4 @@
-package bctest
+package serve
 
 import (
 	"net/http"
@@ -62,7 +62,7 @@ func (c *reqContext) list(n *node) {
 		return
 	}
 	if q.Filter != nil && q.Filter.IgnoredLambda() {
-		c.srv.stats.ignoredLambdas.Add(1)
+		c.srv.Meter.IgnoredLambda()
 	}
 	rows, more, last, aerr := c.page(n, q)
 	if aerr != nil {
@@ -99,11 +99,10 @@ func (c *reqContext) list(n *node) {
 	}
 	buf = append(buf, '}')
 	_, _ = c.w.Write(buf)
-	c.srv.stats.rows.Add(int64(len(rows)))
-	c.srv.stats.pages.Add(1)
-	c.srv.churn.AfterPage(t)
+	c.srv.Meter.Page(len(rows))
+	c.srv.Churn.AfterPage(t)
 }
 
 func (c *reqContext) contextFragment(n *node) string {
-	return "companies(" + n.co.ID + ")/" + n.t.Set.Name
+	return "companies(" + n.co.ID() + ")/" + n.t.Set.Name
 }

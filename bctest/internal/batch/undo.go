@@ -1,4 +1,4 @@
-package bctest
+package batch
 
 import (
 	"sync"
@@ -11,15 +11,15 @@ import (
 // the tenant's isolation lock exclusively while it runs, so every change
 // heard meanwhile is its own.
 type undoLog struct {
-	srv     *Server
+	runner  *Runner
 	stop    func()
 	mu      sync.Mutex
-	changes []Change
+	changes []table.Change
 }
 
-func beginUndo(s *Server) *undoLog {
-	u := &undoLog{srv: s}
-	u.stop = s.tenant.OnChange(func(ch Change) {
+func beginUndo(b *Runner) *undoLog {
+	u := &undoLog{runner: b}
+	u.stop = b.Tenant.OnChange(func(ch table.Change) {
 		u.mu.Lock()
 		u.changes = append(u.changes, ch)
 		u.mu.Unlock()
@@ -42,17 +42,17 @@ func (u *undoLog) finish(failed bool) {
 	for i := len(changes) - 1; i >= 0; i-- {
 		ch := changes[i]
 		switch ch.Kind {
-		case ChangeCreated:
-			ch.t.RemoveLocked(ch.new)
-		case ChangeUpdated:
-			ch.t.ReplaceLocked(ch.new, ch.old.Vals, ch.old.Version)
-		case ChangeDeleted:
-			ch.t.RestoreLocked(ch.old)
+		case table.Created:
+			ch.Table.RemoveLocked(ch.New)
+		case table.Updated:
+			ch.Table.ReplaceLocked(ch.New, ch.Old.Vals, ch.Old.Version)
+		case table.Deleted:
+			ch.Table.RestoreLocked(ch.Old)
 		}
 	}
 	rows := make([]*table.Row, len(changes))
 	for i, ch := range changes {
-		rows[i] = ch.internal().Row()
+		rows[i] = ch.Row()
 	}
-	u.srv.webhooks.Retract(rows)
+	u.runner.Retract(rows)
 }

@@ -1,4 +1,4 @@
-package bctest
+package serve
 
 import (
 	"net/http"
@@ -6,6 +6,7 @@ import (
 	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/query"
 	"github.com/bcsdk/bc/bctest/internal/table"
+	"github.com/bcsdk/bc/bctest/internal/tenant"
 	"github.com/bcsdk/bc/internal/jsontext"
 )
 
@@ -40,7 +41,7 @@ func (c *reqContext) writeEntity(status int, n *node, r *table.Row, q *query.Que
 }
 
 // appendEntity writes a row with its selected columns and expansions.
-func (c *reqContext) appendEntity(b []byte, co *Company, t *table.Table, r *table.Row, q *query.Query) []byte {
+func (c *reqContext) appendEntity(b []byte, co *tenant.Company, t *table.Table, r *table.Row, q *query.Query) []byte {
 	var sel []int
 	if q != nil {
 		sel = q.Select

@@ -1,4 +1,4 @@
-package bctest
+package serve
 
 import (
 	"net/http"
@@ -17,7 +17,7 @@ func (c *reqContext) listingLink(more bool, last query.SkipToken) string {
 	if more {
 		return c.nextLink(last)
 	}
-	switch loop, empty := c.srv.faults.HostileLinks(); {
+	switch loop, empty := c.srv.Faults.HostileLinks(); {
 	case loop:
 		return c.linkWith("")
 	case empty:
@@ -32,12 +32,12 @@ func (c *reqContext) listingLink(more bool, last query.SkipToken) string {
 func (c *reqContext) emptyPage(n *node, values url.Values) bool {
 	link := ""
 	if k, ok := strings.CutPrefix(values.Get("$skiptoken"), gate.EmptyToken); ok {
-		if _, empty := c.srv.faults.HostileLinks(); empty {
+		if _, empty := c.srv.Faults.HostileLinks(); empty {
 			i, _ := strconv.Atoi(k)
 			link = c.linkWith(gate.EmptyToken + strconv.Itoa(i+1))
 		}
-	} else if c.srv.faults.TakeEmptyListing(c.r) {
-		c.srv.stats.Fault("empty-listing")
+	} else if c.srv.Faults.TakeEmptyListing(c.r) {
+		c.srv.Meter.Fault("empty-listing")
 	} else {
 		return false
 	}
@@ -50,6 +50,6 @@ func (c *reqContext) emptyPage(n *node, values url.Values) bool {
 		buf = jsontext.AppendString(buf, link)
 	}
 	_, _ = c.w.Write(append(buf, '}'))
-	c.srv.stats.pages.Add(1)
+	c.srv.Meter.Page(0)
 	return true
 }

@@ -1,16 +1,18 @@
-package bctest
+package tenant
 
 import (
 	"fmt"
 	"sort"
 
 	"github.com/bcsdk/bc/bctest/internal/filter"
-	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
 )
 
-// buildRow converts values onto base (or empty values) for table t.
-func (tn *Tenant) buildRow(t *table.Table, base []string, values map[string]any) ([]string, error) {
+// BuildRow converts values onto base (or, when base is nil, onto BC's empty
+// values) for table t. Values may be Go values or wire text. A new row with
+// a GUID key and no id gets a new one; lastModifiedDateTime is set to now
+// unless given.
+func (tn *Tenant) BuildRow(t *table.Table, base []string, values map[string]any) ([]string, error) {
 	vals := make([]string, len(t.Cols))
 	if base != nil {
 		copy(vals, base)
@@ -36,7 +38,7 @@ func (tn *Tenant) buildRow(t *table.Table, base []string, values map[string]any)
 		vals[i] = w
 	}
 	if base == nil && t.Key >= 0 && t.Cols[t.Key].Kind == filter.GUID && (vals[t.Key] == "" || vals[t.Key] == table.ZeroGUID) {
-		vals[t.Key] = tn.newGUID()
+		vals[t.Key] = tn.NewGUID()
 	}
 	if i, ok := t.ColIdx["lastModifiedDateTime"]; ok && t.Cols[i].Kind == filter.DateTime {
 		if _, given := values["lastModifiedDateTime"]; !given {
@@ -46,15 +48,9 @@ func (tn *Tenant) buildRow(t *table.Table, base []string, values map[string]any)
 	return vals, nil
 }
 
-func (tn *Tenant) newGUID() string {
-	tn.mu.Lock()
-	defer tn.mu.Unlock()
-	var b [16]byte
-	for i := 0; i < 16; i += 8 {
-		v := tn.rng.Uint64()
-		for j := 0; j < 8; j++ {
-			b[i+j] = byte(v >> (8 * j))
-		}
+// Touch sets a row's lastModifiedDateTime to now.
+func (tn *Tenant) Touch(t *table.Table, vals []string) {
+	if i, ok := t.ColIdx["lastModifiedDateTime"]; ok && t.Cols[i].Kind == filter.DateTime {
+		vals[i] = table.FormatDateTime(tn.now())
 	}
-	return protocol.GUID(b[:])
 }

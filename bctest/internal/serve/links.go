@@ -1,4 +1,4 @@
-package bctest
+package serve
 
 import (
 	"strings"

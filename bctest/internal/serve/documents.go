@@ -1,4 +1,4 @@
-package bctest
+package serve
 
 import (
 	"fmt"
@@ -6,12 +6,13 @@ import (
 	"strings"
 
 	"github.com/bcsdk/bc/bctest/internal/table"
+	"github.com/bcsdk/bc/bctest/internal/tenant"
 	"github.com/shopspring/decimal"
 )
 
 // documentDefaults gives a new document what BC's number series and posting
 // logic would: a number and the Draft status.
-func documentDefaults(co *Company, t *table.Table, vals []string) {
+func documentDefaults(co *tenant.Company, t *table.Table, vals []string) {
 	if i, ok := t.ColIdx["status"]; ok && slices.Contains(t.Cols[i].Enum, "Draft") {
 		vals[i] = "Draft"
 	}

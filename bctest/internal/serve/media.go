@@ -1,28 +1,15 @@
-package bctest
+package serve
 
 import (
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
-	"sync"
 
 	"github.com/bcsdk/bc/bctest/internal/protocol"
 	"github.com/bcsdk/bc/bctest/internal/table"
+	"github.com/bcsdk/bc/bctest/internal/tenant"
 )
-
-// mediaStore holds uploaded stream content per company.
-type mediaStore struct {
-	mu    sync.RWMutex
-	blobs map[string]blob
-}
-
-type blob struct {
-	contentType string
-	data        []byte
-}
-
-func mediaOf(co *Company) *mediaStore { return co.media }
 
 // synthesizeMediaEntity builds the temporary entity BC computes for a
 // single-valued navigation to a media holder (a customer's picture, an
@@ -57,14 +44,12 @@ func synthesizeMediaEntity(n *node) *table.Row {
 // media serves GET and PATCH on a stream property.
 func (c *reqContext) media(n *node, prop string) {
 	key := n.t.Set.Name + "(" + n.row.Vals[n.t.Key] + ")/" + prop
-	store := mediaOf(n.co)
+	store := n.co.Media()
 	switch c.r.Method {
 	case http.MethodGet:
-		store.mu.RLock()
-		b, ok := store.blobs[key]
-		store.mu.RUnlock()
+		b, ok := store.Get(key)
 		if !ok && prop == "pdfDocumentContent" {
-			b = blob{contentType: "application/pdf", data: fakePDF(n)}
+			b = tenant.Blob{ContentType: "application/pdf", Data: fakePDF(n)}
 			ok = true
 		}
 		if !ok {
@@ -72,9 +57,9 @@ func (c *reqContext) media(n *node, prop string) {
 			c.w.WriteHeader(http.StatusNoContent)
 			return
 		}
-		c.w.Header().Set("Content-Type", b.contentType)
+		c.w.Header().Set("Content-Type", b.ContentType)
 		c.w.WriteHeader(http.StatusOK)
-		_, _ = c.w.Write(b.data)
+		_, _ = c.w.Write(b.Data)
 	case http.MethodPatch:
 		if p, _ := n.t.Type.Property(prop); p != nil && p.ReadOnly {
 			c.fail(protocol.MethodNotAllowed(http.MethodPatch, n.t.Set.Name))
@@ -93,15 +78,11 @@ func (c *reqContext) media(n *node, prop string) {
 		if ct == "" {
 			ct = "application/octet-stream"
 		}
-		store.mu.Lock()
-		store.blobs[key] = blob{contentType: ct, data: data}
-		store.mu.Unlock()
-		c.srv.stats.writes.Add(1)
+		store.Put(key, tenant.Blob{ContentType: ct, Data: data})
+		c.srv.Meter.Wrote()
 		c.w.WriteHeader(http.StatusNoContent)
 	case http.MethodDelete:
-		store.mu.Lock()
-		delete(store.blobs, key)
-		store.mu.Unlock()
+		store.Delete(key)
 		c.w.WriteHeader(http.StatusNoContent)
 	default:
 		c.fail(protocol.MethodNotAllowed(c.r.Method, n.t.Set.Name))

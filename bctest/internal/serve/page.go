@@ -1,4 +1,4 @@
-package bctest
+package serve
 
 import (
 	"math"
@@ -20,7 +20,7 @@ func (c *reqContext) page(n *node, q *query.Query) (rows []*table.Row, more bool
 		topLeft, after, skip = q.Token.TopLeft, q.Token.Seq, 0
 	}
 	limit := q.PageSize
-	if c.srv.faults.IgnoresPageSize() {
+	if c.srv.Faults.IgnoresPageSize() {
 		limit = query.MaxPageSize
 	}
 	if topLeft >= 0 && topLeft < limit {

@@ -3,52 +3,7 @@ package demo
 import (
 	"strconv"
 	"time"
-
-	"github.com/bcsdk/bc/bctest/internal/table"
 )
-
-// purchaseInvoices writes the vendors' invoices of the period and books what
-// is still owed on the vendors.
-func (g *demoGen) purchaseInvoices() []*demoDoc {
-	s := g.set("purchaseInvoices")
-	rng := s.rng
-	n := g.cfg.Months * g.cfg.InvoicesPerMonth * 2 / 3
-	drafts, posted := 0, 0
-	var docs []*demoDoc
-	for k, date := range docDates(g.start, g.today, n) {
-		d := &demoDoc{id: g.id("purchaseInvoices", k), date: date}
-		d.party = pickParty(rng, g.m.vendors, false)
-		g.docDims(rng, d)
-		g.makeLines(rng, d, 1+rng.IntN(5))
-		d.due = dueDate(date, d.party.terms)
-		d.status = g.invoiceStatus(rng, d, k == n-1)
-		d.posted = d.status != "Draft"
-		if d.posted && chance(rng, 0.3) {
-			d.order = seqNo("P-ORD", 105001+k)
-		}
-		if d.posted {
-			d.number = seqNo("PP-INV", 108001+posted)
-			posted++
-		} else {
-			d.number = seqNo("P-INV", 106001+drafts)
-			drafts++
-		}
-		d.modified = g.modified(rng, date)
-		switch d.status {
-		case "Open":
-			d.remaining = d.gross
-		case "Paid":
-			d.modified = g.modified(rng, minTime(d.due.AddDate(0, 0, rng.IntN(10)-5), g.today))
-		}
-		d.ext = vendorDocNo(rng.IntN(4), date, k)
-		h := g.purchaseHeader(s, d, "invoiceDate").put("vendorInvoiceNumber", d.ext).
-			put("orderId", table.ZeroGUID).put("orderNumber", d.order)
-		g.writeDoc(h, "purchaseInvoiceLines", "unitCost", "Purchase_x0020_Invoice", d, rng, nil)
-		g.book(d, 1)
-		docs = append(docs, d)
-	}
-	return docs
-}
 
 // vendorDocNo is a vendor's own number for a document, in one of the styles
 // vendors use.

@@ -3,69 +3,7 @@ package demo
 import (
 	"slices"
 	"time"
-
-	"github.com/bcsdk/bc/bctest/internal/table"
 )
-
-// salesInvoices writes the sales invoices of the period, posted and draft,
-// with their lines, and books the open amounts on the customers.
-func (g *demoGen) salesInvoices() []*demoDoc {
-	s := g.set("salesInvoices")
-	rng := s.rng
-	n := g.cfg.Months * g.cfg.InvoicesPerMonth
-	drafts, posted := 0, 0
-	var docs []*demoDoc
-	for k, date := range docDates(g.start, g.today, n) {
-		d := &demoDoc{id: g.id("salesInvoices", k), sales: true, date: date}
-		d.party = pickParty(rng, g.m.customers, true)
-		g.docDims(rng, d)
-		g.makeLines(rng, d, 1+rng.IntN(6))
-		d.due = dueDate(date, d.party.terms)
-		d.status = g.invoiceStatus(rng, d, k == n-1)
-		d.posted = d.status != "Draft"
-		if d.posted {
-			d.number = seqNo("PS-INV", 103001+posted)
-			posted++
-		} else {
-			d.number = seqNo("S-INV", 101001+drafts)
-			drafts++
-		}
-		d.modified = g.modified(rng, date)
-		switch d.status {
-		case "Open":
-			d.remaining = d.gross
-			if chance(rng, 0.1) {
-				d.remaining -= pct(d.gross, int64(3000+rng.IntN(4000)))
-			}
-		case "Paid":
-			d.modified = g.modified(rng, minTime(d.due.AddDate(0, 0, rng.IntN(30)-10), g.today))
-		case "Canceled":
-			d.modified = g.modified(rng, minTime(date.AddDate(0, 0, 1+rng.IntN(5)), g.today))
-		}
-		if chance(rng, 0.4) {
-			d.ext = seqNo("PO", 4500+rng.IntN(5000))
-		}
-		promised, dispute := time.Time{}, (*demoCode)(nil)
-		overdue := d.status == "Open" && d.due.Before(g.today)
-		if overdue && chance(rng, 0.2) {
-			promised = g.today.AddDate(0, 0, 7)
-		}
-		if overdue && chance(rng, 0.25) {
-			dispute = pick(rng, g.m.disputes)
-		}
-		if d.posted && chance(rng, 0.2) {
-			d.order = seqNo("S-ORD", 100001+k)
-		}
-		h := g.salesHeader(s, d, "invoiceDate").put("promisedPayDate", g.date(promised)).
-			put("customerPurchaseOrderReference", d.ext).put("orderId", table.ZeroGUID).put("orderNumber", d.order).
-			put("disputeStatusId", idOf(dispute)).put("disputeStatus", codeOf(dispute)).
-			put("remainingAmount", money(d.remaining))
-		g.writeDoc(h, "salesInvoiceLines", "unitPrice", "Sales_x0020_Invoice", d, rng, nil)
-		g.book(d, 1)
-		docs = append(docs, d)
-	}
-	return docs
-}
 
 // book adds a posted document's amounts to its party: sales, balance and
 // the aging buckets of what is still open. sign is -1 for credit memos.

@@ -51,36 +51,3 @@ func (g *demoGen) purchaseOrders() {
 		})
 	}
 }
-
-// purchaseReceipts writes receipts for a quarter of the posted invoices
-// with items.
-func (g *demoGen) purchaseReceipts(invoices []*demoDoc) []*demoDoc {
-	s := g.set("purchaseReceipts")
-	ls := g.set("purchaseReceiptLines")
-	rng := s.rng
-	var out []*demoDoc
-	for _, inv := range invoices {
-		if !inv.posted || inv.status == "Canceled" || rng.IntN(4) != 0 || !hasItems(inv) {
-			continue
-		}
-		d := *inv
-		d.id, d.number, d.src = g.id("purchaseReceipts", len(out)), seqNo("P-RCPT", 107001+len(out)), inv
-		g.purchaseHeader(s, &d, "invoiceDate").put("orderNumber", inv.order).add()
-		if d.dims {
-			g.writeDimSet(d.id, "Purchase_x0020_Receipt", &d, nil, rng)
-		}
-		for k, l := range inv.lines {
-			vals := ls.row().put("documentId", d.id).put("sequence", strconv.Itoa(10000*(k+1))).
-				put("lineType", shipLineType(l)).put("lineObjectNumber", lineObject(l)).
-				put("description", runes(l.desc, 100)).put("unitOfMeasureCode", codeOf(l.uom)).
-				put("unitCost", money(l.price)).put("quantity", hundredths(l.qty)).
-				put("discountPercent", hundredths(l.discBP)).put("taxPercent", hundredths(l.taxBP)).
-				put("expectedReceiptDate", g.date(d.date)).add()
-			if l.dims {
-				g.writeDimSet(vals[0], "Purchase_x0020_Receipt_x0020_Line", &d, l, rng)
-			}
-		}
-		out = append(out, &d)
-	}
-	return out
-}

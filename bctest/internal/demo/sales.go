@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"slices"
 	"time"
 )
 
@@ -149,65 +148,4 @@ func (g *demoGen) salesQuotes() {
 			put("validUntilDate", g.date(date.AddDate(0, 0, 30))).put("acceptedDate", g.date(accepted))
 		g.writeDoc(h, "salesQuoteLines", "unitPrice", "Sales_x0020_Quote", d, rng, nil)
 	}
-}
-
-// salesShipments writes the shipments of a quarter of the posted invoices
-// that have items, with one line per invoice line.
-func (g *demoGen) salesShipments(invoices []*demoDoc) []*demoDoc {
-	s := g.set("salesShipments")
-	ls := g.set("salesShipmentLines")
-	rng := s.rng
-	var out []*demoDoc
-	for _, inv := range invoices {
-		if !inv.posted || inv.status == "Canceled" || rng.IntN(4) != 0 || !hasItems(inv) {
-			continue
-		}
-		d := *inv
-		d.id, d.number = g.id("salesShipments", len(out)), seqNo("S-SHPT", 102001+len(out))
-		h := g.salesHeader(s, &d, "invoiceDate").put("customerPurchaseOrderReference", inv.ext).
-			put("orderNumber", inv.order).put("externalDocumentNumber", inv.ext)
-		h.add()
-		if d.dims {
-			g.writeDimSet(d.id, "Sales_x0020_Shipment", &d, nil, rng)
-		}
-		for k, l := range inv.lines {
-			r := ls.row().put("documentId", d.id).put("documentNo", d.number).put("sequence", seqNo("", 10000*(k+1))).
-				put("lineType", shipLineType(l)).put("lineObjectNumber", lineObject(l)).
-				put("description", runes(l.desc, 100)).put("unitOfMeasureCode", codeOf(l.uom)).
-				put("unitPrice", money(l.price)).put("quantity", hundredths(l.qty)).
-				put("discountPercent", hundredths(l.discBP)).put("taxPercent", hundredths(l.taxBP)).
-				put("shipmentDate", g.date(d.date))
-			vals := r.add()
-			if l.dims {
-				g.writeDimSet(vals[0], "Sales_x0020_Shipment_x0020_Line", &d, l, rng)
-			}
-		}
-		out = append(out, &d)
-	}
-	return out
-}
-
-func hasItems(d *demoDoc) bool {
-	return slices.ContainsFunc(d.lines, func(l *demoLine) bool { return l.kind == "Item" })
-}
-
-// shipLineType is a posted line's type: comments are blank there.
-func shipLineType(l *demoLine) string {
-	switch l.kind {
-	case "Item":
-		return "Item"
-	case "Account":
-		return "G_x002F_L_x0020_Account"
-	}
-	return "_x0020_"
-}
-
-func lineObject(l *demoLine) string {
-	switch {
-	case l.item != nil:
-		return l.item.number
-	case l.acct != nil:
-		return l.acct.number
-	}
-	return ""
 }

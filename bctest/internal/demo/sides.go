@@ -27,6 +27,16 @@ type side struct {
 	// returns its header.
 	invoiceHeader func(g *demoGen, s *demoSet, d *demoDoc, k int) demoRec
 
+	shipment      string // what the side calls the posted delivery of an invoice's items
+	shipmentNo    string // number series of shipments, and its start
+	shipmentStart int
+	shipmentDate  string // the lines' date property
+	// shipmentSrc makes a shipment remember its invoice, which gives the
+	// item ledger entries the shipment's number. Only receipts do: sales
+	// shipments never did, and the demo's rows must not change.
+	shipmentSrc    bool
+	shipmentHeader func(g *demoGen, s *demoSet, d *demoDoc) demoRec
+
 	memos      func(cfg Config) int              // credit memos for returns, besides the corrective ones
 	memoLine   func(l *demoLine) bool            // which lines of an invoice can be returned
 	memoQty    func(rng *rand.Rand, l *demoLine) // adjusts a returned line, or nil
@@ -46,8 +56,10 @@ var salesSide = side{
 	invoicePosted: "PS-INV", invoicePostedStart: 103001, invoiceDraft: "S-INV", invoiceDraftStart: 101001,
 	partPayments: true, paidDays: [2]int{-10, 30}, canceledLater: true,
 	invoiceHeader: (*demoGen).salesInvoiceHeader,
-	memos:         func(cfg Config) int { return cfg.InvoicesPerMonth },
-	memoLine:      func(l *demoLine) bool { return l.kind == "Item" },
+	shipment:      "Shipment", shipmentNo: "S-SHPT", shipmentStart: 102001, shipmentDate: "shipmentDate",
+	shipmentHeader: (*demoGen).salesShipmentHeader,
+	memos:          func(cfg Config) int { return cfg.InvoicesPerMonth },
+	memoLine:       func(l *demoLine) bool { return l.kind == "Item" },
 	memoQty: func(rng *rand.Rand, l *demoLine) {
 		if l.qty > 100 {
 			l.qty = 100 * int64(1+rng.IntN(int(l.qty/100)))
@@ -78,11 +90,13 @@ var purchaseSide = side{
 	},
 	paidDays:      [2]int{-5, 10},
 	invoiceHeader: (*demoGen).purchaseInvoiceHeader,
-	memos:         func(cfg Config) int { return cfg.InvoicesPerMonth * 2 / 3 },
-	memoLine:      func(l *demoLine) bool { return l.kind != "Comment" },
-	memoExt:       func(int) string { return "" },
-	memoDays:      [2]int{3, 30},
-	memoPosted:    "PP-CR", memoStart: 109001, memoDraft: "P-CR",
+	shipment:      "Receipt", shipmentNo: "P-RCPT", shipmentStart: 107001, shipmentDate: "expectedReceiptDate",
+	shipmentSrc: true, shipmentHeader: (*demoGen).purchaseReceiptHeader,
+	memos:      func(cfg Config) int { return cfg.InvoicesPerMonth * 2 / 3 },
+	memoLine:   func(l *demoLine) bool { return l.kind != "Comment" },
+	memoExt:    func(int) string { return "" },
+	memoDays:   [2]int{3, 30},
+	memoPosted: "PP-CR", memoStart: 109001, memoDraft: "P-CR",
 	memoHeader: func(h demoRec, m *demoDoc, reason string) demoRec {
 		return h.put("vendorCreditMemoNumber", "CR-"+m.src.ext).put("invoiceId", m.src.id).
 			put("invoiceNumber", m.src.number).put("vendorReturnReasonId", reason)

@@ -63,56 +63,6 @@ func (d *demoDoc) total() {
 	d.gross = d.net + d.tax
 }
 
-// salesOrders writes the open orders of the last weeks, some partly shipped.
-func (g *demoGen) salesOrders() {
-	s := g.set("salesOrders")
-	rng := s.rng
-	for k, date := range docDates(g.today.AddDate(0, 0, -75), g.today, 2*g.cfg.InvoicesPerMonth) {
-		d := &demoDoc{id: g.id("salesOrders", k), sales: true, date: date, number: seqNo("S-ORD", 101001+k)}
-		if chance(rng, 0.4) {
-			d.ext = seqNo("PO", 4500+rng.IntN(5000))
-		}
-		d.party = pickParty(rng, g.m.customers, true)
-		g.docDims(rng, d)
-		g.makeLines(rng, d, 1+rng.IntN(5))
-		d.due = dueDate(date, d.party.terms)
-		d.status = pick(rng, []string{"Draft", "Draft", "In_x0020_Review", "Open", "Open", "Open", "Open"})
-		d.modified = g.modified(rng, date)
-		shippedAll := true
-		full := d.status == "Open" && chance(rng, 0.2)
-		for _, l := range d.lines {
-			if full && l.kind != "Comment" {
-				l.shipped = l.qty
-			} else if d.status == "Open" && l.kind == "Item" && chance(rng, 0.4) {
-				l.shipped = l.qty / 100 / 2 * 100
-				if chance(rng, 0.5) {
-					l.billed = l.shipped
-				}
-			}
-			if l.kind != "Comment" && l.shipped < l.qty {
-				shippedAll = false
-			}
-		}
-		requested := time.Time{}
-		if chance(rng, 0.5) {
-			requested = date.AddDate(0, 0, 14)
-		}
-		h := g.salesHeader(s, d, "orderDate").put("partialShipping", "true").
-			put("requestedDeliveryDate", g.date(requested)).put("fullyShipped", boolText(shippedAll))
-		g.writeDoc(h, "salesOrderLines", "unitPrice", "Sales_x0020_Order", d, rng, func(r demoRec, l *demoLine) demoRec {
-			return r.put("shippedQuantity", hundredths(l.shipped)).put("invoicedQuantity", hundredths(l.billed)).
-				put("invoiceQuantity", hundredths(l.shipped-l.billed)).put("shipQuantity", hundredths(l.qty-l.shipped))
-		})
-	}
-}
-
-func boolText(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
-}
-
 // salesQuotes writes quotes of the last months in every state.
 func (g *demoGen) salesQuotes() {
 	s := g.set("salesQuotes")

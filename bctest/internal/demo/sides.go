@@ -12,11 +12,12 @@ type side struct {
 	header  func(g *demoGen, s *demoSet, d *demoDoc, dateField string) demoRec
 	parties func(g *demoGen) []*demoParty // customers or vendors
 
-	invoices                              func(cfg Config) int // invoices of the period
-	invoiceLines                          int                  // an invoice has 1 + [0, invoiceLines) lines
-	invoicePosted                         string               // number series of posted invoices, and its start
-	invoiceDraft                          string               // of draft invoices, and its start
-	invoicePostedStart, invoiceDraftStart int
+	invoices           func(cfg Config) int // invoices of the period
+	invoiceLines       int                  // an invoice has 1 + [0, invoiceLines) lines
+	invoicePosted      string               // number series of posted invoices
+	invoicePostedStart int
+	invoiceDraft       string // number series of draft invoices
+	invoiceDraftStart  int
 	// invoiceOrder draws the order a posted invoice came from, before its
 	// number, or is nil when the side draws it in invoiceHeader.
 	invoiceOrder  func(rng *rand.Rand, d *demoDoc, k int)
@@ -37,6 +38,19 @@ type side struct {
 	shipmentSrc    bool
 	shipmentHeader func(g *demoGen, s *demoSet, d *demoDoc) demoRec
 
+	orders        func(cfg Config) int // open orders of the last 75 days
+	orderNo       string               // number series of orders, and its start
+	orderStart    int
+	orderStatuses []string // an order's status is drawn from these
+	// orderExt draws the party's reference of an order before its party,
+	// or is nil.
+	orderExt                  func(rng *rand.Rand, d *demoDoc)
+	orderFull                 bool                  // some open orders are wholly shipped
+	orderPart                 func(qty int64) int64 // what a partly shipped line has shipped
+	orderPrice                string                // the order lines' price property
+	orderShipped, orderToShip string                // the order lines' quantity properties: shipped, still to ship
+	orderHeader               func(g *demoGen, s *demoSet, d *demoDoc, shippedAll bool) demoRec
+
 	memos      func(cfg Config) int              // credit memos for returns, besides the corrective ones
 	memoLine   func(l *demoLine) bool            // which lines of an invoice can be returned
 	memoQty    func(rng *rand.Rand, l *demoLine) // adjusts a returned line, or nil
@@ -50,16 +64,26 @@ type side struct {
 
 var salesSide = side{
 	sales: true, prefix: "sales", docType: "Sales", price: "unitPrice",
-	header:   (*demoGen).salesHeader,
-	parties:  func(g *demoGen) []*demoParty { return g.m.customers },
+	header:  (*demoGen).salesHeader,
+	parties: func(g *demoGen) []*demoParty { return g.m.customers },
+
 	invoices: func(cfg Config) int { return cfg.Months * cfg.InvoicesPerMonth }, invoiceLines: 6,
 	invoicePosted: "PS-INV", invoicePostedStart: 103001, invoiceDraft: "S-INV", invoiceDraftStart: 101001,
 	partPayments: true, paidDays: [2]int{-10, 30}, canceledLater: true,
 	invoiceHeader: (*demoGen).salesInvoiceHeader,
-	shipment:      "Shipment", shipmentNo: "S-SHPT", shipmentStart: 102001, shipmentDate: "shipmentDate",
+
+	shipment: "Shipment", shipmentNo: "S-SHPT", shipmentStart: 102001, shipmentDate: "shipmentDate",
 	shipmentHeader: (*demoGen).salesShipmentHeader,
-	memos:          func(cfg Config) int { return cfg.InvoicesPerMonth },
-	memoLine:       func(l *demoLine) bool { return l.kind == "Item" },
+
+	orders: func(cfg Config) int { return 2 * cfg.InvoicesPerMonth }, orderNo: "S-ORD", orderStart: 101001,
+	orderStatuses: []string{"Draft", "Draft", "In_x0020_Review", "Open", "Open", "Open", "Open"},
+	orderExt:      salesOrderExt, orderFull: true,
+	orderPart:  func(qty int64) int64 { return qty / 100 / 2 * 100 },
+	orderPrice: "unitPrice", orderShipped: "shippedQuantity", orderToShip: "shipQuantity",
+	orderHeader: (*demoGen).salesOrderHeader,
+
+	memos:    func(cfg Config) int { return cfg.InvoicesPerMonth },
+	memoLine: func(l *demoLine) bool { return l.kind == "Item" },
 	memoQty: func(rng *rand.Rand, l *demoLine) {
 		if l.qty > 100 {
 			l.qty = 100 * int64(1+rng.IntN(int(l.qty/100)))
@@ -79,8 +103,9 @@ var salesSide = side{
 
 var purchaseSide = side{
 	prefix: "purchase", docType: "Purchase", price: "unitCost",
-	header:   (*demoGen).purchaseHeader,
-	parties:  func(g *demoGen) []*demoParty { return g.m.vendors },
+	header:  (*demoGen).purchaseHeader,
+	parties: func(g *demoGen) []*demoParty { return g.m.vendors },
+
 	invoices: func(cfg Config) int { return cfg.Months * cfg.InvoicesPerMonth * 2 / 3 }, invoiceLines: 5,
 	invoicePosted: "PP-INV", invoicePostedStart: 108001, invoiceDraft: "P-INV", invoiceDraftStart: 106001,
 	invoiceOrder: func(rng *rand.Rand, d *demoDoc, k int) {
@@ -90,8 +115,16 @@ var purchaseSide = side{
 	},
 	paidDays:      [2]int{-5, 10},
 	invoiceHeader: (*demoGen).purchaseInvoiceHeader,
-	shipment:      "Receipt", shipmentNo: "P-RCPT", shipmentStart: 107001, shipmentDate: "expectedReceiptDate",
+
+	shipment: "Receipt", shipmentNo: "P-RCPT", shipmentStart: 107001, shipmentDate: "expectedReceiptDate",
 	shipmentSrc: true, shipmentHeader: (*demoGen).purchaseReceiptHeader,
+
+	orders: func(cfg Config) int { return cfg.InvoicesPerMonth * 4 / 3 }, orderNo: "P-ORD", orderStart: 106001,
+	orderStatuses: []string{"Draft", "In_x0020_Review", "Open", "Open", "Open"},
+	orderPart:     func(qty int64) int64 { return qty },
+	orderPrice:    "directUnitCost", orderShipped: "receivedQuantity", orderToShip: "receiveQuantity",
+	orderHeader: (*demoGen).purchaseOrderHeader,
+
 	memos:      func(cfg Config) int { return cfg.InvoicesPerMonth * 2 / 3 },
 	memoLine:   func(l *demoLine) bool { return l.kind != "Comment" },
 	memoExt:    func(int) string { return "" },

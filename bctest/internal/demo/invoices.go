@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/bcsdk/bc/bctest/internal/table"
@@ -86,4 +87,77 @@ func (g *demoGen) purchaseInvoiceHeader(s *demoSet, d *demoDoc, k int) demoRec {
 	d.ext = vendorDocNo(s.rng.IntN(4), d.date, k)
 	return g.purchaseHeader(s, d, "invoiceDate").put("vendorInvoiceNumber", d.ext).
 		put("orderId", table.ZeroGUID).put("orderNumber", d.order)
+}
+
+// vendorDocNo is a vendor's own number for a document, in one of the styles
+// vendors use.
+func vendorDocNo(style int, date time.Time, k int) string {
+	switch style {
+	case 0:
+		return "INV-" + strconv.Itoa(date.Year()) + "-" + strconv.Itoa(10000+k*7)
+	case 1:
+		return strconv.Itoa(400000 + k*13)
+	case 2:
+		return "FV/" + strconv.Itoa(k+1) + "/" + strconv.Itoa(date.Year()%100)
+	}
+	return "R" + strconv.Itoa(date.Year()) + strconv.Itoa(1000+k)
+}
+
+// book adds a posted document's amounts to its party: sales, balance and
+// the aging buckets of what is still open. sign is -1 for credit memos.
+func (g *demoGen) book(d *demoDoc, sign int64) {
+	if d.status == "Draft" || d.status == "Canceled" || d.status == "Corrective" {
+		return
+	}
+	p := d.party
+	p.sales += sign * g.toLCY(p, d.net)
+	rem := sign * g.toLCY(p, d.remaining)
+	if rem == 0 {
+		return
+	}
+	p.balance += rem
+	switch late := days(d.due, g.today); {
+	case late <= 0:
+		p.notDue += rem
+	case late <= 30:
+		p.aging[0] += rem
+	case late <= 60:
+		p.aging[1] += rem
+	default:
+		p.aging[2] += rem
+	}
+	if d.due.Before(g.today) {
+		p.overdue += rem
+	}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if b.Before(a) {
+		return b
+	}
+	return a
+}
+
+// copyLines copies the lines keep accepts (all when keep is nil) for
+// another document, without their ids.
+func copyLines(ls []*demoLine, keep func(*demoLine) bool) []*demoLine {
+	var out []*demoLine
+	for _, l := range ls {
+		if keep == nil || keep(l) {
+			c := *l
+			c.id = ""
+			out = append(out, &c)
+		}
+	}
+	return out
+}
+
+// total recomputes a document's totals from its lines.
+func (d *demoDoc) total() {
+	d.net, d.tax = 0, 0
+	for _, l := range d.lines {
+		d.net += l.net
+		d.tax += l.tax
+	}
+	d.gross = d.net + d.tax
 }

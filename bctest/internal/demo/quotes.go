@@ -1,67 +1,6 @@
 package demo
 
-import (
-	"time"
-)
-
-// book adds a posted document's amounts to its party: sales, balance and
-// the aging buckets of what is still open. sign is -1 for credit memos.
-func (g *demoGen) book(d *demoDoc, sign int64) {
-	if d.status == "Draft" || d.status == "Canceled" || d.status == "Corrective" {
-		return
-	}
-	p := d.party
-	p.sales += sign * g.toLCY(p, d.net)
-	rem := sign * g.toLCY(p, d.remaining)
-	if rem == 0 {
-		return
-	}
-	p.balance += rem
-	switch late := days(d.due, g.today); {
-	case late <= 0:
-		p.notDue += rem
-	case late <= 30:
-		p.aging[0] += rem
-	case late <= 60:
-		p.aging[1] += rem
-	default:
-		p.aging[2] += rem
-	}
-	if d.due.Before(g.today) {
-		p.overdue += rem
-	}
-}
-
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
-// copyLines copies lines for another document, scaled to part of their
-// quantity when part > 0.
-func copyLines(ls []*demoLine, keep func(*demoLine) bool) []*demoLine {
-	var out []*demoLine
-	for _, l := range ls {
-		if keep == nil || keep(l) {
-			c := *l
-			c.id = ""
-			out = append(out, &c)
-		}
-	}
-	return out
-}
-
-// total recomputes a document's totals from its lines.
-func (d *demoDoc) total() {
-	d.net, d.tax = 0, 0
-	for _, l := range d.lines {
-		d.net += l.net
-		d.tax += l.tax
-	}
-	d.gross = d.net + d.tax
-}
+import "time"
 
 // salesQuotes writes quotes of the last months in every state.
 func (g *demoGen) salesQuotes() {

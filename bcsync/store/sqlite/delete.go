@@ -65,16 +65,7 @@ func (s *Store) hasChildren(ctx context.Context, rt *layout.Resolved, b *store.B
 		q += " AND " + lite.Ident(layout.CompanyIDCol) + " = ?"
 		args = append(args, decode.Stored(rt.Table.Columns[rt.CompanyIdx].Type, b.CompanyID))
 	}
-	st, err := s.db.Conn.Stmt(ctx, q+" LIMIT 1")
-	if err != nil {
-		return false, err
-	}
-	found := false
-	err = lite.QueryStmt(ctx, st, lite.Named(args), func([]driver.Value) error {
-		found = true
-		return nil
-	})
-	return found, err
+	return s.exists(ctx, q, args)
 }
 
 // anyRows reports whether rt's table has a row of companyID (of any
@@ -85,6 +76,12 @@ func (s *Store) anyRows(ctx context.Context, rt *layout.Resolved, companyID stri
 		q += " WHERE " + lite.Ident(layout.CompanyIDCol) + " = ?"
 		args = append(args, decode.Stored(rt.Table.Columns[rt.CompanyIdx].Type, companyID))
 	}
+	return s.exists(ctx, q, args)
+}
+
+// exists reports whether the query q (SELECT 1 FROM … WHERE …) finds a
+// row; it stops at the first.
+func (s *Store) exists(ctx context.Context, q string, args []any) (bool, error) {
 	st, err := s.db.Conn.Stmt(ctx, q+" LIMIT 1")
 	if err != nil {
 		return false, err
